@@ -1,0 +1,82 @@
+/**
+ * Scalar reference kernels: the arithmetic order every backend must reproduce bit for bit.
+ * Each output element starts at 0 and accumulates its products in ascending k; no fused ops
+ * (JS has none). Arrays are row-major Float64Array views; `o` arguments are element offsets.
+ * Read beside assembly/kernels/f64.ts, which does the same with SIMD across output columns.
+ */
+
+/** out = Aᵀ A (r×r) for A (rows×r) at offset aOff. */
+export function gram(out: Float64Array, A: Float64Array, aOff: number, rows: number, r: number): void {
+  for (let a = 0; a < r; a++)
+    for (let b = 0; b < r; b++) {
+      let s = 0;
+      for (let i = 0; i < rows; i++) s += A[aOff + i * r + a] * A[aOff + i * r + b];
+      out[a * r + b] = s;
+    }
+}
+
+/** MY = M Yp (n×r) and MtX = Mᵀ Xp (m×r); Xp at xOff, Yp at yOff of P. */
+export function mulMY_MtX(
+  MY: Float64Array, MtX: Float64Array, M: Float64Array,
+  P: Float64Array, xOff: number, yOff: number, n: number, m: number, r: number,
+): void {
+  for (let i = 0; i < n; i++)
+    for (let c = 0; c < r; c++) {
+      let s = 0;
+      for (let j = 0; j < m; j++) s += M[i * m + j] * P[yOff + j * r + c];
+      MY[i * r + c] = s;
+    }
+  for (let j = 0; j < m; j++)
+    for (let c = 0; c < r; c++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += M[i * m + j] * P[xOff + i * r + c];
+      MtX[j * r + c] = s;
+    }
+}
+
+/**
+ * next[o+i·r+c] = theta[o+i·r+c] − lr·((Σ_a P[p+i·r+a]·G[a·r+c]) − B[i·r+c]) for rows i; returns
+ * Σ next² over the block, in row-major order.
+ */
+export function updateFactor(
+  next: Float64Array, theta: Float64Array, o: number,
+  P: Float64Array, p: number, G: Float64Array, B: Float64Array,
+  rows: number, r: number, lr: number,
+): number {
+  let ss = 0;
+  for (let i = 0; i < rows; i++)
+    for (let c = 0; c < r; c++) {
+      let acc = 0;
+      for (let a = 0; a < r; a++) acc += P[p + i * r + a] * G[a * r + c];
+      const g = acc - B[i * r + c];
+      const v = theta[o + i * r + c] - lr * g;
+      next[o + i * r + c] = v;
+      ss += v * v;
+    }
+  return ss;
+}
+
+/** P[k] = theta[k] + s·P[k] for k in [lo, hi): standard normals in P become theta + σ·noise. */
+export function perturb(P: Float64Array, theta: Float64Array, lo: number, hi: number, s: number): void {
+  for (let k = lo; k < hi; k++) P[k] = theta[k] + s * P[k];
+}
+
+export function sumSquares(a: Float64Array, lo: number, hi: number): number {
+  let s = 0;
+  for (let k = lo; k < hi; k++) s += a[k] * a[k];
+  return s;
+}
+
+/** ½‖XYᵀ − M‖² with X = theta[0, nr), Y = theta[nr, …). */
+export function factorizationLoss(M: Float64Array, theta: Float64Array, n: number, m: number, r: number): number {
+  const y = n * r;
+  let s = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) {
+      let xy = 0;
+      for (let c = 0; c < r; c++) xy += theta[i * r + c] * theta[y + j * r + c];
+      const d = xy - M[i * m + j];
+      s += d * d;
+    }
+  return 0.5 * s;
+}

@@ -1,0 +1,79 @@
+import { FlatminError } from '../../errors.js';
+
+/** The raw exports of build/flatmin.wasm (see assembly/index.ts). Pointers are byte offsets. */
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  free(ptr: number): void;
+  rngLoad(ptr: number): void;
+  rngStore(ptr: number): void;
+  nextDouble(): number;
+  fillGaussian(out: number, count: number): void;
+  factorizationRun(
+    n: number, m: number, r: number,
+    M: number, theta: number, next: number, P: number, work: number, sched: number, rng: number,
+    steps: number, lr: number, sigmaX: number, sigmaY: number,
+  ): number;
+  factorizationLoss(n: number, m: number, r: number, M: number, theta: number): number;
+  sumSquares(ptr: number, len: number): number;
+}
+
+/** Where the Wasm bytes come from: a URL, a fetch Response, the bytes, or a compiled module. */
+export type WasmSource = string | URL | Response | BufferSource | WebAssembly.Module;
+
+let core: Promise<CoreExports> | undefined;
+
+/**
+ * Load (once) and return the Wasm core. With no source it reads build/flatmin.wasm next to the
+ * package (Node) or fetches it relative to this module (browsers).
+ */
+export function loadCore(source?: WasmSource): Promise<CoreExports> {
+  if (source !== undefined) core = instantiate(source);
+  core ??= instantiate(new URL('../../../build/flatmin.wasm', import.meta.url));
+  return core;
+}
+
+async function instantiate(source: WasmSource): Promise<CoreExports> {
+  try {
+    const module = await compile(source);
+    let memory: WebAssembly.Memory | undefined;
+    const imports = {
+      env: {
+        // AssemblyScript calls abort(message, file, line, column) with pointers to UTF-16 strings.
+        abort(msg: number, file: number, line: number, col: number): never {
+          const text = (p: number) => {
+            if (!memory || p === 0) return '?';
+            const len = new Uint32Array(memory.buffer, p - 4, 1)[0] >>> 1;
+            return String.fromCharCode(...new Uint16Array(memory.buffer, p, len));
+          };
+          throw new FlatminError('WASM', 'wasm', `abort: ${text(msg)} at ${text(file)}:${line}:${col}`);
+        },
+      },
+    };
+    const instance = await WebAssembly.instantiate(module, imports);
+    const exports = instance.exports as unknown as CoreExports & { _initialize?: () => void };
+    memory = exports.memory;
+    exports._initialize?.();
+    return exports;
+  } catch (e) {
+    core = undefined; // let a later call retry with another source
+    if (e instanceof FlatminError) throw e;
+    throw new FlatminError('WASM', 'wasm', `could not load the WebAssembly core: ${(e as Error).message}`);
+  }
+}
+
+async function compile(source: WasmSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (typeof Response !== 'undefined' && source instanceof Response) {
+    return WebAssembly.compile(await source.arrayBuffer());
+  }
+  if (typeof source === 'string' || source instanceof URL) {
+    const url = new URL(source, import.meta.url);
+    if (url.protocol === 'file:') {
+      const { readFile } = await import('node:fs/promises');
+      return WebAssembly.compile(await readFile(url));
+    }
+    return WebAssembly.compile(await (await fetch(url)).arrayBuffer());
+  }
+  return WebAssembly.compile(source as BufferSource);
+}

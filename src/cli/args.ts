@@ -1,0 +1,63 @@
+import { FlatminError } from '../errors.js';
+import { nearest } from '../config/suggest.js';
+
+export interface CliArgs {
+  command: 'main' | 'run' | 'help' | 'version';
+  config?: string;
+  out?: string;
+  backend?: string;
+  outDir: string;
+  quiet: boolean;
+  debug: boolean;
+}
+
+const FLAGS = ['--out', '--backend', '--out-dir', '--quiet', '--debug', '--help', '--version'];
+
+/** argv (without node and the script) → what to do. Throws USAGE errors naming the argument. */
+export function parseArgs(argv: string[]): CliArgs {
+  const a: CliArgs = { command: 'main', outDir: 'flatmin-out', quiet: false, debug: false };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new FlatminError('USAGE', arg, 'expected a value after it');
+      return v;
+    };
+    if (arg === '--out') a.out = value();
+    else if (arg === '--backend') a.backend = value();
+    else if (arg === '--out-dir') a.outDir = value();
+    else if (arg === '--quiet' || arg === '-q') a.quiet = true;
+    else if (arg === '--debug') a.debug = true;
+    else if (arg === '--help' || arg === '-h') a.command = 'help';
+    else if (arg === '--version') a.command = 'version';
+    else if (arg.startsWith('-')) {
+      const guess = nearest(arg, FLAGS);
+      throw new FlatminError('USAGE', arg, `unknown option${guess ? `; did you mean ${guess}?` : ''} (see flatmin --help)`);
+    } else positional.push(arg);
+  }
+  if (a.command === 'help' || a.command === 'version') return a;
+  if (positional.length === 0) return a;
+  if (positional[0] !== 'run') {
+    const guess = nearest(positional[0], ['run']);
+    throw new FlatminError('USAGE', positional[0], `unknown command${guess ? `; did you mean ${guess}?` : ''} (commands: run)`);
+  }
+  if (positional.length !== 2) throw new FlatminError('USAGE', 'run', 'expected exactly one CONFIG.json: flatmin run CONFIG.json [--out RESULT.json]');
+  a.command = 'run';
+  a.config = positional[1];
+  return a;
+}
+
+export const USAGE = `flatmin — which minimum does noise pick?
+
+Usage:
+  flatmin                         run the main job: GD vs perturbed GD from four inits (THEORY.md §1);
+                                  prints a table, writes flatmin-out/summary.json and flatmin-out/ratio.svg
+  flatmin run CONFIG.json         run one config (schema in README.md)
+      --out RESULT.json           write the result there (default: print it to stdout)
+      --backend wasm|reference    override the config's backend
+  Options:
+      --out-dir DIR               where the main job writes (default flatmin-out)
+      --quiet, -q                 no progress on stderr
+      --debug                     print stack traces on errors
+      --help, --version`;

@@ -1,0 +1,71 @@
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { FlatminError } from '../errors.js';
+import { parseConfigText } from '../config/parse.js';
+import { run } from '../run.js';
+import { createProgress, type Progress } from '../report/progress.js';
+import type { BackendName } from '../config/types.js';
+import { parseArgs, USAGE } from './args.js';
+import { mainJob } from './mainJob.js';
+
+/** The `flatmin` command. Exit codes: 0 ok, 2 bad input or divergence (one `error:` line), 1 a bug. */
+export async function main(argv: string[]): Promise<number> {
+  let debug = argv.includes('--debug');
+  try {
+    const args = parseArgs(argv);
+    debug = args.debug;
+    if (args.command === 'help') return (console.log(USAGE), 0);
+    if (args.command === 'version') return (console.log(await version()), 0);
+    if (args.command === 'main') return await mainJob({ outDir: args.outDir, quiet: args.quiet });
+    const file = args.config!;
+    const raw = parseConfigText(await readText(file), file);
+    let progress: Progress | undefined;
+    const result = await run(raw, {
+      backend: args.backend as BackendName | undefined,
+      onProgress: (done, total) => {
+        progress ??= createProgress({ total, label: file, stream: process.stderr, quiet: args.quiet });
+        progress.update(done);
+      },
+    }).finally(() => progress?.finish());
+    const json = JSON.stringify(result, null, 1);
+    if (args.out) await writeText(args.out, json + '\n');
+    else process.stdout.write(json + '\n');
+    return 0;
+  } catch (e) {
+    if (e instanceof FlatminError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      if (debug) process.stderr.write(`${e.stack}\n`);
+      return 2;
+    }
+    process.stderr.write(`error: internal: ${(e as Error)?.message ?? e}\n${debug ? `${(e as Error)?.stack}\n` : 'rerun with --debug for a stack trace\n'}`);
+    return 1;
+  }
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    throw new FlatminError('IO', file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export async function writeText(file: string, text: string): Promise<void> {
+  try {
+    await writeFile(file, text);
+  } catch (e) {
+    throw new FlatminError('IO', file, `cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export async function ensureDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new FlatminError('IO', dir, `cannot create directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+async function version(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `flatmin ${pkg.version}`;
+}

@@ -1,0 +1,61 @@
+/**
+ * The run configuration, as users write it (JSON or a JS object). `validateConfig` turns an
+ * unknown value into a `RunConfig` with every default filled in, or throws a FlatminError that
+ * names the offending field.
+ */
+export type Seed = string | number;
+export type Rows = number[][];
+
+export interface RandomTarget {
+  random: {
+    n: number;
+    m: number;
+    /** Positive, non-increasing is not required; their count is rank(M). */
+    singularValues: number[];
+    seed: Seed;
+  };
+}
+
+export interface FactorizationProblem {
+  kind: 'factorization';
+  /** The n×m target M, as rows or generated with orthonormal random singular vectors. */
+  target: Rows | RandomTarget;
+  /** Number of columns r of X and Y (may exceed rank(M)). */
+  rank: number;
+}
+
+export type InitConfig =
+  /** X = scale·imbalance·G₁, Y = scale/imbalance·G₂. Default scale makes ‖X₀Y₀ᵀ‖ ≈ ‖M‖. */
+  | { kind: 'gaussian'; scale?: number; imbalance: number }
+  /** X, Y Gaussian with entries of standard deviation `scale` (default 1e-3). */
+  | { kind: 'small'; scale: number }
+  | { kind: 'given'; X: Rows; Y: Rows };
+
+/** One phase of the noise schedule: `scale` multiplies σ_X and σ_Y; `[from, to]` decays geometrically. */
+export interface Phase {
+  steps: number;
+  scale: number | [number, number];
+}
+
+export interface OptimizerConfig {
+  kind: 'gd' | 'perturbed-gd';
+  lr: number;
+  /** Standard deviation of the perturbation of X (perturbed-gd only; default 0.1). */
+  sigmaX: number;
+  /** Standard deviation of the perturbation of Y (perturbed-gd only; default 0.1). */
+  sigmaY: number;
+  /** Normalized: always present. `steps: N` in the input is `[{ steps: N, scale: 1 }]`. */
+  schedule: Phase[];
+}
+
+export type BackendName = 'wasm' | 'reference';
+
+export interface RunConfig {
+  problem: FactorizationProblem;
+  init: InitConfig;
+  optimizer: OptimizerConfig;
+  seed: Seed;
+  backend: BackendName;
+  /** Record loss and norms every this many steps (default: total steps / 200, at least 1). */
+  recordEvery: number;
+}

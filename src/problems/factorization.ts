@@ -1,0 +1,61 @@
+import type { FactorizationProblem, InitConfig, Seed } from '../config/types.js';
+import { fromRows, zeros, frob, type Matrix } from '../linalg/matrix.js';
+import { orthonormalColumns } from '../linalg/qr.js';
+import { gaussians } from '../random/gaussian.js';
+import { seedState } from '../random/xor128.js';
+
+/**
+ * Problem set-up, shared by every backend (so both start from the same bits): the target M and
+ * the initial factors. Random draws come from named streams derived from the seed, so changing
+ * the init never changes the noise and vice versa:
+ *   target.random.seed  → M's singular vectors
+ *   "init:" + seed      → X₀, Y₀
+ *   seed                → the optimizer's noise (seedrandom's own xor128 stream for that seed)
+ */
+export function initStreamSeed(seed: Seed): string {
+  return `init:${seed}`;
+}
+
+/** M as a matrix: given rows, or U diag(s) Vᵀ with orthonormal random U (n×k), V (m×k). */
+export function buildTarget(problem: FactorizationProblem): Matrix {
+  const t = problem.target;
+  if (Array.isArray(t)) return fromRows(t);
+  const { n, m, singularValues: s, seed } = t.random;
+  const k = s.length;
+  const st = seedState(seed);
+  const U = orthonormalColumns({ rows: n, cols: k, data: gaussians(n * k, st) });
+  const V = orthonormalColumns({ rows: m, cols: k, data: gaussians(m * k, st) });
+  const M = zeros(n, m);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) {
+      let acc = 0;
+      for (let c = 0; c < k; c++) acc += U.data[i * k + c] * s[c] * V.data[j * k + c];
+      M.data[i * m + j] = acc;
+    }
+  return M;
+}
+
+/** Default Gaussian scale: entries of size s make ‖X₀Y₀ᵀ‖ ≈ s²√(nmr) equal ‖M‖. */
+export function balancedScale(M: Matrix, r: number): number {
+  return Math.sqrt(frob(M) / Math.sqrt(M.rows * M.cols * r));
+}
+
+/** The initial iterate [X₀ (n×r) | Y₀ (m×r)] as one buffer. */
+export function buildInit(init: InitConfig, M: Matrix, r: number, seed: Seed): Float64Array {
+  const n = M.rows;
+  const m = M.cols;
+  const theta = new Float64Array((n + m) * r);
+  if (init.kind === 'given') {
+    theta.set(fromRows(init.X).data, 0);
+    theta.set(fromRows(init.Y).data, n * r);
+    return theta;
+  }
+  const g = gaussians((n + m) * r, seedState(initStreamSeed(seed)));
+  const s = init.kind === 'small' ? init.scale : (init.scale ?? balancedScale(M, r));
+  const imbalance = init.kind === 'gaussian' ? init.imbalance : 1;
+  const a = s * imbalance;
+  const b = s / imbalance;
+  for (let k = 0; k < n * r; k++) theta[k] = a * g[k];
+  for (let k = n * r; k < theta.length; k++) theta[k] = b * g[k];
+  return theta;
+}

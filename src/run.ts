@@ -1,0 +1,265 @@
+import { backendNames, getBackend } from './backends/index.js';
+import type { FactorizationSession } from './backends/types.js';
+import type { WasmSource } from './backends/wasm/loader.js';
+import type { BackendName, RunConfig } from './config/types.js';
+import { validateConfig } from './config/validate.js';
+import { FlatminError } from './errors.js';
+import { frob2, toRows, type Matrix } from './linalg/matrix.js';
+import { compileSchedule, totalSteps, type CompiledPhase } from './optimizers/schedule.js';
+import { buildInit, buildTarget } from './problems/factorization.js';
+import { seedState } from './random/xor128.js';
+import { factorizationDistances, predictFactorization, type Distances, type Prediction } from './theory/factorization.js';
+
+export interface HistoryPoint {
+  step: number;
+  loss: number;
+  normX2: number;
+  normY2: number;
+}
+
+export interface RunResult {
+  /** The normalized config (every default filled in). */
+  config: RunConfig;
+  backend: BackendName;
+  steps: number;
+  final: { X: number[][]; Y: number[][] };
+  prediction: {
+    c: number;
+    c2: number;
+    normX2: number;
+    normY2: number;
+    nuclearNorm: number;
+    rankM: number;
+  };
+  distances: Distances;
+  history: HistoryPoint[];
+  seconds: number;
+  microsecondsPerStep: number;
+}
+
+/** Everything needed to continue a run to the same bits it would have reached uninterrupted. */
+export interface Checkpoint {
+  format: 'flatmin-checkpoint-1';
+  step: number;
+  scale: number;
+  /** f64 bytes of [X | Y], base64 — JSON numbers would lose −0. */
+  theta: string;
+  rng: number[];
+  history: HistoryPoint[];
+}
+
+export interface RunOptions {
+  /** Overrides config.backend. */
+  backend?: BackendName;
+  /** Where the Wasm core comes from (default: build/flatmin.wasm beside the package). */
+  wasm?: WasmSource;
+  /** Called after every chunk of steps. */
+  onProgress?: (done: number, total: number) => void;
+  /** Continue from a checkpoint taken from a run of the same config. */
+  resume?: Checkpoint;
+}
+
+/** Loss above this multiple of its reference level counts as divergence. */
+const EXPLOSION = 1e6;
+/** Upper bound on steps per Wasm call, so progress and checkpoints stay responsive. */
+const MAX_CHUNK = 8192;
+
+/**
+ * A factorization run in progress: advance it, checkpoint it, read its result. `run()` below is
+ * the one-call form.
+ */
+export class FactorizationRun {
+  readonly total: number;
+  private readonly phases: CompiledPhase[];
+  private readonly history: HistoryPoint[] = [];
+  private step = 0;
+  private scale: number;
+  private seconds = 0;
+  /** Divergence threshold: EXPLOSION × max(initial loss, ½‖M‖²) (a run may start at loss 0). */
+  private readonly lossLimit: number;
+
+  private constructor(
+    readonly config: RunConfig,
+    readonly M: Matrix,
+    readonly prediction: Prediction,
+    private readonly session: FactorizationSession,
+    readonly backend: BackendName,
+    resume?: Checkpoint,
+  ) {
+    this.phases = compileSchedule(config.optimizer.schedule);
+    this.total = totalSteps(config.optimizer.schedule);
+    this.scale = this.phases[0].scale0;
+    if (resume) {
+      this.step = resume.step;
+      this.scale = resume.scale;
+      this.history.push(...resume.history);
+    } else {
+      this.record();
+    }
+    this.lossLimit = EXPLOSION * Math.max(this.history[0].loss, 0.5 * frob2(M));
+  }
+
+  static async create(config: unknown, options: RunOptions = {}): Promise<FactorizationRun> {
+    const cfg = validateConfig(config);
+    if (options.backend !== undefined) {
+      if (!backendNames.includes(options.backend))
+        throw new FlatminError('UNKNOWN_KIND', 'backend', `unknown backend ${JSON.stringify(options.backend)}; expected one of ${backendNames.join(', ')}`);
+      cfg.backend = options.backend;
+    }
+    const M = buildTarget(cfg.problem);
+    const r = cfg.problem.rank;
+    const prediction = predictFactorization(M, r, cfg.optimizer.sigmaX, cfg.optimizer.sigmaY);
+    const backend = await getBackend(cfg.backend, options.wasm);
+    let theta = buildInit(cfg.init, M, r, cfg.seed);
+    let rng = seedState(cfg.seed);
+    const resume = options.resume;
+    if (resume) {
+      checkCheckpoint(resume, theta.length, totalSteps(cfg.optimizer.schedule));
+      theta = decodeF64(resume.theta);
+      rng = Int32Array.from(resume.rng);
+    }
+    const session = backend.factorization({ n: M.rows, m: M.cols, r, M: M.data, theta, rng });
+    return new FactorizationRun(cfg, M, prediction, session, cfg.backend, resume);
+  }
+
+  get done(): number {
+    return this.step;
+  }
+
+  /** Runs up to `steps` more steps (default: to the end). Throws DIVERGED, keeping the last finite state. */
+  advance(steps = this.total - this.step, onProgress?: (done: number, total: number) => void): void {
+    const { lr, sigmaX, sigmaY } = this.config.optimizer;
+    const every = this.config.recordEvery;
+    const stop = Math.min(this.total, this.step + steps);
+    while (this.step < stop) {
+      const { phase, start, offset } = this.phaseAt(this.step);
+      if (offset === 0) this.scale = phase.scale0;
+      const chunk = Math.min(stop - this.step, every - (this.step % every), start + phase.steps - this.step, MAX_CHUNK);
+      const t0 = performance.now();
+      const out = this.session.run(chunk, { lr, sigmaX, sigmaY, scale: this.scale, scaleMul: phase.mul });
+      this.seconds += (performance.now() - t0) / 1000;
+      this.step += out.done;
+      this.scale = out.scale;
+      if (out.done < chunk) {
+        this.record();
+        this.diverged(`the iterate became non-finite at step ${this.step + 1}`, this.step + 1);
+      }
+      if (this.step % every === 0 || this.step === this.total) {
+        const p = this.record();
+        if (!(p.loss <= this.lossLimit)) {
+          this.diverged(`the loss exploded to ${p.loss.toPrecision(3)} (limit ${this.lossLimit.toPrecision(3)}) by step ${this.step}`, this.step);
+        }
+      }
+      onProgress?.(this.step, this.total);
+    }
+  }
+
+  checkpoint(): Checkpoint {
+    return {
+      format: 'flatmin-checkpoint-1',
+      step: this.step,
+      scale: this.scale,
+      theta: encodeF64(this.session.theta()),
+      rng: Array.from(this.session.rng()),
+      history: this.history.map((h) => ({ ...h })),
+    };
+  }
+
+  /** The current state with its distances to the predicted optimum. */
+  result(): RunResult {
+    const n = this.M.rows;
+    const m = this.M.cols;
+    const r = this.config.problem.rank;
+    const theta = this.session.theta();
+    const X: Matrix = { rows: n, cols: r, data: theta.slice(0, n * r) };
+    const Y: Matrix = { rows: m, cols: r, data: theta.slice(n * r) };
+    const p = this.prediction;
+    return {
+      config: this.config,
+      backend: this.backend,
+      steps: this.step,
+      final: { X: toRows(X), Y: toRows(Y) },
+      prediction: { c: p.c, c2: p.c2, normX2: p.normX2, normY2: p.normY2, nuclearNorm: p.nuclearNorm, rankM: p.rankM },
+      distances: factorizationDistances(X, Y, this.M, p),
+      history: this.history.map((h) => ({ ...h })),
+      seconds: this.seconds,
+      microsecondsPerStep: this.step > 0 ? (this.seconds * 1e6) / this.step : 0,
+    };
+  }
+
+  /** X and Y as raw row-major data (no copies into nested arrays). */
+  factors(): { X: Float64Array; Y: Float64Array } {
+    const theta = this.session.theta();
+    const nr = this.M.rows * this.config.problem.rank;
+    return { X: theta.slice(0, nr), Y: theta.slice(nr) };
+  }
+
+  dispose(): void {
+    this.session.dispose();
+  }
+
+  private record(): HistoryPoint {
+    const last = this.history[this.history.length - 1];
+    if (last && last.step === this.step) return last;
+    const { x2, y2 } = this.session.norms();
+    const p = { step: this.step, loss: this.session.loss(), normX2: x2, normY2: y2 };
+    this.history.push(p);
+    return p;
+  }
+
+  private diverged(what: string, step: number): never {
+    const lr = this.config.optimizer.lr;
+    const suggestedLr = Number((lr / 4).toPrecision(2));
+    throw new FlatminError(
+      'DIVERGED',
+      'optimizer.lr',
+      `diverged: ${what}; the result keeps the last finite state (step ${this.step}). Try a smaller step size, e.g. lr = ${suggestedLr}`,
+      { step, suggestedLr, result: this.result() },
+    );
+  }
+
+  private phaseAt(step: number): { phase: CompiledPhase; start: number; offset: number } {
+    let start = 0;
+    for (const phase of this.phases) {
+      if (step < start + phase.steps) return { phase, start, offset: step - start };
+      start += phase.steps;
+    }
+    throw new Error(`step ${step} is past the schedule`);
+  }
+}
+
+/** Validate `config`, run it to the end, return the result. Backend buffers are always freed. */
+export async function run(config: unknown, options: RunOptions = {}): Promise<RunResult> {
+  const r = await FactorizationRun.create(config, options);
+  try {
+    r.advance(undefined, options.onProgress);
+    return r.result();
+  } finally {
+    r.dispose();
+  }
+}
+
+function checkCheckpoint(c: Checkpoint, thetaLength: number, total: number): void {
+  const bad = (path: string, msg: string) => new FlatminError('TYPE', `resume.${path}`, msg);
+  if (!c || c.format !== 'flatmin-checkpoint-1') throw bad('format', 'expected "flatmin-checkpoint-1"');
+  if (!Number.isInteger(c.step) || c.step < 0 || c.step > total) throw bad('step', `expected an integer in [0, ${total}]`);
+  if (typeof c.theta !== 'string' || decodeF64(c.theta).length !== thetaLength)
+    throw bad('theta', `expected ${thetaLength} f64 values, base64-encoded; the checkpoint is from another config`);
+  if (!Array.isArray(c.rng) || c.rng.length !== 4) throw bad('rng', 'expected 4 int32 words');
+  if (!Array.isArray(c.history) || c.history.length === 0) throw bad('history', 'expected the recorded history');
+}
+
+function encodeF64(a: Float64Array): string {
+  const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
+  return btoa(s);
+}
+
+function decodeF64(s: string): Float64Array {
+  const bin = atob(s);
+  if (bin.length % 8 !== 0) return new Float64Array(0);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Float64Array(bytes.buffer);
+}

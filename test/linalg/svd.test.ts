@@ -1,0 +1,185 @@
+import { describe, it, expect } from 'vitest';
+import { fromRows, matmul, matmulNT, matmulTN, sub, frob, zeros, transpose } from '../../src/linalg/matrix.js';
+import type { Matrix } from '../../src/linalg/matrix.js';
+import { orthonormalColumns } from '../../src/linalg/qr.js';
+import { svd, numericalRank, nuclearNorm } from '../../src/linalg/svd.js';
+import type { SVD } from '../../src/linalg/svd.js';
+
+/** Tiny deterministic generator for test data, uniform in [-0.5, 0.5). */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296 - 0.5;
+  };
+}
+
+function randomMatrix(rows: number, cols: number, seed: number): Matrix {
+  const rnd = lcg(seed);
+  const a = zeros(rows, cols);
+  for (let i = 0; i < a.data.length; i++) a.data[i] = rnd();
+  return a;
+}
+
+/** U diag(s) Vᵀ. */
+function reconstruct(d: SVD): Matrix {
+  const us = zeros(d.U.rows, d.U.cols);
+  for (let i = 0; i < d.U.rows; i++)
+    for (let j = 0; j < d.U.cols; j++) us.data[i * d.U.cols + j] = d.U.data[i * d.U.cols + j] * d.s[j];
+  return matmulNT(us, d.V);
+}
+
+function orthogonalityError(q: Matrix): number {
+  const g = matmulTN(q, q);
+  let e = 0;
+  for (let i = 0; i < g.rows; i++)
+    for (let j = 0; j < g.cols; j++) e = Math.max(e, Math.abs(g.data[i * g.cols + j] - (i === j ? 1 : 0)));
+  return e;
+}
+
+/** U diag(s) Vᵀ with prescribed singular values and random orthonormal U (n×k), V (m×k). */
+function withSingularValues(n: number, m: number, s: number[], seed: number): Matrix {
+  const k = s.length;
+  const U = orthonormalColumns(randomMatrix(n, k, seed));
+  const V = orthonormalColumns(randomMatrix(m, k, seed + 1));
+  return reconstruct({ U, s: Float64Array.from(s), V });
+}
+
+function checkSvd(a: Matrix, expectedRank: number): SVD {
+  const copy = Float64Array.from(a.data);
+  const d = svd(a);
+  const p = Math.min(a.rows, a.cols);
+  expect(d.U.rows).toBe(a.rows);
+  expect(d.U.cols).toBe(p);
+  expect(d.V.rows).toBe(a.cols);
+  expect(d.V.cols).toBe(p);
+  expect(d.s.length).toBe(p);
+  const na = frob(a);
+  const err = frob(sub(reconstruct(d), a));
+  if (na > 0) expect(err / na).toBeLessThan(1e-13);
+  else expect(err).toBe(0);
+  expect(orthogonalityError(d.U)).toBeLessThan(1e-13);
+  expect(orthogonalityError(d.V)).toBeLessThan(1e-13);
+  for (let i = 0; i < p; i++) {
+    expect(d.s[i]).toBeGreaterThanOrEqual(0);
+    if (i > 0) expect(d.s[i]).toBeLessThanOrEqual(d.s[i - 1]);
+  }
+  expect(numericalRank(d.s, a.rows, a.cols)).toBe(expectedRank);
+  // The input is untouched.
+  expect(Array.from(a.data)).toEqual(Array.from(copy));
+  return d;
+}
+
+describe('svd (one-sided Jacobi)', () => {
+  const cases: Array<[string, number, number]> = [
+    ['tall', 9, 4],
+    ['wide', 4, 9],
+    ['square', 7, 7],
+    ['1x1', 1, 1],
+    ['row', 1, 6],
+    ['column', 6, 1],
+    ['30x20', 30, 20],
+    ['20x30', 20, 30],
+  ];
+  it.each(cases)('%s (%i x %i): reconstruction, orthonormality, ordering', (_name, n, m) => {
+    checkSvd(randomMatrix(n, m, 17 * n + m), Math.min(n, m));
+  });
+
+  it('rank-deficient 8x6 of rank 2 (product of thin factors)', () => {
+    const a = matmul(randomMatrix(8, 2, 1), randomMatrix(2, 6, 2));
+    const d = checkSvd(a, 2);
+    // The noise-level singular values really are at rounding level.
+    for (let i = 2; i < 6; i++) expect(d.s[i]).toBeLessThan(1e-14 * d.s[0]);
+    checkSvd(transpose(a), 2);
+  });
+
+  it('30x20 rank 3 with known singular values (3, 2, 1)', () => {
+    const a = withSingularValues(30, 20, [3, 2, 1], 42);
+    const d = checkSvd(a, 3);
+    expect(d.s[0]).toBeCloseTo(3, 13);
+    expect(d.s[1]).toBeCloseTo(2, 13);
+    expect(d.s[2]).toBeCloseTo(1, 13);
+    expect(d.s[3]).toBeLessThan(1e-14);
+    expect(nuclearNorm(d.s.subarray(0, 3))).toBeCloseTo(6, 13);
+    checkSvd(transpose(a), 3);
+  });
+
+  it('recovers widely spread singular values to absolute accuracy ~eps·s0', () => {
+    const s = [1e3, 7, 1, 1e-4, 1e-9];
+    const d = checkSvd(withSingularValues(12, 8, s, 99), 5);
+    for (let i = 0; i < s.length; i++) expect(Math.abs(d.s[i] - s[i])).toBeLessThan(1e-12 * s[0]);
+  });
+
+  it('zero matrix: s = 0, U and V still orthonormal (deterministic completion)', () => {
+    const d = checkSvd(zeros(3, 2), 0);
+    expect(Array.from(d.s)).toEqual([0, 0]);
+    // Completion picks e_0 then e_1.
+    expect(Array.from(d.U.data)).toEqual([1, 0, 0, 1, 0, 0]);
+    checkSvd(zeros(2, 3), 0);
+    checkSvd(zeros(1, 1), 0);
+  });
+
+  it('exact zero singular value in a non-zero matrix gets an orthonormal completed U column', () => {
+    // Columns 0 and 2 are exactly proportional with orthogonal-to-column-1 structure: rank 2 of 3.
+    const a = fromRows([
+      [1, 0, 2],
+      [0, 1, 0],
+      [0, 0, 0],
+      [1, 0, 2],
+    ]);
+    const d = checkSvd(a, 2);
+    expect(d.s[2]).toBe(0);
+  });
+
+  it('known answers', () => {
+    // [[3,0],[4,5]]: AᵀA = [[25,20],[20,25]] → σ² = 45, 5.
+    const d = svd(fromRows([[3, 0], [4, 5]]));
+    expect(Math.abs(d.s[0] - Math.sqrt(45))).toBeLessThan(1e-15 * 7);
+    expect(Math.abs(d.s[1] - Math.sqrt(5))).toBeLessThan(1e-15 * 7);
+    // Diagonal with a negative entry: s = (3, 2), sign goes into U or V.
+    const e = svd(fromRows([[2, 0], [0, -3]]));
+    expect(Array.from(e.s)).toEqual([3, 2]);
+    expect(Math.abs(e.V.data[1])).toBe(1); // first right singular vector is ±e_1
+    const one = svd(fromRows([[-2.5]]));
+    expect(Array.from(one.s)).toEqual([2.5]);
+    expect(one.U.data[0] * one.V.data[0]).toBe(-1);
+  });
+
+  it('equal singular values (orthogonal matrix) converge and stay ordered', () => {
+    const q = orthonormalColumns(randomMatrix(6, 6, 5));
+    const d = checkSvd(q, 6);
+    for (let i = 0; i < 6; i++) expect(Math.abs(d.s[i] - 1)).toBeLessThan(1e-14);
+  });
+
+  it('is deterministic (same bits on repeated calls)', () => {
+    const a = randomMatrix(13, 9, 3);
+    const d1 = svd(a);
+    const d2 = svd(a);
+    expect(Array.from(d1.s)).toEqual(Array.from(d2.s));
+    expect(Array.from(d1.U.data)).toEqual(Array.from(d2.U.data));
+    expect(Array.from(d1.V.data)).toEqual(Array.from(d2.V.data));
+  });
+
+  it('throws on non-finite input', () => {
+    const a = randomMatrix(3, 3, 1);
+    a.data[4] = NaN;
+    expect(() => svd(a)).toThrow(/non-finite/);
+    a.data[4] = -Infinity;
+    expect(() => svd(a)).toThrow(/non-finite/);
+  });
+});
+
+describe('numericalRank / nuclearNorm', () => {
+  it('counts values above max(n,m)·eps·s0', () => {
+    const s = Float64Array.from([2, 1, 1e-13, 1e-15, 0]);
+    // tol = 30 · 2.22e-16 · 2 ≈ 1.3e-14.
+    expect(numericalRank(s, 30, 20)).toBe(3);
+    expect(numericalRank(s, 3000, 20)).toBe(2); // tol ≈ 1.3e-12
+    expect(numericalRank(Float64Array.from([0, 0]), 2, 2)).toBe(0);
+    expect(numericalRank(new Float64Array(0), 0, 0)).toBe(0);
+  });
+  it('sums', () => {
+    expect(nuclearNorm(Float64Array.from([3, 2, 1]))).toBe(6);
+    expect(nuclearNorm(new Float64Array(0))).toBe(0);
+  });
+});
