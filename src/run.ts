@@ -128,7 +128,10 @@ export class FactorizationRun {
 
   /** Runs up to `steps` more steps (default: to the end). Throws DIVERGED, keeping the last finite state. */
   advance(steps = this.total - this.step, onProgress?: (done: number, total: number) => void): void {
-    const { lr, sigmaX, sigmaY } = this.config.optimizer;
+    const { kind, lr } = this.config.optimizer;
+    // For plain GD, σ only chooses which optimum the prediction shows; the step is noiseless.
+    const sigmaX = kind === 'gd' ? 0 : this.config.optimizer.sigmaX;
+    const sigmaY = kind === 'gd' ? 0 : this.config.optimizer.sigmaY;
     const every = this.config.recordEvery;
     const stop = Math.min(this.total, this.step + steps);
     while (this.step < stop) {

@@ -69,7 +69,7 @@ export async function mainJob(o: MainJobOptions): Promise<number> {
   };
   await writeText(join(o.outDir, 'summary.json'), JSON.stringify(summary, null, 1) + '\n');
   const svg = renderLinePlot({
-    title: 'GD keeps its initial imbalance; perturbed GD converges to the predicted c²',
+    title: '‖X‖²/‖Y‖² over steps (dashed: plain GD)',
     xLabel: 'step',
     yLabel: '‖X‖² / ‖Y‖²',
     logY: true,

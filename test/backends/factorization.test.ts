@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { getBackend } from '../../src/backends/index.js';
+import type { FactorizationInput, StepParams } from '../../src/backends/types.js';
+import { loadCore } from '../../src/backends/wasm/loader.js';
+import { seedState } from '../../src/random/xor128.js';
+import { allBackends, hex, lcg } from '../helpers.js';
+
+function problem(n: number, m: number, r: number, seed: number | string, scale = 0.5): FactorizationInput {
+  const rnd = lcg(typeof seed === 'number' ? seed : seed.length * 7919);
+  return {
+    n, m, r,
+    M: Float64Array.from({ length: n * m }, rnd),
+    theta: Float64Array.from({ length: (n + m) * r }, () => scale * rnd()),
+    rng: seedState(seed),
+  };
+}
+
+const noisy: StepParams = { lr: 0.01, sigmaX: 0.1, sigmaY: 0.05, scale: 1, scaleMul: 0.9995 };
+const plain: StepParams = { lr: 0.02, sigmaX: 0, sigmaY: 0, scale: 1, scaleMul: 1 };
+
+// The contract: same input → same bits. Shapes cover r = 1 (no SIMD pair), odd r (a SIMD pair plus
+// a scalar tail), even r, wide and tall, and r > min(n, m).
+const CONFIGS: Array<[string, FactorizationInput, StepParams]> = [
+  ['30×20 r3 perturbed', problem(30, 20, 3, 'a'), noisy],
+  ['20×30 r1 perturbed', problem(20, 30, 1, 'b'), { ...noisy, sigmaX: 0.2 }],
+  ['25×25 r4 plain GD', problem(25, 25, 4, 'c'), plain],
+  ['40×10 r5 one-sided noise', problem(40, 10, 5, 'd'), { ...noisy, sigmaY: 0 }],
+  ['7×3 r6 over-parameterized', problem(7, 3, 6, 'e'), { ...noisy, lr: 0.005 }],
+  ['1×1 r1', problem(1, 1, 1, 'f'), noisy],
+];
+
+describe('backends agree bit for bit', () => {
+  it.each(CONFIGS)('%s: 1 000 steps give identical X, Y and RNG state', async (_name, input, params) => {
+    const [wasm, ref] = await Promise.all([getBackend('wasm'), getBackend('reference')]);
+    const a = wasm.factorization(input);
+    const b = ref.factorization(input);
+    try {
+      // Uneven chunks: chunk boundaries must not matter.
+      for (const chunk of [1, 99, 400, 500]) {
+        const oa = a.run(chunk, params);
+        const ob = b.run(chunk, params);
+        expect(oa).toEqual(ob);
+        params = { ...params, scale: oa.scale };
+      }
+      expect(hex(a.theta())).toBe(hex(b.theta()));
+      expect(Array.from(a.rng())).toEqual(Array.from(b.rng()));
+      expect(a.loss()).toBe(b.loss());
+      expect(a.norms()).toEqual(b.norms());
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
+  });
+});
+
+describe.each(allBackends)('%s backend', (_name, backend) => {
+  it('plain GD decreases the loss and draws no noise', async () => {
+    const s = (await backend()).factorization(problem(12, 9, 2, 'gd'));
+    const rng0 = s.rng();
+    const l0 = s.loss();
+    s.run(500, plain);
+    expect(s.loss()).toBeLessThan(0.5 * l0);
+    expect(Array.from(s.rng())).toEqual(Array.from(rng0));
+    s.dispose();
+  });
+
+  it('a step that would be non-finite is not applied', async () => {
+    const input = problem(6, 5, 2, 'blow', 3);
+    const s = (await backend()).factorization(input);
+    const out = s.run(1000, { ...plain, lr: 50 });
+    expect(out.done).toBeLessThan(1000);
+    const theta = s.theta();
+    expect(theta.every(Number.isFinite)).toBe(true);
+    // The session stays usable after the failure.
+    s.setTheta(input.theta);
+    expect(s.run(10, plain).done).toBe(10);
+    s.dispose();
+  });
+
+  it('the noise scale follows scale·mul^t', async () => {
+    const s = (await backend()).factorization(problem(4, 3, 1, 'sched'));
+    let scale = 0.8;
+    for (let i = 0; i < 10; i++) scale *= 0.5;
+    expect(s.run(10, { ...noisy, scale: 0.8, scaleMul: 0.5 }).scale).toBe(scale);
+    s.dispose();
+  });
+
+  it('setTheta/setRng restore a state exactly (checkpoint primitive)', async () => {
+    const s = (await backend()).factorization(problem(10, 8, 3, 'ckpt'));
+    s.run(100, noisy);
+    const theta = s.theta();
+    const rng = s.rng();
+    s.run(200, noisy);
+    const after = hex(s.theta());
+    s.setTheta(theta);
+    s.setRng(rng);
+    s.run(200, noisy);
+    expect(hex(s.theta())).toBe(after);
+    s.dispose();
+  });
+});
+
+describe('wasm memory', () => {
+  it('does not grow over many runs and sessions; disposing frees the buffers', async () => {
+    const core = await loadCore();
+    const wasm = await getBackend('wasm');
+    const warm = wasm.factorization(problem(64, 48, 4, 'warm'));
+    warm.run(10, noisy);
+    warm.dispose();
+    const before = core.memory.buffer.byteLength;
+    for (let i = 0; i < 300; i++) {
+      const s = wasm.factorization(problem(64, 48, 4, i));
+      s.run(20, noisy);
+      s.dispose();
+    }
+    expect(core.memory.buffer.byteLength).toBe(before);
+    // A freed block is reused: the next allocation of the same size lands at the same address.
+    const p = core.alloc(1 << 16);
+    core.free(p);
+    const q = core.alloc(1 << 16);
+    core.free(q);
+    expect(q).toBe(p);
+  });
+
+  it('a disposed session refuses to run', async () => {
+    const s = (await getBackend('wasm')).factorization(problem(3, 3, 1, 'x'));
+    s.dispose();
+    expect(() => s.run(1, noisy)).toThrow(/disposed/);
+  });
+});
