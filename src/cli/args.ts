@@ -58,6 +58,7 @@ Usage:
       --backend wasm|reference    override the config's backend
   Options:
       --out-dir DIR               where the main job writes (default flatmin-out)
+      --backend wasm|reference    (main job too) which backend runs the steps
       --quiet, -q                 no progress on stderr
       --debug                     print stack traces on errors
       --help, --version`;

@@ -2,6 +2,8 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { FlatminError } from '../errors.js';
 import { parseConfigText } from '../config/parse.js';
 import { run } from '../run.js';
+import { backendNames } from '../backends/index.js';
+import { nearest } from '../config/suggest.js';
 import { createProgress, type Progress } from '../report/progress.js';
 import type { BackendName } from '../config/types.js';
 import { parseArgs, USAGE } from './args.js';
@@ -15,12 +17,12 @@ export async function main(argv: string[]): Promise<number> {
     debug = args.debug;
     if (args.command === 'help') return (console.log(USAGE), 0);
     if (args.command === 'version') return (console.log(await version()), 0);
-    if (args.command === 'main') return await mainJob({ outDir: args.outDir, quiet: args.quiet });
+    if (args.command === 'main') return await mainJob({ outDir: args.outDir, quiet: args.quiet, backend: checkBackend(args.backend) });
     const file = args.config!;
     const raw = parseConfigText(await readText(file), file);
     let progress: Progress | undefined;
     const result = await run(raw, {
-      backend: args.backend as BackendName | undefined,
+      backend: checkBackend(args.backend),
       onProgress: (done, total) => {
         progress ??= createProgress({ total, label: file, stream: process.stderr, quiet: args.quiet });
         progress.update(done);
@@ -68,4 +70,10 @@ export async function ensureDir(dir: string): Promise<void> {
 async function version(): Promise<string> {
   const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return `flatmin ${pkg.version}`;
+}
+
+function checkBackend(name: string | undefined): BackendName | undefined {
+  if (name === undefined || (backendNames as readonly string[]).includes(name)) return name as BackendName | undefined;
+  const guess = nearest(name, backendNames);
+  throw new FlatminError('UNKNOWN_KIND', '--backend', `unknown backend ${JSON.stringify(name)}${guess ? `; did you mean "${guess}"?` : ''} (expected wasm or reference)`);
 }
