@@ -43,21 +43,38 @@ export function nextDouble(): f64 {
   return result;
 }
 
-/** count standard normals into out (f64); an odd count discards the last pair's sine. */
+/**
+ * count standard normals into out (f64); an odd count discards the last pair's sine.
+ * The generator state is kept in locals for the whole fill (globals are memory round-trips in V8);
+ * the two doubles per pair are nextDouble() written out, including its rejection of 0.
+ */
 export function fillGaussian(out: usize, count: i32): void {
+  let x = sx, y = sy, z = sz, w = sw;
   for (let i = 0; i < count; i += 2) {
-    const u1 = nextDouble();
-    const u2 = nextDouble();
+    let u1: f64, u2: f64;
+    do {
+      let t = x ^ (x << 11); x = y; y = z; z = w; w = w ^ (<i32>(<u32>w >> 19)) ^ t ^ (<i32>(<u32>t >> 8));
+      const top = <f64>(<u32>w >> 11);
+      t = x ^ (x << 11); x = y; y = z; z = w; w = w ^ (<i32>(<u32>w >> 19)) ^ t ^ (<i32>(<u32>t >> 8));
+      u1 = (top + <f64>(<u32>w) / 4294967296.0) / 2097152.0;
+    } while (u1 == 0);
+    do {
+      let t = x ^ (x << 11); x = y; y = z; z = w; w = w ^ (<i32>(<u32>w >> 19)) ^ t ^ (<i32>(<u32>t >> 8));
+      const top = <f64>(<u32>w >> 11);
+      t = x ^ (x << 11); x = y; y = z; z = w; w = w ^ (<i32>(<u32>w >> 19)) ^ t ^ (<i32>(<u32>t >> 8));
+      u2 = (top + <f64>(<u32>w) / 4294967296.0) / 2097152.0;
+    } while (u2 == 0);
     const r = Math.sqrt(-2.0 * detLog(u1));
     const q = turnQuadrant(u2);
-    const x = turnReduced(u2, q);
-    const s = kernelSin(x);
-    const c = kernelCos(x);
+    const a = turnReduced(u2, q);
+    const s = kernelSin(a);
+    const c = kernelCos(a);
     const k = <i32>q & 3;
-    // (cos, sin) of qπ/2 + x, by quadrant.
+    // (cos, sin) of qπ/2 + a, by quadrant.
     const cosv = k == 0 ? c : k == 1 ? -s : k == 2 ? -c : s;
     const sinv = k == 0 ? s : k == 1 ? c : k == 2 ? -s : -c;
     store<f64>(out + (<usize>i << 3), r * cosv);
     if (i + 1 < count) store<f64>(out + (<usize>(i + 1) << 3), r * sinv);
   }
+  sx = x; sy = y; sz = z; sw = w;
 }

@@ -41,10 +41,9 @@ export function referenceFactorization(input: FactorizationInput): Factorization
       gram(Gy, E, nr, m, r);
       gram(Gx, E, 0, n, r);
       mulMY_MtX(MY, MtX, M, E, 0, nr, n, m, r);
-      const ssx = updateFactor(next, theta, 0, E, 0, Gy, MY, n, r, p.lr);
-      const ssy = updateFactor(next, theta, nr, E, nr, Gx, MtX, m, r, p.lr);
-      const ss = ssx + ssy;
-      if (!(ss - ss === 0)) break;
+      const finiteX = updateFactor(next, theta, 0, E, 0, Gy, MY, n, r, p.lr);
+      const finiteY = updateFactor(next, theta, nr, E, nr, Gx, MtX, m, r, p.lr);
+      if (!finiteX || !finiteY) break; // keep the last finite state
       theta.set(next);
       scale *= p.scaleMul;
     }

@@ -35,15 +35,15 @@ export function mulMY_MtX(
 }
 
 /**
- * next[o+i·r+c] = theta[o+i·r+c] − lr·((Σ_a P[p+i·r+a]·G[a·r+c]) − B[i·r+c]) for rows i; returns
- * Σ next² over the block, in row-major order.
+ * next[o+i·r+c] = theta[o+i·r+c] − lr·((Σ_a P[p+i·r+a]·G[a·r+c]) − B[i·r+c]) for rows i.
+ * Returns whether every new entry is finite.
  */
 export function updateFactor(
   next: Float64Array, theta: Float64Array, o: number,
   P: Float64Array, p: number, G: Float64Array, B: Float64Array,
   rows: number, r: number, lr: number,
-): number {
-  let ss = 0;
+): boolean {
+  let finite = true;
   for (let i = 0; i < rows; i++)
     for (let c = 0; c < r; c++) {
       let acc = 0;
@@ -51,9 +51,9 @@ export function updateFactor(
       const g = acc - B[i * r + c];
       const v = theta[o + i * r + c] - lr * g;
       next[o + i * r + c] = v;
-      ss += v * v;
+      if (!(v - v === 0)) finite = false;
     }
-  return ss;
+  return finite;
 }
 
 /** P[k] = theta[k] + s·P[k] for k in [lo, hi): standard normals in P become theta + σ·noise. */

@@ -9,6 +9,7 @@ export function wasmFactorization(core: CoreExports, input: FactorizationInput):
   const total = (n + m) * r;
   const arena = new Arena(core);
   const M = arena.f64(n * m);
+  const Mt = arena.f64(n * m); // Mᵀ, packed once: the target never changes during a run
   const theta = arena.f64(total);
   const next = arena.f64(total);
   const P = arena.f64(total);
@@ -16,6 +17,8 @@ export function wasmFactorization(core: CoreExports, input: FactorizationInput):
   const sched = arena.f64(2);
   const rng = arena.i32(4);
   M.view().set(input.M);
+  const mt = Mt.view();
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) mt[j * n + i] = input.M[i * m + j];
   theta.view().set(input.theta);
   rng.view().set(input.rng);
   let live = true;
@@ -30,7 +33,7 @@ export function wasmFactorization(core: CoreExports, input: FactorizationInput):
       s[0] = p.scale;
       s[1] = p.scaleMul;
       const done = core.factorizationRun(
-        n, m, r, M.ptr, theta.ptr, next.ptr, P.ptr, work.ptr, sched.ptr, rng.ptr,
+        n, m, r, M.ptr, Mt.ptr, theta.ptr, next.ptr, P.ptr, work.ptr, sched.ptr, rng.ptr,
         steps, p.lr, p.sigmaX, p.sigmaY,
       );
       return { done, scale: sched.view()[0] };

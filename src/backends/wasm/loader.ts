@@ -11,7 +11,7 @@ export interface CoreExports {
   fillGaussian(out: number, count: number): void;
   factorizationRun(
     n: number, m: number, r: number,
-    M: number, theta: number, next: number, P: number, work: number, sched: number, rng: number,
+    M: number, Mt: number, theta: number, next: number, P: number, work: number, sched: number, rng: number,
     steps: number, lr: number, sigmaX: number, sigmaY: number,
   ): number;
   factorizationLoss(n: number, m: number, r: number, M: number, theta: number): number;
