@@ -2,14 +2,18 @@ import type { BackendName } from '../config/types.js';
 import { referenceBackend } from './reference/factorization.js';
 import type { Backend } from './types.js';
 import { wasmFactorization } from './wasm/factorization.js';
-import { loadCore, type WasmSource } from './wasm/loader.js';
+import { loadCore, type CoreExports, type WasmSource } from './wasm/loader.js';
 
 export type { Backend, FactorizationSession, FactorizationInput, StepParams } from './types.js';
 
 /** Resolve a backend by name; `wasm` loads (once) and instantiates the core. */
 export async function getBackend(name: BackendName, wasm?: WasmSource): Promise<Backend> {
   if (name === 'reference') return referenceBackend;
-  const core = await loadCore(wasm);
+  return wasmBackend(await loadCore(wasm));
+}
+
+/** The wasm backend over a given core instance. */
+export function wasmBackend(core: CoreExports): Backend {
   return { name: 'wasm', factorization: (input) => wasmFactorization(core, input) };
 }
 

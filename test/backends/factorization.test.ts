@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { getBackend } from '../../src/backends/index.js';
+import { readFileSync } from 'node:fs';
+import { getBackend, wasmBackend } from '../../src/backends/index.js';
 import type { FactorizationInput, StepParams } from '../../src/backends/types.js';
-import { loadCore } from '../../src/backends/wasm/loader.js';
+import { instantiateCore, loadCore, simdSupported } from '../../src/backends/wasm/loader.js';
 import { seedState } from '../../src/random/xor128.js';
 import { allBackends, hex, lcg } from '../helpers.js';
 
@@ -29,9 +30,15 @@ const CONFIGS: Array<[string, FactorizationInput, StepParams]> = [
   ['1×1 r1', problem(1, 1, 1, 'f'), noisy],
 ];
 
-describe('backends agree bit for bit', () => {
+// The scalar fallback build (for engines without Wasm SIMD) must give the same bits too.
+const scalarBuild = () => instantiateCore(readFileSync(new URL('../../build/flatmin-scalar.wasm', import.meta.url))).then(wasmBackend);
+
+describe.each([
+  ['wasm (SIMD)', () => getBackend('wasm')],
+  ['wasm scalar fallback', scalarBuild],
+])('%s and reference agree bit for bit', (_label, makeWasm) => {
   it.each(CONFIGS)('%s: 1 000 steps give identical X, Y and RNG state', async (_name, input, params) => {
-    const [wasm, ref] = await Promise.all([getBackend('wasm'), getBackend('reference')]);
+    const [wasm, ref] = await Promise.all([makeWasm(), getBackend('reference')]);
     const a = wasm.factorization(input);
     const b = ref.factorization(input);
     try {
@@ -100,6 +107,24 @@ describe.each(allBackends)('%s backend', (_name, backend) => {
   });
 });
 
+describe('wasm loading', () => {
+  it('detects SIMD (on in every engine this suite runs on) and loads the SIMD build by default', async () => {
+    expect(simdSupported()).toBe(true);
+    const core = await loadCore();
+    const simd = await instantiateCore(readFileSync(new URL('../../build/flatmin.wasm', import.meta.url)));
+    expect(Object.keys(core).sort()).toEqual(Object.keys(simd).sort());
+    const scalar = await scalarBuild();
+    expect(typeof scalar.factorization).toBe('function');
+  });
+
+  it('a bad source is a typed WASM error, and loading recovers afterwards', async () => {
+    await expect(instantiateCore(new Uint8Array([0, 1, 2, 3]))).rejects.toMatchObject({ code: 'WASM' });
+    await expect(loadCore(new Uint8Array([0, 1, 2, 3]))).rejects.toMatchObject({ code: 'WASM' });
+    const core = await loadCore();
+    expect(core.memory).toBeInstanceOf(WebAssembly.Memory);
+  });
+});
+
 describe('wasm memory', () => {
   it('does not grow over many runs and sessions; disposing frees the buffers', async () => {
     const core = await loadCore();
@@ -113,6 +138,11 @@ describe('wasm memory', () => {
       s.run(20, noisy);
       s.dispose();
     }
+    expect(core.memory.buffer.byteLength).toBe(before);
+    // One long run: 10⁶ steps in record-sized chunks, no growth either.
+    const long = wasm.factorization(problem(6, 5, 2, 'long'));
+    for (let i = 0; i < 1000; i++) expect(long.run(1000, { ...noisy, lr: 1e-3 }).done).toBe(1000);
+    long.dispose();
     expect(core.memory.buffer.byteLength).toBe(before);
     // A freed block is reused: the next allocation of the same size lands at the same address.
     const p = core.alloc(1 << 16);

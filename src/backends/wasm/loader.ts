@@ -23,17 +23,32 @@ export type WasmSource = string | URL | Response | BufferSource | WebAssembly.Mo
 
 let core: Promise<CoreExports> | undefined;
 
+// The smallest module using a SIMD instruction (i8x16.splat + i8x16.popcnt): validates only where
+// the engine has Wasm SIMD (not, e.g., in iOS Lockdown mode).
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+export function simdSupported(): boolean {
+  return WebAssembly.validate(SIMD_PROBE);
+}
+
+/** The two builds of assembly/: same bits, one with SIMD kernels and one scalar fallback. */
+export function defaultCoreUrl(simd = simdSupported()): URL {
+  return new URL(simd ? '../../../build/flatmin.wasm' : '../../../build/flatmin-scalar.wasm', import.meta.url);
+}
+
 /**
- * Load (once) and return the Wasm core. With no source it reads build/flatmin.wasm next to the
- * package (Node) or fetches it relative to this module (browsers).
+ * Load (once) and return the Wasm core. With no source it picks the SIMD build where the engine
+ * supports it and the scalar build elsewhere, read from build/ beside the package (Node) or
+ * fetched relative to this module (browsers).
  */
 export function loadCore(source?: WasmSource): Promise<CoreExports> {
-  if (source !== undefined) core = instantiate(source);
-  core ??= instantiate(new URL('../../../build/flatmin.wasm', import.meta.url));
+  if (source !== undefined) core = instantiateCore(source);
+  core ??= instantiateCore(defaultCoreUrl());
   return core;
 }
 
-async function instantiate(source: WasmSource): Promise<CoreExports> {
+/** A fresh, uncached instance (tests compare the SIMD and scalar builds side by side). */
+export async function instantiateCore(source: WasmSource): Promise<CoreExports> {
   try {
     const module = await compile(source);
     let memory: WebAssembly.Memory | undefined;
@@ -56,7 +71,7 @@ async function instantiate(source: WasmSource): Promise<CoreExports> {
     exports._initialize?.();
     return exports;
   } catch (e) {
-    core = undefined; // let a later call retry with another source
+    core = undefined; // let a later loadCore() retry, possibly with another source
     if (e instanceof FlatminError) throw e;
     throw new FlatminError('WASM', 'wasm', `could not load the WebAssembly core: ${(e as Error).message}`);
   }
