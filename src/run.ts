@@ -108,7 +108,14 @@ export class FactorizationRun {
     }
     const M = buildTarget(cfg.problem);
     const r = cfg.problem.rank;
-    const prediction = predictFactorization(M, r, cfg.optimizer.sigmaX, cfg.optimizer.sigmaY);
+    const { kind, sigmaX, sigmaY } = cfg.optimizer;
+    if ((sigmaX === 0) !== (sigmaY === 0)) {
+      if (kind === 'perturbed-gd')
+        throw new FlatminError('OUT_OF_RANGE', sigmaX === 0 ? 'optimizer.sigmaX' : 'optimizer.sigmaY', 'σX and σY must both be > 0 or both 0 (the predicted ratio c = (σX/σY)·√(n/m) would be 0 or ∞)');
+    }
+    // For plain GD σ only picks the optimum shown; a one-sided σ falls back to the isotropic one.
+    const oneSided = (sigmaX === 0) !== (sigmaY === 0);
+    const prediction = predictFactorization(M, r, oneSided ? 1 : sigmaX, oneSided ? 1 : sigmaY);
     const backend = await getBackend(cfg.backend, options.wasm);
     let theta = buildInit(cfg.init, M, r, cfg.seed);
     let rng = seedState(cfg.seed);

@@ -157,6 +157,17 @@ describe('reproducibility', () => {
   });
 });
 
+describe('one-sided noise', () => {
+  const problem = { ...target(8, 6, [2, 1]), rank: 2 };
+  it('perturbed GD with exactly one σ = 0 is a typed error naming that σ', async () => {
+    await expect(run({ problem, optimizer: { kind: 'perturbed-gd', lr: 0.01, sigmaX: 0, sigmaY: 0.3, steps: 10 } })).rejects.toMatchObject({ code: 'OUT_OF_RANGE', path: 'optimizer.sigmaX' });
+  });
+  it('plain GD with one σ = 0 runs and shows the isotropic optimum', async () => {
+    const r = await run({ problem, optimizer: { kind: 'gd', lr: 0.01, sigmaX: 0, sigmaY: 0.3, steps: 10 } });
+    expect(r.prediction.c2).toBeCloseTo(8 / 6, 12);
+  });
+});
+
 describe('divergence', () => {
   it.each(['wasm', 'reference'] as const)('%s: stops with DIVERGED, the step, a smaller lr, and the last finite state', async (backend) => {
     const cfg = { problem: { ...target(10, 8, [3, 2]), rank: 2 }, optimizer: { kind: 'gd', lr: 2, steps: 5000 }, backend, recordEvery: 1000 };
