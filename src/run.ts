@@ -108,6 +108,10 @@ export class FactorizationRun {
     }
     const M = buildTarget(cfg.problem);
     const r = cfg.problem.rank;
+    // Wasm memory is 32-bit: M, Mᵀ, three copies of [X | Y], [MY | MtX] and two r×r Grams must fit.
+    const bytes = 8 * (2 * M.rows * M.cols + 4 * (M.rows + M.cols) * r + 2 * r * r);
+    if (bytes > 2 ** 30)
+      throw new FlatminError('OUT_OF_RANGE', 'problem.rank', `this problem needs ${(bytes / 2 ** 20).toFixed(0)} MiB of buffers; at most 1024 MiB fit (use a smaller rank or target)`);
     const { kind, sigmaX, sigmaY } = cfg.optimizer;
     if ((sigmaX === 0) !== (sigmaY === 0)) {
       if (kind === 'perturbed-gd')

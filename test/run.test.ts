@@ -168,6 +168,10 @@ describe('one-sided noise', () => {
   });
 });
 
+it('a rank whose buffers cannot fit in Wasm memory is a typed error, not a crash', async () => {
+  await expect(run({ problem: { kind: 'factorization', target: [[1]], rank: 17_000 }, optimizer: { kind: 'gd', lr: 0.01, steps: 1 } })).rejects.toMatchObject({ code: 'OUT_OF_RANGE', path: 'problem.rank' });
+});
+
 describe('divergence', () => {
   it.each(['wasm', 'reference'] as const)('%s: stops with DIVERGED, the step, a smaller lr, and the last finite state', async (backend) => {
     const cfg = { problem: { ...target(10, 8, [3, 2]), rank: 2 }, optimizer: { kind: 'gd', lr: 2, steps: 5000 }, backend, recordEvery: 1000 };
