@@ -77,3 +77,71 @@ const TWO_PI: f64 = 6.283185307179586;
 @inline export function turnReduced(u: f64, q: f64): f64 {
   return (u - q * 0.25) * TWO_PI;
 }
+
+// ---- The same functions on f64x2: lane for lane the scalar operations above, in the same order
+// (f64x2 add/mul/div/sqrt/floor are IEEE-exact per lane, like their scalar forms). Inputs as above.
+
+// @ts-ignore: decorator
+@inline function sp(x: f64): v128 {
+  return f64x2.splat(x);
+}
+
+/** detLog on each lane. */
+// @ts-ignore: decorator
+@inline export function detLogV(x: v128): v128 {
+  let hx = i64x2.shr_u(x, 32);
+  hx = i64x2.add(hx, i64x2.splat(0x3ff00000 - 0x3fe6a09e));
+  const k = i64x2.sub(i64x2.shr_u(hx, 20), i64x2.splat(0x3ff));
+  hx = i64x2.add(v128.and(hx, i64x2.splat(0x000fffff)), i64x2.splat(0x3fe6a09e));
+  const bits = v128.or(i64x2.shl(hx, 32), v128.and(x, i64x2.splat(0xffffffff)));
+  const f = f64x2.sub(bits, sp(1.0));
+  const hfsq = f64x2.mul(f64x2.mul(sp(0.5), f), f);
+  const s = f64x2.div(f, f64x2.add(sp(2.0), f));
+  const z = f64x2.mul(s, s);
+  const w = f64x2.mul(z, z);
+  const t1 = f64x2.mul(w, f64x2.add(sp(LG2), f64x2.mul(w, f64x2.add(sp(LG4), f64x2.mul(w, sp(LG6))))));
+  const t2 = f64x2.mul(z, f64x2.add(sp(LG1), f64x2.mul(w, f64x2.add(sp(LG3), f64x2.mul(w, f64x2.add(sp(LG5), f64x2.mul(w, sp(LG7))))))));
+  const R = f64x2.add(t2, t1);
+  // k (small, in the low word of each i64 lane) to f64: gather the low words, convert exactly.
+  const dk = f64x2.convert_low_i32x4_s(i32x4.shuffle(k, k, 0, 2, 0, 2));
+  let y = f64x2.mul(s, f64x2.add(hfsq, R));
+  y = f64x2.add(y, f64x2.mul(dk, sp(LN2_LO)));
+  y = f64x2.sub(y, hfsq);
+  y = f64x2.add(y, f);
+  return f64x2.add(y, f64x2.mul(dk, sp(LN2_HI)));
+}
+
+// @ts-ignore: decorator
+@inline export function kernelSinV(x: v128): v128 {
+  const z = f64x2.mul(x, x);
+  const w = f64x2.mul(z, z);
+  const r = f64x2.add(
+    f64x2.add(sp(S2), f64x2.mul(z, f64x2.add(sp(S3), f64x2.mul(z, sp(S4))))),
+    f64x2.mul(f64x2.mul(z, w), f64x2.add(sp(S5), f64x2.mul(z, sp(S6)))),
+  );
+  const v = f64x2.mul(z, x);
+  return f64x2.add(x, f64x2.mul(v, f64x2.add(sp(S1), f64x2.mul(z, r))));
+}
+
+// @ts-ignore: decorator
+@inline export function kernelCosV(x: v128): v128 {
+  const z = f64x2.mul(x, x);
+  const w = f64x2.mul(z, z);
+  const r = f64x2.add(
+    f64x2.mul(z, f64x2.add(sp(C1), f64x2.mul(z, f64x2.add(sp(C2), f64x2.mul(z, sp(C3)))))),
+    f64x2.mul(f64x2.mul(w, w), f64x2.add(sp(C4), f64x2.mul(z, f64x2.add(sp(C5), f64x2.mul(z, sp(C6)))))),
+  );
+  const hz = f64x2.mul(sp(0.5), z);
+  const one = f64x2.sub(sp(1.0), hz);
+  return f64x2.add(one, f64x2.add(f64x2.sub(f64x2.sub(sp(1.0), one), hz), f64x2.mul(z, r)));
+}
+
+// @ts-ignore: decorator
+@inline export function turnQuadrantV(u: v128): v128 {
+  return f64x2.floor(f64x2.add(f64x2.mul(u, sp(4.0)), sp(0.5)));
+}
+
+// @ts-ignore: decorator
+@inline export function turnReducedV(u: v128, q: v128): v128 {
+  return f64x2.mul(f64x2.sub(u, f64x2.mul(q, sp(0.25))), sp(TWO_PI));
+}

@@ -1,80 +1,141 @@
-// xor128 (seedrandom's generator, src/random/xor128.ts) and Box-Muller Gaussians
-// (src/random/gaussian.ts). The state sits in four globals during a run; rngLoad/rngStore move it
-// to and from the 16 bytes of Wasm memory that JS owns, so checkpoints see it between calls.
-import { detLog, kernelCos, kernelSin, turnQuadrant, turnReduced } from './detmath';
+// Gaussian noise: four xor128 lanes (seedrandom's generator) and Box-Muller, eight normals per
+// group — the same stream as src/random/gaussian.ts, which defines it (read that first). With SIMD
+// the four lanes live in i32x4 vectors and Box-Muller runs on two f64x2 vectors; without SIMD (the
+// fallback build), and on the rare group where a lane must reject a 0 double, `scalarGroup` does
+// the same arithmetic one lane at a time.
+//
+// State: 16 i32 in JS-owned memory, structure-of-arrays [x0..x3 | y0..y3 | z0..z3 | w0..w3].
+import {
+  detLog, detLogV, kernelCos, kernelCosV, kernelSin, kernelSinV, turnQuadrant, turnQuadrantV, turnReduced, turnReducedV,
+} from './detmath';
 
-let sx: i32 = 0;
-let sy: i32 = 0;
-let sz: i32 = 0;
-let sw: i32 = 0;
+const LANES = 4;
+const GROUP = 8;
+const TWO_M32: f64 = 2.3283064365386963e-10; // 2^-32
+const TWO_M21: f64 = 4.76837158203125e-7; // 2^-21
 
-export function rngLoad(st: usize): void {
-  sx = load<i32>(st, 0);
-  sy = load<i32>(st, 4);
-  sz = load<i32>(st, 8);
-  sw = load<i32>(st, 12);
+/** Room for one whole group when a fill ends inside it. */
+const spill = memory.data(GROUP * 8, 16);
+
+// @ts-ignore: decorator
+@inline function laneInt32(st: usize, j: i32): i32 {
+  const p = st + (<usize>j << 2);
+  const x = load<i32>(p, 0);
+  const t = x ^ (x << 11);
+  store<i32>(p, load<i32>(p, 16), 0);
+  store<i32>(p, load<i32>(p, 32), 16);
+  const w = load<i32>(p, 48);
+  store<i32>(p, w, 32);
+  const v = w ^ (<i32>(<u32>w >> 19)) ^ t ^ (<i32>(<u32>t >> 8));
+  store<i32>(p, v, 48);
+  return v;
 }
 
-export function rngStore(st: usize): void {
-  store<i32>(st, sx, 0);
-  store<i32>(st, sy, 4);
-  store<i32>(st, sz, 8);
-  store<i32>(st, sw, 12);
+/** seedrandom's double() on lane j (0 rejected); ×2^-32 and ×2^-21 are exact, like its divisions. */
+function laneDouble(st: usize, j: i32): f64 {
+  let top: u32, bot: u32;
+  do {
+    top = <u32>laneInt32(st, j) >> 11;
+    bot = <u32>laneInt32(st, j);
+  } while (top == 0 && bot == 0);
+  return (<f64>top + <f64>bot * TWO_M32) * TWO_M21;
+}
+
+/** One group, lane by lane: min(count, 8) values to out. */
+function scalarGroup(out: usize, count: i32, st: usize): void {
+  const u1a = laneDouble(st, 0), u1b = laneDouble(st, 1), u1c = laneDouble(st, 2), u1d = laneDouble(st, 3);
+  const u2a = laneDouble(st, 0), u2b = laneDouble(st, 1), u2c = laneDouble(st, 2), u2d = laneDouble(st, 3);
+  boxMuller(out, count, 0, u1a, u2a);
+  boxMuller(out, count, 1, u1b, u2b);
+  boxMuller(out, count, 2, u1c, u2c);
+  boxMuller(out, count, 3, u1d, u2d);
 }
 
 // @ts-ignore: decorator
-@inline export function nextInt32(): i32 {
-  const t = sx ^ (sx << 11);
-  sx = sy;
-  sy = sz;
-  sz = sw;
-  sw = sw ^ (<i32>(<u32>sw >> 19)) ^ t ^ (<i32>(<u32>t >> 8));
-  return sw;
+@inline function boxMuller(out: usize, count: i32, j: i32, u1: f64, u2: f64): void {
+  const r = Math.sqrt(-2.0 * detLog(u1));
+  const q = turnQuadrant(u2);
+  const a = turnReduced(u2, q);
+  const s = kernelSin(a);
+  const c = kernelCos(a);
+  const k = <i32>q & 3;
+  // (cos, sin) of qπ/2 + a, by quadrant.
+  const cosv = k == 0 ? c : k == 1 ? -s : k == 2 ? -c : s;
+  const sinv = k == 0 ? s : k == 1 ? c : k == 2 ? -s : -c;
+  if (j < count) store<f64>(out + (<usize>j << 3), r * cosv);
+  if (j + LANES < count) store<f64>(out + (<usize>(j + LANES) << 3), r * sinv);
 }
 
-/** A double in (0, 1) with 53 random bits (seedrandom's double(), which rejects 0). */
-export function nextDouble(): f64 {
-  let result: f64;
-  do {
-    const top = <f64>(<u32>nextInt32() >> 11);
-    const bot = <f64>(<u32>nextInt32()) / 4294967296.0;
-    result = (top + bot) / 2097152.0;
-  } while (result == 0);
-  return result;
+// One xor128 step on all four lanes, written as "new w from the old w and the word leaving at x".
+// Four steps from state (x, y, z, w) give w1..w4, and the new state is (w1, w2, w3, w4).
+// @ts-ignore: decorator
+@inline function xorStep(w: v128, x: v128): v128 {
+  const t = v128.xor(x, i32x4.shl(x, 11));
+  return v128.xor(v128.xor(w, i32x4.shr_u(w, 19)), v128.xor(t, i32x4.shr_u(t, 8)));
 }
 
-/**
- * count standard normals into out (f64); an odd count discards the last pair's sine.
- * The generator state is kept in locals for the whole fill (globals are memory round-trips in V8);
- * the two doubles per pair are nextDouble() written out, including its rejection of 0.
- */
-export function fillGaussian(out: usize, count: i32): void {
-  let x = sx, y = sy, z = sz, w = sw;
-  for (let i = 0; i < count; i += 2) {
-    let u1: f64, u2: f64;
-    do {
-      let t = x ^ (x << 11); x = y; y = z; z = w; w = w ^ (<i32>(<u32>w >> 19)) ^ t ^ (<i32>(<u32>t >> 8));
-      const top = <f64>(<u32>w >> 11);
-      t = x ^ (x << 11); x = y; y = z; z = w; w = w ^ (<i32>(<u32>w >> 19)) ^ t ^ (<i32>(<u32>t >> 8));
-      u1 = (top + <f64>(<u32>w) / 4294967296.0) / 2097152.0;
-    } while (u1 == 0);
-    do {
-      let t = x ^ (x << 11); x = y; y = z; z = w; w = w ^ (<i32>(<u32>w >> 19)) ^ t ^ (<i32>(<u32>t >> 8));
-      const top = <f64>(<u32>w >> 11);
-      t = x ^ (x << 11); x = y; y = z; z = w; w = w ^ (<i32>(<u32>w >> 19)) ^ t ^ (<i32>(<u32>t >> 8));
-      u2 = (top + <f64>(<u32>w) / 4294967296.0) / 2097152.0;
-    } while (u2 == 0);
-    const r = Math.sqrt(-2.0 * detLog(u1));
-    const q = turnQuadrant(u2);
-    const a = turnReduced(u2, q);
-    const s = kernelSin(a);
-    const c = kernelCos(a);
-    const k = <i32>q & 3;
-    // (cos, sin) of qπ/2 + a, by quadrant.
-    const cosv = k == 0 ? c : k == 1 ? -s : k == 2 ? -c : s;
-    const sinv = k == 0 ? s : k == 1 ? c : k == 2 ? -s : -c;
-    store<f64>(out + (<usize>i << 3), r * cosv);
-    if (i + 1 < count) store<f64>(out + (<usize>(i + 1) << 3), r * sinv);
+/** Doubles of lanes (0, 1) from the (top, bottom) words; `hiHalf` takes lanes (2, 3) instead. */
+// @ts-ignore: decorator
+@inline function toDouble(top: v128, bot: v128): v128 {
+  return f64x2.mul(
+    f64x2.add(f64x2.convert_low_i32x4_u(top), f64x2.mul(f64x2.convert_low_i32x4_u(bot), f64x2.splat(TWO_M32))),
+    f64x2.splat(TWO_M21),
+  );
+}
+
+// @ts-ignore: decorator
+@inline function hiHalf(v: v128): v128 {
+  return i32x4.shuffle(v, v, 2, 3, 2, 3);
+}
+
+/** Box-Muller on two lanes: cos values to out[0..1], sin values to out[4..5]. */
+// @ts-ignore: decorator
+@inline function boxMullerV(out: usize, u1: v128, u2: v128): void {
+  const r = f64x2.sqrt(f64x2.mul(f64x2.splat(-2.0), detLogV(u1)));
+  const q = turnQuadrantV(u2);
+  const a = turnReducedV(u2, q);
+  const s = kernelSinV(a);
+  const c = kernelCosV(a);
+  // Quadrant select as in boxMuller (q = 4 is quadrant 0): masks, then bitselect.
+  const q1 = f64x2.eq(q, f64x2.splat(1));
+  const q2 = f64x2.eq(q, f64x2.splat(2));
+  const q3 = f64x2.eq(q, f64x2.splat(3));
+  const cosv = v128.bitselect(s, v128.bitselect(f64x2.neg(c), v128.bitselect(f64x2.neg(s), c, q1), q2), q3);
+  const sinv = v128.bitselect(f64x2.neg(c), v128.bitselect(f64x2.neg(s), v128.bitselect(c, s, q1), q2), q3);
+  v128.store(out, f64x2.mul(r, cosv));
+  v128.store(out, f64x2.mul(r, sinv), 32);
+}
+
+/** count standard normals (f64) into out, advancing the lane state at st. */
+export function fillGaussian(out: usize, count: i32, st: usize): void {
+  let g = 0;
+  if (ASC_FEATURE_SIMD) {
+    let x = v128.load(st, 0), y = v128.load(st, 16), z = v128.load(st, 32), w = v128.load(st, 48);
+    const zero = i32x4.splat(0);
+    for (; g < count; g += GROUP) {
+      const w1 = xorStep(w, x);
+      const w2 = xorStep(w1, y);
+      const w3 = xorStep(w2, z);
+      const w4 = xorStep(w3, w);
+      const top1 = i32x4.shr_u(w1, 11);
+      const top2 = i32x4.shr_u(w3, 11);
+      // A zero double (p = 2^-53 per draw) must be redrawn in its lane only: redo this group lane by lane.
+      const zero1 = v128.and(i32x4.eq(top1, zero), i32x4.eq(w2, zero));
+      const zero2 = v128.and(i32x4.eq(top2, zero), i32x4.eq(w4, zero));
+      const dst = count - g >= GROUP ? out + (<usize>g << 3) : spill;
+      if (v128.any_true(v128.or(zero1, zero2))) {
+        v128.store(st, x, 0); v128.store(st, y, 16); v128.store(st, z, 32); v128.store(st, w, 48);
+        scalarGroup(dst, GROUP, st);
+        x = v128.load(st, 0); y = v128.load(st, 16); z = v128.load(st, 32); w = v128.load(st, 48);
+      } else {
+        boxMullerV(dst, toDouble(top1, w2), toDouble(top2, w4));
+        boxMullerV(dst + 16, toDouble(hiHalf(top1), hiHalf(w2)), toDouble(hiHalf(top2), hiHalf(w4)));
+        x = w1; y = w2; z = w3; w = w4;
+      }
+      if (dst == spill) memory.copy(out + (<usize>g << 3), spill, <usize>(count - g) << 3);
+    }
+    v128.store(st, x, 0); v128.store(st, y, 16); v128.store(st, z, 32); v128.store(st, w, 48);
+  } else {
+    for (; g < count; g += GROUP) scalarGroup(out + (<usize>g << 3), count - g, st);
   }
-  sx = x; sy = y; sz = z; sw = w;
 }

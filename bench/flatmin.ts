@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { getBackend, type Backend } from '../src/backends/index.js';
-import { seedState } from '../src/random/xor128.js';
+import { seedGaussian } from '../src/random/gaussian.js';
 import type { Impl, Problem, Runner, Size } from './problem.js';
 
 export const WASM_PATH = 'build/flatmin.wasm';
@@ -12,7 +12,7 @@ export const SCALAR_WASM_PATH = 'build/flatmin-scalar.wasm';
 
 function sessionRunner(backend: Backend, p: Problem, extra: Record<string, unknown> = {}): Runner {
   const session = backend.factorization({
-    n: p.n, m: p.m, r: p.r, M: p.M, theta: p.theta, rng: seedState(p.seed), ...extra,
+    n: p.n, m: p.m, r: p.r, precision: 'f64', M: p.M, theta: p.theta, rng: seedGaussian(p.seed), ...extra,
   });
   const params = { lr: p.lr, sigmaX: p.sigmaX, sigmaY: p.sigmaY, scale: 1, scaleMul: 1 };
   return {
@@ -40,23 +40,24 @@ function wasmVariant(name: string, precision: 'f64' | 'f32', files: string[], ex
   };
 }
 
+const referenceF32 = 'flatmin reference (TS) f32';
+
 export const flatminVariants: Impl[] = [
   wasmVariant('flatmin wasm f64', 'f64', [WASM_PATH]),
-  // Placeholder until the core has f32. Then replace it with e.g.
-  //   { ...wasmVariant('flatmin wasm f32', 'f32', [WASM_PATH], { precision: 'f32' }), oracle: 'flatmin reference (TS) f32' },
-  //   { name: 'flatmin reference (TS) f32', ... sessionRunner(await getBackend('reference'), p, { precision: 'f32' }) ... },
-  // (the check then demands the same bits as the f32 reference; % peak uses the f32 peak).
-  {
-    name: 'flatmin wasm f32', precision: 'f32', group: 'flatmin',
-    unavailable: async () => 'not built yet (f32 precision is on the way)',
-    make: async () => { throw new Error('unavailable'); },
-  },
+  // Checked against the f32 reference: same bits demanded; % peak uses the f32 peak.
+  { ...wasmVariant('flatmin wasm f32', 'f32', [WASM_PATH], { precision: 'f32' }), oracle: referenceF32 },
   // The scalar (no-SIMD) build of the same core (asconfig target "scalar").
   wasmVariant('flatmin wasm scalar fallback', 'f64', [SCALAR_WASM_PATH], {}, `no ${SCALAR_WASM_PATH} (run npm run build:wasm)`),
   {
     name: 'flatmin reference (TS)', precision: 'f64', group: 'flatmin',
     unavailable: async () => null,
     make: async (p) => sessionRunner(await getBackend('reference'), p),
+    maxSteps: (s: Size) => (s.n * s.m * s.r >= 512 * 512 * 32 ? 2 : 1e6),
+  },
+  {
+    name: referenceF32, precision: 'f32', group: 'flatmin', oracle: referenceF32,
+    unavailable: async () => null,
+    make: async (p) => sessionRunner(await getBackend('reference'), p, { precision: 'f32' }),
     maxSteps: (s: Size) => (s.n * s.m * s.r >= 512 * 512 * 32 ? 2 : 1e6),
   },
 ];

@@ -1,12 +1,11 @@
 /**
  * Gaussian noise, ns per draw: flatmin's Wasm fillGaussian (called directly on the core), the TS
  * reference's deterministic Box-Muller, and plain JS Box-Muller on Math.random/Math.log/Math.sin.
- * numpy's figure comes from the numpy peer. Add flatmin's f32 generator to `noiseVariants`.
+ * numpy's figure comes from the numpy peer. (f32 runs draw the same f64 stream and round it.)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { loadCore, type CoreExports } from '../src/backends/wasm/loader.js';
-import { fillGaussian as refFillGaussian } from '../src/random/gaussian.js';
-import { seedState } from '../src/random/xor128.js';
+import { fillGaussian as refFillGaussian, seedGaussian } from '../src/random/gaussian.js';
 import { WASM_PATH } from './flatmin.js';
 import { fillBoxMuller } from './peers/plainjs.js';
 import { now } from './stats.js';
@@ -28,11 +27,10 @@ export const noiseVariants: NoiseVariant[] = [
     async make(count) {
       const c = await getCore();
       const out = c.alloc(count * 8);
-      const st = c.alloc(16);
-      new Int32Array(c.memory.buffer, st, 4).set(seedState(7));
-      c.rngLoad(st);
+      const st = c.alloc(64);
+      new Int32Array(c.memory.buffer, st, 16).set(seedGaussian(7));
       return {
-        fill: () => c.fillGaussian(out, count),
+        fill: () => c.fillGaussian(out, count, st),
         dispose: () => {
           c.free(out);
           c.free(st);
@@ -45,7 +43,7 @@ export const noiseVariants: NoiseVariant[] = [
     unavailable: async () => null,
     async make(count) {
       const out = new Float64Array(count);
-      const st = seedState(7);
+      const st = seedGaussian(7);
       return { fill: () => refFillGaussian(out, 0, count, st), dispose() {} };
     },
   },

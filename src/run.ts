@@ -7,7 +7,7 @@ import { FlatminError } from './errors.js';
 import { frob2, toRows, type Matrix } from './linalg/matrix.js';
 import { compileSchedule, totalSteps, type CompiledPhase } from './optimizers/schedule.js';
 import { buildInit, buildTarget } from './problems/factorization.js';
-import { seedState } from './random/xor128.js';
+import { LANES, seedGaussian } from './random/gaussian.js';
 import { factorizationDistances, predictFactorization, type Distances, type Prediction } from './theory/factorization.js';
 
 export interface HistoryPoint {
@@ -39,7 +39,7 @@ export interface RunResult {
 
 /** Everything needed to continue a run to the same bits it would have reached uninterrupted. */
 export interface Checkpoint {
-  format: 'flatmin-checkpoint-1';
+  format: 'flatmin-checkpoint-2';
   step: number;
   scale: number;
   /** f64 bytes of [X | Y], base64 — JSON numbers would lose −0. */
@@ -108,8 +108,11 @@ export class FactorizationRun {
     }
     const M = buildTarget(cfg.problem);
     const r = cfg.problem.rank;
-    // Wasm memory is 32-bit: M, Mᵀ, three copies of [X | Y], [MY | MtX] and two r×r Grams must fit.
-    const bytes = 8 * (2 * M.rows * M.cols + 4 * (M.rows + M.cols) * r + 2 * r * r);
+    // Wasm memory is 32-bit: M, Mᵀ, three copies of [X | Y], [MY | MtX] and two r×r Grams must fit
+    // (in f32 at half the size, plus the f64 noise before rounding).
+    const size = cfg.precision === 'f32' ? 4 : 8;
+    const xy = (M.rows + M.cols) * r;
+    const bytes = size * (2 * M.rows * M.cols + 4 * xy + 2 * r * r) + (size === 4 ? 8 * xy : 0);
     if (bytes > 2 ** 30)
       throw new FlatminError('OUT_OF_RANGE', 'problem.rank', `this problem needs ${(bytes / 2 ** 20).toFixed(0)} MiB of buffers; at most 1024 MiB fit (use a smaller rank or target)`);
     const { kind, sigmaX, sigmaY } = cfg.optimizer;
@@ -122,14 +125,14 @@ export class FactorizationRun {
     const prediction = predictFactorization(M, r, oneSided ? 1 : sigmaX, oneSided ? 1 : sigmaY);
     const backend = await getBackend(cfg.backend, options.wasm);
     let theta = buildInit(cfg.init, M, r, cfg.seed);
-    let rng = seedState(cfg.seed);
+    let rng = seedGaussian(cfg.seed);
     const resume = options.resume;
     if (resume) {
       checkCheckpoint(resume, theta.length, totalSteps(cfg.optimizer.schedule));
       theta = decodeF64(resume.theta);
       rng = Int32Array.from(resume.rng);
     }
-    const session = backend.factorization({ n: M.rows, m: M.cols, r, M: M.data, theta, rng });
+    const session = backend.factorization({ n: M.rows, m: M.cols, r, precision: cfg.precision, M: M.data, theta, rng });
     return new FactorizationRun(cfg, M, prediction, session, cfg.backend, resume);
   }
 
@@ -170,7 +173,7 @@ export class FactorizationRun {
 
   checkpoint(): Checkpoint {
     return {
-      format: 'flatmin-checkpoint-1',
+      format: 'flatmin-checkpoint-2',
       step: this.step,
       scale: this.scale,
       theta: encodeF64(this.session.theta()),
@@ -255,11 +258,16 @@ export async function run(config: unknown, options: RunOptions = {}): Promise<Ru
 
 function checkCheckpoint(c: Checkpoint, thetaLength: number, total: number): void {
   const bad = (path: string, msg: string) => new FlatminError('TYPE', `resume.${path}`, msg);
-  if (!c || c.format !== 'flatmin-checkpoint-1') throw bad('format', 'expected "flatmin-checkpoint-1"');
+  if (!c || c.format !== 'flatmin-checkpoint-2') throw bad('format', 'expected "flatmin-checkpoint-1"');
   if (!Number.isInteger(c.step) || c.step < 0 || c.step > total) throw bad('step', `expected an integer in [0, ${total}]`);
   if (typeof c.theta !== 'string' || decodeF64(c.theta).length !== thetaLength)
     throw bad('theta', `expected ${thetaLength} f64 values, base64-encoded; the checkpoint is from another config`);
-  if (!Array.isArray(c.rng) || c.rng.length !== 4) throw bad('rng', 'expected 4 int32 words');
+  const words = 4 * LANES;
+  if (!Array.isArray(c.rng) || c.rng.length !== words || !c.rng.every((v) => Number.isInteger(v) && (v | 0) === v))
+    throw bad('rng', `expected ${words} int32 words`);
+  // A lane whose four words are all 0 would be stuck at 0 forever (xor128's one fixed point).
+  for (let j = 0; j < LANES; j++)
+    if ([0, 1, 2, 3].every((w) => c.rng[w * LANES + j] === 0)) throw bad('rng', `lane ${j} is all zero, which xor128 can never leave`);
   if (!Array.isArray(c.history) || c.history.length === 0) throw bad('history', 'expected the recorded history');
 }
 

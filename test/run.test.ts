@@ -48,6 +48,19 @@ describe('the main job (THEORY.md §1), wasm backend', () => {
   });
 });
 
+describe('f32 precision', () => {
+  it.each(['X×5, Y×⅕ (imbalanced)', 'wrong minimum'])('perturbed GD in f32 from %s lands on the flat optimum too', async (name) => {
+    const { init } = liu2021Inits().find((i) => i.name.startsWith(name.split(' (')[0]))!;
+    const r = await run({ problem: liu2021Problem, init, optimizer: perturbedOptimizer, seed: 4, precision: 'f32', recordEvery: 1000 });
+    expect(r.distances.dX).toBeLessThanOrEqual(1e-2);
+    expect(r.distances.dY).toBeLessThanOrEqual(1e-2);
+    expect(Math.abs(r.distances.ratioError)).toBeLessThanOrEqual(1.5e-2);
+    // In f32 a GD step smaller than half an ulp of X is lost: with η = 0.0025 the fit stalls where
+    // η‖∇f‖ ≈ 2⁻²⁴‖X‖, a relative residual of ~1e-5 (f64 reaches 1e-12).
+    expect(r.distances.residual).toBeLessThanOrEqual(5e-5);
+  });
+});
+
 describe('perturbed GD tracks c² beyond the main job', () => {
   const cases: Array<[string, ReturnType<typeof target>, number, number, number]> = [
     // name, problem target, rank, σX, σY
@@ -147,6 +160,36 @@ describe('reproducibility', () => {
     second.dispose();
     expect(JSON.stringify(resumed.final)).toBe(JSON.stringify(whole.final));
     expect(resumed.history).toEqual(whole.history);
+  });
+
+  it('f32: same bits on both backends and through a checkpoint; values are f32, and not the f64 run', async () => {
+    const cfg = { ...base, seed: 'f32', precision: 'f32', recordEvery: 100 };
+    const whole = await run(cfg);
+    const ref = await run({ ...cfg, backend: 'reference' });
+    expect(JSON.stringify(ref.final)).toBe(JSON.stringify(whole.final));
+    const first = await FactorizationRun.create(cfg, { backend: 'reference' });
+    first.advance(777);
+    const saved = JSON.parse(JSON.stringify(first.checkpoint()));
+    first.dispose();
+    const second = await FactorizationRun.create(cfg, { resume: saved });
+    second.advance();
+    expect(JSON.stringify(second.result().final)).toBe(JSON.stringify(whole.final));
+    second.dispose();
+    const values = [...whole.final.X.flat(), ...whole.final.Y.flat()];
+    expect(values.every((v) => Math.fround(v) === v)).toBe(true);
+    const f64 = await run({ ...cfg, precision: 'f64' });
+    expect(JSON.stringify(f64.final)).not.toBe(JSON.stringify(whole.final));
+    expect(Math.abs(f64.distances.residual - whole.distances.residual)).toBeLessThan(1e-3);
+  });
+
+  it('a checkpoint whose noise lane is stuck at zero is refused (it would never produce a draw)', async () => {
+    const r = await FactorizationRun.create({ ...base, seed: 1 });
+    const ck = r.checkpoint();
+    r.dispose();
+    for (const w of [0, 1, 2, 3]) ck.rng[w * 4 + 1] = 0;
+    await expect(FactorizationRun.create({ ...base, seed: 1 }, { resume: ck })).rejects.toMatchObject({ code: 'TYPE', path: 'resume.rng' });
+    ck.rng = ck.rng.slice(0, 4);
+    await expect(FactorizationRun.create({ ...base, seed: 1 }, { resume: ck })).rejects.toMatchObject({ code: 'TYPE', path: 'resume.rng' });
   });
 
   it('a checkpoint from another config is refused with a typed error', async () => {

@@ -39,9 +39,9 @@
  * NN: aRow = lda, aK = 1;  TN: aRow = 1, aK = lda.
  */
 // @ts-ignore: decorator
-@inline function gemm(C: usize, ldc: i32, A: usize, aRow: i32, aK: i32, B: usize, ldb: i32, rows: i32, cols: i32, K: i32): void {
+@inline function gemm<T>(C: usize, ldc: i32, A: usize, aRow: i32, aK: i32, B: usize, ldb: i32, rows: i32, cols: i32, K: i32): void {
   let i = 0;
-  if (ASC_FEATURE_SIMD) {
+  if (ASC_FEATURE_SIMD && sizeof<T>() == 8) {
     for (; i + 4 <= rows; i += 4) {
       const a0 = i * aRow;
       const a1 = a0 + aRow;
@@ -121,23 +121,24 @@
       }
     }
   } else {
+    const sh = alignof<T>();
     for (; i < rows; i++) {
       const a0 = i * aRow;
       for (let c = 0; c < cols; c++) {
-        let s: f64 = 0;
-        for (let k = 0; k < K; k++) s += ld(A, a0 + k * aK) * ld(B, k * ldb + c);
-        st(C, i * ldc + c, s);
+        let s: T = 0;
+        for (let k = 0; k < K; k++) s += load<T>(A + (<usize>(a0 + k * aK) << sh)) * load<T>(B + (<usize>(k * ldb + c) << sh));
+        store<T>(C + (<usize>(i * ldc + c) << sh), s);
       }
     }
   }
 }
 
 /** C (rows×cols, row stride ldc) = A (rows×K, stride lda) · B (K×cols, stride ldb). */
-export function gemmNN(C: usize, ldc: i32, A: usize, lda: i32, B: usize, ldb: i32, rows: i32, cols: i32, K: i32): void {
-  gemm(C, ldc, A, lda, 1, B, ldb, rows, cols, K);
+export function gemmNN<T>(C: usize, ldc: i32, A: usize, lda: i32, B: usize, ldb: i32, rows: i32, cols: i32, K: i32): void {
+  gemm<T>(C, ldc, A, lda, 1, B, ldb, rows, cols, K);
 }
 
 /** C (rows×cols) = Aᵀ · B where A is K×rows (stride lda) and B is K×cols (stride ldb). */
-export function gemmTN(C: usize, ldc: i32, A: usize, lda: i32, B: usize, ldb: i32, rows: i32, cols: i32, K: i32): void {
-  gemm(C, ldc, A, 1, lda, B, ldb, rows, cols, K);
+export function gemmTN<T>(C: usize, ldc: i32, A: usize, lda: i32, B: usize, ldb: i32, rows: i32, cols: i32, K: i32): void {
+  gemm<T>(C, ldc, A, 1, lda, B, ldb, rows, cols, K);
 }

@@ -2,19 +2,24 @@
  * One interface, two implementations: `reference` (plain TypeScript, the oracle) and `wasm` (the
  * SIMD core). Given the same inputs both produce the same bits; the test suite runs over both.
  */
-export type { BackendName } from '../config/types.js';
-import type { BackendName } from '../config/types.js';
+export type { BackendName, Precision } from '../config/types.js';
+import type { BackendName, Precision } from '../config/types.js';
 
-/** The factorization problem as a backend sees it: raw row-major f64 data. */
+/**
+ * The factorization problem as a backend sees it: raw row-major data, passed as f64. With
+ * precision "f32" the backend rounds M and theta to f32 on entry and computes in f32; theta()
+ * then returns f32 values widened (exactly) to f64.
+ */
 export interface FactorizationInput {
   n: number;
   m: number;
   r: number;
+  precision: Precision;
   /** Target M, n×m. */
   M: Float64Array;
   /** Initial iterate [X (n×r) | Y (m×r)]. */
   theta: Float64Array;
-  /** xor128 state [x, y, z, w] of the noise stream. */
+  /** State of the noise stream: four xor128 lanes, 16 int32 (src/random/gaussian.ts). */
   rng: Int32Array;
 }
 

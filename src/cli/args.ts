@@ -6,12 +6,13 @@ export interface CliArgs {
   config?: string;
   out?: string;
   backend?: string;
+  precision?: string;
   outDir: string;
   quiet: boolean;
   debug: boolean;
 }
 
-const FLAGS = ['--out', '--backend', '--out-dir', '--quiet', '--debug', '--help', '--version'];
+const FLAGS = ['--out', '--backend', '--precision', '--out-dir', '--quiet', '--debug', '--help', '--version'];
 
 /** argv (without node and the script) → what to do. Throws USAGE errors naming the argument. */
 export function parseArgs(argv: string[]): CliArgs {
@@ -26,6 +27,7 @@ export function parseArgs(argv: string[]): CliArgs {
     };
     if (arg === '--out') a.out = value();
     else if (arg === '--backend') a.backend = value();
+    else if (arg === '--precision') a.precision = value();
     else if (arg === '--out-dir') a.outDir = value();
     else if (arg === '--quiet' || arg === '-q') a.quiet = true;
     else if (arg === '--debug') a.debug = true;
@@ -56,9 +58,11 @@ Usage:
   flatmin run CONFIG.json         run one config (schema in README.md)
       --out RESULT.json           write the result there (default: print it to stdout)
       --backend wasm|reference    override the config's backend
+      --precision f64|f32         override the config's precision
   Options:
       --out-dir DIR               where the main job writes (default flatmin-out)
       --backend wasm|reference    (main job too) which backend runs the steps
+      --precision f64|f32         (main job too) the optimizer's arithmetic (default f64)
       --quiet, -q                 no progress on stderr
       --debug                     print stack traces on errors
       --help, --version`;

@@ -5,7 +5,7 @@ import { run } from '../run.js';
 import { backendNames } from '../backends/index.js';
 import { nearest } from '../config/suggest.js';
 import { createProgress, type Progress } from '../report/progress.js';
-import type { BackendName } from '../config/types.js';
+import type { BackendName, Precision } from '../config/types.js';
 import { parseArgs, USAGE } from './args.js';
 import { mainJob } from './mainJob.js';
 
@@ -17,12 +17,15 @@ export async function main(argv: string[]): Promise<number> {
     debug = args.debug;
     if (args.command === 'help') return (console.log(USAGE), 0);
     if (args.command === 'version') return (console.log(await version()), 0);
-    if (args.command === 'main') return await mainJob({ outDir: args.outDir, quiet: args.quiet, backend: checkBackend(args.backend) });
+    const backend = checkChoice('--backend', 'backend', args.backend, backendNames);
+    const precision = checkChoice('--precision', 'precision', args.precision, PRECISIONS);
+    if (args.command === 'main') return await mainJob({ outDir: args.outDir, quiet: args.quiet, backend, precision });
     const file = args.config!;
-    const raw = parseConfigText(await readText(file), file);
+    let raw = parseConfigText(await readText(file), file);
+    if (precision && raw && typeof raw === 'object') raw = { ...raw, precision };
     let progress: Progress | undefined;
     const result = await run(raw, {
-      backend: checkBackend(args.backend),
+      backend,
       onProgress: (done, total) => {
         progress ??= createProgress({ total, label: file, stream: process.stderr, quiet: args.quiet });
         progress.update(done);
@@ -72,8 +75,10 @@ async function version(): Promise<string> {
   return `flatmin ${pkg.version}`;
 }
 
-function checkBackend(name: string | undefined): BackendName | undefined {
-  if (name === undefined || (backendNames as readonly string[]).includes(name)) return name as BackendName | undefined;
-  const guess = nearest(name, backendNames);
-  throw new FlatminError('UNKNOWN_KIND', '--backend', `unknown backend ${JSON.stringify(name)}${guess ? `; did you mean "${guess}"?` : ''} (expected wasm or reference)`);
+const PRECISIONS: readonly Precision[] = ['f64', 'f32'];
+
+function checkChoice<T extends string>(flag: string, what: string, name: string | undefined, valid: readonly T[]): T | undefined {
+  if (name === undefined || (valid as readonly string[]).includes(name)) return name as T | undefined;
+  const guess = nearest(name, valid);
+  throw new FlatminError('UNKNOWN_KIND', flag, `unknown ${what} ${JSON.stringify(name)}${guess ? `; did you mean "${guess}"?` : ''} (expected ${valid.join(' or ')})`);
 }

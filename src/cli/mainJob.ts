@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { BackendName } from '../config/types.js';
+import type { BackendName, Precision } from '../config/types.js';
 import { liu2021Configs } from '../experiments/liu2021.js';
 import { FactorizationRun, type RunResult } from '../run.js';
 import { createProgress } from '../report/progress.js';
@@ -11,6 +11,7 @@ export interface MainJobOptions {
   outDir: string;
   quiet: boolean;
   backend?: BackendName;
+  precision?: Precision;
   /** For tests: fewer steps per phase (multiplies every phase's length). */
   stepFraction?: number;
 }
@@ -22,6 +23,7 @@ export interface MainJobOptions {
 export async function mainJob(o: MainJobOptions): Promise<number> {
   const runs = liu2021Configs();
   if (o.backend) for (const r of runs) r.config.backend = o.backend;
+  if (o.precision) for (const r of runs) r.config.precision = o.precision;
   if (o.stepFraction !== undefined)
     for (const r of runs)
       r.config.optimizer.schedule = r.config.optimizer.schedule.map((p) => ({ ...p, steps: Math.max(1, Math.round(p.steps * o.stepFraction!)) }));

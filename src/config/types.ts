@@ -49,6 +49,8 @@ export interface OptimizerConfig {
 }
 
 export type BackendName = 'wasm' | 'reference';
+/** Working precision of the optimizer's arithmetic (reports are always computed in f64). */
+export type Precision = 'f64' | 'f32';
 
 export interface RunConfig {
   problem: FactorizationProblem;
@@ -56,6 +58,8 @@ export interface RunConfig {
   optimizer: OptimizerConfig;
   seed: Seed;
   backend: BackendName;
+  /** Default "f64". "f32" halves memory and doubles SIMD width; both backends give the same bits. */
+  precision: Precision;
   /** Record loss and norms every this many steps (default: total steps / 200, at least 1). */
   recordEvery: number;
 }

@@ -33,10 +33,11 @@ export function validateConfig(raw: unknown): RunConfig {
   const optimizer = validateOptimizer(required(top, '', 'optimizer', 'the optimizer, e.g. { kind, lr, steps }'));
   const seed = top.seed === undefined ? 0 : validateSeed(top.seed, 'seed');
   const backend = top.backend === undefined ? 'wasm' : choice(top.backend, 'backend', BACKENDS, 'backend');
+  const precision = top.precision === undefined ? 'f64' : choice(top.precision, 'precision', PRECISIONS, 'precision');
   const total = optimizer.schedule.reduce((s, p) => s + p.steps, 0);
   const recordEvery =
     top.recordEvery === undefined ? Math.max(1, Math.floor(total / 200)) : integer(top.recordEvery, 'recordEvery', 1);
-  return { problem, init, optimizer, seed, backend, recordEvery };
+  return { problem, init, optimizer, seed, backend, precision, recordEvery };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -50,7 +51,7 @@ export const MAX_RANK = 100_000;
 export const MAX_ENTRIES = 1e8;
 
 const ROOT = 'config';
-const TOP_KEYS = ['problem', 'init', 'optimizer', 'seed', 'backend', 'recordEvery', 'description'] as const;
+const TOP_KEYS = ['problem', 'init', 'optimizer', 'seed', 'backend', 'precision', 'recordEvery', 'description'] as const;
 const PROBLEM_KEYS = ['kind', 'target', 'rank'] as const;
 const TARGET_KEYS = ['random'] as const;
 const RANDOM_KEYS = ['n', 'm', 'singularValues', 'seed'] as const;
@@ -66,6 +67,7 @@ const PROBLEM_KINDS = ['factorization'] as const;
 const INIT_KINDS = ['gaussian', 'small', 'given'] as const;
 const OPTIMIZER_KINDS = ['gd', 'perturbed-gd'] as const;
 const BACKENDS = ['wasm', 'reference'] as const;
+const PRECISIONS = ['f64', 'f32'] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Sections

@@ -3,7 +3,7 @@ import { buildTarget } from '../problems/factorization.js';
 import { orthonormalColumns } from '../linalg/qr.js';
 import { toRows, type Matrix } from '../linalg/matrix.js';
 import { gaussians } from '../random/gaussian.js';
-import { seedState } from '../random/xor128.js';
+import { seedGaussian } from '../random/gaussian.js';
 import { predictFactorization, wrongMinimum } from '../theory/factorization.js';
 
 /**
@@ -45,7 +45,7 @@ export function liu2021Inits(problem = liu2021Problem, seed: string | number = '
   const M = buildTarget(problem);
   const r = problem.rank;
   const p = predictFactorization(M, r, 1, 1);
-  const Q = orthonormalColumns({ rows: r, cols: r, data: gaussians(r * r, seedState(`wrong-minimum:${seed}`)) });
+  const Q = orthonormalColumns({ rows: r, cols: r, data: gaussians(r * r, seedGaussian(`wrong-minimum:${seed}`)) });
   const G: Matrix = { rows: r, cols: r, data: Q.data.slice() };
   for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) G.data[i * r + j] *= i === 0 ? 2 : i === r - 1 ? 0.5 : 1;
   const wrong = wrongMinimum(p, G);
@@ -65,7 +65,7 @@ export function liu2021Configs(seed: string | number = 1): Array<{ init: string;
       out.push({
         init: name,
         method,
-        config: { problem: liu2021Problem, init, optimizer: structuredClone(optimizer), seed, backend: 'wasm', recordEvery: 250 },
+        config: { problem: liu2021Problem, init, optimizer: structuredClone(optimizer), seed, backend: 'wasm', precision: 'f64', recordEvery: 250 },
       });
     }
   }

@@ -1,8 +1,7 @@
 import type { FactorizationProblem, InitConfig, Seed } from '../config/types.js';
 import { fromRows, zeros, frob, type Matrix } from '../linalg/matrix.js';
 import { orthonormalColumns } from '../linalg/qr.js';
-import { gaussians } from '../random/gaussian.js';
-import { seedState } from '../random/xor128.js';
+import { gaussians, seedGaussian } from '../random/gaussian.js';
 
 /**
  * Problem set-up, shared by every backend (so both start from the same bits): the target M and
@@ -22,7 +21,7 @@ export function buildTarget(problem: FactorizationProblem): Matrix {
   if (Array.isArray(t)) return fromRows(t);
   const { n, m, singularValues: s, seed } = t.random;
   const k = s.length;
-  const st = seedState(seed);
+  const st = seedGaussian(seed);
   const U = orthonormalColumns({ rows: n, cols: k, data: gaussians(n * k, st) });
   const V = orthonormalColumns({ rows: m, cols: k, data: gaussians(m * k, st) });
   const M = zeros(n, m);
@@ -50,7 +49,7 @@ export function buildInit(init: InitConfig, M: Matrix, r: number, seed: Seed): F
     theta.set(fromRows(init.Y).data, n * r);
     return theta;
   }
-  const g = gaussians((n + m) * r, seedState(initStreamSeed(seed)));
+  const g = gaussians((n + m) * r, seedGaussian(initStreamSeed(seed)));
   const s = init.kind === 'small' ? init.scale : (init.scale ?? balancedScale(M, r));
   const imbalance = init.kind === 'gaussian' ? init.imbalance : 1;
   const a = s * imbalance;

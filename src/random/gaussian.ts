@@ -1,27 +1,79 @@
+import type { Seed } from '../config/types.js';
 import { cos2pi, log, sin2pi } from '../math/detmath.js';
-import { nextDouble, type RngState } from './xor128.js';
+import { seedState } from './xor128.js';
 
 /**
- * Standard normal draws by Box-Muller on xor128 doubles: u1, u2 → r·cos 2πu2, r·sin 2πu2 with
- * r = √(−2 ln u1). log/sin/cos are the deterministic ones, so the stream is the same in every
- * engine and in the Wasm core (`assembly/random.ts`).
+ * Standard normal draws from four independent xor128 lanes, in the order a SIMD core can produce
+ * them (`assembly/random.ts` is the same generator with the lanes in i32x4 / f64x2 vectors).
  *
- * Draws come in pairs; a fill of odd length discards the last pair's sine. That rule, not a
- * cached spare, keeps the stream a pure function of (state, lengths of the fills).
+ * Lane j is exactly `seedrandom.xor128(seed + "#" + j)`: every lane is a published known-answer
+ * stream. One *group* makes 8 normals by Box-Muller:
+ *
+ *   u1_j, u2_j = the next two doubles of lane j              (j = 0..3; a lane rejects 0 itself)
+ *   out[8g + j]     = √(−2 ln u1_j) · cos 2πu2_j
+ *   out[8g + 4 + j] = √(−2 ln u1_j) · sin 2πu2_j
+ *
+ * A fill whose length is not a multiple of 8 still draws its last group whole and drops the unused
+ * values: the stream is a pure function of (state, lengths of the fills), with no cached spare.
+ * log/sin/cos are the deterministic ones (src/math/detmath.ts), so every engine gives the same bits.
  */
-export function fillGaussian(out: Float64Array, offset: number, count: number, st: RngState): void {
-  let i = 0;
-  while (i < count) {
-    const u1 = nextDouble(st);
-    const u2 = nextDouble(st);
-    const r = Math.sqrt(-2.0 * log(u1));
-    out[offset + i] = r * cos2pi(u2);
-    if (i + 1 < count) out[offset + i + 1] = r * sin2pi(u2);
-    i += 2;
+export const LANES = 4;
+export const GROUP = 2 * LANES;
+
+/** Four xor128 states, structure-of-arrays: [x0..x3, y0..y3, z0..z3, w0..w3] (one v128 per word). */
+export type GaussianState = Int32Array;
+
+export function seedGaussian(seed: Seed): GaussianState {
+  const st = new Int32Array(4 * LANES);
+  for (let j = 0; j < LANES; j++) {
+    const s = seedState(`${String(seed)}#${j}`);
+    for (let w = 0; w < 4; w++) st[w * LANES + j] = s[w];
+  }
+  return st;
+}
+
+/** seedrandom's xor128 step on lane j. */
+function laneInt32(st: GaussianState, j: number): number {
+  const x = st[j];
+  const t = x ^ (x << 11);
+  st[j] = st[LANES + j];
+  st[LANES + j] = st[2 * LANES + j];
+  st[2 * LANES + j] = st[3 * LANES + j];
+  const w = st[3 * LANES + j];
+  st[3 * LANES + j] = w ^ (w >>> 19) ^ t ^ (t >>> 8);
+  return st[3 * LANES + j];
+}
+
+const TWO_M32 = 2 ** -32;
+const TWO_M21 = 2 ** -21;
+
+/**
+ * seedrandom's double() on lane j: 53 bits in (0, 1), 0 rejected. Multiplying by 2^-32 and 2^-21
+ * is exact, so this equals seedrandom's (top + bot/2^32)/2^21 while costing no division in SIMD.
+ */
+export function laneDouble(st: GaussianState, j: number): number {
+  for (;;) {
+    const top = laneInt32(st, j) >>> 11;
+    const bot = laneInt32(st, j) >>> 0;
+    if (top !== 0 || bot !== 0) return (top + bot * TWO_M32) * TWO_M21;
   }
 }
 
-export function gaussians(count: number, st: RngState): Float64Array {
+export function fillGaussian(out: Float64Array, offset: number, count: number, st: GaussianState): void {
+  const u1 = new Float64Array(LANES);
+  const u2 = new Float64Array(LANES);
+  for (let g = 0; g < count; g += GROUP) {
+    for (let j = 0; j < LANES; j++) u1[j] = laneDouble(st, j);
+    for (let j = 0; j < LANES; j++) u2[j] = laneDouble(st, j);
+    for (let j = 0; j < LANES; j++) {
+      const r = Math.sqrt(-2.0 * log(u1[j]));
+      if (g + j < count) out[offset + g + j] = r * cos2pi(u2[j]);
+      if (g + LANES + j < count) out[offset + g + LANES + j] = r * sin2pi(u2[j]);
+    }
+  }
+}
+
+export function gaussians(count: number, st: GaussianState): Float64Array {
   const out = new Float64Array(count);
   fillGaussian(out, 0, count, st);
   return out;

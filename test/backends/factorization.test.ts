@@ -3,32 +3,38 @@ import { readFileSync } from 'node:fs';
 import { getBackend, wasmBackend } from '../../src/backends/index.js';
 import type { FactorizationInput, StepParams } from '../../src/backends/types.js';
 import { instantiateCore, loadCore, simdSupported } from '../../src/backends/wasm/loader.js';
-import { seedState } from '../../src/random/xor128.js';
+import type { Precision } from '../../src/config/types.js';
+import { seedGaussian } from '../../src/random/gaussian.js';
 import { allBackends, hex, lcg } from '../helpers.js';
 
-function problem(n: number, m: number, r: number, seed: number | string, scale = 0.5): FactorizationInput {
+function problem(n: number, m: number, r: number, seed: number | string, scale = 0.5, precision: Precision = 'f64'): FactorizationInput {
   const rnd = lcg(typeof seed === 'number' ? seed : seed.length * 7919);
   return {
-    n, m, r,
+    n, m, r, precision,
     M: Float64Array.from({ length: n * m }, rnd),
     theta: Float64Array.from({ length: (n + m) * r }, () => scale * rnd()),
-    rng: seedState(seed),
+    rng: seedGaussian(seed),
   };
 }
 
 const noisy: StepParams = { lr: 0.01, sigmaX: 0.1, sigmaY: 0.05, scale: 1, scaleMul: 0.9995 };
 const plain: StepParams = { lr: 0.02, sigmaX: 0, sigmaY: 0, scale: 1, scaleMul: 1 };
 
-// The contract: same input → same bits. Shapes cover r = 1 (no SIMD pair), odd r (a SIMD pair plus
-// a scalar tail), even r, wide and tall, and r > min(n, m).
-const CONFIGS: Array<[string, FactorizationInput, StepParams]> = [
-  ['30×20 r3 perturbed', problem(30, 20, 3, 'a'), noisy],
-  ['20×30 r1 perturbed', problem(20, 30, 1, 'b'), { ...noisy, sigmaX: 0.2 }],
-  ['25×25 r4 plain GD', problem(25, 25, 4, 'c'), plain],
-  ['40×10 r5 one-sided noise', problem(40, 10, 5, 'd'), { ...noisy, sigmaY: 0 }],
-  ['7×3 r6 over-parameterized', problem(7, 3, 6, 'e'), { ...noisy, lr: 0.005 }],
-  ['1×1 r1', problem(1, 1, 1, 'f'), noisy],
+// The contract: same input → same bits, in f64 and in f32. Shapes cover r = 1 (no SIMD pair), odd r
+// (SIMD vectors plus a scalar tail), r = 4 and 8 (whole f64/f32 tiles), r = 12 (tiles plus an f32
+// half tile), wide and tall, r > min(n, m), and fills that end inside a Gaussian group.
+const SHAPES: Array<[string, (p: Precision) => FactorizationInput, StepParams]> = [
+  ['30×20 r3 perturbed', (p) => problem(30, 20, 3, 'a', 0.5, p), noisy],
+  ['20×30 r1 perturbed', (p) => problem(20, 30, 1, 'b', 0.5, p), { ...noisy, sigmaX: 0.2 }],
+  ['25×25 r4 plain GD', (p) => problem(25, 25, 4, 'c', 0.5, p), plain],
+  ['40×10 r5 one-sided noise', (p) => problem(40, 10, 5, 'd', 0.5, p), { ...noisy, sigmaY: 0 }],
+  ['7×3 r6 over-parameterized', (p) => problem(7, 3, 6, 'e', 0.5, p), { ...noisy, lr: 0.005 }],
+  ['33×17 r8 perturbed', (p) => problem(33, 17, 8, 'g', 0.3, p), { ...noisy, lr: 0.004 }],
+  ['18×21 r12 perturbed', (p) => problem(18, 21, 12, 'h', 0.3, p), { ...noisy, lr: 0.003 }],
+  ['1×1 r1', (p) => problem(1, 1, 1, 'f', 0.5, p), noisy],
 ];
+const CONFIGS: Array<[string, FactorizationInput, StepParams]> = (['f64', 'f32'] as const).flatMap((prec) =>
+  SHAPES.map(([name, make, params]): [string, FactorizationInput, StepParams] => [`${prec} ${name}`, make(prec), params]));
 
 // The scalar fallback build (for engines without Wasm SIMD) must give the same bits too.
 const scalarBuild = () => instantiateCore(readFileSync(new URL('../../build/flatmin-scalar.wasm', import.meta.url))).then(wasmBackend);

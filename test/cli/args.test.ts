@@ -146,7 +146,7 @@ describe('parseArgs: errors', () => {
 
 describe('USAGE text', () => {
   it('documents every flag parseArgs accepts', () => {
-    for (const flag of ['run', '--out', '--backend', '--out-dir', '--quiet', '-q', '--debug', '--help', '--version'])
+    for (const flag of ['run', '--out', '--backend', '--precision', '--out-dir', '--quiet', '-q', '--debug', '--help', '--version'])
       expect(USAGE).toContain(flag);
   });
 });

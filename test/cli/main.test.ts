@@ -76,7 +76,7 @@ function smallConfig(over: Record<string, unknown> = {}) {
   return {
     problem: { kind: 'factorization', target: randomTarget(), rank: 2 },
     init: { kind: 'gaussian', imbalance: 2 },
-    optimizer: { kind: 'gd', lr: 0.02, steps: 2000 },
+    optimizer: { kind: 'gd', lr: 0.05, steps: 2000 },
     seed: 5,
     ...over,
   };
@@ -219,6 +219,25 @@ describe('--backend reference and --backend wasm give the same bits', { timeout:
     expect(JSON.stringify(a.final.X)).toBe(JSON.stringify(b.final.X));
     expect(JSON.stringify(a.final.Y)).toBe(JSON.stringify(b.final.Y));
     expect(JSON.stringify(a.history)).toBe(JSON.stringify(b.history));
+  });
+
+  it('--precision f32 runs the config in f32, the same bits on both backends', () => {
+    const cfg = writeJson('cfg.json', smallConfig({ optimizer: { kind: 'perturbed-gd', lr: 0.02, steps: 300 } }));
+    const w = flatmin('run', cfg, '--precision', 'f32', '--out', 'w.json');
+    const ref = flatmin('run', cfg, '--precision', 'f32', '--backend', 'reference', '--out', 'r.json');
+    const f64 = flatmin('run', cfg, '--out', 'd.json');
+    expect([w.status, ref.status, f64.status]).toEqual([0, 0, 0]);
+    const [a, b, d] = [readJson('w.json'), readJson('r.json'), readJson('d.json')];
+    expect(a.config.precision).toBe('f32');
+    expect(d.config.precision).toBe('f64');
+    expect(JSON.stringify(a.final)).toBe(JSON.stringify(b.final));
+    expect(JSON.stringify(a.final)).not.toBe(JSON.stringify(d.final));
+    expect(a.final.X.flat().every((v: number) => Math.fround(v) === v)).toBe(true);
+  });
+
+  it('an unknown --precision is a usage error naming the flag', () => {
+    const r = flatmin('run', writeJson('cfg.json', smallConfig()), '--precision', 'f16');
+    expect(expectOneError(r, '--precision')).toMatch(/unknown precision "f16".*f64 or f32/);
   });
 
   it('the backend override changes the result only in backend fields', () => {

@@ -56,6 +56,7 @@ describe('validateConfig: valid configs', () => {
       optimizer: { kind: 'gd', lr: 0.1, sigmaX: 0.1, sigmaY: 0.1, schedule: [{ steps: 1000, scale: 1 }] },
       seed: 0,
       backend: 'wasm',
+      precision: 'f64',
       recordEvery: 5,
     };
     const out = validateConfig(base());
@@ -81,6 +82,7 @@ describe('validateConfig: valid configs', () => {
       },
       seed: 'abc',
       backend: 'reference',
+      precision: 'f32',
       recordEvery: 7,
     });
     expect(out).toStrictEqual({
@@ -99,6 +101,7 @@ describe('validateConfig: valid configs', () => {
       },
       seed: 'abc',
       backend: 'reference',
+      precision: 'f32',
       recordEvery: 7,
     });
     expect(Object.is((out.problem.target as number[][])[0][1], -0)).toBe(true);
@@ -227,7 +230,7 @@ describe('validateConfig: top level', () => {
   runCases([
     ['unknown key with a suggestion', (c) => (c.recordevery = 5), 'UNKNOWN_KEY', 'recordevery', 'unknown key "recordevery"; did you mean "recordEvery"?'],
     ['misspelt required key: did-you-mean beats missing', (c) => ((c.optimiser = c.optimizer), delete c.optimizer), 'UNKNOWN_KEY', 'optimiser', 'did you mean "optimizer"?'],
-    ['unknown key listing the valid keys', (c) => (c.zzzzzz = 1), 'UNKNOWN_KEY', 'zzzzzz', 'valid keys are problem, init, optimizer, seed, backend, recordEvery, description'],
+    ['unknown key listing the valid keys', (c) => (c.zzzzzz = 1), 'UNKNOWN_KEY', 'zzzzzz', 'valid keys are problem, init, optimizer, seed, backend, precision, recordEvery, description'],
     ['unknown key that is not an identifier', (c) => (c['foo bar'] = 1), 'UNKNOWN_KEY', 'config["foo bar"]', 'unknown key "foo bar"'],
     ['description not a string', (c) => (c.description = 3), 'TYPE', 'description', 'expected a string, got 3'],
     ['missing problem', (c) => delete c.problem, 'MISSING', 'problem', 'missing'],
@@ -237,6 +240,9 @@ describe('validateConfig: top level', () => {
     ['seed null', (c) => (c.seed = null), 'TYPE', 'seed', 'got null'],
     ['backend typo', (c) => (c.backend = 'wsam'), 'UNKNOWN_KIND', 'backend', 'unknown backend "wsam"; did you mean "wasm"?'],
     ['backend unknown', (c) => (c.backend = 'gpu'), 'UNKNOWN_KIND', 'backend', 'expected one of "wasm", "reference"'],
+    ['precision unknown', (c) => (c.precision = 'f16'), 'UNKNOWN_KIND', 'precision', 'expected one of "f64", "f32"'],
+    ['precision not a string', (c) => (c.precision = 32), 'TYPE', 'precision', 'expected one of "f64", "f32", got 32'],
+    ['precision typo', (c) => (c.precision = 'F32'), 'UNKNOWN_KIND', 'precision', 'did you mean "f32"?'],
     ['backend not a string', (c) => (c.backend = 1), 'TYPE', 'backend', 'expected one of "wasm", "reference", got 1'],
     ['recordEvery 0', (c) => (c.recordEvery = 0), 'OUT_OF_RANGE', 'recordEvery', 'expected an integer ≥ 1, got 0'],
     ['recordEvery fractional', (c) => (c.recordEvery = 2.5), 'NOT_INTEGER', 'recordEvery', 'expected an integer ≥ 1, got 2.5'],

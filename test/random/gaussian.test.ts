@@ -1,7 +1,8 @@
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { loadCore } from '../../src/backends/wasm/loader.js';
-import { fillGaussian, gaussians } from '../../src/random/gaussian.js';
-import { seedState } from '../../src/random/xor128.js';
+import { readFileSync } from 'node:fs';
+import { instantiateCore, loadCore, type CoreExports } from '../../src/backends/wasm/loader.js';
+import { fillGaussian, gaussians, LANES, laneDouble, seedGaussian } from '../../src/random/gaussian.js';
 import { hex } from '../helpers.js';
 
 /** Φ(x) via the Abramowitz–Stegun 7.1.26 erf approximation (|error| < 1.5e-7, ample for a KS test). */
@@ -12,9 +13,9 @@ function normalCdf(x: number): number {
   return x >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
 }
 
-describe('Gaussian sampler', () => {
+describe('Gaussian sampler (reference)', () => {
   const N = 200_000;
-  const z = gaussians(N, seedState('moments'));
+  const z = gaussians(N, seedGaussian('moments'));
 
   it('has the moments of N(0, 1)', () => {
     let m1 = 0, m2 = 0, m3 = 0, m4 = 0;
@@ -40,32 +41,72 @@ describe('Gaussian sampler', () => {
     expect(d).toBeLessThan(1.628 / Math.sqrt(N));
   });
 
-  it('draws pairs; an odd fill drops the last sine, so streams depend only on fill lengths', () => {
-    const a = seedState(7);
-    const b = seedState(7);
-    const odd = new Float64Array(3);
-    fillGaussian(odd, 0, 3, a);
-    const even = gaussians(4, b);
-    expect(Array.from(odd)).toEqual(Array.from(even.subarray(0, 3)));
-    expect(gaussians(2, a)).toEqual(gaussians(2, b));
+  it('the values of one lane, and of cos and sin, are uncorrelated at lag 4 (lane structure)', () => {
+    // Positions 8g+j (cos of lane j) and 8g+4+j (sin of the same draw) share their radius.
+    for (const lag of [1, 4, 8]) {
+      let c = 0;
+      for (let i = 0; i + lag < N; i++) c += z[i] * z[i + lag];
+      expect(Math.abs(c / (N - lag))).toBeLessThan(0.012);
+    }
   });
 
-  it.each([1, 2, 7, 10_001])('Wasm fillGaussian(%i) reproduces the reference bit for bit', async (count) => {
-    const core = await loadCore();
-    const st = core.alloc(16);
+  it.each([42, 'flatmin', 0])('lane j of seed %j is seedrandom.xor128(seed + "#" + j) (known answers)', (seed) => {
+    const st = seedGaussian(seed);
+    for (let j = 0; j < LANES; j++) {
+      const oracle = seedrandom.xor128(`${seed}#${j}`);
+      for (let i = 0; i < 10_000; i++) {
+        const want = oracle.double();
+        const got = laneDouble(st, j);
+        if (got !== want) expect.fail(`lane ${j} draw ${i}: got ${got}, want ${want}`);
+      }
+    }
+  });
+
+  it('draws whole groups of 8; a partial fill drops the rest, so streams depend only on fill lengths', () => {
+    const a = seedGaussian(7);
+    const b = seedGaussian(7);
+    const part = new Float64Array(5);
+    fillGaussian(part, 0, 5, a);
+    const whole = gaussians(8, b);
+    expect(Array.from(part)).toEqual(Array.from(whole.subarray(0, 5)));
+    expect(gaussians(3, a)).toEqual(gaussians(3, b));
+  });
+});
+
+describe.each([
+  ['SIMD', () => loadCore()],
+  ['scalar fallback', () => instantiateCore(readFileSync(new URL('../../build/flatmin-scalar.wasm', import.meta.url)))],
+])('Wasm fillGaussian (%s) reproduces the reference bit for bit', (_label, load) => {
+  async function compare(count: number, state: Int32Array, repeats: number): Promise<void> {
+    const core: CoreExports = await load();
+    const st = core.alloc(64);
     const out = core.alloc(count * 8);
     try {
-      const ref = seedState(`g${count}`);
-      new Int32Array(core.memory.buffer, st, 4).set(ref);
-      core.rngLoad(st);
-      for (let rep = 0; rep < 5; rep++) {
-        core.fillGaussian(out, count);
+      const ref = state.slice();
+      new Int32Array(core.memory.buffer, st, 16).set(state);
+      for (let rep = 0; rep < repeats; rep++) {
+        core.fillGaussian(out, count, st);
         const want = gaussians(count, ref);
         expect(hex(new Float64Array(core.memory.buffer, out, count))).toBe(hex(want));
       }
+      expect(Array.from(new Int32Array(core.memory.buffer, st, 16))).toEqual(Array.from(ref));
     } finally {
       core.free(out);
       core.free(st);
     }
+  }
+
+  it.each([1, 2, 7, 8, 9, 100_003])('count %i', (count) => compare(count, seedGaussian(`g${count}`), 5));
+
+  it('a lane that must reject a 0 double redraws in that lane only', async () => {
+    // Lane 2 with x = y = w = 0 outputs 0 twice: its first double is 0 and is rejected.
+    const st = seedGaussian('reject');
+    for (const w of [0, 1, 3]) st[w * LANES + 2] = 0;
+    st[2 * LANES + 2] = 12345;
+    const probe = st.slice();
+    laneDouble(probe, 2);
+    // Four int32 draws, not two: after two the lane would be (12345, 0, 0, 0), after four z ≠ 0.
+    expect(probe[2 * LANES + 2]).not.toBe(0);
+    await compare(24, st, 3);
   });
 });

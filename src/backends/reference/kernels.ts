@@ -2,15 +2,22 @@
  * Scalar reference kernels: the arithmetic order every backend must reproduce bit for bit.
  * Each output element starts at 0 and accumulates its products in ascending k; no fused ops
  * (JS has none). Arrays are row-major Float64Array views; `o` arguments are element offsets.
- * Read beside assembly/kernels/f64.ts, which does the same with SIMD across output columns.
+ * Read beside assembly/kernels/, which does the same with SIMD across output columns.
+ *
+ * `rd` rounds to the working precision after *every* operation: the identity for f64, Math.fround
+ * for f32 — a double operation rounded to f32 gives exactly the IEEE single result, so this is
+ * bit-identical to f32 arithmetic in Wasm.
  */
+export type Round = (x: number) => number;
+export const roundF64: Round = (x) => x;
+export const roundF32: Round = Math.fround;
 
 /** out = Aᵀ A (r×r) for A (rows×r) at offset aOff. */
-export function gram(out: Float64Array, A: Float64Array, aOff: number, rows: number, r: number): void {
+export function gram(out: Float64Array, A: Float64Array, aOff: number, rows: number, r: number, rd: Round): void {
   for (let a = 0; a < r; a++)
     for (let b = 0; b < r; b++) {
       let s = 0;
-      for (let i = 0; i < rows; i++) s += A[aOff + i * r + a] * A[aOff + i * r + b];
+      for (let i = 0; i < rows; i++) s = rd(s + rd(A[aOff + i * r + a] * A[aOff + i * r + b]));
       out[a * r + b] = s;
     }
 }
@@ -18,18 +25,18 @@ export function gram(out: Float64Array, A: Float64Array, aOff: number, rows: num
 /** MY = M Yp (n×r) and MtX = Mᵀ Xp (m×r); Xp at xOff, Yp at yOff of P. */
 export function mulMY_MtX(
   MY: Float64Array, MtX: Float64Array, M: Float64Array,
-  P: Float64Array, xOff: number, yOff: number, n: number, m: number, r: number,
+  P: Float64Array, xOff: number, yOff: number, n: number, m: number, r: number, rd: Round,
 ): void {
   for (let i = 0; i < n; i++)
     for (let c = 0; c < r; c++) {
       let s = 0;
-      for (let j = 0; j < m; j++) s += M[i * m + j] * P[yOff + j * r + c];
+      for (let j = 0; j < m; j++) s = rd(s + rd(M[i * m + j] * P[yOff + j * r + c]));
       MY[i * r + c] = s;
     }
   for (let j = 0; j < m; j++)
     for (let c = 0; c < r; c++) {
       let s = 0;
-      for (let i = 0; i < n; i++) s += M[i * m + j] * P[xOff + i * r + c];
+      for (let i = 0; i < n; i++) s = rd(s + rd(M[i * m + j] * P[xOff + i * r + c]));
       MtX[j * r + c] = s;
     }
 }
@@ -41,24 +48,24 @@ export function mulMY_MtX(
 export function updateFactor(
   next: Float64Array, theta: Float64Array, o: number,
   P: Float64Array, p: number, G: Float64Array, B: Float64Array,
-  rows: number, r: number, lr: number,
+  rows: number, r: number, lr: number, rd: Round,
 ): boolean {
   let finite = true;
   for (let i = 0; i < rows; i++)
     for (let c = 0; c < r; c++) {
       let acc = 0;
-      for (let a = 0; a < r; a++) acc += P[p + i * r + a] * G[a * r + c];
-      const g = acc - B[i * r + c];
-      const v = theta[o + i * r + c] - lr * g;
+      for (let a = 0; a < r; a++) acc = rd(acc + rd(P[p + i * r + a] * G[a * r + c]));
+      const g = rd(acc - B[i * r + c]);
+      const v = rd(theta[o + i * r + c] - rd(lr * g));
       next[o + i * r + c] = v;
       if (!(v - v === 0)) finite = false;
     }
   return finite;
 }
 
-/** P[k] = theta[k] + s·P[k] for k in [lo, hi): standard normals in P become theta + σ·noise. */
-export function perturb(P: Float64Array, theta: Float64Array, lo: number, hi: number, s: number): void {
-  for (let k = lo; k < hi; k++) P[k] = theta[k] + s * P[k];
+/** P[k] = theta[k] + s·rd(P[k]) for k in [lo, hi): standard normals in P become theta + σ·noise. */
+export function perturb(P: Float64Array, theta: Float64Array, lo: number, hi: number, s: number, rd: Round): void {
+  for (let k = lo; k < hi; k++) P[k] = rd(theta[k] + rd(s * rd(P[k])));
 }
 
 export function sumSquares(a: Float64Array, lo: number, hi: number): number {
@@ -67,7 +74,7 @@ export function sumSquares(a: Float64Array, lo: number, hi: number): number {
   return s;
 }
 
-/** ½‖XYᵀ − M‖² with X = theta[0, nr), Y = theta[nr, …). */
+/** ½‖XYᵀ − M‖² with X = theta[0, nr), Y = theta[nr, …), in f64 (a report). */
 export function factorizationLoss(M: Float64Array, theta: Float64Array, n: number, m: number, r: number): number {
   const y = n * r;
   let s = 0;

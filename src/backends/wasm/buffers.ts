@@ -1,26 +1,18 @@
 import type { CoreExports } from './loader.js';
 
+type ViewCtor = Float64ArrayConstructor | Float32ArrayConstructor | Int32ArrayConstructor;
+
 /**
  * A typed region of Wasm memory owned by JS. Views are rebuilt on every access because
  * `memory.grow` detaches the old ArrayBuffer (a stale view silently reads as length 0).
  */
-export class WasmF64 {
+export class WasmArray<C extends ViewCtor> {
   readonly ptr: number;
-  constructor(private readonly core: CoreExports, readonly length: number) {
-    this.ptr = core.alloc(Math.max(1, length) * 8);
+  constructor(private readonly core: CoreExports, private readonly ctor: C, readonly length: number) {
+    this.ptr = core.alloc(Math.max(1, length) * ctor.BYTES_PER_ELEMENT);
   }
-  view(): Float64Array {
-    return new Float64Array(this.core.memory.buffer, this.ptr, this.length);
-  }
-}
-
-export class WasmI32 {
-  readonly ptr: number;
-  constructor(private readonly core: CoreExports, readonly length: number) {
-    this.ptr = core.alloc(Math.max(1, length) * 4);
-  }
-  view(): Int32Array {
-    return new Int32Array(this.core.memory.buffer, this.ptr, this.length);
+  view(): InstanceType<C> {
+    return new this.ctor(this.core.memory.buffer, this.ptr, this.length) as InstanceType<C>;
   }
 }
 
@@ -28,13 +20,8 @@ export class WasmI32 {
 export class Arena {
   private readonly ptrs: number[] = [];
   constructor(readonly core: CoreExports) {}
-  f64(length: number): WasmF64 {
-    const b = new WasmF64(this.core, length);
-    this.ptrs.push(b.ptr);
-    return b;
-  }
-  i32(length: number): WasmI32 {
-    const b = new WasmI32(this.core, length);
+  alloc<C extends ViewCtor>(ctor: C, length: number): WasmArray<C> {
+    const b = new WasmArray(this.core, ctor, length);
     this.ptrs.push(b.ptr);
     return b;
   }

@@ -5,18 +5,22 @@ export interface CoreExports {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
   free(ptr: number): void;
-  rngLoad(ptr: number): void;
-  rngStore(ptr: number): void;
-  nextDouble(): number;
-  fillGaussian(out: number, count: number): void;
-  factorizationRun(
-    n: number, m: number, r: number,
-    M: number, Mt: number, theta: number, next: number, P: number, work: number, sched: number, rng: number,
-    steps: number, lr: number, sigmaX: number, sigmaY: number,
-  ): number;
-  factorizationLoss(n: number, m: number, r: number, M: number, theta: number): number;
-  sumSquares(ptr: number, len: number): number;
+  /** count f64 normals to out from the 16-word lane state at st (src/random/gaussian.ts). */
+  fillGaussian(out: number, count: number, st: number): void;
+  factorizationRunF64: FactorizationRun;
+  factorizationRunF32: FactorizationRun;
+  factorizationLossF64(n: number, m: number, r: number, M: number, theta: number): number;
+  factorizationLossF32(n: number, m: number, r: number, M: number, theta: number): number;
+  sumSquaresF64(ptr: number, len: number): number;
+  sumSquaresF32(ptr: number, len: number): number;
 }
+
+/** assembly/programs/factorization.ts: runs up to `steps` steps, returns how many were done. */
+type FactorizationRun = (
+  n: number, m: number, r: number,
+  M: number, Mt: number, theta: number, next: number, P: number, work: number, noise: number, sched: number, rng: number,
+  steps: number, lr: number, sigmaX: number, sigmaY: number,
+) => number;
 
 /** Where the Wasm bytes come from: a URL, a fetch Response, the bytes, or a compiled module. */
 export type WasmSource = string | URL | Response | BufferSource | WebAssembly.Module;
