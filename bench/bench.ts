@@ -6,6 +6,7 @@
  *   npm run bench -- --only=tfjs  only rows whose name contains the text (numpy: --only=numpy)
  *   npm run bench -- --no-numpy   skip the python3 peer
  *   npm run bench -- --sizes=256x256x16,512x512x32   other sizes
+ *   npm run bench -- --json=PATH  write the JSON there instead of bench/results/latest.json
  *
  * Prints markdown tables on stdout, writes bench/results/latest.json. Exits 1 if a row failed or
  * computed a wrong step (the check column), so the quick run doubles as a smoke test; no time is
@@ -14,6 +15,7 @@
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { dirname } from 'node:path';
 import { flatminVariants } from './flatmin.js';
 import { measureNoise, type NoiseRow } from './noise.js';
 import { measurePeak, type PeakResult } from './peak.js';
@@ -28,6 +30,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).toLowerCase();
 const noNumpy = args.includes('--no-numpy');
+const jsonPath = args.find((a) => a.startsWith('--json='))?.slice('--json='.length) ?? 'bench/results/latest.json';
 
 const ALL_SIZES: Size[] = [
   { n: 32, m: 32, r: 4 },
@@ -320,9 +323,9 @@ async function main(): Promise<void> {
       })),
     })),
   };
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/latest.json', `${JSON.stringify(json, null, 2)}\n`);
-  log(`wrote bench/results/latest.json (${meta.seconds} s)`);
+  mkdirSync(dirname(jsonPath), { recursive: true });
+  writeFileSync(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
+  log(`wrote ${jsonPath} (${meta.seconds} s)`);
   const bad = results.flatMap(({ size, rows }) => rows
     .filter((r) => r.status === 'failed' || /WRONG|DIFFER|failed|no oracle/.test(r.check ?? ''))
     .map((r) => `${label(size)} ${r.name}: ${r.status === 'failed' ? r.reason : r.check}`));
