@@ -12,6 +12,7 @@
  * computed a wrong step (the check column), so the quick run doubles as a smoke test; no time is
  * ever asserted.
  */
+import '../src/platform/node.js';
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -14,7 +14,7 @@ export { parseConfigText } from './config/parse.js';
 export type * from './config/types.js';
 export { getBackend, backendNames } from './backends/index.js';
 export type { Backend, FactorizationSession, FactorizationInput, StepParams } from './backends/index.js';
-export { loadCore as init } from './backends/wasm/loader.js';
+export { init, type InitOptions } from './init.js';
 export type { WasmSource } from './backends/wasm/loader.js';
 export { predictFactorization, factorizationDistances, wrongMinimum } from './theory/factorization.js';
 export type { Prediction, Distances } from './theory/factorization.js';

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import '../platform/node.js';
 import { main } from './main.js';
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { getBackend, wasmBackend } from '../../src/backends/index.js';
 import type { FactorizationInput, StepParams } from '../../src/backends/types.js';
 import { instantiateCore, loadCore, simdSupported } from '../../src/backends/wasm/loader.js';
 import type { Precision } from '../../src/config/types.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
-import { allBackends, hex, lcg } from '../helpers.js';
+import { allBackends, hex, instantiateBuild, lcg } from '../helpers.js';
 
 function problem(n: number, m: number, r: number, seed: number | string, scale = 0.5, precision: Precision = 'f64'): FactorizationInput {
   const rnd = lcg(typeof seed === 'number' ? seed : seed.length * 7919);
@@ -37,7 +36,7 @@ const CONFIGS: Array<[string, FactorizationInput, StepParams]> = (['f64', 'f32']
   SHAPES.map(([name, make, params]): [string, FactorizationInput, StepParams] => [`${prec} ${name}`, make(prec), params]));
 
 // The scalar fallback build (for engines without Wasm SIMD) must give the same bits too.
-const scalarBuild = () => instantiateCore(readFileSync(new URL('../../build/flatmin-scalar.wasm', import.meta.url))).then(wasmBackend);
+const scalarBuild = () => instantiateBuild('scalar').then(wasmBackend);
 
 describe.each([
   ['wasm (SIMD)', () => getBackend('wasm')],
@@ -117,7 +116,7 @@ describe('wasm loading', () => {
   it('detects SIMD (on in every engine this suite runs on) and loads the SIMD build by default', async () => {
     expect(simdSupported()).toBe(true);
     const core = await loadCore();
-    const simd = await instantiateCore(readFileSync(new URL('../../build/flatmin.wasm', import.meta.url)));
+    const simd = await instantiateBuild('simd');
     expect(Object.keys(core).sort()).toEqual(Object.keys(simd).sort());
     const scalar = await scalarBuild();
     expect(typeof scalar.factorization).toBe('function');

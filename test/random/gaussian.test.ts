@@ -1,9 +1,8 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { instantiateCore, loadCore, type CoreExports } from '../../src/backends/wasm/loader.js';
+import { loadCore, type CoreExports } from '../../src/backends/wasm/loader.js';
 import { fillGaussian, gaussians, LANES, laneDouble, seedGaussian } from '../../src/random/gaussian.js';
-import { hex } from '../helpers.js';
+import { hex, instantiateBuild } from '../helpers.js';
 
 /** Φ(x) via the Abramowitz–Stegun 7.1.26 erf approximation (|error| < 1.5e-7, ample for a KS test). */
 function normalCdf(x: number): number {
@@ -75,7 +74,7 @@ describe('Gaussian sampler (reference)', () => {
 
 describe.each([
   ['SIMD', () => loadCore()],
-  ['scalar fallback', () => instantiateCore(readFileSync(new URL('../../build/flatmin-scalar.wasm', import.meta.url)))],
+  ['scalar fallback', () => instantiateBuild('scalar')],
 ])('Wasm fillGaussian (%s) reproduces the reference bit for bit', (_label, load) => {
   async function compare(count: number, state: Int32Array, repeats: number): Promise<void> {
     const core: CoreExports = await load();

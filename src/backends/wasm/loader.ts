@@ -36,20 +36,49 @@ export function simdSupported(): boolean {
 }
 
 /** The two builds of assembly/: same bits, one with SIMD kernels and one scalar fallback. */
-export function defaultCoreUrl(simd = simdSupported()): URL {
-  return new URL(simd ? '../../../build/flatmin.wasm' : '../../../build/flatmin-scalar.wasm', import.meta.url);
+export type Build = 'simd' | 'scalar';
+
+/**
+ * Where the core comes from when the user names no source, and how `file:` URLs are read. Each
+ * package entry registers one (src/platform/): Node reads build/ beside the package, browsers
+ * fetch it relative to the module (a URL bundlers can see), the embedded entry carries the bytes.
+ * The loader itself imports nothing platform-specific.
+ */
+export interface Platform {
+  defaultSource(build: Build): WasmSource;
+  readFile?(url: URL): Promise<Uint8Array<ArrayBuffer>>;
+}
+
+let platform: Platform | undefined;
+
+export function setPlatform(p: Platform): void {
+  platform = p;
+}
+
+/** The build this engine can run: SIMD where it validates, the scalar fallback elsewhere. */
+export function defaultSource(build: Build = simdSupported() ? 'simd' : 'scalar'): WasmSource {
+  if (!platform) {
+    throw new FlatminError('WASM', 'wasm', 'no default location for the Wasm core: call init({ wasm }) with a URL, Response, bytes or WebAssembly.Module, or import flatmin through its package entry');
+  }
+  return platform.defaultSource(build);
 }
 
 /**
  * Load (once) and return the Wasm core. With no source it picks the SIMD build where the engine
- * supports it and the scalar build elsewhere, read from build/ beside the package (Node) or
- * fetched relative to this module (browsers).
+ * supports it and the scalar build elsewhere, from the platform's default location.
  */
 export function loadCore(source?: WasmSource): Promise<CoreExports> {
   if (source !== undefined) core = instantiateCore(source);
-  core ??= instantiateCore(defaultCoreUrl());
+  core ??= instantiateCore(defaultSource());
   return core;
 }
+
+/** The compiled module of the loaded core (to hand to a worker, which then compiles nothing). */
+export function coreModule(): Promise<WebAssembly.Module> {
+  return loadCore().then((c) => modules.get(c)!);
+}
+
+const modules = new WeakMap<CoreExports, WebAssembly.Module>();
 
 /** A fresh, uncached instance (tests compare the SIMD and scalar builds side by side). */
 export async function instantiateCore(source: WasmSource): Promise<CoreExports> {
@@ -73,6 +102,7 @@ export async function instantiateCore(source: WasmSource): Promise<CoreExports> 
     const exports = instance.exports as unknown as CoreExports & { _initialize?: () => void };
     memory = exports.memory;
     exports._initialize?.();
+    modules.set(exports, module);
     return exports;
   } catch (e) {
     core = undefined; // let a later loadCore() retry, possibly with another source
@@ -83,16 +113,24 @@ export async function instantiateCore(source: WasmSource): Promise<CoreExports> 
 
 async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
-  if (typeof Response !== 'undefined' && source instanceof Response) {
-    return WebAssembly.compile(await source.arrayBuffer());
-  }
+  if (typeof Response !== 'undefined' && source instanceof Response) return compileResponse(source);
   if (typeof source === 'string' || source instanceof URL) {
-    const url = new URL(source, import.meta.url);
+    const url = new URL(source, typeof location !== 'undefined' ? location.href : import.meta.url);
     if (url.protocol === 'file:') {
-      const { readFile } = await import('node:fs/promises');
-      return WebAssembly.compile(await readFile(url));
+      if (!platform?.readFile) throw new Error(`cannot read ${url.href} here; pass the bytes instead`);
+      return WebAssembly.compile(await platform.readFile(url));
     }
-    return WebAssembly.compile(await (await fetch(url)).arrayBuffer());
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`fetching ${url.href}: HTTP ${response.status}`);
+    return compileResponse(response);
   }
   return WebAssembly.compile(source as BufferSource);
+}
+
+/** Streaming compile where the server sends application/wasm; the bytes otherwise. */
+async function compileResponse(r: Response): Promise<WebAssembly.Module> {
+  if (typeof WebAssembly.compileStreaming === 'function' && r.headers.get('content-type') === 'application/wasm') {
+    return WebAssembly.compileStreaming(r);
+  }
+  return WebAssembly.compile(await r.arrayBuffer());
 }

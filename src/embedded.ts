@@ -1,0 +1,4 @@
+/** The embedded entry of the package (package.json "exports"): the public API with the core's default location set. */
+import './platform/embedded.js';
+
+export * from './index.js';
