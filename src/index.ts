@@ -15,6 +15,8 @@ export type * from './config/types.js';
 export { getBackend, backendNames } from './backends/index.js';
 export type { Backend, FactorizationSession, FactorizationInput, StepParams } from './backends/index.js';
 export { init, type InitOptions } from './init.js';
+export { WorkerRun, runInWorker } from './worker/client.js';
+export type { WorkerRunOptions, RunInWorkerOptions, Snapshot } from './worker/client.js';
 export type { WasmSource } from './backends/wasm/loader.js';
 export { predictFactorization, factorizationDistances, wrongMinimum } from './theory/factorization.js';
 export type { Prediction, Distances } from './theory/factorization.js';

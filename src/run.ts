@@ -204,6 +204,18 @@ export class FactorizationRun {
     };
   }
 
+  /** The recorded history from index `from` on (copies): what a live view appends after each chunk. */
+  historyFrom(from = 0): HistoryPoint[] {
+    return this.history.slice(from).map((h) => ({ ...h }));
+  }
+
+  /** Distances of the current iterate to the predicted optimum (THEORY.md §1). */
+  distances(): Distances {
+    const { X, Y } = this.factors();
+    const r = this.config.problem.rank;
+    return factorizationDistances({ rows: this.M.rows, cols: r, data: X }, { rows: this.M.cols, cols: r, data: Y }, this.M, this.prediction);
+  }
+
   /** X and Y as raw row-major data (no copies into nested arrays). */
   factors(): { X: Float64Array; Y: Float64Array } {
     const theta = this.session.theta();

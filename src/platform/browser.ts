@@ -1,9 +1,21 @@
-// Browsers: the core is fetched relative to this module. The `new URL('…', import.meta.url)`
-// literals are the form bundlers (Vite, webpack 5, Parcel) recognise and copy as assets.
-import { setPlatform } from '../backends/wasm/loader.js';
+// Browsers: the core is fetched relative to this module, workers are module Web Workers. The
+// `new URL('…', import.meta.url)` literals are the form bundlers (Vite, webpack 5, Parcel)
+// recognise: they copy the .wasm files and bundle the worker script.
+import type { Reply } from '../worker/protocol.js';
+import { setPlatform } from './registry.js';
 
 setPlatform({
-  defaultSource: (build) => (build === 'simd'
+  wasmSource: (build) => (build === 'simd'
     ? new URL('../../build/flatmin.wasm', import.meta.url)
     : new URL('../../build/flatmin-scalar.wasm', import.meta.url)),
+  spawnWorker() {
+    const w = new Worker(new URL('../worker/browser-worker.js', import.meta.url), { type: 'module' });
+    return {
+      post: (m) => w.postMessage(m),
+      onMessage: (f) => w.addEventListener('message', (e: MessageEvent<Reply>) => f(e.data)),
+      onError: (f) => w.addEventListener('error', (e) => f(new Error(e.message || 'the worker failed to start'))),
+      terminate: () => w.terminate(),
+      busy: () => {},
+    };
+  },
 });

@@ -1,8 +1,22 @@
-// Node (and Bun, Deno with file access): the core is read from build/ beside the package.
+// Node (and Bun, Deno with file access): the core is read from build/ beside the package; runs in
+// a worker go to worker_threads.
 import { readFile } from 'node:fs/promises';
-import { setPlatform } from '../backends/wasm/loader.js';
+import { Worker } from 'node:worker_threads';
+import type { Reply } from '../worker/protocol.js';
+import { setPlatform } from './registry.js';
 
 setPlatform({
-  defaultSource: (build) => new URL(build === 'simd' ? '../../build/flatmin.wasm' : '../../build/flatmin-scalar.wasm', import.meta.url),
+  wasmSource: (build) => new URL(build === 'simd' ? '../../build/flatmin.wasm' : '../../build/flatmin-scalar.wasm', import.meta.url),
   readFile: async (url) => new Uint8Array(await readFile(url)) as Uint8Array<ArrayBuffer>,
+  spawnWorker() {
+    const w = new Worker(new URL('../worker/node-worker.js', import.meta.url));
+    w.unref(); // an idle worker must not keep the process alive; WorkerRun refs it while busy
+    return {
+      post: (m) => w.postMessage(m),
+      onMessage: (f) => w.on('message', (m: Reply) => f(m)),
+      onError: (f) => w.on('error', f),
+      terminate: () => void w.terminate(),
+      busy: (on) => (on ? w.ref() : w.unref()),
+    };
+  },
 });

@@ -1,4 +1,5 @@
 import { FlatminError } from '../../errors.js';
+import { currentPlatform } from '../../platform/registry.js';
 
 /** The raw exports of build/flatmin.wasm (see assembly/index.ts). Pointers are byte offsets. */
 export interface CoreExports {
@@ -38,29 +39,13 @@ export function simdSupported(): boolean {
 /** The two builds of assembly/: same bits, one with SIMD kernels and one scalar fallback. */
 export type Build = 'simd' | 'scalar';
 
-/**
- * Where the core comes from when the user names no source, and how `file:` URLs are read. Each
- * package entry registers one (src/platform/): Node reads build/ beside the package, browsers
- * fetch it relative to the module (a URL bundlers can see), the embedded entry carries the bytes.
- * The loader itself imports nothing platform-specific.
- */
-export interface Platform {
-  defaultSource(build: Build): WasmSource;
-  readFile?(url: URL): Promise<Uint8Array<ArrayBuffer>>;
-}
-
-let platform: Platform | undefined;
-
-export function setPlatform(p: Platform): void {
-  platform = p;
-}
-
 /** The build this engine can run: SIMD where it validates, the scalar fallback elsewhere. */
 export function defaultSource(build: Build = simdSupported() ? 'simd' : 'scalar'): WasmSource {
+  const platform = currentPlatform();
   if (!platform) {
     throw new FlatminError('WASM', 'wasm', 'no default location for the Wasm core: call init({ wasm }) with a URL, Response, bytes or WebAssembly.Module, or import flatmin through its package entry');
   }
-  return platform.defaultSource(build);
+  return platform.wasmSource(build);
 }
 
 /**
@@ -117,6 +102,7 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   if (typeof source === 'string' || source instanceof URL) {
     const url = new URL(source, typeof location !== 'undefined' ? location.href : import.meta.url);
     if (url.protocol === 'file:') {
+      const platform = currentPlatform();
       if (!platform?.readFile) throw new Error(`cannot read ${url.href} here; pass the bytes instead`);
       return WebAssembly.compile(await platform.readFile(url));
     }

@@ -1,0 +1,131 @@
+/**
+ * Runs on a worker — a module Web Worker in browsers, worker_threads in Node — so a long run never
+ * blocks the main thread. `WorkerRun` is a FactorizationRun at a distance (advance in chunks, read
+ * snapshots, pause by simply not advancing); `runInWorker` is the one-call form with progress and
+ * cancellation. The main thread compiles the Wasm core once and hands the module to the worker.
+ */
+import { coreModule, loadCore, type WasmSource } from '../backends/wasm/loader.js';
+import { FlatminError } from '../errors.js';
+import { currentPlatform } from '../platform/registry.js';
+import type { Checkpoint, RunResult } from '../run.js';
+import type { FlatResult, Reply, Request, Snapshot, WorkerPort } from './protocol.js';
+
+export type { Snapshot } from './protocol.js';
+
+export interface WorkerRunOptions {
+  /** Where the Wasm core comes from (default: the package entry's location). */
+  wasm?: WasmSource;
+  /** Continue from a checkpoint of the same config. */
+  resume?: Checkpoint;
+  /** Aborting terminates the worker at once; pending calls reject with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export class WorkerRun {
+  private queue: Promise<unknown> = Promise.resolve();
+  private pending?: { resolve(r: Reply): void; reject(e: unknown): void };
+  private closed?: unknown;
+
+  private constructor(private readonly port: WorkerPort, signal?: AbortSignal) {
+    port.onMessage((reply) => {
+      const p = this.pending;
+      this.pending = undefined;
+      this.port.busy(false);
+      p?.resolve(reply);
+    });
+    port.onError((e) => this.close(new FlatminError('WASM', 'worker', `the worker failed: ${e.message}`)));
+    signal?.addEventListener('abort', () => this.close(signal.reason), { once: true });
+  }
+
+  static async create(config: unknown, options: WorkerRunOptions = {}): Promise<WorkerRun> {
+    options.signal?.throwIfAborted();
+    const spawn = currentPlatform()?.spawnWorker;
+    if (!spawn) throw new FlatminError('USAGE', 'worker', 'this entry cannot spawn workers; import flatmin through its node or browser entry');
+    await loadCore(options.wasm);
+    const module = await coreModule();
+    const run = new WorkerRun(spawn(), options.signal);
+    try {
+      run.first = (await run.request({ type: 'create', config, module, resume: options.resume })).snapshot!;
+    } catch (e) {
+      run.close(e);
+      throw e;
+    }
+    return run;
+  }
+
+  /** The snapshot taken when the run was created (history so far, prediction, distances). */
+  first!: Snapshot;
+
+  /** Runs up to `steps` more steps in the worker; the snapshot has the history recorded meanwhile. */
+  async advance(steps?: number): Promise<Snapshot> {
+    return (await this.request({ type: 'advance', steps: steps ?? Number.MAX_SAFE_INTEGER })).snapshot!;
+  }
+
+  async checkpoint(): Promise<Checkpoint> {
+    return (await this.request({ type: 'checkpoint' })).checkpoint!;
+  }
+
+  /** The result, with X and Y transferred from the worker (not copied). */
+  async result(): Promise<RunResult> {
+    return unflatten((await this.request({ type: 'result' })).result!);
+  }
+
+  /** Frees the worker's buffers and ends the worker. */
+  dispose(): void {
+    this.close(new FlatminError('USAGE', 'worker', 'this run was disposed'));
+  }
+
+  private close(reason: unknown): void {
+    if (this.closed !== undefined) return;
+    this.closed = reason ?? new Error('closed');
+    this.port.terminate();
+    this.pending?.reject(this.closed);
+    this.pending = undefined;
+  }
+
+  private request(req: Request): Promise<Extract<Reply, { type: 'ok' }>> {
+    const next = this.queue.then(() => new Promise<Reply>((resolve, reject) => {
+      if (this.closed !== undefined) return reject(this.closed);
+      this.pending = { resolve, reject };
+      this.port.busy(true);
+      this.port.post(req);
+    })).then((reply) => {
+      if (reply.type === 'error') {
+        const { code, path, reason, details } = reply.error;
+        throw code ? new FlatminError(code, path ?? '', reason, details) : new Error(reason);
+      }
+      return reply;
+    });
+    this.queue = next.catch(() => {});
+    return next;
+  }
+}
+
+export interface RunInWorkerOptions extends WorkerRunOptions {
+  /** Called after every chunk with the steps done and the history recorded since the last call. */
+  onProgress?: (snapshot: Snapshot) => void;
+  /** Steps per chunk (default: about 1% of the run). */
+  chunk?: number;
+}
+
+/** `run(config)` on a worker: the main thread stays free; abort with `signal`. */
+export async function runInWorker(config: unknown, options: RunInWorkerOptions = {}): Promise<RunResult> {
+  const w = await WorkerRun.create(config, options);
+  try {
+    const chunk = options.chunk ?? Math.max(1, Math.ceil(w.first.total / 100));
+    let s = w.first;
+    while (s.done < s.total) {
+      s = await w.advance(chunk);
+      options.onProgress?.(s);
+    }
+    return await w.result();
+  } finally {
+    w.dispose();
+  }
+}
+
+function unflatten(f: FlatResult): RunResult {
+  const { X, Y, n, m, r, ...rest } = f;
+  const rows = (a: Float64Array, k: number) => Array.from({ length: k }, (_, i) => Array.from(a.subarray(i * r, (i + 1) * r)));
+  return { ...rest, final: { X: rows(X, n), Y: rows(Y, m) } };
+}

@@ -1,0 +1,69 @@
+/**
+ * The worker side: holds one FactorizationRun and answers Requests. Platform-neutral; the two
+ * entry scripts (browser-worker.ts, node-worker.ts) only wire `handle` to their message port.
+ */
+import { loadCore } from '../backends/wasm/loader.js';
+import { FlatminError } from '../errors.js';
+import { FactorizationRun } from '../run.js';
+import type { FlatResult, Reply, Request, Snapshot } from './protocol.js';
+
+export function createHost(reply: (message: Reply, transfer?: Transferable[]) => void): (request: Request) => Promise<void> {
+  let run: FactorizationRun | undefined;
+  let sent = 0; // history points already sent
+
+  const snapshot = (r: FactorizationRun): Snapshot => {
+    const history = r.historyFrom(sent);
+    sent += history.length;
+    const p = r.prediction;
+    return {
+      done: r.done, total: r.total, history, distances: r.distances(),
+      prediction: { c: p.c, c2: p.c2, normX2: p.normX2, normY2: p.normY2, nuclearNorm: p.nuclearNorm, rankM: p.rankM },
+    };
+  };
+  const current = (): FactorizationRun => {
+    if (!run) throw new FlatminError('USAGE', 'worker', 'no run in this worker (create it first, or it was disposed)');
+    return run;
+  };
+
+  return async (req) => {
+    try {
+      switch (req.type) {
+        case 'create': {
+          if (req.module) await loadCore(req.module);
+          run?.dispose();
+          run = await FactorizationRun.create(req.config, { resume: req.resume });
+          sent = 0;
+          reply({ type: 'ok', snapshot: snapshot(run) });
+          return;
+        }
+        case 'advance': {
+          const r = current();
+          r.advance(req.steps);
+          reply({ type: 'ok', snapshot: snapshot(r) });
+          return;
+        }
+        case 'checkpoint':
+          reply({ type: 'ok', checkpoint: current().checkpoint() });
+          return;
+        case 'result': {
+          const r = current();
+          const { final: _rows, ...rest } = r.result();
+          const { X, Y } = r.factors();
+          const result: FlatResult = { ...rest, n: r.M.rows, m: r.M.cols, r: r.config.problem.rank, X, Y };
+          reply({ type: 'ok', result }, [X.buffer, Y.buffer]);
+          return;
+        }
+        case 'dispose':
+          run?.dispose();
+          run = undefined;
+          reply({ type: 'ok' });
+          return;
+      }
+    } catch (e) {
+      const err = e instanceof FlatminError
+        ? { code: e.code, path: e.path, reason: e.reason, details: e.details }
+        : { reason: (e as Error)?.message ?? String(e) };
+      reply({ type: 'error', error: err });
+    }
+  };
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+// The built package (pretest builds it): the worker script must exist as JavaScript to be spawned.
+import { FlatminError, run, runInWorker, WorkerRun } from '../../dist/node.js';
+
+const config = {
+  problem: { target: { random: { n: 30, m: 20, singularValues: [3, 2, 1], seed: 'w' } }, rank: 3 },
+  optimizer: { kind: 'perturbed-gd', lr: 0.0025, sigmaX: 0.2, sigmaY: 0.1, steps: 20_000 },
+  seed: 'worker',
+  recordEvery: 500,
+};
+
+describe('runs on worker_threads', () => {
+  it('gives the same bits as run() on the main thread, with progress, and the main thread stays free', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const seen: number[] = [];
+    let points = 0;
+    const r = await runInWorker(config, {
+      chunk: 1000,
+      onProgress: (s) => {
+        seen.push(s.done);
+        points += s.history.length;
+      },
+    });
+    clearInterval(timer);
+    const direct = await run(config);
+    expect(JSON.stringify(r.final)).toBe(JSON.stringify(direct.final));
+    expect(r.history).toEqual(direct.history);
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => (i + 1) * 1000));
+    expect(points).toBe(direct.history.length - 1); // the initial point came with create()
+    expect(ticks).toBeGreaterThan(5); // timers fired while the run was going
+  });
+
+  it('WorkerRun pauses between advances and streams the history; the snapshot has dX and c²', async () => {
+    const w = await WorkerRun.create(config);
+    try {
+      expect(w.first).toMatchObject({ done: 0, total: 20_000 });
+      expect(w.first.history).toHaveLength(1);
+      expect(w.first.prediction.c2).toBeCloseTo(4 * 30 / 20, 12);
+      const a = await w.advance(4000);
+      expect(a.done).toBe(4000);
+      expect(a.history.map((h) => h.step)).toEqual([500, 1000, 1500, 2000, 2500, 3000, 3500, 4000]);
+      const saved = await w.checkpoint();
+      const b = await w.advance();
+      expect(b.done).toBe(20_000);
+      expect(b.distances.dX).toBeLessThan(a.distances.dX);
+      const whole = await w.result();
+      // Resume from the mid-run checkpoint in another worker: the same bits.
+      const again = await WorkerRun.create(config, { resume: saved });
+      await again.advance();
+      expect(JSON.stringify((await again.result()).final)).toBe(JSON.stringify(whole.final));
+      again.dispose();
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('an AbortSignal stops a long run at once with the signal\'s reason', async () => {
+    const ac = new AbortController();
+    const long = { ...config, optimizer: { ...config.optimizer, steps: 50_000_000 } };
+    const t0 = performance.now();
+    const p = runInWorker(long, { chunk: 10_000, signal: ac.signal, onProgress: (s) => s.done >= 30_000 && ac.abort() });
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - t0).toBeLessThan(10_000); // 5·10⁷ steps would take minutes
+    await expect(runInWorker(config, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('bad input and divergence arrive as typed FlatminErrors with their path and details', async () => {
+    await expect(runInWorker({ ...config, optimizer: { ...config.optimizer, lr: -1 } })).rejects.toMatchObject({ code: 'OUT_OF_RANGE', path: 'optimizer.lr' });
+    const e = await runInWorker({ ...config, optimizer: { kind: 'gd', lr: 5, steps: 100 } }).catch((x) => x);
+    expect(e).toBeInstanceOf(FlatminError);
+    expect(e.code).toBe('DIVERGED');
+    expect(e.details.suggestedLr).toBe(1.3); // lr/4 to two digits
+    expect(e.details.result.steps).toBeLessThan(100);
+  });
+
+  it('a disposed WorkerRun refuses further calls', async () => {
+    const w = await WorkerRun.create(config);
+    w.dispose();
+    await expect(w.advance(10)).rejects.toThrow(/disposed/);
+  });
+});
