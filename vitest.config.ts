@@ -1,8 +1,37 @@
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
-// Node runs every test. (The Chromium project for the core suite is added with the browser work.)
+// Two projects: every test in Node, and the core suite (PRNG known answers, deterministic math,
+// Gaussian streams, backend bit-equality) again in real Chromium — Debian's, since test tools'
+// own browser downloads are not available here.
 export default defineConfig({
   test: {
-    setupFiles: ['test/setup.node.ts'],
+    projects: [
+      {
+        test: {
+          name: 'node',
+          include: ['test/**/*.test.ts'],
+          setupFiles: ['test/setup.node.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'chromium',
+          include: ['test/random/**/*.test.ts', 'test/math/**/*.test.ts', 'test/backends/**/*.test.ts'],
+          setupFiles: ['test/setup.browser.ts'],
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: {
+                executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+                args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+              },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
   },
 });
