@@ -1,0 +1,92 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { build as viteBuild } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../dist/node.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, serveDir, type Served } from '../browser.js';
+
+// A user's app, bundled the way users bundle it, run in real Chromium: the same bits as Node.
+const REPO = resolve(import.meta.dirname, '../..');
+const config = {
+  problem: { target: { random: { n: 12, m: 9, singularValues: [2, 1], seed: 'c' } }, rank: 2 },
+  optimizer: { kind: 'perturbed-gd', lr: 0.01, steps: 2000 },
+  seed: 'consumer',
+};
+
+function app(dir: string, entry: string, body: string): void {
+  mkdirSync(join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(REPO, join(dir, 'node_modules', 'flatmin'), 'dir'); // as `npm install flatmin` would
+  writeFileSync(join(dir, 'main.js'), `import { run, runInWorker } from '${entry}';\nconst config = ${JSON.stringify(config)};\n${body}`);
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script type="module" src="./main.js"></script></body></html>\n');
+}
+
+let browser: Browser;
+const dirs: string[] = [];
+const servers: Served[] = [];
+
+beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+});
+afterAll(async () => {
+  await browser?.close();
+  for (const s of servers) await s.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function resultIn(dir: string): Promise<{ X: number[][]; worker?: string; errors: string[] }> {
+  const served = await serveDir(dir);
+  servers.push(served);
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(served.url);
+  await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, null, { timeout: 30_000 });
+  const out = await page.evaluate(() => (window as unknown as { __result: { X: number[][]; worker?: string } }).__result);
+  await page.close();
+  return { ...out, errors };
+}
+
+describe('a consumer app in Chromium', { timeout: 90_000 }, () => {
+  it('Vite: `import "flatmin"` needs no configuration; the .wasm files and the worker are bundled; same bits as Node', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flatmin-vite-'));
+    dirs.push(dir);
+    app(dir, 'flatmin', `const a = await run(config);\nconst b = await runInWorker(config);\nwindow.__result = { X: a.final.X, worker: JSON.stringify(b.final) === JSON.stringify(a.final) ? 'same' : 'differs' };\n`);
+    await viteBuild({ root: dir, logLevel: 'silent', configFile: false, build: { outDir: join(dir, 'dist'), target: 'es2022' } });
+    const got = await resultIn(join(dir, 'dist'));
+    const want = await run(config);
+    expect(got.errors).toEqual([]);
+    expect(JSON.stringify(got.X)).toBe(JSON.stringify(want.final.X));
+    expect(got.worker).toBe('same');
+  });
+
+  it('esbuild: `import "flatmin/embedded"` carries the Wasm inside the bundle; same bits as Node', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flatmin-esbuild-'));
+    dirs.push(dir);
+    app(dir, 'flatmin/embedded', 'const a = await run(config);\nwindow.__result = { X: a.final.X };\n');
+    const esbuild = join(REPO, 'node_modules/.bin/esbuild');
+    const out = spawnSync(esbuild, ['main.js', '--bundle', '--format=esm', '--platform=browser', '--target=es2022', '--outfile=dist/main.js', '--log-level=error'], { cwd: dir, encoding: 'utf8' });
+    expect(out.status, out.stderr).toBe(0);
+    writeFileSync(join(dir, 'dist/index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script type="module" src="./main.js"></script></body></html>\n');
+    const got = await resultIn(join(dir, 'dist'));
+    const want = await run(config);
+    expect(got.errors).toEqual([]);
+    expect(JSON.stringify(got.X)).toBe(JSON.stringify(want.final.X));
+  });
+
+  it('the browser entry bundles for the browser platform without any node: import', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flatmin-nodeless-'));
+    dirs.push(dir);
+    app(dir, 'flatmin', 'console.log(run, runInWorker);\n');
+    const esbuild = join(REPO, 'node_modules/.bin/esbuild');
+    // --platform=browser fails on node: built-ins; --metafile lists every input that went in.
+    const out = spawnSync(esbuild, ['main.js', '--bundle', '--format=esm', '--platform=browser', '--target=es2022', '--outfile=dist/main.js', '--metafile=meta.json', '--log-level=error'], { cwd: dir, encoding: 'utf8' });
+    expect(out.status, out.stderr).toBe(0);
+    const inputs = Object.keys(JSON.parse(spawnSync('cat', [join(dir, 'meta.json')], { encoding: 'utf8' }).stdout).inputs);
+    expect(inputs.some((p) => p.includes('dist/browser.js'))).toBe(true);
+    expect(inputs.filter((p) => p.startsWith('node:') || p.includes('platform/node'))).toEqual([]);
+  });
+});
