@@ -106,7 +106,7 @@ export class FactorizationRun {
         throw new FlatminError('UNKNOWN_KIND', 'backend', `unknown backend ${JSON.stringify(options.backend)}; expected one of ${backendNames.join(', ')}`);
       cfg.backend = options.backend;
     }
-    const M = buildTarget(cfg.problem);
+    const { M, svd } = buildTarget(cfg.problem);
     const r = cfg.problem.rank;
     // Wasm memory is 32-bit: M, Mᵀ, three copies of [X | Y], [MY | MtX] and two r×r Grams must fit
     // (in f32 at half the size, plus the f64 noise before rounding).
@@ -122,7 +122,7 @@ export class FactorizationRun {
     }
     // For plain GD σ only picks the optimum shown; a one-sided σ falls back to the isotropic one.
     const oneSided = (sigmaX === 0) !== (sigmaY === 0);
-    const prediction = predictFactorization(M, r, oneSided ? 1 : sigmaX, oneSided ? 1 : sigmaY);
+    const prediction = predictFactorization(M, r, oneSided ? 1 : sigmaX, oneSided ? 1 : sigmaY, { svd });
     const backend = await getBackend(cfg.backend, options.wasm);
     let theta = buildInit(cfg.init, M, r, cfg.seed);
     let rng = seedGaussian(cfg.seed);

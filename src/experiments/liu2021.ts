@@ -42,9 +42,9 @@ export interface NamedInit {
  * but wrong global minimum (X*G, Y*G⁻ᵀ) with G = diag(2, 1, ½)·Q, Q a random rotation.
  */
 export function liu2021Inits(problem = liu2021Problem, seed: string | number = 'liu2021'): NamedInit[] {
-  const M = buildTarget(problem);
+  const { M, svd } = buildTarget(problem);
   const r = problem.rank;
-  const p = predictFactorization(M, r, 1, 1);
+  const p = predictFactorization(M, r, 1, 1, { svd });
   const Q = orthonormalColumns({ rows: r, cols: r, data: gaussians(r * r, seedGaussian(`wrong-minimum:${seed}`)) });
   const G: Matrix = { rows: r, cols: r, data: Q.data.slice() };
   for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) G.data[i * r + j] *= i === 0 ? 2 : i === r - 1 ? 0.5 : 1;

@@ -1,6 +1,7 @@
 import type { FactorizationProblem, InitConfig, Seed } from '../config/types.js';
 import { fromRows, zeros, frob, type Matrix } from '../linalg/matrix.js';
 import { orthonormalColumns } from '../linalg/qr.js';
+import type { SVD } from '../linalg/svd.js';
 import { gaussians, seedGaussian } from '../random/gaussian.js';
 
 /**
@@ -15,10 +16,14 @@ export function initStreamSeed(seed: Seed): string {
   return `init:${seed}`;
 }
 
-/** M as a matrix: given rows, or U diag(s) Vᵀ with orthonormal random U (n×k), V (m×k). */
-export function buildTarget(problem: FactorizationProblem): Matrix {
+/**
+ * M as a matrix: given rows, or U diag(s) Vᵀ with orthonormal random U (n×k), V (m×k). A random
+ * target also returns that decomposition (columns sorted by s, descending), so the prediction need
+ * not recompute an SVD it was handed: Jacobi on a 1024×1024 M takes minutes.
+ */
+export function buildTarget(problem: FactorizationProblem): { M: Matrix; svd?: SVD } {
   const t = problem.target;
-  if (Array.isArray(t)) return fromRows(t);
+  if (Array.isArray(t)) return { M: fromRows(t) };
   const { n, m, singularValues: s, seed } = t.random;
   const k = s.length;
   const st = seedGaussian(seed);
@@ -31,7 +36,11 @@ export function buildTarget(problem: FactorizationProblem): Matrix {
       for (let c = 0; c < k; c++) acc += U.data[i * k + c] * s[c] * V.data[j * k + c];
       M.data[i * m + j] = acc;
     }
-  return M;
+  const order = s.map((_, c) => c).sort((a, b) => s[b] - s[a] || a - b);
+  const columns = (Q: Matrix): Matrix => ({
+    rows: Q.rows, cols: k, data: Float64Array.from({ length: Q.rows * k }, (_, e) => Q.data[Math.floor(e / k) * k + order[e % k]]),
+  });
+  return { M, svd: { U: columns(U), s: Float64Array.from(order, (c) => s[c]), V: columns(V) } };
 }
 
 /** Default Gaussian scale: entries of size s make ‖X₀Y₀ᵀ‖ ≈ s²√(nmr) equal ‖M‖. */

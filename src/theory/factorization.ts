@@ -9,7 +9,7 @@
 import { frob2, matmul, matmulNT, matmulTN, zeros } from '../linalg/matrix.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { inverse } from '../linalg/inverse.js';
-import { nuclearNorm, numericalRank, svd } from '../linalg/svd.js';
+import { nuclearNorm, numericalRank, svd, type SVD } from '../linalg/svd.js';
 
 export interface Prediction {
   /** c = (σX/σY)·√(n/m); the predicted ‖X‖²/‖Y‖² is c². √(n/m) when σX = σY = 0. */
@@ -64,7 +64,7 @@ export function predictFactorization(
   r: number,
   sigmaX: number,
   sigmaY: number,
-  opts?: { finiteSigma?: boolean },
+  opts?: { finiteSigma?: boolean; /** M's thin SVD when it is already known (s descending). */ svd?: SVD },
 ): Prediction {
   const n = M.rows;
   const m = M.cols;
@@ -84,7 +84,7 @@ export function predictFactorization(
   const c = sigmaX === 0 ? sqrtNM : (sigmaX / sigmaY) * sqrtNM;
   const c2 = c * c;
 
-  const dec = svd(M);
+  const dec = opts?.svd ?? svd(M);
   // Rank is decided on the unthresholded spectrum: rounding-noise singular values are not
   // directions of M, whatever the threshold does to them.
   const rank = numericalRank(dec.s, n, m);

@@ -10,7 +10,7 @@ const random = (n: number, m: number, singularValues: number[], seed: string | n
 
 describe('factorization problem set-up', () => {
   it('a random target has exactly the requested singular values', () => {
-    const M = buildTarget(random(30, 20, [3, 2, 1]));
+    const { M } = buildTarget(random(30, 20, [3, 2, 1]));
     const { s } = svd(M);
     expect(s[0]).toBeCloseTo(3, 12);
     expect(s[1]).toBeCloseTo(2, 12);
@@ -18,14 +18,23 @@ describe('factorization problem set-up', () => {
     expect(s[3]).toBeLessThan(1e-13);
   });
 
+  it('a random target comes with its SVD, sorted, which reproduces M (so no Jacobi SVD is needed)', () => {
+    const { M, svd: dec } = buildTarget(random(9, 7, [1, 3, 2]));
+    expect(Array.from(dec!.s)).toEqual([3, 2, 1]);
+    const back = matmulNT({ ...dec!.U, data: dec!.U.data.map((v, e) => v * dec!.s[e % 3]) }, dec!.V);
+    for (let e = 0; e < M.data.length; e++) expect(back.data[e]).toBeCloseTo(M.data[e], 14);
+    expect(svd(M).s[0]).toBeCloseTo(3, 12);
+  });
+
   it('the target depends on its own seed only, and deterministically', () => {
-    const a = buildTarget(random(6, 4, [1], 'x'));
-    expect(hex(buildTarget(random(6, 4, [1], 'x')).data)).toBe(hex(a.data));
-    expect(hex(buildTarget(random(6, 4, [1], 'y')).data)).not.toBe(hex(a.data));
+    const a = buildTarget(random(6, 4, [1], 'x')).M;
+    expect(hex(buildTarget(random(6, 4, [1], 'x')).M.data)).toBe(hex(a.data));
+    expect(hex(buildTarget(random(6, 4, [1], 'y')).M.data)).not.toBe(hex(a.data));
   });
 
   it('a given target is used as is', () => {
-    const M = buildTarget({ kind: 'factorization', target: [[1, 2], [3, 4], [5, 6]], rank: 1 });
+    const { M, svd: dec } = buildTarget({ kind: 'factorization', target: [[1, 2], [3, 4], [5, 6]], rank: 1 });
+    expect(dec).toBeUndefined();
     expect([M.rows, M.cols, ...M.data]).toEqual([3, 2, 1, 2, 3, 4, 5, 6]);
   });
 
@@ -35,7 +44,7 @@ describe('factorization problem set-up', () => {
   ];
 
   it('the default Gaussian init makes ‖X₀Y₀ᵀ‖ ≈ ‖M‖, and imbalance moves norm between the factors', () => {
-    const M = buildTarget(random(30, 20, [3, 2, 1]));
+    const { M } = buildTarget(random(30, 20, [3, 2, 1]));
     const [X, Y] = split(buildInit({ kind: 'gaussian', imbalance: 1 }, M, 3, 1), 30, 20, 3);
     expect(frob(matmulNT(X, Y)) / frob(M)).toBeGreaterThan(0.7);
     expect(frob(matmulNT(X, Y)) / frob(M)).toBeLessThan(1.4);
@@ -46,7 +55,7 @@ describe('factorization problem set-up', () => {
   });
 
   it('small init has entries of the given scale; given init is copied exactly', () => {
-    const M = buildTarget(random(40, 30, [1, 1]));
+    const { M } = buildTarget(random(40, 30, [1, 1]));
     const theta = buildInit({ kind: 'small', scale: 1e-3 }, M, 2, 'q');
     const rms = Math.sqrt(theta.reduce((s, v) => s + v * v, 0) / theta.length);
     expect(rms).toBeGreaterThan(0.85e-3);
@@ -58,7 +67,7 @@ describe('factorization problem set-up', () => {
   });
 
   it('the init stream is separate from the noise stream and depends on the seed', () => {
-    const M = buildTarget(random(5, 4, [1]));
+    const { M } = buildTarget(random(5, 4, [1]));
     const a = buildInit({ kind: 'gaussian', imbalance: 1 }, M, 1, 1);
     expect(hex(buildInit({ kind: 'gaussian', imbalance: 1 }, M, 1, 1))).toBe(hex(a));
     expect(hex(buildInit({ kind: 'gaussian', imbalance: 1 }, M, 1, 2))).not.toBe(hex(a));
