@@ -1,0 +1,41 @@
+// Types for engines.mjs (plain ESM so `node bench/runtimes/main.mjs` runs it without a build step).
+
+export type EngineName = 'node' | 'chromium' | 'firefox' | 'bun' | 'deno';
+
+export const ROOT: string;
+export const ENGINE_NAMES: readonly EngineName[];
+export const ENGINE_FAMILY: Record<EngineName, string>;
+export const CHROMIUM_ARGS: readonly string[];
+
+export interface EngineInfo {
+  /** e.g. "20.20.2", "150.0.7871.100", "140.12.0esr". */
+  version: string;
+  /** e.g. "V8 11.3.244.8", "JavaScriptCore". */
+  detail?: string;
+  userAgent?: string;
+  crossOriginIsolated?: boolean;
+}
+
+export type EngineResult =
+  | { name: EngineName; ok: true; engine: EngineInfo; value: unknown; seconds: number }
+  | {
+    name: EngineName;
+    ok: false;
+    /** 'start': the engine never answered (missing, crashed, timed out); 'run': main() threw. */
+    phase: 'start' | 'run';
+    reason: string;
+    engine?: EngineInfo;
+    seconds: number;
+  };
+
+export interface RunEngineOptions {
+  /** A self-contained ES module exporting main(args, log) (see bundle()). */
+  module: string;
+  args?: unknown;
+  timeoutMs?: number;
+  onLog?: (line: string) => void;
+}
+
+export function bundle(entry: string, options?: { minify?: boolean }): Promise<{ file: string; cleanup: () => void }>;
+export function runEngine(name: EngineName, options: RunEngineOptions): Promise<EngineResult>;
+export function engineLabel(r: EngineResult): string;

@@ -1,0 +1,410 @@
+/**
+ * Run one bundled ES module in each JavaScript engine we care about and collect its answer:
+ *
+ *   node      a child process of this Node (process.execPath)
+ *   bun       node_modules/.bin/bun (npm package "bun")
+ *   deno      node_modules/.bin/deno (npm package "deno"), `deno run` with no permissions
+ *   chromium  /usr/bin/chromium, driven by playwright-core (fresh --user-data-dir)
+ *   firefox   firefox-esr --headless as a plain process (playwright cannot drive Debian's Firefox);
+ *             the page POSTs its answer to a localhost server
+ *
+ * The module must export `main(args, log)`, returning (a promise of) something JSON-serializable;
+ * `log(text)` forwards progress lines to the caller. Used by test/engines/digest.test.ts (same
+ * bits everywhere) and bench/runtimes/main.mjs (per-step speed everywhere).
+ *
+ * runEngine never throws: an engine that cannot start, times out or whose module throws comes
+ * back as { ok: false, reason, phase } — phase 'start' (never answered) or 'run' (answered with an
+ * error) — so callers decide what is fatal. Every process, server and temp dir it makes is gone
+ * when it resolves.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** In the order results are usually shown; node first (it is the reference). */
+export const ENGINE_NAMES = ['node', 'chromium', 'firefox', 'bun', 'deno'];
+
+const MARK = '@@flatmin-engine@@';
+
+const bin = {
+  bun: () => process.env.FLATMIN_BUN ?? join(ROOT, 'node_modules/.bin/bun'),
+  deno: () => process.env.FLATMIN_DENO ?? join(ROOT, 'node_modules/.bin/deno'),
+  chromium: () => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  firefox: () => process.env.FLATMIN_FIREFOX ?? 'firefox-esr',
+};
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-quic',
+];
+
+// A quiet, offline, never-prompting Firefox profile. dom.max_script_run_time = 0: no "slow script"
+// stop during a long benchmark. Timer precision is left at its default; the page is cross-origin
+// isolated (COOP/COEP below), which gives the finer performance.now() of isolated pages.
+const FIREFOX_PREFS = {
+  'browser.shell.checkDefaultBrowser': false,
+  'browser.startup.homepage_override.mstone': 'ignore',
+  'browser.aboutwelcome.enabled': false,
+  'startup.homepage_welcome_url': '',
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'datareporting.healthreport.uploadEnabled': false,
+  'toolkit.telemetry.reportingpolicy.firstRun': false,
+  'toolkit.telemetry.enabled': false,
+  'app.update.disabledForTesting': true,
+  'app.normandy.enabled': false,
+  'extensions.update.enabled': false,
+  'extensions.getAddons.cache.enabled': false,
+  'browser.safebrowsing.malware.enabled': false,
+  'browser.safebrowsing.phishing.enabled': false,
+  'browser.safebrowsing.downloads.enabled': false,
+  'network.captive-portal-service.enabled': false,
+  'network.connectivity-service.enabled': false,
+  'browser.newtabpage.enabled': false,
+  'dom.max_script_run_time': 0,
+  'dom.max_chrome_script_run_time': 0,
+};
+
+/**
+ * Bundle `entry` (TS or JS; may import src/ and the .wasm builds) into one self-contained ES module
+ * that every engine can load: esm, es2022, platform browser, .wasm as embedded bytes.
+ * Returns the bundle's path (in a fresh temp dir) and a cleanup function.
+ */
+export async function bundle(entry, { minify = false } = {}) {
+  const { build } = await import('esbuild');
+  const dir = mkdtempSync(join(tmpdir(), 'flatmin-engines-bundle-'));
+  const file = join(dir, 'bundle.mjs');
+  await build({
+    entryPoints: [resolve(entry)],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'browser',
+    loader: { '.wasm': 'binary' },
+    outfile: file,
+    minify,
+    logLevel: 'warning',
+  });
+  return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Run the bundled module's main(args, log) in one engine.
+ * @param {string} name one of ENGINE_NAMES
+ * @param {{ module: string, args?: unknown, timeoutMs?: number, onLog?: (line: string) => void }} opts
+ * @returns {Promise<EngineResult>}
+ */
+export async function runEngine(name, { module, args = null, timeoutMs = 60_000, onLog = () => {} }) {
+  const t0 = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), `flatmin-engine-${name}-`));
+  try {
+    copyFileSync(module, join(dir, 'bundle.mjs'));
+    let r;
+    if (name === 'node' || name === 'bun' || name === 'deno') r = await runCli(name, dir, args, timeoutMs, onLog);
+    else if (name === 'chromium' || name === 'firefox') r = await runBrowser(name, dir, args, timeoutMs, onLog);
+    else r = { ok: false, phase: 'start', reason: `unknown engine "${name}"` };
+    return { name, seconds: (performance.now() - t0) / 1000, ...r };
+  } catch (e) {
+    return { name, ok: false, phase: 'start', reason: oneLine(e), seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  }
+}
+
+/** Shown next to the version, for the table: which JS engine each runtime embeds. */
+export const ENGINE_FAMILY = {
+  node: 'V8', deno: 'V8', chromium: 'V8', bun: 'JavaScriptCore', firefox: 'SpiderMonkey',
+};
+
+// ---------------------------------------------------------------------------------------------
+// node / bun / deno: a runner module beside the bundle prints one marked JSON line on stdout.
+
+function cliRunner(args) {
+  return `import { main } from './bundle.mjs';
+const engine = globalThis.Deno
+  ? { version: Deno.version.deno, detail: 'V8 ' + Deno.version.v8 }
+  : globalThis.Bun
+    ? { version: Bun.version, detail: 'JavaScriptCore' }
+    : { version: process.versions.node, detail: 'V8 ' + process.versions.v8 };
+let out;
+try {
+  const value = await main(${JSON.stringify(args)}, (line) => console.error(${JSON.stringify(MARK)} + String(line)));
+  out = { engine, value };
+} catch (e) {
+  out = { engine, error: String((e && e.stack) || e) };
+}
+console.log(${JSON.stringify(MARK)} + JSON.stringify(out));
+`;
+}
+
+function runCli(name, dir, args, timeoutMs, onLog) {
+  writeFileSync(join(dir, 'runner.mjs'), cliRunner(args));
+  let cmd;
+  let argv;
+  if (name === 'node') [cmd, argv] = [process.execPath, ['runner.mjs']];
+  else if (name === 'bun') [cmd, argv] = [bin.bun(), ['runner.mjs']];
+  else [cmd, argv] = [bin.deno(), ['run', '--quiet', '--no-config', '--no-lock', 'runner.mjs']];
+  if (name !== 'node' && cmd.includes('/') && !existsSync(cmd)) {
+    return Promise.resolve({ ok: false, phase: 'start', reason: `${cmd} not found (npm install the "${name}" dev dependency)` });
+  }
+  return new Promise((done) => {
+    const env = { ...process.env, DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', NO_COLOR: '1' };
+    const child = spawn(cmd, argv, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    const stderrRest = [];
+    let settled = false;
+    const finish = (r) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      done(r);
+    };
+    const timer = setTimeout(() => {
+      killGroup(child);
+      finish({ ok: false, phase: 'start', reason: `no answer within ${timeoutMs / 1000} s${tail(stderr)}` });
+    }, timeoutMs);
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      // Progress lines are marked; forward them as they come.
+      const lines = stderr.split('\n');
+      stderr = lines.pop();
+      for (const l of lines) {
+        if (l.startsWith(MARK)) onLog(l.slice(MARK.length));
+        else stderrRest.push(l);
+      }
+    });
+    child.on('error', (e) => finish({ ok: false, phase: 'start', reason: `${cmd}: ${e.message}` }));
+    child.on('close', (code, signal) => {
+      const line = stdout.split('\n').find((l) => l.startsWith(MARK));
+      const errText = [...stderrRest, stderr].join('\n');
+      if (!line) {
+        finish({ ok: false, phase: 'start', reason: `${name} exited (${signal ?? `code ${code}`}) without an answer${tail(errText)}` });
+        return;
+      }
+      finish(answer(JSON.parse(line.slice(MARK.length))));
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browsers: a localhost server (port 0) serves a page that imports the bundle, runs main and POSTs
+// { engine, value | error } to /result; log lines go to /log.
+
+function page(args) {
+  return `<!doctype html>
+<meta charset="utf-8">
+<title>flatmin engine run</title>
+<script type="module">
+const post = (path, body) => fetch(path, { method: 'POST', body: JSON.stringify(body) });
+const ua = navigator.userAgent;
+const m = /(?:Firefox|Chrome)\\/([0-9.]+)/.exec(ua);
+const engine = { version: m ? m[1] : ua, userAgent: ua, crossOriginIsolated: self.crossOriginIsolated };
+let seq = 0;
+try {
+  const { main } = await import('./bundle.mjs');
+  const value = await main(${JSON.stringify(args)}, (line) => post('/log', { seq: seq++, line: String(line) }));
+  await post('/result', { engine, value });
+} catch (e) {
+  await post('/result', { engine, error: String((e && e.stack) || e) });
+}
+</script>
+`;
+}
+
+/** Serve dir/index.html + dir/bundle.mjs; resolves { url, result: Promise, close }. */
+function serve(dir, onLog) {
+  let resolveResult;
+  const result = new Promise((r) => { resolveResult = r; });
+  const server = http.createServer((req, res) => {
+    // Cross-origin isolated: finer performance.now() in both browsers.
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    res.setHeader('Cache-Control', 'no-store');
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (req.method === 'POST') {
+      const chunks = [];
+      req.on('data', (d) => chunks.push(d));
+      req.on('end', () => {
+        res.end('ok');
+        let body;
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          return;
+        }
+        if (path === '/result') resolveResult(body);
+        else if (path === '/log') onLog(body.line);
+      });
+      return;
+    }
+    const files = { '/': ['index.html', 'text/html; charset=utf-8'], '/bundle.mjs': ['bundle.mjs', 'text/javascript; charset=utf-8'] };
+    const f = files[path];
+    if (!f) {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
+    res.setHeader('Content-Type', f[1]);
+    res.end(readFileSync(join(dir, f[0])));
+  });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      ok({
+        url: `http://127.0.0.1:${port}/`,
+        result,
+        close: () => new Promise((r) => {
+          server.closeAllConnections?.();
+          server.close(() => r());
+        }),
+      });
+    });
+  });
+}
+
+async function runBrowser(name, dir, args, timeoutMs, onLog) {
+  writeFileSync(join(dir, 'index.html'), page(args));
+  const srv = await serve(dir, onLog);
+  try {
+    return name === 'chromium'
+      ? await runChromium(srv, timeoutMs, dir)
+      : await runFirefox(srv, timeoutMs, dir);
+  } finally {
+    await srv.close();
+  }
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, fail) => { timer = setTimeout(() => fail(new TimeoutError(`${what} within ${ms / 1000} s`)), ms); }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+class TimeoutError extends Error {}
+
+async function runChromium(srv, timeoutMs, dir) {
+  const exe = bin.chromium();
+  if (!existsSync(exe)) return { ok: false, phase: 'start', reason: `${exe} not found (apt-get install chromium)` };
+  let chromium;
+  try {
+    ({ chromium } = await import('playwright-core'));
+  } catch (e) {
+    return { ok: false, phase: 'start', reason: `playwright-core not installed: ${oneLine(e)}` };
+  }
+  const t0 = performance.now();
+  let context;
+  const errors = [];
+  try {
+    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+      executablePath: exe, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs,
+    });
+    const pg = context.pages()[0] ?? await context.newPage();
+    pg.on('pageerror', (e) => errors.push(oneLine(e)));
+    // The user agent says "150.0.0.0" (reduced UA); the DevTools protocol knows the build and V8.
+    let version;
+    try {
+      const cdp = await context.newCDPSession(pg);
+      const v = await cdp.send('Browser.getVersion');
+      version = { version: v.product.replace(/^[^/]*\//, ''), detail: `V8 ${v.jsVersion}` };
+    } catch {
+      version = undefined;
+    }
+    await pg.goto(srv.url, { timeout: timeoutMs });
+    const left = Math.max(1000, timeoutMs - (performance.now() - t0));
+    const r = answer(await withTimeout(srv.result, left, 'no answer'));
+    if (version && r.engine) r.engine = { ...r.engine, ...version };
+    return r;
+  } catch (e) {
+    return { ok: false, phase: 'start', reason: `chromium: ${oneLine(e)}${errors.length ? `; page errors: ${errors.join('; ')}` : ''}` };
+  } finally {
+    await context?.close().catch(() => {});
+  }
+}
+
+async function runFirefox(srv, timeoutMs, dir) {
+  const exe = bin.firefox();
+  let version;
+  try {
+    version = execFileSync(exe, ['--version'], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'ignore'] })
+      .trim().replace(/^Mozilla Firefox\s*/, '');
+  } catch (e) {
+    return { ok: false, phase: 'start', reason: `${exe} --version failed: ${oneLine(e)}` };
+  }
+  const profile = join(dir, 'profile');
+  mkdirSync(profile);
+  writeFileSync(join(profile, 'user.js'), Object.entries(FIREFOX_PREFS)
+    .map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});\n`).join(''));
+  const env = { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1', MOZ_DISABLE_AUTO_SAFE_MODE: '1', MOZ_HEADLESS: '1' };
+  const child = spawn(exe, ['--headless', '--no-remote', '--profile', profile, srv.url], {
+    env, stdio: ['ignore', 'ignore', 'pipe'], detached: true,
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; if (stderr.length > 20_000) stderr = stderr.slice(-10_000); });
+  const exited = new Promise((r) => {
+    child.on('error', (e) => r(`could not start ${exe}: ${e.message}`));
+    child.on('exit', (code, signal) => r(`${exe} exited (${signal ?? `code ${code}`}) before answering${tail(stderr)}`));
+  });
+  try {
+    const first = await withTimeout(Promise.race([srv.result, exited.then((why) => ({ exitedEarly: why }))]), timeoutMs, 'no answer');
+    if (first.exitedEarly) return { ok: false, phase: 'start', reason: first.exitedEarly };
+    const r = answer(first);
+    if (r.engine) r.engine = { ...r.engine, version };
+    return r;
+  } catch (e) {
+    return { ok: false, phase: 'start', reason: `firefox: ${oneLine(e)}${tail(stderr)}` };
+  } finally {
+    await killGroup(child);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function answer(body) {
+  if (body.error !== undefined) return { ok: false, phase: 'run', engine: body.engine, reason: `threw: ${body.error}` };
+  return { ok: true, engine: body.engine, value: body.value };
+}
+
+/** SIGTERM the child's process group (it was spawned detached, so it leads one), SIGKILL after 5 s. */
+function killGroup(child) {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const gone = new Promise((r) => child.once('exit', r));
+  const signal = (s) => {
+    try {
+      process.kill(-child.pid, s);
+    } catch {
+      // already gone
+    }
+  };
+  signal('SIGTERM');
+  const hard = setTimeout(() => signal('SIGKILL'), 5000);
+  return gone.then(() => {
+    clearTimeout(hard);
+    signal('SIGKILL'); // stragglers of the group (content processes)
+  });
+}
+
+function oneLine(e) {
+  return String(e instanceof Error ? e.message : e).split('\n').filter((l) => l.trim()).slice(0, 3).join(' | ');
+}
+
+function tail(text) {
+  const lines = String(text).split('\n').map((l) => l.trim()).filter(Boolean).slice(-3);
+  return lines.length ? `: ${lines.join(' | ')}` : '';
+}
+
+/** A readable engine label, e.g. "Node 20.20.0 (V8 11.3.244.8)". */
+export function engineLabel(r) {
+  const title = { node: 'Node', bun: 'Bun', deno: 'Deno', chromium: 'Chromium', firefox: 'Firefox' }[r.name] ?? r.name;
+  if (!r.engine) return title;
+  return `${title} ${r.engine.version}${r.engine.detail ? ` (${r.engine.detail})` : ` (${ENGINE_FAMILY[r.name]})`}`;
+}

@@ -1,0 +1,81 @@
+/**
+ * The per-step benchmark as one engine-neutral module (bundled by main.mjs with esbuild, both Wasm
+ * builds embedded): the same backend session `npm run bench` times for its "flatmin wasm f64/f32"
+ * rows (bench/flatmin.ts), on the same problem data (bench/problem.ts), timed by bench/stats.ts.
+ */
+import '../../src/platform/embedded.js';
+import { getBackend } from '../../src/backends/index.js';
+import { simdSupported } from '../../src/backends/wasm/loader.js';
+import { seedGaussian } from '../../src/random/gaussian.js';
+import { label, makeProblem, mulberry32, type Size } from '../problem.js';
+import { timeRunner, type Timing, type TimingOptions } from '../stats.js';
+
+export interface StepArgs {
+  sizes: Size[];
+  precisions: ('f64' | 'f32')[];
+  timing: TimingOptions;
+  /** Steps for the bits check (a fresh session on engine-independent data). */
+  checkSteps: number;
+}
+
+export interface Cell extends Timing {
+  size: string;
+  precision: 'f64' | 'f32';
+  /** SHA-256 of [X | Y] after checkSteps steps on data built without Math.* (same in every engine). */
+  digest: string;
+}
+
+export interface StepAnswer {
+  build: 'simd' | 'scalar';
+  cells: Cell[];
+}
+
+async function sha256(a: Float64Array): Promise<string> {
+  const bytes = new Uint8Array(a.length * 8);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < a.length; i++) view.setFloat64(8 * i, a[i], true);
+  const h = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(h, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** makeProblem uses JS Math.log/cos, which differ between engines in the last bits; this does not. */
+function portableData(s: Size): { M: Float64Array; theta: Float64Array } {
+  const rand = mulberry32(s.n * 31 + s.m * 17 + s.r);
+  const scale = 1 / Math.sqrt(Math.max(s.n, s.m)); // sqrt is correctly rounded everywhere
+  const fill = (len: number) => Float64Array.from({ length: len }, () => (2 * rand() - 1) * scale);
+  return { M: fill(s.n * s.m), theta: fill((s.n + s.m) * s.r) };
+}
+
+const yieldToEventLoop = () => new Promise((r) => setTimeout(r, 0));
+
+export async function main(args: StepArgs, log: (line: string) => void): Promise<StepAnswer> {
+  const backend = await getBackend('wasm');
+  const cells: Cell[] = [];
+  for (const size of args.sizes) {
+    for (const precision of args.precisions) {
+      const p = makeProblem(size);
+      const params = { lr: p.lr, sigmaX: p.sigmaX, sigmaY: p.sigmaY, scale: 1, scaleMul: 1 };
+
+      const d = portableData(size);
+      const check = backend.factorization({ ...size, precision, M: d.M, theta: d.theta, rng: seedGaussian(p.seed) });
+      check.run(args.checkSteps, params);
+      const digest = await sha256(check.theta());
+      check.dispose();
+
+      const session = backend.factorization({ ...size, precision, M: p.M, theta: p.theta, rng: seedGaussian(p.seed) });
+      const timing = timeRunner({
+        step(k) {
+          const { done } = session.run(k, params);
+          if (done !== k) throw new Error(`${label(size)} ${precision}: ${done} of ${k} steps done (non-finite iterate)`);
+        },
+        read: () => session.theta(),
+        dispose: () => session.dispose(),
+      }, args.timing);
+      session.dispose();
+      cells.push({ size: label(size), precision, digest, ...timing });
+      log(`${label(size)} ${precision}: median ${(timing.median * 1e6).toPrecision(3)} µs/step (${timing.repeats}×${timing.steps} steps)`);
+      await yieldToEventLoop(); // let the page breathe between cells (and its log POSTs go out)
+    }
+  }
+  return { build: simdSupported() ? 'simd' : 'scalar', cells };
+}
