@@ -79,8 +79,8 @@ export interface DlnInput {
 
 export interface DlnStepParams {
   lr: number;
-  /** Minibatch size; ≥ the number of observed entries means full-batch GD (draws nothing). */
-  batch: number;
+  /** Minibatch size in 1 … |Ω|, or "full": full-batch GD, which draws nothing (as does batch = |Ω|). */
+  batch: number | 'full';
 }
 
 /** Where SGD is inside an epoch: its permutation of the observed indices and the next position. */

@@ -30,7 +30,7 @@ function instance(dims: number[], seed: number, frac = 0.5, scale = 0.4, lambda 
 const CASES: Array<[string, DlnInput, DlnStepParams]> = [
   ['depth 2, 6×5, width 3, batch 1', instance([5, 3, 6], 1), { lr: 0.1, batch: 1 }],
   ['depth 3, 20×20, width 20, batch 1', instance([20, 20, 20, 20], 2), { lr: 0.05, batch: 1 }],
-  ['depth 3, 20×20, width 20, full batch', instance([20, 20, 20, 20], 3), { lr: 0.05, batch: 1e9 }],
+  ['depth 3, 20×20, width 20, full batch', instance([20, 20, 20, 20], 3), { lr: 0.05, batch: 'full' }],
   ['depth 3, 9×7, width 5, batch 7', instance([7, 5, 5, 9], 4), { lr: 0.05, batch: 7 }],
   ['depth 4, 11×13, widths 9/6/17, batch 3', instance([13, 9, 6, 17, 11], 5, 0.3, 0.35), { lr: 0.03, batch: 3 }],
   ['depth 4, 1×1, width 1, full batch', instance([1, 1, 1, 1, 1], 6, 1, 0.9), { lr: 0.1, batch: 1 }],
@@ -69,7 +69,7 @@ describe.each([
     const input = instance([8, 6, 6, 8], 7);
     const a = wasm.dln(input);
     const b = ref.dln(input);
-    for (const p of [{ lr: 0.05, batch: 5 }, { lr: 0.05, batch: 1e9 }, { lr: 0.02, batch: 2 }]) {
+    for (const p of [{ lr: 0.05, batch: 5 }, { lr: 0.05, batch: 'full' }, { lr: 0.02, batch: 2 }] as DlnStepParams[]) {
       expect(a.run(23, p)).toEqual(b.run(23, p));
     }
     expect(hex(a.theta())).toBe(hex(b.theta()));
@@ -111,7 +111,7 @@ describe.each(allBackends)('%s backend, deep linear network', (_name, backend) =
     const s = (await backend()).dln(instance([6, 5, 5, 7], 8, 0.6, 0.5, 0.001));
     const rng0 = s.rng();
     const l0 = s.loss();
-    s.run(2000, { lr: 0.1, batch: 1e9 });
+    s.run(2000, { lr: 0.1, batch: 'full' });
     expect(s.loss()).toBeLessThan(0.5 * l0);
     expect(Array.from(s.rng())).toEqual(Array.from(rng0));
     s.dispose();
@@ -135,7 +135,7 @@ describe.each(allBackends)('%s backend, deep linear network', (_name, backend) =
     const input = { ...instance([4, 3, 3, 5], 10, 0.7), lambda: 0.02 };
     const [s, ref] = [(await backend()).dln(input), await getBackend('reference')];
     const lr = 1e-3;
-    s.run(1, { lr, batch: 1e9 });
+    s.run(1, { lr, batch: 'full' });
     const grad = s.theta().map((v, k) => (input.theta[k] - v) / lr);
     s.dispose();
     const lossAt = (theta: Float64Array) => {
@@ -157,7 +157,7 @@ describe.each(allBackends)('%s backend, deep linear network', (_name, backend) =
   it('a step that would be non-finite is not applied', async () => {
     const input = instance([4, 4, 4, 4], 11, 0.8, 3);
     const s = (await backend()).dln(input);
-    const out = s.run(1000, { lr: 50, batch: 1e9 });
+    const out = s.run(1000, { lr: 50, batch: 'full' });
     expect(out.done).toBeLessThan(1000);
     expect(s.theta().every(Number.isFinite)).toBe(true);
     s.setTheta(input.theta.map((v) => v / 30));
@@ -177,6 +177,42 @@ describe.each(allBackends)('%s backend, deep linear network', (_name, backend) =
     s.setSampler(saved.sampler);
     s.run(50, p);
     expect(hex(s.theta())).toBe(after);
+    s.dispose();
+  });
+});
+
+describe.each(allBackends)('%s backend, deep linear network input errors', (_name, backend) => {
+  const good = () => instance([4, 3, 3, 5], 13);
+  const bad: Array<[string, (i: DlnInput) => DlnInput, string, string]> = [
+    ['depth 1', (i) => ({ ...i, dims: [4, 5], theta: new Float64Array(20) }), 'OUT_OF_RANGE', 'dims'],
+    ['a width of 0', (i) => ({ ...i, dims: [4, 0, 3, 5] }), 'OUT_OF_RANGE', 'dims[1]'],
+    ['a fractional width', (i) => ({ ...i, dims: [4, 2.5, 3, 5] }), 'NOT_INTEGER', 'dims[1]'],
+    ['a mask of the wrong shape', (i) => ({ ...i, mask: Array.from(i.mask).slice(1) }), 'SHAPE', 'mask'],
+    ['a mask with no observed entry', (i) => ({ ...i, mask: Array.from(i.mask, () => 0) }), 'OUT_OF_RANGE', 'mask'],
+    ['a target of the wrong shape', (i) => ({ ...i, M: i.M.slice(2) }), 'SHAPE', 'M'],
+    ['λ = NaN', (i) => ({ ...i, lambda: NaN }), 'NOT_FINITE', 'lambda'],
+    ['λ = Infinity', (i) => ({ ...i, lambda: Infinity }), 'NOT_FINITE', 'lambda'],
+    ['λ < 0', (i) => ({ ...i, lambda: -0.1 }), 'OUT_OF_RANGE', 'lambda'],
+    ['weights of the wrong length', (i) => ({ ...i, theta: i.theta.slice(1) }), 'SHAPE', 'theta'],
+    ['a non-finite weight', (i) => ({ ...i, theta: i.theta.map((v, k) => (k === 7 ? NaN : v)) }), 'NOT_FINITE', 'theta[7]'],
+  ];
+  it.each(bad)('rejects %s with a typed error naming the field', async (_what, make, code, path) => {
+    const b = await backend();
+    expect(() => b.dln(make(good()))).toThrow(expect.objectContaining({ name: 'FlatminError', code, path }));
+  });
+
+  it('rejects a batch larger than the observed set, a batch of 0 and a non-positive step size', async () => {
+    const input = good();
+    const N = Array.from(input.mask).filter((v) => v !== 0).length;
+    const s = (await backend()).dln(input);
+    const rejects = (p: DlnStepParams, code: string, path: string) =>
+      expect(() => s.run(1, p)).toThrow(expect.objectContaining({ code, path }));
+    rejects({ lr: 0.1, batch: N + 1 }, 'OUT_OF_RANGE', 'batch');
+    rejects({ lr: 0.1, batch: 0 }, 'OUT_OF_RANGE', 'batch');
+    rejects({ lr: 0.1, batch: 1.5 }, 'NOT_INTEGER', 'batch');
+    rejects({ lr: 0, batch: 1 }, 'OUT_OF_RANGE', 'lr');
+    rejects({ lr: NaN, batch: 1 }, 'NOT_FINITE', 'lr');
+    expect(s.run(3, { lr: 0.01, batch: N }).done).toBe(3); // batch = |Ω| is allowed (full batch)
     s.dispose();
   });
 });

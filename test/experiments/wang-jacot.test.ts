@@ -14,7 +14,7 @@ const fixture = (name: string): DlnFixture =>
 const D1 = fixture('D1');
 const D2 = fixture('D2');
 const SEEDS = [1, 2, 3];
-const FULL = Number.MAX_SAFE_INTEGER; // batch ≥ |Ω|: full-batch GD
+const FULL = 'full' as const; // full-batch GD
 const EVERY = 100;
 
 let wasm: Backend;

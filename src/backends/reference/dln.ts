@@ -1,5 +1,5 @@
 import { dlnLoss, testError, trainError } from '../../diagnostics/completion.js';
-import { layerOffsets, observedIndices } from '../../problems/dln.js';
+import { layerOffsets, observedIndices, validateDlnInput, validateDlnStep } from '../../problems/dln.js';
 import { shuffle } from '../../random/permutation.js';
 import type { DlnInput, DlnSampler, DlnSession, DlnStepParams } from '../types.js';
 import { matmulNN, matmulNT, matmulTN } from './kernels.js';
@@ -8,7 +8,7 @@ import { matmulNN, matmulNT, matmulTN } from './kernels.js';
  * Minibatch SGD / full-batch GD on an L2-regularized deep linear network, one step at a time, in
  * plain TypeScript (f64). assembly/programs/dln.ts is the same loop; this one defines the order.
  *
- * Batches. Ω's flat indices `obs` are ascending. batch ≥ |Ω| is full-batch GD: B = Ω, nothing is
+ * Batches. Ω's flat indices `obs` are ascending. batch "full" (or |Ω|) is full-batch GD: B = Ω, nothing is
  * drawn. Otherwise the session walks an epoch permutation `order` of obs: a batch is the next
  * min(batch, |Ω| − pos) entries (an epoch's last batch may be shorter, and |B| is then its own
  * size); when the epoch is used up, order is reset to obs and shuffled (src/random/permutation.ts).
@@ -29,6 +29,7 @@ import { matmulNN, matmulNT, matmulTN } from './kernels.js';
  * A step whose result is not finite is not applied (its batch stays drawn).
  */
 export function referenceDln(input: DlnInput): DlnSession {
+  validateDlnInput(input);
   const dims = [...input.dims];
   const L = dims.length - 1;
   const d0 = dims[0];
@@ -83,10 +84,12 @@ export function referenceDln(input: DlnInput): DlnSession {
   }
 
   function run(steps: number, p: DlnStepParams): { done: number } {
+    validateDlnStep(p, N);
+    const batch = p.batch === 'full' ? N : p.batch;
     let done = 0;
     for (; done < steps; done++) {
       let ok: boolean;
-      if (p.batch >= N) {
+      if (batch >= N) {
         ok = step(obs, 0, N, p.lr);
       } else {
         if (pos >= N) {
@@ -94,7 +97,7 @@ export function referenceDln(input: DlnInput): DlnSession {
           shuffle(order, 0, N, rng);
           pos = 0;
         }
-        const size = Math.min(p.batch, N - pos);
+        const size = Math.min(batch, N - pos);
         const lo = pos;
         pos += size;
         ok = step(order, lo, size, p.lr);

@@ -1,6 +1,6 @@
 import { dlnLoss, testError, trainError } from '../../diagnostics/completion.js';
 import { FlatminError } from '../../errors.js';
-import { layerOffsets, observedIndices } from '../../problems/dln.js';
+import { layerOffsets, observedIndices, validateDlnInput, validateDlnStep } from '../../problems/dln.js';
 import type { DlnInput, DlnSession, DlnStepParams } from '../types.js';
 import { Arena } from './buffers.js';
 import type { CoreExports } from './loader.js';
@@ -10,6 +10,7 @@ import type { CoreExports } from './loader.js';
  * error) are computed in TS from the core's A, with the same code as the reference backend.
  */
 export function wasmDln(core: CoreExports, input: DlnInput): DlnSession {
+  validateDlnInput(input);
   const L = input.dims.length - 1;
   const total = layerOffsets(input.dims)[L];
   const dOut = input.dims[L];
@@ -51,9 +52,10 @@ export function wasmDln(core: CoreExports, input: DlnInput): DlnSession {
   return {
     run(steps: number, p: DlnStepParams) {
       alive();
+      validateDlnStep(p, N);
       const done = core.dlnRun(
         L, dims.ptr, theta.ptr, next.ptr, grad.ptr, work.ptr, M.ptr, obs.ptr, N, order.ptr, samp.ptr, rng.ptr,
-        steps, p.lr, lambda, Math.min(p.batch, N),
+        steps, p.lr, lambda, p.batch === 'full' ? N : p.batch,
       );
       return { done };
     },
