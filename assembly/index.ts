@@ -17,3 +17,5 @@ export { fillGaussian } from './random';
 export {
   factorizationRunF64, factorizationRunF32, factorizationLossF64, factorizationLossF32, sumSquaresF64, sumSquaresF32,
 } from './programs/factorization';
+export { shuffleI32 } from './random';
+export { dlnRun, dlnWorkLength, dlnEndToEnd } from './programs/dln';

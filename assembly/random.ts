@@ -139,3 +139,19 @@ export function fillGaussian(out: usize, count: i32, st: usize): void {
     for (; g < count; g += GROUP) scalarGroup(out + (<usize>g << 3), count - g, st);
   }
 }
+
+/**
+ * Fisher–Yates on the i32 array at a (len entries), driven by lane 0 of the state at st:
+ * for k = len−1 down to 1, j = floor(laneDouble(st, 0)·(k+1)), swap a[k], a[j]. The rule and why it
+ * is exact are in src/random/permutation.ts.
+ */
+export function shuffleI32(a: usize, len: i32, st: usize): void {
+  for (let k = len - 1; k >= 1; k--) {
+    const j = <i32>Math.floor(laneDouble(st, 0) * <f64>(k + 1));
+    const pk = a + (<usize>k << 2);
+    const pj = a + (<usize>j << 2);
+    const t = load<i32>(pk);
+    store<i32>(pk, load<i32>(pj));
+    store<i32>(pj, t);
+  }
+}

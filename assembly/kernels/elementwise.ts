@@ -72,3 +72,42 @@ export function sumSquares<T>(p: usize, len: i32): f64 {
   }
   return s;
 }
+
+/**
+ * The ridge-regularized descent step on [0, len):
+ *   next[k] = theta[k] − lr · (grad[k] + tl · theta[k])        (tl = 2λ, the ridge's gradient factor)
+ * each operation rounded to T, in this order. Returns 1 if every new entry is finite, 0 otherwise.
+ */
+export function descendRidge<T>(next: usize, theta: usize, grad: usize, len: i32, lr: T, tl: T): i32 {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const L = 16 / sizeof<T>();
+    const lrv = v128.splat<T>(lr);
+    const tlv = v128.splat<T>(tl);
+    const zero = v128.splat<T>(0);
+    let finite = i32x4.splat(-1);
+    for (; k + L <= len; k += L) {
+      const w = v128.load(at<T>(theta, k));
+      const g = v128.add<T>(v128.load(at<T>(grad, k)), v128.mul<T>(tlv, w));
+      const v = v128.sub<T>(w, v128.mul<T>(lrv, g));
+      v128.store(at<T>(next, k), v);
+      finite = v128.and(finite, v128.eq<T>(v128.sub<T>(v, v), zero));
+    }
+    if (!i32x4.all_true(finite)) return 0;
+  }
+  for (; k < len; k++) {
+    const w: T = load<T>(at<T>(theta, k));
+    const g: T = load<T>(at<T>(grad, k)) + tl * w;
+    const v: T = w - lr * g;
+    store<T>(at<T>(next, k), v);
+    if (!(v - v == 0)) return 0;
+  }
+  return 1;
+}
+
+/** out (cols×rows) = srcᵀ for src rows×cols, both packed row-major. Moves bits only: exact. */
+export function transpose<T>(out: usize, src: usize, rows: i32, cols: i32): void {
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) store<T>(at<T>(out, j * rows + i), load<T>(at<T>(src, i * cols + j)));
+  }
+}

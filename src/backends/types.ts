@@ -56,7 +56,61 @@ export interface FactorizationSession {
   dispose(): void;
 }
 
+/**
+ * A deep linear network on matrix completion (THEORY.md §2), as a backend sees it. f64 only.
+ * A = W_L ⋯ W_1 with W_l of shape dims[l] × dims[l−1]; the loss on a batch B of observed entries is
+ * (1/|B|) Σ_B (A_ij − M_ij)² + λ Σ_l ‖W_l‖².
+ */
+export interface DlnInput {
+  /** [d_in, d_1, …, d_{L−1}, d_out]; depth L = dims.length − 1 (src/problems/dln.ts). */
+  dims: readonly number[];
+  /** Target M, d_out × d_in (only observed entries are used). */
+  M: Float64Array;
+  /** Observation mask, d_out × d_in, nonzero = observed. */
+  mask: ArrayLike<number>;
+  /** Noiseless matrix for the test error on unobserved entries; absent: testError() is NaN. */
+  truth?: Float64Array;
+  lambda: number;
+  /** Initial weights [W_1 | … | W_L], each row-major. */
+  theta: Float64Array;
+  /** Four xor128 lanes, 16 int32 (src/random/gaussian.ts); lane 0 shuffles the minibatches. */
+  rng: Int32Array;
+}
+
+export interface DlnStepParams {
+  lr: number;
+  /** Minibatch size in 1 … |Ω|, or "full": full-batch GD, which draws nothing (as does batch = |Ω|). */
+  batch: number | 'full';
+}
+
+/** Where SGD is inside an epoch: its permutation of the observed indices and the next position. */
+export interface DlnSampler {
+  order: Int32Array;
+  pos: number;
+}
+
+export interface DlnSession {
+  /** Steps completed; fewer than asked only if the next one would have made the iterate non-finite. */
+  run(steps: number, p: DlnStepParams): { done: number };
+  /** The end-to-end matrix A = W_L ⋯ W_1 (d_out × d_in), computed as the step's forward pass is. */
+  endToEnd(): Float64Array;
+  /** Full-batch loss: trainError() + λ Σ‖W_l‖². */
+  loss(): number;
+  /** Mean squared error on the observed entries against M. */
+  trainError(): number;
+  /** Relative error ‖(A − truth)|Ωᶜ‖ / ‖truth|Ωᶜ‖ on the unobserved entries (src/diagnostics/completion.ts). */
+  testError(): number;
+  theta(): Float64Array;
+  setTheta(theta: Float64Array): void;
+  rng(): Int32Array;
+  setRng(rng: Int32Array): void;
+  sampler(): DlnSampler;
+  setSampler(s: DlnSampler): void;
+  dispose(): void;
+}
+
 export interface Backend {
   readonly name: BackendName;
   factorization(input: FactorizationInput): FactorizationSession;
+  dln(input: DlnInput): DlnSession;
 }

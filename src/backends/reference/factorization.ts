@@ -1,3 +1,4 @@
+import { referenceDln } from './dln.js';
 import { fillGaussian } from '../../random/gaussian.js';
 import type { FactorizationInput, FactorizationSession, StepParams, StepOutcome } from '../types.js';
 import { factorizationLoss, gram, mulMY_MtX, perturb, roundF32, roundF64, sumSquares, updateFactor } from './kernels.js';
@@ -71,4 +72,5 @@ export function referenceFactorization(input: FactorizationInput): Factorization
 export const referenceBackend = {
   name: 'reference' as const,
   factorization: referenceFactorization,
+  dln: referenceDln,
 };

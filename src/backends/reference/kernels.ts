@@ -87,3 +87,33 @@ export function factorizationLoss(M: Float64Array, theta: Float64Array, n: numbe
     }
   return 0.5 * s;
 }
+
+/** C (rows×cols) = A (rows×K) · B (K×cols), all packed row-major: C[i][c] = Σ_k A[i][k]·B[k][c]. */
+export function matmulNN(C: Float64Array, A: Float64Array, B: Float64Array, rows: number, cols: number, K: number): void {
+  for (let i = 0; i < rows; i++)
+    for (let c = 0; c < cols; c++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += A[i * K + k] * B[k * cols + c];
+      C[i * cols + c] = s;
+    }
+}
+
+/** C (rows×cols) = Aᵀ · B with A K×rows, B K×cols: C[i][c] = Σ_k A[k][i]·B[k][c]. */
+export function matmulTN(C: Float64Array, A: Float64Array, B: Float64Array, rows: number, cols: number, K: number): void {
+  for (let i = 0; i < rows; i++)
+    for (let c = 0; c < cols; c++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += A[k * rows + i] * B[k * cols + c];
+      C[i * cols + c] = s;
+    }
+}
+
+/** C (rows×cols) = A · Bᵀ with A rows×K, B cols×K: C[i][c] = Σ_k A[i][k]·B[c][k]. */
+export function matmulNT(C: Float64Array, A: Float64Array, B: Float64Array, rows: number, cols: number, K: number): void {
+  for (let i = 0; i < rows; i++)
+    for (let c = 0; c < cols; c++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += A[i * K + k] * B[c * K + k];
+      C[i * cols + c] = s;
+    }
+}

@@ -14,6 +14,18 @@ export interface CoreExports {
   factorizationLossF32(n: number, m: number, r: number, M: number, theta: number): number;
   sumSquaresF64(ptr: number, len: number): number;
   sumSquaresF32(ptr: number, len: number): number;
+  /** Fisher–Yates on len i32 at a, lane 0 of the state at st (src/random/permutation.ts). */
+  shuffleI32(a: number, len: number, st: number): void;
+  /** assembly/programs/dln.ts: runs up to `steps` steps, returns how many were done. */
+  dlnRun(
+    L: number, dims: number, theta: number, next: number, grad: number, work: number,
+    M: number, obs: number, nObs: number, order: number, samp: number, rng: number,
+    steps: number, lr: number, lambda: number, batch: number,
+  ): number;
+  /** f64 elements of the DLN work buffer for these dims. */
+  dlnWorkLength(L: number, dims: number): number;
+  /** Computes A = W_L ⋯ W_1 into work; returns its byte pointer. */
+  dlnEndToEnd(L: number, dims: number, theta: number, work: number): number;
 }
 
 /** assembly/programs/factorization.ts: runs up to `steps` steps, returns how many were done. */

@@ -1,0 +1,131 @@
+import { dlnLoss, testError, trainError } from '../../diagnostics/completion.js';
+import { layerOffsets, observedIndices, validateDlnInput, validateDlnStep } from '../../problems/dln.js';
+import { shuffle } from '../../random/permutation.js';
+import type { DlnInput, DlnSampler, DlnSession, DlnStepParams } from '../types.js';
+import { matmulNN, matmulNT, matmulTN } from './kernels.js';
+
+/**
+ * Minibatch SGD / full-batch GD on an L2-regularized deep linear network, one step at a time, in
+ * plain TypeScript (f64). assembly/programs/dln.ts is the same loop; this one defines the order.
+ *
+ * Batches. Ω's flat indices `obs` are ascending. batch "full" (or |Ω|) is full-batch GD: B = Ω, nothing is
+ * drawn. Otherwise the session walks an epoch permutation `order` of obs: a batch is the next
+ * min(batch, |Ω| − pos) entries (an epoch's last batch may be shorter, and |B| is then its own
+ * size); when the epoch is used up, order is reset to obs and shuffled (src/random/permutation.ts).
+ * A fresh session starts with the epoch used up, so its first SGD step shuffles.
+ *
+ * Gradient by the product rule with prefix products P_l = W_l ⋯ W_1 (P_1 = W_1, A = P_L) and the
+ * backpropagated H_l = (W_L ⋯ W_{l+1})ᵀ G (H_L = G), computed as
+ *
+ *   P_l = W_l · P_{l−1}                     l = 2 … L       forward
+ *   G   = c · (A − M) on B, 0 elsewhere    c = 2/|B|        (d = A − M rounded, then c·d)
+ *   H_l = W_{l+1}ᵀ · H_{l+1}                l = L−1 … 1     backward; ∂/∂W_1 = H_1
+ *   ∂/∂W_l = H_l · P_{l−1}ᵀ                 l = L … 2
+ *   W_l ← W_l − η (∂/∂W_l + 2λ W_l)         (g = ∂ + (2λ)·W rounded, then W − η·g)
+ *
+ * Every product element starts at 0 and adds its terms in ascending k (k runs over d_{l−1},
+ * d_{l+1} and d_in respectively), multiply then add, no FMA. G is dense (zeros off the batch) so
+ * batch 1 and the full batch are the same code; adding an exact 0·x changes no bit.
+ * A step whose result is not finite is not applied (its batch stays drawn).
+ */
+export function referenceDln(input: DlnInput): DlnSession {
+  validateDlnInput(input);
+  const dims = [...input.dims];
+  const L = dims.length - 1;
+  const d0 = dims[0];
+  const off = layerOffsets(dims);
+  const total = off[L];
+  const M = Float64Array.from(input.M);
+  const mask = Array.from(input.mask);
+  const truth = input.truth && Float64Array.from(input.truth);
+  const obs = observedIndices(mask);
+  const N = obs.length;
+  const lambda = input.lambda;
+  let theta = Float64Array.from(input.theta);
+  let rng = Int32Array.from(input.rng);
+  const order = Int32Array.from(obs);
+  let pos = N;
+  const next = new Float64Array(total);
+  const grad = new Float64Array(total);
+  const W = (t: Float64Array, l: number) => t.subarray(off[l - 1], off[l]);
+  // P[l], H[l] for l = 1 … L (index 0 unused): P[1] is W_1 itself, H[L] is G, H[1] is grad's W_1.
+  const P: Float64Array[] = [new Float64Array(0), W(theta, 1)];
+  for (let l = 2; l <= L; l++) P.push(new Float64Array(dims[l] * d0));
+  const G = new Float64Array(dims[L] * d0);
+  const H: Float64Array[] = [new Float64Array(0), W(grad, 1)];
+  for (let l = 2; l < L; l++) H.push(new Float64Array(dims[l] * d0));
+  H.push(G);
+
+  function forward(): Float64Array {
+    for (let l = 2; l <= L; l++) matmulNN(P[l], W(theta, l), P[l - 1], dims[l], d0, dims[l - 1]);
+    return P[L];
+  }
+
+  function step(batch: Int32Array, lo: number, size: number, lr: number): boolean {
+    const A = forward();
+    G.fill(0);
+    const c = 2 / size;
+    for (let t = lo; t < lo + size; t++) {
+      const e = batch[t];
+      G[e] = c * (A[e] - M[e]);
+    }
+    for (let l = L - 1; l >= 1; l--) matmulTN(H[l], W(theta, l + 1), H[l + 1], dims[l], d0, dims[l + 1]);
+    for (let l = L; l >= 2; l--) matmulNT(W(grad, l), H[l], P[l - 1], dims[l], dims[l - 1], d0);
+    const tl = 2 * lambda;
+    let finite = true;
+    for (let k = 0; k < total; k++) {
+      const g = grad[k] + tl * theta[k];
+      const v = theta[k] - lr * g;
+      next[k] = v;
+      if (!(v - v === 0)) finite = false;
+    }
+    if (finite) theta.set(next);
+    return finite;
+  }
+
+  function run(steps: number, p: DlnStepParams): { done: number } {
+    validateDlnStep(p, N);
+    const batch = p.batch === 'full' ? N : p.batch;
+    let done = 0;
+    for (; done < steps; done++) {
+      let ok: boolean;
+      if (batch >= N) {
+        ok = step(obs, 0, N, p.lr);
+      } else {
+        if (pos >= N) {
+          order.set(obs);
+          shuffle(order, 0, N, rng);
+          pos = 0;
+        }
+        const size = Math.min(batch, N - pos);
+        const lo = pos;
+        pos += size;
+        ok = step(order, lo, size, p.lr);
+      }
+      if (!ok) break;
+    }
+    return { done };
+  }
+
+  const endToEnd = () => forward().slice();
+  return {
+    run,
+    endToEnd,
+    loss: () => dlnLoss(forward(), M, obs, theta, lambda),
+    trainError: () => trainError(forward(), M, obs),
+    testError: () => testError(forward(), truth, mask),
+    theta: () => theta.slice(),
+    setTheta: (t) => theta.set(t),
+    rng: () => rng.slice(),
+    setRng: (s) => rng.set(s),
+    sampler: (): DlnSampler => ({ order: order.slice(), pos }),
+    setSampler: (s) => {
+      order.set(s.order);
+      pos = s.pos;
+    },
+    dispose: () => {
+      theta = new Float64Array(0);
+      rng = new Int32Array(0);
+    },
+  };
+}

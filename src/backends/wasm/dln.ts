@@ -1,0 +1,81 @@
+import { dlnLoss, testError, trainError } from '../../diagnostics/completion.js';
+import { FlatminError } from '../../errors.js';
+import { layerOffsets, observedIndices, validateDlnInput, validateDlnStep } from '../../problems/dln.js';
+import type { DlnInput, DlnSession, DlnStepParams } from '../types.js';
+import { Arena } from './buffers.js';
+import type { CoreExports } from './loader.js';
+
+/**
+ * Marshalling only: the loop is assembly/programs/dln.ts (f64). The reports (loss, train and test
+ * error) are computed in TS from the core's A, with the same code as the reference backend.
+ */
+export function wasmDln(core: CoreExports, input: DlnInput): DlnSession {
+  validateDlnInput(input);
+  const L = input.dims.length - 1;
+  const total = layerOffsets(input.dims)[L];
+  const dOut = input.dims[L];
+  const d0 = input.dims[0];
+  const mask = Array.from(input.mask);
+  const truth = input.truth && Float64Array.from(input.truth);
+  const Mcopy = Float64Array.from(input.M);
+  const obsJs = observedIndices(mask);
+  const N = obsJs.length;
+  const lambda = input.lambda;
+  const arena = new Arena(core);
+  const dims = arena.alloc(Int32Array, L + 1);
+  dims.view().set(input.dims);
+  const theta = arena.alloc(Float64Array, total);
+  const next = arena.alloc(Float64Array, total);
+  const grad = arena.alloc(Float64Array, total);
+  const work = arena.alloc(Float64Array, core.dlnWorkLength(L, dims.ptr));
+  const M = arena.alloc(Float64Array, dOut * d0);
+  const obs = arena.alloc(Int32Array, N);
+  const order = arena.alloc(Int32Array, N);
+  const samp = arena.alloc(Int32Array, 1);
+  const rng = arena.alloc(Int32Array, 16);
+  theta.view().set(input.theta);
+  M.view().set(Mcopy);
+  obs.view().set(obsJs);
+  order.view().set(obsJs);
+  samp.view()[0] = N; // the epoch is used up: the first SGD step shuffles
+  rng.view().set(input.rng);
+  let live = true;
+  const alive = () => {
+    if (!live) throw new FlatminError('USAGE', 'session', 'this run was disposed');
+  };
+  const endToEnd = () => {
+    alive();
+    const p = core.dlnEndToEnd(L, dims.ptr, theta.ptr, work.ptr);
+    return new Float64Array(core.memory.buffer, p, dOut * d0).slice();
+  };
+
+  return {
+    run(steps: number, p: DlnStepParams) {
+      alive();
+      validateDlnStep(p, N);
+      const done = core.dlnRun(
+        L, dims.ptr, theta.ptr, next.ptr, grad.ptr, work.ptr, M.ptr, obs.ptr, N, order.ptr, samp.ptr, rng.ptr,
+        steps, p.lr, lambda, p.batch === 'full' ? N : p.batch,
+      );
+      return { done };
+    },
+    endToEnd,
+    loss: () => dlnLoss(endToEnd(), Mcopy, obsJs, theta.view(), lambda),
+    trainError: () => trainError(endToEnd(), Mcopy, obsJs),
+    testError: () => testError(endToEnd(), truth, mask),
+    theta: () => (alive(), theta.view().slice()),
+    setTheta: (t) => (alive(), theta.view().set(t)),
+    rng: () => (alive(), rng.view().slice()),
+    setRng: (s) => (alive(), rng.view().set(s)),
+    sampler: () => (alive(), { order: order.view().slice(), pos: samp.view()[0] }),
+    setSampler: (s) => {
+      alive();
+      order.view().set(s.order);
+      samp.view()[0] = s.pos;
+    },
+    dispose() {
+      if (live) arena.freeAll();
+      live = false;
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { FlatminError } from '../errors.js';
+
+/**
+ * Shapes of a deep linear network A = W_L ⋯ W_1: `dims` = [d_0 = d_in, d_1, …, d_L = d_out], W_l is
+ * d_l × d_{l−1}, and the parameter vector is [W_1 | W_2 | … | W_L], each packed row-major (the
+ * layout both backends and every checkpoint use).
+ */
+export type Dims = readonly number[];
+
+/** Depth L (number of weight matrices). */
+export function depthOf(dims: Dims): number {
+  return dims.length - 1;
+}
+
+/** Offsets of W_1 … W_L in the parameter vector, plus the total length at index L. */
+export function layerOffsets(dims: Dims): number[] {
+  const o = [0];
+  for (let l = 1; l < dims.length; l++) o.push(o[l - 1] + dims[l] * dims[l - 1]);
+  return o;
+}
+
+/** dims for input d_in, output d_out, `depth` layers and a common hidden width. */
+export function uniformDims(dIn: number, dOut: number, depth: number, width: number): number[] {
+  return [dIn, ...Array.from({ length: depth - 1 }, () => width), dOut];
+}
+
+/** Flat indices i·cols + j of the observed entries (mask ≠ 0), ascending. */
+export function observedIndices(mask: ArrayLike<number>): Int32Array {
+  const out: number[] = [];
+  for (let k = 0; k < mask.length; k++) if (mask[k] !== 0) out.push(k);
+  return Int32Array.from(out);
+}
+
+/** Pack [W_1, …, W_L] (arrays of rows) into one parameter vector. */
+export function packLayers(layers: ReadonlyArray<ReadonlyArray<ArrayLike<number>>>): Float64Array {
+  const rows = layers.flatMap((W) => W.map((r) => Array.from(r)));
+  return Float64Array.from(rows.flat());
+}
+
+/**
+ * Typed checks of a deep-linear-network input, shared by both backends so a bad input fails the
+ * same way on each. Paths name the DlnInput / DlnStepParams field.
+ */
+export function validateDlnInput(input: {
+  dims: Dims; M: ArrayLike<number>; mask: ArrayLike<number>; truth?: ArrayLike<number>; lambda: number; theta: ArrayLike<number>; rng: ArrayLike<number>;
+}): void {
+  const { dims } = input;
+  if (!Array.isArray(dims) || dims.length < 3) {
+    throw new FlatminError('OUT_OF_RANGE', 'dims', `depth must be ≥ 2 (dims = [d_in, widths…, d_out] needs ≥ 3 entries), got ${Array.isArray(dims) ? dims.length - 1 : 'no dims'}`);
+  }
+  dims.forEach((d, l) => {
+    if (!Number.isInteger(d)) throw new FlatminError('NOT_INTEGER', `dims[${l}]`, `expected an integer ≥ 1, got ${d}`);
+    if (d < 1) throw new FlatminError('OUT_OF_RANGE', `dims[${l}]`, `expected a width ≥ 1, got ${d}`);
+  });
+  const L = dims.length - 1;
+  const size = dims[0] * dims[L];
+  const shape = `${dims[L]}×${dims[0]} (d_out × d_in)`;
+  if (input.M.length !== size) throw new FlatminError('SHAPE', 'M', `expected ${shape} = ${size} entries, got ${input.M.length}`);
+  if (input.mask.length !== size) throw new FlatminError('SHAPE', 'mask', `expected ${shape} = ${size} entries, got ${input.mask.length}`);
+  if (input.truth && input.truth.length !== size) throw new FlatminError('SHAPE', 'truth', `expected ${shape} = ${size} entries, got ${input.truth.length}`);
+  let observed = 0;
+  for (let k = 0; k < size; k++) {
+    if (input.mask[k] !== 0) {
+      observed++;
+      if (!Number.isFinite(input.M[k])) throw new FlatminError('NOT_FINITE', `M[${Math.floor(k / dims[0])}][${k % dims[0]}]`, `an observed entry must be finite, got ${input.M[k]}`);
+    }
+  }
+  if (observed === 0) throw new FlatminError('OUT_OF_RANGE', 'mask', 'no observed entry: the loss would be empty');
+  if (!Number.isFinite(input.lambda)) throw new FlatminError('NOT_FINITE', 'lambda', `expected a finite number ≥ 0, got ${input.lambda}`);
+  if (input.lambda < 0) throw new FlatminError('OUT_OF_RANGE', 'lambda', `expected a number ≥ 0, got ${input.lambda}`);
+  const total = layerOffsets(dims)[L];
+  if (input.theta.length !== total) throw new FlatminError('SHAPE', 'theta', `expected Σ d_l·d_{l−1} = ${total} entries for dims [${dims.join(', ')}], got ${input.theta.length}`);
+  for (let k = 0; k < total; k++) {
+    if (!Number.isFinite(input.theta[k])) throw new FlatminError('NOT_FINITE', `theta[${k}]`, `expected a finite number, got ${input.theta[k]}`);
+  }
+  if (input.rng.length !== 16) throw new FlatminError('SHAPE', 'rng', `expected 16 int32 (four xor128 lanes), got ${input.rng.length}`);
+}
+
+/** Checks one run's parameters against the number of observed entries. */
+export function validateDlnStep(p: { lr: number; batch: number | 'full' }, observed: number): void {
+  if (!Number.isFinite(p.lr)) throw new FlatminError('NOT_FINITE', 'lr', `expected a finite number > 0, got ${p.lr}`);
+  if (!(p.lr > 0)) throw new FlatminError('OUT_OF_RANGE', 'lr', `expected a number > 0, got ${p.lr}`);
+  if (p.batch === 'full') return;
+  if (!Number.isInteger(p.batch)) throw new FlatminError('NOT_INTEGER', 'batch', `expected an integer or "full", got ${p.batch}`);
+  if (p.batch < 1 || p.batch > observed) {
+    throw new FlatminError('OUT_OF_RANGE', 'batch', `expected 1 … ${observed} (the observed entries) or "full", got ${p.batch}`);
+  }
+}
