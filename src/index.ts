@@ -17,7 +17,7 @@ export type { Backend, FactorizationSession, FactorizationInput, StepParams } fr
 export { init, type InitOptions } from './init.js';
 export { WorkerRun, runInWorker } from './worker/client.js';
 export type { WorkerRunOptions, RunInWorkerOptions, Snapshot } from './worker/client.js';
-export type { WasmSource } from './backends/wasm/loader.js';
+export { simdSupported, type WasmSource } from './backends/wasm/loader.js';
 export { predictFactorization, factorizationDistances, wrongMinimum } from './theory/factorization.js';
 export type { Prediction, Distances } from './theory/factorization.js';
 export { svd } from './linalg/svd.js';

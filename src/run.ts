@@ -1,7 +1,7 @@
 import { backendNames, getBackend } from './backends/index.js';
 import type { FactorizationSession } from './backends/types.js';
 import type { WasmSource } from './backends/wasm/loader.js';
-import type { BackendName, RunConfig } from './config/types.js';
+import type { BackendName, Precision, RunConfig } from './config/types.js';
 import { validateConfig } from './config/validate.js';
 import { FlatminError } from './errors.js';
 import { frob2, toRows, type Matrix } from './linalg/matrix.js';
@@ -40,6 +40,8 @@ export interface RunResult {
 /** Everything needed to continue a run to the same bits it would have reached uninterrupted. */
 export interface Checkpoint {
   format: 'flatmin-checkpoint-2';
+  /** The precision the iterate was computed in; a resume must use the same. */
+  precision: Precision;
   step: number;
   scale: number;
   /** f64 bytes of [X | Y], base64 — JSON numbers would lose −0. */
@@ -128,7 +130,7 @@ export class FactorizationRun {
     let rng = seedGaussian(cfg.seed);
     const resume = options.resume;
     if (resume) {
-      checkCheckpoint(resume, theta.length, totalSteps(cfg.optimizer.schedule));
+      checkCheckpoint(resume, theta.length, totalSteps(cfg.optimizer.schedule), cfg.precision);
       theta = decodeF64(resume.theta);
       rng = Int32Array.from(resume.rng);
     }
@@ -174,6 +176,7 @@ export class FactorizationRun {
   checkpoint(): Checkpoint {
     return {
       format: 'flatmin-checkpoint-2',
+      precision: this.config.precision,
       step: this.step,
       scale: this.scale,
       theta: encodeF64(this.session.theta()),
@@ -268,10 +271,13 @@ export async function run(config: unknown, options: RunOptions = {}): Promise<Ru
   }
 }
 
-function checkCheckpoint(c: Checkpoint, thetaLength: number, total: number): void {
+function checkCheckpoint(c: Checkpoint, thetaLength: number, total: number, precision: Precision): void {
   const bad = (path: string, msg: string) => new FlatminError('TYPE', `resume.${path}`, msg);
-  if (!c || c.format !== 'flatmin-checkpoint-2') throw bad('format', 'expected "flatmin-checkpoint-1"');
+  if (!c || c.format !== 'flatmin-checkpoint-2')
+    throw bad('format', `expected "flatmin-checkpoint-2", got ${JSON.stringify(c?.format)} (a checkpoint from an older flatmin cannot be resumed)`);
+  if (c.precision !== precision) throw bad('precision', `the checkpoint was taken in ${JSON.stringify(c.precision)}, this run is ${JSON.stringify(precision)}`);
   if (!Number.isInteger(c.step) || c.step < 0 || c.step > total) throw bad('step', `expected an integer in [0, ${total}]`);
+  if (typeof c.scale !== 'number' || !(c.scale >= 0 && c.scale < Infinity)) throw bad('scale', `expected a finite number ≥ 0, got ${JSON.stringify(c.scale)}`);
   if (typeof c.theta !== 'string' || decodeF64(c.theta).length !== thetaLength)
     throw bad('theta', `expected ${thetaLength} f64 values, base64-encoded; the checkpoint is from another config`);
   const words = 4 * LANES;
@@ -290,8 +296,14 @@ function encodeF64(a: Float64Array): string {
   return btoa(s);
 }
 
+/** An empty array for anything that is not base64 of whole f64s (the caller reports it). */
 function decodeF64(s: string): Float64Array {
-  const bin = atob(s);
+  let bin: string;
+  try {
+    bin = atob(s);
+  } catch {
+    return new Float64Array(0);
+  }
   if (bin.length % 8 !== 0) return new Float64Array(0);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);

@@ -182,6 +182,19 @@ describe('reproducibility', () => {
     expect(Math.abs(f64.distances.residual - whole.distances.residual)).toBeLessThan(1e-3);
   });
 
+  it('a checkpoint from the other precision, or with a bad scale or theta, is refused with a typed error', async () => {
+    const r = await FactorizationRun.create({ ...base, seed: 1 });
+    r.advance(10);
+    const ck = r.checkpoint();
+    r.dispose();
+    await expect(FactorizationRun.create({ ...base, seed: 1, precision: 'f32' }, { resume: ck })).rejects.toMatchObject({ code: 'TYPE', path: 'resume.precision' });
+    for (const scale of [null, undefined, -1, Infinity]) {
+      await expect(FactorizationRun.create({ ...base, seed: 1 }, { resume: { ...ck, scale: scale as number } })).rejects.toMatchObject({ path: 'resume.scale' });
+    }
+    await expect(FactorizationRun.create({ ...base, seed: 1 }, { resume: { ...ck, theta: '***' } })).rejects.toMatchObject({ path: 'resume.theta' });
+    await expect(FactorizationRun.create({ ...base, seed: 1 }, { resume: { ...ck, format: 'flatmin-checkpoint-1' } as never })).rejects.toThrow(/older flatmin/);
+  });
+
   it('a checkpoint whose noise lane is stuck at zero is refused (it would never produce a draw)', async () => {
     const r = await FactorizationRun.create({ ...base, seed: 1 });
     const ck = r.checkpoint();

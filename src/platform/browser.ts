@@ -13,7 +13,10 @@ setPlatform({
     return {
       post: (m) => w.postMessage(m),
       onMessage: (f) => w.addEventListener('message', (e: MessageEvent<Reply>) => f(e.data)),
-      onError: (f) => w.addEventListener('error', (e) => f(new Error(e.message || 'the worker failed to start'))),
+      onError: (f) => {
+        w.addEventListener('error', (e) => f(new Error(e.message || 'the worker failed to start')));
+        w.addEventListener('messageerror', () => f(new Error('a message from the worker could not be read')));
+      },
       terminate: () => w.terminate(),
       busy: () => {},
     };

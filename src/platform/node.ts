@@ -14,7 +14,12 @@ setPlatform({
     return {
       post: (m) => w.postMessage(m),
       onMessage: (f) => w.on('message', (m: Reply) => f(m)),
-      onError: (f) => w.on('error', f),
+      onError: (f) => {
+        w.on('error', f);
+        w.on('messageerror', f);
+        // A worker that exits without an error event (process.exit, out of memory) must not leave a request hanging.
+        w.on('exit', (code) => f(new Error(`the worker exited (code ${code})`)));
+      },
       terminate: () => void w.terminate(),
       busy: (on) => (on ? w.ref() : w.unref()),
     };

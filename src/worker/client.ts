@@ -26,6 +26,8 @@ export class WorkerRun {
   private pending?: { resolve(r: Reply): void; reject(e: unknown): void };
   private closed?: unknown;
 
+  private readonly unlisten: () => void = () => {};
+
   private constructor(private readonly port: WorkerPort, signal?: AbortSignal) {
     port.onMessage((reply) => {
       const p = this.pending;
@@ -34,7 +36,11 @@ export class WorkerRun {
       p?.resolve(reply);
     });
     port.onError((e) => this.close(new FlatminError('WASM', 'worker', `the worker failed: ${e.message}`)));
-    signal?.addEventListener('abort', () => this.close(signal.reason), { once: true });
+    if (signal) {
+      const onAbort = () => this.close(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.unlisten = () => signal.removeEventListener('abort', onAbort); // long-lived signals must not collect listeners
+    }
   }
 
   static async create(config: unknown, options: WorkerRunOptions = {}): Promise<WorkerRun> {
@@ -43,6 +49,7 @@ export class WorkerRun {
     if (!spawn) throw new FlatminError('USAGE', 'worker', 'this entry cannot spawn workers; import flatmin through its node or browser entry');
     await loadCore(options.wasm);
     const module = await coreModule();
+    options.signal?.throwIfAborted(); // an abort while the core was loading
     const run = new WorkerRun(spawn(), options.signal);
     try {
       run.first = (await run.request({ type: 'create', config, module, resume: options.resume })).snapshot!;
@@ -78,6 +85,7 @@ export class WorkerRun {
   private close(reason: unknown): void {
     if (this.closed !== undefined) return;
     this.closed = reason ?? new Error('closed');
+    this.unlisten();
     this.port.terminate();
     this.pending?.reject(this.closed);
     this.pending = undefined;

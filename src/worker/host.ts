@@ -53,11 +53,6 @@ export function createHost(reply: (message: Reply, transfer?: Transferable[]) =>
           reply({ type: 'ok', result }, [X.buffer, Y.buffer]);
           return;
         }
-        case 'dispose':
-          run?.dispose();
-          run = undefined;
-          reply({ type: 'ok' });
-          return;
       }
     } catch (e) {
       const err = e instanceof FlatminError

@@ -11,8 +11,7 @@ export type Request =
   | { type: 'create'; config: unknown; module?: WebAssembly.Module; resume?: Checkpoint }
   | { type: 'advance'; steps: number }
   | { type: 'checkpoint' }
-  | { type: 'result' }
-  | { type: 'dispose' };
+  | { type: 'result' };
 
 /** What the main thread learns after create and after every advance. */
 export interface Snapshot {

@@ -31,6 +31,9 @@ const SHAPES: Array<[string, (p: Precision) => FactorizationInput, StepParams]> 
   ['33×17 r8 perturbed', (p) => problem(33, 17, 8, 'g', 0.3, p), { ...noisy, lr: 0.004 }],
   ['18×21 r12 perturbed', (p) => problem(18, 21, 12, 'h', 0.3, p), { ...noisy, lr: 0.003 }],
   ['1×1 r1', (p) => problem(1, 1, 1, 'f', 0.5, p), noisy],
+  // n, m > 256: the GEMM's K-blocked path (partial sums parked in C) and the Gram mirror with it.
+  ['300×20 r4 perturbed (K blocks)', (p) => problem(300, 20, 4, 'k', 0.1, p), { ...noisy, lr: 0.001 }],
+  ['12×260 r8 perturbed (K blocks)', (p) => problem(12, 260, 8, 'l', 0.1, p), { ...noisy, lr: 0.001 }],
 ];
 const CONFIGS: Array<[string, FactorizationInput, StepParams]> = (['f64', 'f32'] as const).flatMap((prec) =>
   SHAPES.map(([name, make, params]): [string, FactorizationInput, StepParams] => [`${prec} ${name}`, make(prec), params]));
@@ -42,7 +45,7 @@ describe.each([
   ['wasm (SIMD)', () => getBackend('wasm')],
   ['wasm scalar fallback', scalarBuild],
 ])('%s and reference agree bit for bit', (_label, makeWasm) => {
-  it.each(CONFIGS)('%s: 1 000 steps give identical X, Y and RNG state', async (_name, input, params) => {
+  it.each(CONFIGS)('%s: 1 000 steps give identical X, Y and RNG state', { timeout: 30_000 }, async (_name, input, params) => {
     const [wasm, ref] = await Promise.all([makeWasm(), getBackend('reference')]);
     const a = wasm.factorization(input);
     const b = ref.factorization(input);

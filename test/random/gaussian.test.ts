@@ -2,6 +2,7 @@ import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { loadCore, type CoreExports } from '../../src/backends/wasm/loader.js';
 import { fillGaussian, gaussians, LANES, laneDouble, seedGaussian } from '../../src/random/gaussian.js';
+import { nextInt32 } from '../../src/random/xor128.js';
 import { hex, instantiateBuild } from '../helpers.js';
 
 /** Φ(x) via the Abramowitz–Stegun 7.1.26 erf approximation (|error| < 1.5e-7, ample for a KS test). */
@@ -107,5 +108,22 @@ describe.each([
     // Four int32 draws, not two: after two the lane would be (12345, 0, 0, 0), after four z ≠ 0.
     expect(probe[2 * LANES + 2]).not.toBe(0);
     await compare(24, st, 3);
+  });
+
+  it('a zero in the u2 draw is redrawn in its lane too', async () => {
+    // xor128's output is w' = g(w) ^ h(x) with g(w) = w ^ (w >>> 19), h(x) = t ^ (t >>> 8), t = x ^ (x << 11);
+    // h is invertible. From (x, y, z, w) = (1, 0, z, 0) the outputs are h(1), g(h(1)), g(out2) ^ h(z), h(0):
+    // choosing z = h⁻¹(g(out2)) makes outputs 3 and 4 zero, so u1 is fine and u2 is the rejected 0.
+    const h = (x: number) => { const t = x ^ (x << 11); return t ^ (t >>> 8); };
+    const hInv = (v: number) => { const t = v ^ (v >>> 8) ^ (v >>> 16) ^ (v >>> 24); return t ^ (t << 11) ^ (t << 22); };
+    const g = (w: number) => w ^ (w >>> 19);
+    const out2 = g(h(1));
+    const lane = Int32Array.of(1, 0, hInv(g(out2)), 0);
+    const outputs = [0, 1, 2, 3].map(() => nextInt32(lane));
+    expect(outputs[0]).not.toBe(0); // u1 is a proper double …
+    expect(outputs.slice(2)).toEqual([0, 0]); // … and u2's two words are zero: rejected
+    const st = seedGaussian('reject-u2');
+    [1, 0, hInv(g(out2)), 0].forEach((v, w) => (st[w * LANES + 1] = v | 0));
+    await compare(16, st, 2);
   });
 });

@@ -65,9 +65,14 @@ export function defaultSource(build: Build = simdSupported() ? 'simd' : 'scalar'
  * supports it and the scalar build elsewhere, from the platform's default location.
  */
 export function loadCore(source?: WasmSource): Promise<CoreExports> {
-  if (source !== undefined) core = instantiateCore(source);
-  core ??= instantiateCore(defaultSource());
-  return core;
+  if (source === undefined && core) return core;
+  const p = instantiateCore(source ?? defaultSource());
+  core = p;
+  // A failed load must not stay cached — nor clear a good core that replaced it meanwhile.
+  p.catch(() => {
+    if (core === p) core = undefined;
+  });
+  return p;
 }
 
 /** The compiled module of the loaded core (to hand to a worker, which then compiles nothing). */
@@ -102,7 +107,6 @@ export async function instantiateCore(source: WasmSource): Promise<CoreExports> 
     modules.set(exports, module);
     return exports;
   } catch (e) {
-    core = undefined; // let a later loadCore() retry, possibly with another source
     if (e instanceof FlatminError) throw e;
     throw new FlatminError('WASM', 'wasm', `could not load the WebAssembly core: ${(e as Error).message}`);
   }
@@ -118,16 +122,16 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
       if (!platform?.readFile) throw new Error(`cannot read ${url.href} here; pass the bytes instead`);
       return WebAssembly.compile(await platform.readFile(url));
     }
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`fetching ${url.href}: HTTP ${response.status}`);
-    return compileResponse(response);
+    return compileResponse(await fetch(url));
   }
   return WebAssembly.compile(source as BufferSource);
 }
 
 /** Streaming compile where the server sends application/wasm; the bytes otherwise. */
 async function compileResponse(r: Response): Promise<WebAssembly.Module> {
-  if (typeof WebAssembly.compileStreaming === 'function' && r.headers.get('content-type') === 'application/wasm') {
+  if (!r.ok) throw new Error(`${r.url || 'the response'}: HTTP ${r.status}`);
+  const type = r.headers.get('content-type')?.split(';')[0].trim();
+  if (typeof WebAssembly.compileStreaming === 'function' && type === 'application/wasm') {
     return WebAssembly.compileStreaming(r);
   }
   return WebAssembly.compile(await r.arrayBuffer());
