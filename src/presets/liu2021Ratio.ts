@@ -74,7 +74,7 @@ async function runRatioSweep(o: PresetOptions = {}): Promise<PresetOutput> {
     rows.map((r) => [String(r.rho), r.sigmaX.toPrecision(3), r.sigmaY.toPrecision(3), r.ratio.toPrecision(4), r.c2.toPrecision(4), r.relError.toExponential(2), r.dX.toExponential(2)]),
   );
   return {
-    summary: `${liu2021Ratio.description}\n\n${table}\n\nlargest |ratio/c² − 1| = ${worst.toExponential(2)}`,
+    summary: `${table}\n\nlargest |ratio/c² − 1| = ${worst.toExponential(2)}`,
     json: { preset: 'liu2021-ratio', rows, runs: results.map((r) => ({ config: r.config, prediction: r.prediction, distances: r.distances, history: r.history })) },
     csv: { ratios: toCsv(['sigmaX_over_sigmaY', 'sigmaX', 'sigmaY', 'ratio', 'c2', 'rel_error', 'dX'], rows.map((r) => [r.rho, r.sigmaX, r.sigmaY, r.ratio, r.c2, r.relError, r.dX])) },
     svg: { ratio: svg },
@@ -83,6 +83,6 @@ async function runRatioSweep(o: PresetOptions = {}): Promise<PresetOutput> {
 
 export const liu2021Ratio: Preset = {
   name: 'liu2021-ratio',
-  description: 'Perturbed GD on the 30×20 target with σX/σY = ½, 1, 2, 4 (σX·σY fixed): the final ‖X‖²/‖Y‖² follows c² = (σX/σY)²·n/m.',
+  description: 'Perturbed GD on the 30×20 target with σX/σY = ¼, ½, 1, 2 (σX·σY fixed): the final ‖X‖²/‖Y‖² follows c² = (σX/σY)²·n/m.',
   run: runRatioSweep,
 };
