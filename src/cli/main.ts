@@ -1,5 +1,5 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isDlnConfig } from '../config/dln.js';
 import { runDln, type DlnRunResult } from '../runDln.js';
 import { findPreset, presets } from '../presets/index.js';
@@ -59,11 +59,12 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * `flatmin run X`: X is a config file if it exists or looks like a path (a separator or a .json
- * ending, so a missing file is an IO error, not "unknown preset"); otherwise a preset name.
+ * `flatmin run X`: X is a config file if it is a file or looks like a path (a separator or a .json
+ * ending, so a missing file is an IO error, not "unknown preset"); otherwise a preset name — even
+ * when a directory of that name exists, as a preset's own output directory may.
  */
 function looksLikeFile(arg: string): boolean {
-  return /[\\/]/.test(arg) || /\.json$/i.test(arg) || existsSync(arg);
+  return /[\\/]/.test(arg) || /\.json$/i.test(arg) || statSync(arg, { throwIfNoEntry: false })?.isFile() === true;
 }
 
 function listPresets(): string {

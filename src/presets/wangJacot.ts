@@ -86,18 +86,24 @@ export async function runWangJacot(spec: WangJacotSpec, o: PresetOptions = {}): 
 
   const labels = [...new Set(done.map((r) => r.label))];
   const colour = (label: string) => PALETTE[labels.indexOf(label) % PALETTE.length];
-  const rankSeries: Series[] = done.map((r) => ({
-    name: r.label.startsWith('GD') ? r.label : `${r.label}, seed ${r.seed}`,
+  // Runs of one setting share a colour and a legend entry; each is lifted by a little (≤ 0.1) so
+  // that runs sitting at the same rank stay visible side by side.
+  const rankSeries: Series[] = done.map((r, i) => ({
+    name: done.findIndex((x) => x.label === r.label) === i ? r.label : '',
     x: r.result.history.map((p) => p.step),
-    y: r.result.history.map((p) => p.rank),
+    y: r.result.history.map((p) => p.rank + (0.1 * seeds.indexOf(r.seed)) / seeds.length),
     color: colour(r.label),
     dashed: r.label.startsWith('GD'),
   }));
-  // Singular values: the first seed of every setting, s_1 … s_startRank (solid s_1, dashed the rest).
-  const firstSeed = done.filter((r) => r.seed === seeds[0]);
-  const svSeries: Series[] = firstSeed.flatMap((r) =>
+  // Singular values s_1 … s_startRank of one run per setting: the first seed that jumped without
+  // diverging, else the first seed (solid s_1, dashed the rest).
+  const shown = labels.map((label) => {
+    const rs = done.filter((r) => r.label === label);
+    return rs.find((r) => rows[done.indexOf(r)].jumped && !r.result.diverged) ?? rs[0];
+  });
+  const svSeries: Series[] = shown.flatMap((r) =>
     Array.from({ length: spec.startRank }, (_, i) => ({
-      name: i === 0 ? r.label : '',
+      name: i === 0 ? (r.label.startsWith('GD') ? r.label : `${r.label}, seed ${r.seed}`) : '',
       x: r.result.history.map((p) => p.step),
       y: r.result.history.map((p) => p.singularValues[i]),
       color: colour(r.label),
@@ -106,11 +112,11 @@ export async function runWangJacot(spec: WangJacotSpec, o: PresetOptions = {}): 
   const name = spec.fixture.replace('dln-', '');
   const svg = {
     rank: renderLinePlot({
-      title: `${name}: rank of A over steps (SGD, then a GD polish; dashed: full-batch GD)`,
+      title: `${name}: rank of A over steps (SGD, then a GD polish; dashed: GD; seeds offset ≤ 0.1)`,
       xLabel: 'step', yLabel: 'rank (s_i > 1e-2·s_1)', series: rankSeries,
     }),
     'singular-values': renderLinePlot({
-      title: `${name}: top ${spec.startRank} singular values of A (seed ${seeds[0]}; dashed: s_2…)`,
+      title: `${name}: top ${spec.startRank} singular values of A (dashed: s_2…; a vanished one falls to ~1e-15)`,
       xLabel: 'step', yLabel: 'singular value', logY: true, series: svSeries,
     }),
   };
