@@ -1,4 +1,9 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { isDlnConfig } from '../config/dln.js';
+import { runDln, type DlnRunResult } from '../runDln.js';
+import { findPreset, presets } from '../presets/index.js';
+import { runPreset } from './presetJob.js';
 import { FlatminError } from '../errors.js';
 import { parseConfigText } from '../config/parse.js';
 import { run } from '../run.js';
@@ -19,18 +24,25 @@ export async function main(argv: string[]): Promise<number> {
     if (args.command === 'version') return (console.log(await version()), 0);
     const backend = checkChoice('--backend', 'backend', args.backend, backendNames);
     const precision = checkChoice('--precision', 'precision', args.precision, PRECISIONS);
-    if (args.command === 'main') return await mainJob({ outDir: args.outDir, quiet: args.quiet, backend, precision });
+    if (args.command === 'main') return await mainJob({ outDir: args.outDir ?? 'flatmin-out', quiet: args.quiet, backend, precision });
+    if (args.command === 'presets') return (console.log(listPresets()), 0);
     const file = args.config!;
+    if (!looksLikeFile(file)) return await runPreset(findPreset(file, file), { outDir: args.outDir, quick: args.quick, quiet: args.quiet });
     let raw = parseConfigText(await readText(file), file);
-    if (precision && raw && typeof raw === 'object') raw = { ...raw, precision };
     let progress: Progress | undefined;
-    const result = await run(raw, {
-      backend,
-      onProgress: (done, total) => {
-        progress ??= createProgress({ total, label: file, stream: process.stderr, quiet: args.quiet });
-        progress.update(done);
-      },
-    }).finally(() => progress?.finish());
+    const onProgress = (done: number, total: number) => {
+      progress ??= createProgress({ total, label: file, stream: process.stderr, quiet: args.quiet });
+      progress.update(done);
+    };
+    let result: unknown;
+    if (isDlnConfig(raw)) {
+      const r = await runDln(raw, { backend, onProgress }).finally(() => progress?.finish());
+      if (r.diverged) dlnDiverged(r);
+      result = r;
+    } else {
+      if (precision && raw && typeof raw === 'object') raw = { ...raw, precision };
+      result = await run(raw, { backend, onProgress }).finally(() => progress?.finish());
+    }
     const json = JSON.stringify(result, null, 1);
     if (args.out) await writeText(args.out, json + '\n');
     else process.stdout.write(json + '\n');
@@ -44,6 +56,30 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: internal: ${(e as Error)?.message ?? e}\n${debug ? `${(e as Error)?.stack}\n` : 'rerun with --debug for a stack trace\n'}`);
     return 1;
   }
+}
+
+/**
+ * `flatmin run X`: X is a config file if it is a file or looks like a path (a separator or a .json
+ * ending, so a missing file is an IO error, not "unknown preset"); otherwise a preset name — even
+ * when a directory of that name exists, as a preset's own output directory may.
+ */
+function looksLikeFile(arg: string): boolean {
+  return /[\\/]/.test(arg) || /\.json$/i.test(arg) || statSync(arg, { throwIfNoEntry: false })?.isFile() === true;
+}
+
+function listPresets(): string {
+  const width = Math.max(...presets.map((p) => p.name.length));
+  return presets.map((p) => `${p.name.padEnd(width)}  ${p.description}`).join('\n');
+}
+
+/** A deep-linear run that stopped at a non-finite step fails like a two-factor one (exit 2). */
+function dlnDiverged(r: DlnRunResult): never {
+  const phase = r.config.optimizer.findIndex((_, i) => r.config.optimizer.slice(0, i + 1).reduce((s, p) => s + p.steps, 0) > r.steps);
+  const i = phase < 0 ? r.config.optimizer.length - 1 : phase;
+  const lr = r.config.optimizer[i].lr;
+  const suggestedLr = Number((lr / 4).toPrecision(2));
+  const path = r.config.optimizer.length > 1 ? `optimizer[${i}].lr` : 'optimizer.lr';
+  throw new FlatminError('DIVERGED', path, `diverged: the weights would have become non-finite at step ${r.steps + 1}; the result keeps the last finite state. Try a smaller step size, e.g. lr = ${suggestedLr}`, { step: r.steps + 1, suggestedLr, result: r });
 }
 
 async function readText(file: string): Promise<string> {

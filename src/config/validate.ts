@@ -204,7 +204,7 @@ function validatePhase(raw: unknown, path: string): Phase {
   return { steps, scale: nonNegative(s, spath) };
 }
 
-function validateSeed(raw: unknown, path: string): Seed {
+export function validateSeed(raw: unknown, path: string): Seed {
   if (typeof raw === 'string') return raw;
   if (typeof raw === 'number') {
     if (!Number.isFinite(raw)) fail('NOT_FINITE', path, `expected a string or a finite number, got ${describe(raw)}`);
@@ -231,7 +231,7 @@ function checkEntries(n: number, m: number, path: string): void {
 }
 
 /** A non-empty array of non-empty rows of equal length with finite entries, copied. */
-function matrixRows(raw: unknown[], path: string, what: string): Rows {
+export function matrixRows(raw: unknown[], path: string, what: string): Rows {
   if (raw.length === 0) fail('SHAPE', path, `expected ${what} as a non-empty array of rows, got an empty array`);
   const out: Rows = [];
   let width = -1;
@@ -250,36 +250,36 @@ function matrixRows(raw: unknown[], path: string, what: string): Rows {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Primitive checks
+// Primitive checks (exported for the other schemas in src/config, so every config fails alike)
 
-function fail(code: FlatminErrorCode, path: string, message: string): never {
+export function fail(code: FlatminErrorCode, path: string, message: string): never {
   throw new FlatminError(code, path, message);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** A snapshot of the object's own enumerable keys (so inherited properties count as absent). */
-function object(v: unknown, path: string, what: string): Record<string, unknown> {
+export function object(v: unknown, path: string, what: string): Record<string, unknown> {
   if (!isObject(v)) fail('TYPE', path, `expected ${what}, got ${describe(v)}`);
   return Object.fromEntries(Object.entries(v));
 }
 
-function array(v: unknown, path: string, what: string): unknown[] {
+export function array(v: unknown, path: string, what: string): unknown[] {
   if (!Array.isArray(v)) fail('TYPE', path, `expected ${what}, got ${describe(v)}`);
   return v;
 }
 
 /** `o[key]`, or MISSING naming `parent.key`. */
-function required(o: Record<string, unknown>, parent: string, key: string, what: string): unknown {
+export function required(o: Record<string, unknown>, parent: string, key: string, what: string): unknown {
   const v = o[key];
   if (v === undefined)
     fail('MISSING', join(parent, key), `missing; expected ${what}`);
   return v;
 }
 
-function checkKeys(o: Record<string, unknown>, path: string, valid: readonly string[], context?: string): void {
+export function checkKeys(o: Record<string, unknown>, path: string, valid: readonly string[], context?: string): void {
   for (const key of Object.keys(o)) {
     if (valid.includes(key)) continue;
     const guess = nearest(key, valid);
@@ -294,7 +294,7 @@ function checkKeys(o: Record<string, unknown>, path: string, valid: readonly str
   }
 }
 
-function choice<T extends string>(v: unknown, path: string, valid: readonly T[], what: string): T {
+export function choice<T extends string>(v: unknown, path: string, valid: readonly T[], what: string): T {
   if (typeof v !== 'string') fail('TYPE', path, `expected one of ${list(valid)}, got ${describe(v)}`);
   if ((valid as readonly string[]).includes(v)) return v as T;
   const guess = nearest(v, valid);
@@ -307,7 +307,7 @@ function choice<T extends string>(v: unknown, path: string, valid: readonly T[],
 }
 
 /** A number checked in order: type (TYPE), finiteness (NOT_FINITE), integrality (NOT_INTEGER), range (OUT_OF_RANGE). */
-function numberIn(
+export function numberIn(
   v: unknown,
   path: string,
   opts: { integer?: boolean; min?: number; exclusive?: boolean },
@@ -323,10 +323,10 @@ function numberIn(
   return v;
 }
 
-const finite = (v: unknown, path: string): number => numberIn(v, path, {});
-const positive = (v: unknown, path: string): number => numberIn(v, path, { min: 0, exclusive: true });
-const nonNegative = (v: unknown, path: string): number => numberIn(v, path, { min: 0 });
-const integer = (v: unknown, path: string, min: number): number => numberIn(v, path, { integer: true, min });
+export const finite = (v: unknown, path: string): number => numberIn(v, path, {});
+export const positive = (v: unknown, path: string): number => numberIn(v, path, { min: 0, exclusive: true });
+export const nonNegative = (v: unknown, path: string): number => numberIn(v, path, { min: 0 });
+export const integer = (v: unknown, path: string, min: number): number => numberIn(v, path, { integer: true, min });
 
 // ---------------------------------------------------------------------------------------------
 // Messages
@@ -337,12 +337,12 @@ function join(parent: string, key: string): string {
   return k.startsWith('[') ? `${parent}${k}` : `${parent}.${k}`;
 }
 
-function list(values: readonly string[]): string {
+export function list(values: readonly string[]): string {
   return values.map((v) => JSON.stringify(v)).join(', ');
 }
 
 /** A short rendering of a value for "got …". */
-function describe(v: unknown): string {
+export function describe(v: unknown): string {
   switch (typeof v) {
     case 'number':
       return Object.is(v, -0) ? '-0' : String(v);

@@ -30,10 +30,12 @@ export interface DlnTrace {
  * Runs phases (e.g. SGD, then a GD polish) on a session, recording every `recordEvery` steps, at
  * the start and at the end of every phase. The session does the stepping; this only slices the run
  * into chunks between recordings (chunk boundaries change no bit) and computes the diagnostics.
- * Pass `trace` to continue an earlier trace (step numbers and the jump log carry on).
+ * Pass `trace` to continue an earlier trace (step numbers and the jump log carry on);
+ * `onProgress` hears the step count after every chunk.
  */
 export function traceDln(
   session: DlnSession, rows: number, cols: number, phases: DlnPhase[], recordEvery: number, trace?: DlnTrace,
+  onProgress?: (steps: number) => void,
 ): DlnTrace {
   const out: DlnTrace = trace ?? { records: [], jumps: [], steps: 0, diverged: false };
   const tracker = new RankTracker();
@@ -66,6 +68,7 @@ export function traceDln(
       left -= done;
       if (done < chunk) out.diverged = true;
       if (out.steps % recordEvery === 0 || left === 0 || out.diverged) record();
+      onProgress?.(out.steps);
       if (out.diverged) return out;
     }
   }

@@ -12,6 +12,8 @@ export interface Series {
   y: ArrayLike<number>;
   dashed?: boolean;
   color?: string;
+  /** Draw a dot at every point and no connecting line (measurements rather than a curve). */
+  points?: boolean;
 }
 
 export interface HLine {
@@ -25,6 +27,8 @@ export interface PlotSpec {
   xLabel: string;
   yLabel: string;
   logY?: boolean;
+  /** Log-scale x axis (points with x ≤ 0 are dropped, as on a log y axis). */
+  logX?: boolean;
   series: Series[];
   hlines?: HLine[];
   width?: number;
@@ -165,15 +169,15 @@ function logAxis(min: number, max: number): Axis {
 type Pt = [number, number]; // (x, y in scale space)
 
 /** Split a series into runs of plottable points; a bad point (NaN, ±∞, ≤ 0 on log) breaks the line. */
-function segmentsOf(s: Series, logY: boolean): Pt[][] {
+function segmentsOf(s: Series, logX: boolean, logY: boolean): Pt[][] {
   const n = Math.min(s.x.length, s.y.length);
   const out: Pt[][] = [];
   let cur: Pt[] = [];
   for (let i = 0; i < n; i++) {
     const x = s.x[i];
     const y = s.y[i];
-    const ok = Number.isFinite(x) && Number.isFinite(y) && (!logY || y > 0);
-    if (ok) cur.push([x, logY ? Math.log10(y) : y]);
+    const ok = Number.isFinite(x) && Number.isFinite(y) && (!logX || x > 0) && (!logY || y > 0);
+    if (ok) cur.push([logX ? Math.log10(x) : x, logY ? Math.log10(y) : y]);
     else if (cur.length > 0) {
       out.push(cur);
       cur = [];
@@ -229,13 +233,15 @@ export function renderLinePlot(spec: PlotSpec): string {
   const W = positive(spec.width, DEFAULT_WIDTH);
   const H = positive(spec.height, DEFAULT_HEIGHT);
   const logY = spec.logY === true;
+  const logX = spec.logX === true;
   const maxPoints = Math.max(8, Math.floor(positive(spec.maxPoints, DEFAULT_MAX_POINTS)));
 
   const prepared = spec.series.map((s, i) => ({
     name: s.name,
     color: s.color ?? PALETTE[i % PALETTE.length],
     dashed: s.dashed === true,
-    segs: segmentsOf(s, logY),
+    points: s.points === true,
+    segs: segmentsOf(s, logX, logY),
   }));
   const hlines = (spec.hlines ?? []).filter((h) => Number.isFinite(h.y) && (!logY || h.y > 0));
 
@@ -267,7 +273,7 @@ export function renderLinePlot(spec: PlotSpec): string {
     yMin = 0;
     yMax = 1;
   }
-  const xAxis = linearAxis(xMin, xMax);
+  const xAxis = logX ? logAxis(10 ** xMin, 10 ** xMax) : linearAxis(xMin, xMax);
   const yAxis = logY ? logAxis(10 ** yMin, 10 ** yMax) : linearAxis(yMin, yMax);
 
   // Layout.
@@ -345,6 +351,11 @@ export function renderLinePlot(spec: PlotSpec): string {
       parts.push(pts.length === 1 ? `M${pts[0]}h0` : `M${pts[0]}L${pts.slice(1).join(' ')}`);
     }
     if (parts.length === 0) continue;
+    if (p.points) {
+      const dots = p.segs.flat().map(([x, y]) => `<circle cx="${num(sx(x))}" cy="${num(sy(y))}" r="4"/>`);
+      o.push(`<g fill="${escapeXml(p.color)}" stroke="none"><title>${escapeXml(p.name)}</title>${dots.join('')}</g>`);
+      continue;
+    }
     const dash = p.dashed ? ' stroke-dasharray="6 4"' : '';
     o.push(`<path d="${parts.join('')}" stroke="${escapeXml(p.color)}"${dash}><title>${escapeXml(p.name)}</title></path>`);
   }
@@ -375,7 +386,8 @@ export function renderLinePlot(spec: PlotSpec): string {
     legendItems.forEach((p, i) => {
       const y = top + 8 + i * 18;
       const dash = p.dashed ? ' stroke-dasharray="6 4"' : '';
-      o.push(
+      if (p.points) o.push(`<circle cx="${num(lx + 12)}" cy="${num(y)}" r="4" fill="${escapeXml(p.color)}"/>`);
+      else o.push(
         `<line x1="${num(lx)}" x2="${num(lx + 24)}" y1="${num(y)}" y2="${num(y)}" stroke="${escapeXml(p.color)}" stroke-width="2"${dash}/>`,
       );
       o.push(`<text x="${num(lx + 30)}" y="${num(y + 4)}">${escapeXml(legendNames[i])}</text>`);

@@ -20,7 +20,7 @@ function usageError(argv: string[]): FlatminError {
 
 describe('parseArgs: commands and positionals', () => {
   it('no arguments is the main job with defaults', () => {
-    expect(parseArgs([])).toEqual({ command: 'main', outDir: 'flatmin-out', quiet: false, debug: false });
+    expect(parseArgs([])).toEqual({ command: 'main', quick: false, quiet: false, debug: false });
   });
 
   it('run CONFIG', () => {
@@ -39,7 +39,7 @@ describe('parseArgs: commands and positionals', () => {
       config: 'c.json',
       out: 'r.json',
       backend: 'reference',
-      outDir: 'flatmin-out',
+      quick: false,
       quiet: true,
       debug: true,
     });
@@ -61,7 +61,7 @@ describe('parseArgs: commands and positionals', () => {
   });
 
   it('--out-dir sets where the main job writes', () => {
-    expect(parseArgs(['--out-dir', 'results', '--quiet'])).toEqual({ command: 'main', outDir: 'results', quiet: true, debug: false });
+    expect(parseArgs(['--out-dir', 'results', '--quiet'])).toEqual({ command: 'main', outDir: 'results', quick: false, quiet: true, debug: false });
   });
 
   it('--help and --version win over a command', () => {
@@ -77,7 +77,12 @@ describe('parseArgs: commands and positionals', () => {
 
   it('each call starts from fresh defaults', () => {
     parseArgs(['--out-dir', 'elsewhere', '--quiet', '--debug']);
-    expect(parseArgs([])).toEqual({ command: 'main', outDir: 'flatmin-out', quiet: false, debug: false });
+    expect(parseArgs([])).toEqual({ command: 'main', quick: false, quiet: false, debug: false });
+  });
+
+  it('presets, and run PRESET with --quick and --out-dir', () => {
+    expect(parseArgs(['presets']).command).toBe('presets');
+    expect(parseArgs(['run', 'wang-jacot-D2', '--quick', '--out-dir', 'o'])).toMatchObject({ command: 'run', config: 'wang-jacot-D2', quick: true, outDir: 'o' });
   });
 
   it('does not mutate argv', () => {
@@ -126,7 +131,7 @@ describe('parseArgs: errors', () => {
   it('unknown command with a suggestion', () => {
     const e = usageError(['rnu', 'c.json']);
     expect(e.path).toBe('rnu');
-    expect(e.reason).toBe('unknown command; did you mean run? (commands: run)');
+    expect(e.reason).toBe('unknown command; did you mean run? (commands: run, presets)');
   });
 
   it('unknown command without a suggestion', () => {

@@ -515,3 +515,67 @@ describe('the main job', () => {
     expect(existsSync(join(dir, 'flatmin-out'))).toBe(false); // --out-dir was honoured
   }, 60_000);
 });
+
+describe('presets', { timeout: 30_000 }, () => {
+  it('flatmin presets lists every preset with its description', () => {
+    const r = flatmin('presets');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    for (const name of ['liu2021', 'liu2021-ratio', 'wang-jacot-D2', 'wang-jacot-D1']) expect(r.stdout).toMatch(new RegExp(`^${name} +[A-Z].*\\.$`, 'm'));
+  });
+
+  it('flatmin run wang-jacot-D2 --quick --quiet writes the JSON, every CSV and SVG into flatmin-out/<preset>', () => {
+    const r = flatmin('run', 'wang-jacot-D2', '--quick', '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^\| SGD batch 1, η 0\.05 +\| 2\/2 /m);
+    const out = 'flatmin-out/wang-jacot-D2';
+    for (const f of ['wang-jacot-D2.json', 'jumps.csv', 'runs.csv', 'rank.svg', 'singular-values.svg']) expect(existsSync(join(dir, out, f)), f).toBe(true);
+    expect(readJson(`${out}/wang-jacot-D2.json`).quick).toBe(true);
+    expect(readFileSync(join(dir, out, 'jumps.csv'), 'utf8')).toMatch(/^run,seed,step,from,to,deep\n/);
+  });
+
+  it('--out-dir puts the files there', () => {
+    const r = flatmin('run', 'liu2021-ratio', '--quick', '--quiet', '--out-dir', 'o');
+    expect(r.status).toBe(0);
+    expect(readJson('o/liu2021-ratio.json').rows).toHaveLength(4);
+    expect(existsSync(join(dir, 'o/ratios.csv'))).toBe(true);
+    expect(existsSync(join(dir, 'flatmin-out'))).toBe(false);
+  });
+
+  it('a misspelt preset is UNKNOWN_KIND naming the argument, with the nearest preset', () => {
+    expect(expectOneError(flatmin('run', 'wang-jacot-d2'), 'wang-jacot-d2')).toBe('unknown preset "wang-jacot-d2"; did you mean "wang-jacot-D2"? (see flatmin presets)');
+  });
+
+  it('a deep-linear config runs: history with singular values and ranks, the jump log, train and test error', () => {
+    const cfg = writeJson('dln.json', {
+      problem: { kind: 'completion', fixture: 'dln-D2' },
+      model: { kind: 'deep-linear', depth: 3, width: 20, init: 'fixture-start' },
+      optimizer: [{ kind: 'sgd', lr: 0.05, batch: 1, steps: 3000 }, { kind: 'gd', lr: 0.05, steps: 1000 }],
+      seed: 1,
+      recordEvery: 100,
+    });
+    const r = flatmin('run', cfg, '--out', 'res.json', '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const res = readJson('res.json');
+    expect(res.kind).toBe('deep-linear');
+    expect(res.config.lambda).toBe(0.03);
+    expect(res.history[0]).toMatchObject({ step: 0, rank: 2, deepRank: 2 });
+    expect(res.history[0].singularValues).toHaveLength(20);
+    expect(res.jumps[0]).toMatchObject({ from: 2, to: 1, deep: false });
+    expect(res.final.rank).toBe(1);
+    expect(res.final.testError).toBeGreaterThan(0);
+    expect(res.final.trainError).toBeGreaterThan(0);
+  });
+
+  it('a bad deep-linear config is one error line naming the field', () => {
+    const cfg = writeJson('bad-dln.json', {
+      problem: { kind: 'completion', target: [[1, 2], [3, 4]], mask: [[1, 0], [0, 0]] },
+      model: { kind: 'deep-linear', depth: 2, width: 2 },
+      optimizer: { kind: 'sgd', lr: 0.1, batch: 2, steps: 10 },
+      lambda: 0,
+    });
+    expect(expectOneError(flatmin('run', cfg), 'optimizer.batch')).toBe('expected at most 1 (the observed entries), got 2');
+  });
+});

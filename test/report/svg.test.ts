@@ -240,3 +240,16 @@ describe('renderLinePlot', () => {
     expect(paths(svg2)).toHaveLength(0);
   });
 });
+
+describe('log x axis and point series', () => {
+  it('logX puts decades on the x axis, drops x ≤ 0, and points draw dots without a path', () => {
+    const svg = renderLinePlot({
+      title: 't', xLabel: 'x', yLabel: 'y', logX: true, logY: true,
+      series: [{ name: 'measured', x: [0, 0.5, 1, 2], y: [1, 0.4, 1.5, 6], points: true }, { name: 'line', x: [0.5, 2], y: [0.375, 6] }],
+    });
+    expect(svg.match(/<circle /g)).toHaveLength(4); // three dots and the legend's
+    expect(svg).toContain('>0.1</text>');
+    expect(svg).toContain('>10</text>');
+    expect(svg.match(/<path /g)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import type { Preset } from '../presets/types.js';
+import { createProgress, type Progress } from '../report/progress.js';
+import { ensureDir, writeText } from './main.js';
+
+export interface PresetJobOptions {
+  /** Default flatmin-out/<preset>. */
+  outDir?: string;
+  quick: boolean;
+  quiet: boolean;
+}
+
+/** `flatmin run <preset>`: run it, print its summary, write <preset>.json and every CSV and SVG. */
+export async function runPreset(preset: Preset, o: PresetJobOptions): Promise<number> {
+  const dir = o.outDir ?? join('flatmin-out', preset.name);
+  let progress: Progress | undefined;
+  const t0 = performance.now();
+  const out = await preset.run({
+    quick: o.quick,
+    onProgress: (done, total) => {
+      progress ??= createProgress({ total, label: preset.name, stream: process.stderr, quiet: o.quiet });
+      progress.update(done);
+    },
+  }).finally(() => progress?.finish());
+  const wall = (performance.now() - t0) / 1000;
+  await ensureDir(dir);
+  const files: Array<[string, string]> = [
+    [`${preset.name}.json`, JSON.stringify(out.json, null, 1) + '\n'],
+    ...Object.entries(out.csv).map(([f, text]): [string, string] => [`${f}.csv`, text]),
+    ...Object.entries(out.svg).map(([f, text]): [string, string] => [`${f}.svg`, text]),
+  ];
+  for (const [f, text] of files) await writeText(join(dir, f), text);
+  console.log(`flatmin ${preset.name}${o.quick ? ' (quick)' : ''}: ${preset.description}\n\n${out.summary}`);
+  console.log(`\nwrote ${files.map(([f]) => join(dir, f)).join(', ')} (${wall.toFixed(1)} s)`);
+  return 0;
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import '../../src/node.js';
+import { isDlnConfig, validateDlnConfig } from '../../src/config/dln.js';
+import { validateConfig } from '../../src/config/validate.js';
+import { FlatminError } from '../../src/errors.js';
+import { getBackend } from '../../src/backends/index.js';
+import { traceDln } from '../../src/experiments/dln.js';
+import { dlnFixtures } from '../../src/experiments/fixtures/index.js';
+import { fixtureInput } from '../../src/experiments/wangJacot.js';
+import { runDln } from '../../src/runDln.js';
+
+// The deep-linear config (src/config/dln.ts) and its runner (src/runDln.ts).
+
+const fixtureConfig = (over: Record<string, unknown> = {}) => ({
+  problem: { kind: 'completion', fixture: 'dln-D2' },
+  model: { kind: 'deep-linear', depth: 3, width: 20, init: 'fixture-start' },
+  optimizer: { kind: 'sgd', lr: 0.05, batch: 1, steps: 300 },
+  seed: 1,
+  recordEvery: 100,
+  ...over,
+});
+
+/** A 3×4 completion problem given as matrices (6 of 12 entries observed). */
+const matrixConfig = (problem: Record<string, unknown> = {}, over: Record<string, unknown> = {}) => ({
+  problem: {
+    kind: 'completion',
+    target: [[1, 2, 0, 1], [2, 4, 0, 2], [0, 0, 1, 1]],
+    mask: [[1, 0, 1, 0], [0, 1, 0, 1], [1, 1, 0, 0]],
+    ...problem,
+  },
+  model: { kind: 'deep-linear', depth: 3, width: 5, init: { kind: 'gaussian', scale: 0.5 } },
+  optimizer: { kind: 'gd', lr: 0.05, steps: 200 },
+  lambda: 1e-3,
+  ...over,
+});
+
+function fails(raw: unknown): FlatminError {
+  try {
+    validateDlnConfig(raw);
+  } catch (e) {
+    expect(e).toBeInstanceOf(FlatminError);
+    return e as FlatminError;
+  }
+  throw new Error('expected a FlatminError');
+}
+
+describe('deep-linear config: defaults', () => {
+  it('a fixture config takes the fixture λ and init; one phase becomes an array', () => {
+    const c = validateDlnConfig({ problem: { kind: 'completion', fixture: 'dln-D1' }, model: { kind: 'deep-linear', depth: 3, width: 20 }, optimizer: { kind: 'gd', lr: 0.09, steps: 10 } });
+    expect(c.lambda).toBe(dlnFixtures['dln-D1'].lambda);
+    expect(c.model.init).toBe('fixture-start');
+    expect(c.optimizer).toEqual([{ kind: 'gd', lr: 0.09, batch: 'full', steps: 10 }]);
+    expect(c).toMatchObject({ seed: 0, backend: 'wasm', recordEvery: 1 });
+  });
+
+  it('configs with `model` are deep-linear; the two-factor ones are unchanged', () => {
+    expect(isDlnConfig(fixtureConfig())).toBe(true);
+    const twoFactor = { problem: { target: { random: { n: 4, m: 3, singularValues: [1], seed: 1 } }, rank: 1 }, optimizer: { kind: 'gd', lr: 0.1, steps: 5 } };
+    expect(isDlnConfig(twoFactor)).toBe(false);
+    expect(validateConfig(twoFactor).problem.rank).toBe(1);
+  });
+});
+
+describe('deep-linear config: typed errors naming the field', () => {
+  it.each<[string, unknown, string, string]>([
+    ['mask shape', matrixConfig({ mask: [[1, 0, 1, 0], [0, 1, 0, 1]] }), 'SHAPE', 'problem.mask'],
+    ['no observed entry', matrixConfig({ mask: [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]] }), 'OUT_OF_RANGE', 'problem.mask'],
+    ['truth shape', matrixConfig({ truth: [[1, 2, 3]] }), 'SHAPE', 'problem.truth'],
+    ['batch larger than the observed set', matrixConfig({}, { optimizer: { kind: 'sgd', lr: 0.1, batch: 7, steps: 10 } }), 'OUT_OF_RANGE', 'optimizer.batch'],
+    ['batch in a later phase', fixtureConfig({ optimizer: [{ kind: 'gd', lr: 0.1, steps: 5 }, { kind: 'sgd', lr: 0.1, batch: 201, steps: 5 }] }), 'OUT_OF_RANGE', 'optimizer[1].batch'],
+    ['sgd without batch', fixtureConfig({ optimizer: { kind: 'sgd', lr: 0.1, steps: 5 } }), 'MISSING', 'optimizer.batch'],
+    ['gd with a batch', fixtureConfig({ optimizer: { kind: 'gd', lr: 0.1, batch: 4, steps: 5 } }), 'OUT_OF_RANGE', 'optimizer.batch'],
+    ['depth < 2', matrixConfig({}, { model: { kind: 'deep-linear', depth: 1, width: 5 } }), 'OUT_OF_RANGE', 'model.depth'],
+    ['width < 1', matrixConfig({}, { model: { kind: 'deep-linear', depth: 3, width: 0 } }), 'OUT_OF_RANGE', 'model.width'],
+    ['non-finite λ', matrixConfig({}, { lambda: Infinity }), 'NOT_FINITE', 'lambda'],
+    ['negative λ', matrixConfig({}, { lambda: -1 }), 'OUT_OF_RANGE', 'lambda'],
+    ['missing λ without a fixture', matrixConfig({}, { lambda: undefined }), 'MISSING', 'lambda'],
+    ['fixture-start of another width', fixtureConfig({ model: { kind: 'deep-linear', depth: 3, width: 10 } }), 'SHAPE', 'model.width'],
+    ['fixture-start of another depth', fixtureConfig({ model: { kind: 'deep-linear', depth: 4, width: 20 } }), 'SHAPE', 'model.depth'],
+    ['fixture-start without a fixture', matrixConfig({}, { model: { kind: 'deep-linear', depth: 3, width: 5, init: 'fixture-start' } }), 'OUT_OF_RANGE', 'model.init'],
+    ['unknown fixture', fixtureConfig({ problem: { kind: 'completion', fixture: 'dln-D3' } }), 'UNKNOWN_KIND', 'problem.fixture'],
+    ['unknown model kind', fixtureConfig({ model: { kind: 'deep-linaer', depth: 3, width: 20 } }), 'UNKNOWN_KIND', 'model.kind'],
+    ['given weights of the wrong shape', matrixConfig({}, { model: { kind: 'deep-linear', depth: 2, width: 2, init: { kind: 'given', weights: [[[1, 0, 0, 0], [0, 1, 0, 0]], [[1, 0]]] } } }), 'SHAPE', 'model.init.weights[1]'],
+  ])('%s', (_name, raw, code, path) => {
+    const e = fails(raw);
+    expect(e.code).toBe(code);
+    expect(e.path).toBe(path);
+  });
+
+  it('unknown keys get the nearest key suggested', () => {
+    const e = fails(fixtureConfig({ recordevery: 10 }));
+    expect(e.code).toBe('UNKNOWN_KEY');
+    expect(e.message).toBe('recordevery: unknown key "recordevery"; did you mean "recordEvery"?');
+    expect(fails(fixtureConfig({ model: { kind: 'deep-linear', dpeth: 3, width: 20 } })).message).toMatch(/^model\.dpeth: .*did you mean "depth"\?/);
+  });
+});
+
+describe('runDln', () => {
+  it('a fixture config runs the same bits as the traced run of THEORY.md §2 (fixtureInput + traceDln)', async () => {
+    const phases = [{ lr: 0.05, batch: 1, steps: 300 }, { lr: 0.05, batch: 'full' as const, steps: 200 }];
+    const r = await runDln(fixtureConfig({ optimizer: [{ kind: 'sgd', lr: 0.05, batch: 1, steps: 300 }, { kind: 'gd', lr: 0.05, steps: 200 }] }));
+    const s = (await getBackend('wasm')).dln(fixtureInput(dlnFixtures['dln-D2'], 1));
+    const t = traceDln(s, 20, 20, phases, 100);
+    s.dispose();
+    expect(r.steps).toBe(500);
+    expect(r.history.map((h) => h.step)).toEqual(t.records.map((x) => x.step));
+    expect(r.history.map((h) => h.singularValues)).toEqual(t.records.map((x) => Array.from(x.s)));
+    expect(r.final.testError).toBe(t.records.at(-1)!.testError);
+    expect(r.final.weights).toHaveLength(3);
+  });
+
+  it('a matrix config with a Gaussian init: history with ranks, same bits on both backends, no test error without truth', async () => {
+    const w = await runDln(matrixConfig({}, { recordEvery: 50 }));
+    const ref = await runDln(matrixConfig({}, { recordEvery: 50 }), { backend: 'reference' });
+    expect(w.history).toHaveLength(5);
+    expect(w.final.weights.map((W) => [W.length, W[0].length])).toEqual([[5, 4], [5, 5], [3, 5]]);
+    expect(w.final.testError).toBeNull();
+    expect(ref.final.weights).toEqual(w.final.weights);
+    expect(w.final.trainError).toBeLessThan(w.history[0].trainError);
+  });
+});
