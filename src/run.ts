@@ -6,12 +6,15 @@ import { validateConfig } from './config/validate.js';
 import { FlatminError } from './errors.js';
 import { frob2, toRows, type Matrix } from './linalg/matrix.js';
 import { compileSchedule, totalSteps, type CompiledPhase } from './optimizers/schedule.js';
+import { noiseOf } from './optimizers/noise.js';
 import { buildInit, buildTarget } from './problems/factorization.js';
+import { buildLoss, lossOfW, objective, type LossOfW } from './problems/losses.js';
 import { LANES, seedGaussian } from './random/gaussian.js';
 import { factorizationDistances, predictFactorization, type Distances, type Prediction } from './theory/factorization.js';
 
 export interface HistoryPoint {
   step: number;
+  /** The training objective: ½‖XYᵀ − M‖² for the full target, else the configured loss + ridge. */
   loss: number;
   normX2: number;
   normY2: number;
@@ -45,6 +48,8 @@ export interface Checkpoint {
   /** f64 bytes of [X | Y], base64 — JSON numbers would lose −0. */
   theta: string;
   rng: number[];
+  /** anticorrelated-gd only: f64 bytes of ξ_{t−1}, base64 (the noise of the last step is state). */
+  prevNoise?: string;
   history: HistoryPoint[];
 }
 
@@ -84,6 +89,8 @@ export class FactorizationRun {
     readonly prediction: Prediction,
     private readonly session: FactorizationSession,
     readonly backend: BackendName,
+    /** The objective for the history when it is not the session's ½‖XYᵀ − M‖²; undefined otherwise. */
+    private readonly reportLoss: LossOfW | undefined,
     resume?: Checkpoint,
   ) {
     this.phases = compileSchedule(config.optimizer.schedule);
@@ -112,7 +119,12 @@ export class FactorizationRun {
     // (in f32 at half the size, plus the f64 noise before rounding).
     const size = cfg.precision === 'f32' ? 4 : 8;
     const xy = (M.rows + M.cols) * r;
-    const bytes = size * (2 * M.rows * M.cols + 4 * xy + 2 * r * r) + (size === 4 ? 8 * xy : 0);
+    const nm = M.rows * M.cols;
+    const loss = cfg.problem.loss ?? { kind: 'full' as const };
+    // The other losses add W, R (n×m) and Ypᵀ; sensing its N measurement matrices and two N-vectors.
+    const extra = loss.kind === 'full' ? 0 : 2 * nm + M.cols * r + (loss.kind === 'sensing' ? (nm + 2) * loss.measurements : nm);
+    const prev = cfg.optimizer.kind === 'anticorrelated-gd' ? xy : 0; // ξ_{t−1}
+    const bytes = size * (2 * nm + 4 * xy + prev + 2 * r * r + extra) + (size === 4 ? 8 * xy : 0);
     if (bytes > 2 ** 30)
       throw new FlatminError('OUT_OF_RANGE', 'problem.rank', `this problem needs ${(bytes / 2 ** 20).toFixed(0)} MiB of buffers; at most 1024 MiB fit (use a smaller rank or target)`);
     const { kind, sigmaX, sigmaY } = cfg.optimizer;
@@ -127,13 +139,20 @@ export class FactorizationRun {
     let theta = buildInit(cfg.init, M, r, cfg.seed);
     let rng = seedGaussian(cfg.seed);
     const resume = options.resume;
+    const { placement } = noiseOf(cfg.optimizer);
     if (resume) {
-      checkCheckpoint(resume, theta.length, totalSteps(cfg.optimizer.schedule));
+      checkCheckpoint(resume, theta.length, totalSteps(cfg.optimizer.schedule), placement === 'anticorrelated');
       theta = decodeF64(resume.theta);
       rng = Int32Array.from(resume.rng);
     }
-    const session = backend.factorization({ n: M.rows, m: M.cols, r, precision: cfg.precision, M: M.data, theta, rng });
-    return new FactorizationRun(cfg, M, prediction, session, cfg.backend, resume);
+    const lossInput = buildLoss(cfg.problem.loss, M, cfg.seed);
+    const lambda = cfg.problem.lambda ?? 0;
+    const session = backend.factorization({
+      n: M.rows, m: M.cols, r, precision: cfg.precision, M: M.data, theta, rng, loss: lossInput, lambda, noise: placement,
+    });
+    if (resume?.prevNoise !== undefined) session.setPrevNoise(decodeF64(resume.prevNoise));
+    const reportLoss = lossInput.kind === 'full' && lambda === 0 ? undefined : lossOfW(lossInput, M.data);
+    return new FactorizationRun(cfg, M, prediction, session, cfg.backend, reportLoss, resume);
   }
 
   get done(): number {
@@ -142,10 +161,8 @@ export class FactorizationRun {
 
   /** Runs up to `steps` more steps (default: to the end). Throws DIVERGED, keeping the last finite state. */
   advance(steps = this.total - this.step, onProgress?: (done: number, total: number) => void): void {
-    const { kind, lr } = this.config.optimizer;
-    // For plain GD, σ only chooses which optimum the prediction shows; the step is noiseless.
-    const sigmaX = kind === 'gd' ? 0 : this.config.optimizer.sigmaX;
-    const sigmaY = kind === 'gd' ? 0 : this.config.optimizer.sigmaY;
+    const { lr } = this.config.optimizer;
+    const { sigmaX, sigmaY } = noiseOf(this.config.optimizer);
     const every = this.config.recordEvery;
     const stop = Math.min(this.total, this.step + steps);
     while (this.step < stop) {
@@ -178,6 +195,7 @@ export class FactorizationRun {
       scale: this.scale,
       theta: encodeF64(this.session.theta()),
       rng: Array.from(this.session.rng()),
+      ...(this.config.optimizer.kind === 'anticorrelated-gd' ? { prevNoise: encodeF64(this.session.prevNoise()) } : {}),
       history: this.history.map((h) => ({ ...h })),
     };
   }
@@ -231,7 +249,10 @@ export class FactorizationRun {
     const last = this.history[this.history.length - 1];
     if (last && last.step === this.step) return last;
     const { x2, y2 } = this.session.norms();
-    const p = { step: this.step, loss: this.session.loss(), normX2: x2, normY2: y2 };
+    const loss = this.reportLoss
+      ? objective(this.reportLoss, this.config.problem.lambda ?? 0, this.session.theta(), this.M.rows, this.M.cols, this.config.problem.rank)
+      : this.session.loss();
+    const p = { step: this.step, loss, normX2: x2, normY2: y2 };
     this.history.push(p);
     return p;
   }
@@ -268,7 +289,7 @@ export async function run(config: unknown, options: RunOptions = {}): Promise<Ru
   }
 }
 
-function checkCheckpoint(c: Checkpoint, thetaLength: number, total: number): void {
+function checkCheckpoint(c: Checkpoint, thetaLength: number, total: number, anticorrelated: boolean): void {
   const bad = (path: string, msg: string) => new FlatminError('TYPE', `resume.${path}`, msg);
   if (!c || c.format !== 'flatmin-checkpoint-2') throw bad('format', 'expected "flatmin-checkpoint-1"');
   if (!Number.isInteger(c.step) || c.step < 0 || c.step > total) throw bad('step', `expected an integer in [0, ${total}]`);
@@ -281,6 +302,8 @@ function checkCheckpoint(c: Checkpoint, thetaLength: number, total: number): voi
   for (let j = 0; j < LANES; j++)
     if ([0, 1, 2, 3].every((w) => c.rng[w * LANES + j] === 0)) throw bad('rng', `lane ${j} is all zero, which xor128 can never leave`);
   if (!Array.isArray(c.history) || c.history.length === 0) throw bad('history', 'expected the recorded history');
+  if (anticorrelated && (typeof c.prevNoise !== 'string' || decodeF64(c.prevNoise).length !== thetaLength))
+    throw bad('prevNoise', `expected ξ_{t−1} as ${thetaLength} f64 values, base64-encoded (anticorrelated-gd carries its last noise)`);
 }
 
 function encodeF64(a: Float64Array): string {

@@ -1,7 +1,8 @@
 import type { FactorizationLoss } from '../backends/types.js';
-import type { Seed } from '../config/types.js';
+import type { LossConfig, Seed } from '../config/types.js';
 import type { Round } from '../backends/reference/kernels.js';
-import { gaussians, seedGaussian } from '../random/gaussian.js';
+import { fromRows, type Matrix } from '../linalg/matrix.js';
+import { gaussians, laneDouble, seedGaussian } from '../random/gaussian.js';
 
 /**
  * The two-factor losses as functions of the end-to-end matrix W = XYᵀ (n×m, row-major), in plain
@@ -110,4 +111,50 @@ function dotAt(A: Float64Array, off: number, V: Float64Array): number {
   let s = 0;
   for (let k = 0; k < V.length; k++) s += A[off + k] * V[k];
   return s;
+}
+
+/** Stream of a random completion mask. */
+export function maskStreamSeed(seed: Seed): string {
+  return `mask:${seed}`;
+}
+
+/**
+ * The configured loss as a backend takes it. A `fraction` mask observes entry k when lane 0 of the
+ * "mask:" + seed stream draws u_k < fraction (row-major order); at least one entry is always kept
+ * (the first one drawn lowest), so the loss is never empty.
+ */
+export function buildLoss(loss: LossConfig | undefined, M: Matrix, seed: Seed): FactorizationLoss {
+  if (loss === undefined || loss.kind === 'full') return { kind: 'full' };
+  if (loss.kind === 'sensing') return { kind: 'sensing', ...sensingMeasurements(seed, loss.measurements, M.data) };
+  if ('mask' in loss) return { kind: 'completion', mask: fromRows(loss.mask).data };
+  const st = seedGaussian(maskStreamSeed(seed));
+  const u = Float64Array.from({ length: M.data.length }, () => laneDouble(st, 0));
+  const mask = Float64Array.from(u, (v) => (v < loss.fraction ? 1 : 0));
+  if (observedCount(mask) === 0) {
+    let lowest = 0;
+    for (let k = 1; k < u.length; k++) if (u[k] < u[lowest]) lowest = k;
+    mask[lowest] = 1;
+  }
+  return { kind: 'completion', mask };
+}
+
+/** The training objective ℓ(XYᵀ) + λ(‖X‖² + ‖Y‖²) at θ = [X | Y], in f64 (a report). */
+export function objective(loss: LossOfW, lambda: number, theta: Float64Array, n: number, m: number, r: number): number {
+  const W = new Float64Array(n * m);
+  endToEnd(W, theta, n, m, r);
+  let ridge = 0;
+  if (lambda !== 0) for (let k = 0; k < theta.length; k++) ridge += theta[k] * theta[k];
+  return loss.value(W) + lambda * ridge;
+}
+
+/** W = X Yᵀ (n×m) from θ = [X | Y], in f64. */
+export function endToEnd(W: Float64Array, theta: Float64Array, n: number, m: number, r: number): Float64Array {
+  const y = n * r;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let c = 0; c < r; c++) s += theta[i * r + c] * theta[y + j * r + c];
+      W[i * m + j] = s;
+    }
+  return W;
 }
