@@ -8,7 +8,8 @@ import { frob2, toRows, type Matrix } from './linalg/matrix.js';
 import { compileSchedule, totalSteps, type CompiledPhase } from './optimizers/schedule.js';
 import { noiseOf } from './optimizers/noise.js';
 import { buildInit, buildTarget } from './problems/factorization.js';
-import { buildLoss, lossOfW, objective, type LossOfW } from './problems/losses.js';
+import type { TwoFactor } from './diagnostics/hessian.js';
+import { buildLoss, lossOfW, objective } from './problems/losses.js';
 import { LANES, seedGaussian } from './random/gaussian.js';
 import { factorizationDistances, predictFactorization, type Distances, type Prediction } from './theory/factorization.js';
 
@@ -89,8 +90,8 @@ export class FactorizationRun {
     readonly prediction: Prediction,
     private readonly session: FactorizationSession,
     readonly backend: BackendName,
-    /** The objective for the history when it is not the session's ½‖XYᵀ − M‖²; undefined otherwise. */
-    private readonly reportLoss: LossOfW | undefined,
+    /** The objective f = ℓ(XYᵀ) + λ(‖X‖² + ‖Y‖²) in plain f64, for reports and diagnostics. */
+    readonly objective: TwoFactor,
     resume?: Checkpoint,
   ) {
     this.phases = compileSchedule(config.optimizer.schedule);
@@ -151,8 +152,8 @@ export class FactorizationRun {
       n: M.rows, m: M.cols, r, precision: cfg.precision, M: M.data, theta, rng, loss: lossInput, lambda, noise: placement,
     });
     if (resume?.prevNoise !== undefined) session.setPrevNoise(decodeF64(resume.prevNoise));
-    const reportLoss = lossInput.kind === 'full' && lambda === 0 ? undefined : lossOfW(lossInput, M.data);
-    return new FactorizationRun(cfg, M, prediction, session, cfg.backend, reportLoss, resume);
+    const objective: TwoFactor = { loss: lossOfW(lossInput, M.data), lambda, n: M.rows, m: M.cols, r };
+    return new FactorizationRun(cfg, M, prediction, session, cfg.backend, objective, resume);
   }
 
   get done(): number {
@@ -234,6 +235,16 @@ export class FactorizationRun {
     return factorizationDistances({ rows: this.M.rows, cols: r, data: X }, { rows: this.M.cols, cols: r, data: Y }, this.M, this.prediction);
   }
 
+  /** A copy of the iterate θ = [X | Y] (row-major X, then Y). */
+  theta(): Float64Array {
+    return this.session.theta();
+  }
+
+  /** The latest recorded history point (a copy). */
+  latest(): HistoryPoint {
+    return { ...this.history[this.history.length - 1] };
+  }
+
   /** X and Y as raw row-major data (no copies into nested arrays). */
   factors(): { X: Float64Array; Y: Float64Array } {
     const theta = this.session.theta();
@@ -249,9 +260,10 @@ export class FactorizationRun {
     const last = this.history[this.history.length - 1];
     if (last && last.step === this.step) return last;
     const { x2, y2 } = this.session.norms();
-    const loss = this.reportLoss
-      ? objective(this.reportLoss, this.config.problem.lambda ?? 0, this.session.theta(), this.M.rows, this.M.cols, this.config.problem.rank)
-      : this.session.loss();
+    // The full target without ridge keeps the session's own ½‖XYᵀ − M‖² (the history's bits since v0.1).
+    const f = this.objective;
+    const full = (this.config.problem.loss ?? { kind: 'full' }).kind === 'full' && f.lambda === 0;
+    const loss = full ? this.session.loss() : objective(f.loss, f.lambda, this.session.theta(), f.n, f.m, f.r);
     const p = { step: this.step, loss, normX2: x2, normY2: y2 };
     this.history.push(p);
     return p;
