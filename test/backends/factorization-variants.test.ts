@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { getBackend, wasmBackend } from '../../src/backends/index.js';
 import type { FactorizationInput, FactorizationLoss, NoisePlacement, StepParams } from '../../src/backends/types.js';
 import type { Precision } from '../../src/config/types.js';
+import { noiseOf } from '../../src/optimizers/noise.js';
 import { sensingMeasurements } from '../../src/problems/losses.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
 import { allBackends, hex, instantiateBuild, lcg } from '../helpers.js';
@@ -115,5 +116,25 @@ describe.each(allBackends)('%s backend', (_name, backend) => {
       s.dispose();
     }
     expect(norms[1]).toBeLessThan(0.9 * norms[0]);
+  });
+
+  it('Langevin at a critical point adds N(0, 2ηT) to every entry (σ = √(2ηT) from the config)', async () => {
+    const n = 100, m = 100, r = 100, lr = 0.01, temperature = 0.5;
+    const { placement, sigmaX, sigmaY } = noiseOf({ kind: 'langevin', lr, temperature, sigmaX: 0.1, sigmaY: 0.1, schedule: [] });
+    expect([placement, sigmaX, sigmaY]).toEqual(['update', Math.sqrt(2 * lr * temperature), Math.sqrt(2 * lr * temperature)]);
+    // θ = 0 and M = 0: the gradient vanishes, so one step is the noise alone.
+    const s = (await backend()).factorization({
+      n, m, r, precision: 'f64', M: new Float64Array(n * m), theta: new Float64Array((n + m) * r), rng: seedGaussian('lv'), noise: 'update',
+    });
+    s.run(1, { lr, sigmaX, sigmaY, scale: 1, scaleMul: 1 });
+    const t = s.theta();
+    s.dispose();
+    let mean = 0, sq = 0;
+    for (const v of t) (mean += v), (sq += v * v);
+    mean /= t.length;
+    const variance = sq / t.length - mean * mean;
+    // 20 000 draws: the sample variance is within ±3% of 2ηT with overwhelming probability.
+    expect(Math.abs(variance / (2 * lr * temperature) - 1)).toBeLessThan(0.03);
+    expect(Math.abs(mean)).toBeLessThan(4 * Math.sqrt(2 * lr * temperature / t.length));
   });
 });
