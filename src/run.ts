@@ -6,12 +6,16 @@ import { validateConfig } from './config/validate.js';
 import { FlatminError } from './errors.js';
 import { frob2, toRows, type Matrix } from './linalg/matrix.js';
 import { compileSchedule, totalSteps, type CompiledPhase } from './optimizers/schedule.js';
+import { noiseOf } from './optimizers/noise.js';
 import { buildInit, buildTarget } from './problems/factorization.js';
+import type { TwoFactor } from './diagnostics/hessian.js';
+import { buildLoss, lossOfW, objective } from './problems/losses.js';
 import { LANES, seedGaussian } from './random/gaussian.js';
 import { factorizationDistances, predictFactorization, type Distances, type Prediction } from './theory/factorization.js';
 
 export interface HistoryPoint {
   step: number;
+  /** The training objective: ½‖XYᵀ − M‖² for the full target, else the configured loss + ridge. */
   loss: number;
   normX2: number;
   normY2: number;
@@ -47,6 +51,8 @@ export interface Checkpoint {
   /** f64 bytes of [X | Y], base64 — JSON numbers would lose −0. */
   theta: string;
   rng: number[];
+  /** anticorrelated-gd only: f64 bytes of ξ_{t−1}, base64 (the noise of the last step is state). */
+  prevNoise?: string;
   history: HistoryPoint[];
 }
 
@@ -86,6 +92,8 @@ export class FactorizationRun {
     readonly prediction: Prediction,
     private readonly session: FactorizationSession,
     readonly backend: BackendName,
+    /** The objective f = ℓ(XYᵀ) + λ(‖X‖² + ‖Y‖²) in plain f64, for reports and diagnostics. */
+    readonly objective: TwoFactor,
     resume?: Checkpoint,
   ) {
     this.phases = compileSchedule(config.optimizer.schedule);
@@ -114,7 +122,12 @@ export class FactorizationRun {
     // (in f32 at half the size, plus the f64 noise before rounding).
     const size = cfg.precision === 'f32' ? 4 : 8;
     const xy = (M.rows + M.cols) * r;
-    const bytes = size * (2 * M.rows * M.cols + 4 * xy + 2 * r * r) + (size === 4 ? 8 * xy : 0);
+    const nm = M.rows * M.cols;
+    const loss = cfg.problem.loss ?? { kind: 'full' as const };
+    // The other losses add W, R (n×m) and Ypᵀ; sensing its N measurement matrices and two N-vectors.
+    const extra = loss.kind === 'full' ? 0 : 2 * nm + M.cols * r + (loss.kind === 'sensing' ? (nm + 2) * loss.measurements : nm);
+    const prev = cfg.optimizer.kind === 'anticorrelated-gd' ? xy : 0; // ξ_{t−1}
+    const bytes = size * (2 * nm + 4 * xy + prev + 2 * r * r + extra) + (size === 4 ? 8 * xy : 0);
     if (bytes > 2 ** 30)
       throw new FlatminError('OUT_OF_RANGE', 'problem.rank', `this problem needs ${(bytes / 2 ** 20).toFixed(0)} MiB of buffers; at most 1024 MiB fit (use a smaller rank or target)`);
     const { kind, sigmaX, sigmaY } = cfg.optimizer;
@@ -129,13 +142,20 @@ export class FactorizationRun {
     let theta = buildInit(cfg.init, M, r, cfg.seed);
     let rng = seedGaussian(cfg.seed);
     const resume = options.resume;
+    const { placement } = noiseOf(cfg.optimizer);
     if (resume) {
-      checkCheckpoint(resume, theta.length, totalSteps(cfg.optimizer.schedule), cfg.precision);
+      checkCheckpoint(resume, theta.length, totalSteps(cfg.optimizer.schedule), cfg.precision, placement === 'anticorrelated');
       theta = decodeF64(resume.theta);
       rng = Int32Array.from(resume.rng);
     }
-    const session = backend.factorization({ n: M.rows, m: M.cols, r, precision: cfg.precision, M: M.data, theta, rng });
-    return new FactorizationRun(cfg, M, prediction, session, cfg.backend, resume);
+    const lossInput = buildLoss(cfg.problem.loss, M, cfg.seed);
+    const lambda = cfg.problem.lambda ?? 0;
+    const session = backend.factorization({
+      n: M.rows, m: M.cols, r, precision: cfg.precision, M: M.data, theta, rng, loss: lossInput, lambda, noise: placement,
+    });
+    if (resume?.prevNoise !== undefined) session.setPrevNoise(decodeF64(resume.prevNoise));
+    const objective: TwoFactor = { loss: lossOfW(lossInput, M.data), lambda, n: M.rows, m: M.cols, r };
+    return new FactorizationRun(cfg, M, prediction, session, cfg.backend, objective, resume);
   }
 
   get done(): number {
@@ -144,10 +164,8 @@ export class FactorizationRun {
 
   /** Runs up to `steps` more steps (default: to the end). Throws DIVERGED, keeping the last finite state. */
   advance(steps = this.total - this.step, onProgress?: (done: number, total: number) => void): void {
-    const { kind, lr } = this.config.optimizer;
-    // For plain GD, σ only chooses which optimum the prediction shows; the step is noiseless.
-    const sigmaX = kind === 'gd' ? 0 : this.config.optimizer.sigmaX;
-    const sigmaY = kind === 'gd' ? 0 : this.config.optimizer.sigmaY;
+    const { lr } = this.config.optimizer;
+    const { sigmaX, sigmaY } = noiseOf(this.config.optimizer);
     const every = this.config.recordEvery;
     const stop = Math.min(this.total, this.step + steps);
     while (this.step < stop) {
@@ -181,6 +199,7 @@ export class FactorizationRun {
       scale: this.scale,
       theta: encodeF64(this.session.theta()),
       rng: Array.from(this.session.rng()),
+      ...(this.config.optimizer.kind === 'anticorrelated-gd' ? { prevNoise: encodeF64(this.session.prevNoise()) } : {}),
       history: this.history.map((h) => ({ ...h })),
     };
   }
@@ -219,6 +238,16 @@ export class FactorizationRun {
     return factorizationDistances({ rows: this.M.rows, cols: r, data: X }, { rows: this.M.cols, cols: r, data: Y }, this.M, this.prediction);
   }
 
+  /** A copy of the iterate θ = [X | Y] (row-major X, then Y). */
+  theta(): Float64Array {
+    return this.session.theta();
+  }
+
+  /** The latest recorded history point (a copy). */
+  latest(): HistoryPoint {
+    return { ...this.history[this.history.length - 1] };
+  }
+
   /** X and Y as raw row-major data (no copies into nested arrays). */
   factors(): { X: Float64Array; Y: Float64Array } {
     const theta = this.session.theta();
@@ -234,7 +263,11 @@ export class FactorizationRun {
     const last = this.history[this.history.length - 1];
     if (last && last.step === this.step) return last;
     const { x2, y2 } = this.session.norms();
-    const p = { step: this.step, loss: this.session.loss(), normX2: x2, normY2: y2 };
+    // The full target without ridge keeps the session's own ½‖XYᵀ − M‖² (the history's bits since v0.1).
+    const f = this.objective;
+    const full = (this.config.problem.loss ?? { kind: 'full' }).kind === 'full' && f.lambda === 0;
+    const loss = full ? this.session.loss() : objective(f.loss, f.lambda, this.session.theta(), f.n, f.m, f.r);
+    const p = { step: this.step, loss, normX2: x2, normY2: y2 };
     this.history.push(p);
     return p;
   }
@@ -271,7 +304,7 @@ export async function run(config: unknown, options: RunOptions = {}): Promise<Ru
   }
 }
 
-function checkCheckpoint(c: Checkpoint, thetaLength: number, total: number, precision: Precision): void {
+function checkCheckpoint(c: Checkpoint, thetaLength: number, total: number, precision: Precision, anticorrelated: boolean): void {
   const bad = (path: string, msg: string) => new FlatminError('TYPE', `resume.${path}`, msg);
   if (!c || c.format !== 'flatmin-checkpoint-2')
     throw bad('format', `expected "flatmin-checkpoint-2", got ${JSON.stringify(c?.format)} (a checkpoint from an older flatmin cannot be resumed)`);
@@ -287,6 +320,8 @@ function checkCheckpoint(c: Checkpoint, thetaLength: number, total: number, prec
   for (let j = 0; j < LANES; j++)
     if ([0, 1, 2, 3].every((w) => c.rng[w * LANES + j] === 0)) throw bad('rng', `lane ${j} is all zero, which xor128 can never leave`);
   if (!Array.isArray(c.history) || c.history.length === 0) throw bad('history', 'expected the recorded history');
+  if (anticorrelated && (typeof c.prevNoise !== 'string' || decodeF64(c.prevNoise).length !== thetaLength))
+    throw bad('prevNoise', `expected ξ_{t−1} as ${thetaLength} f64 values, base64-encoded (anticorrelated-gd carries its last noise)`);
 }
 
 function encodeF64(a: Float64Array): string {

@@ -37,17 +37,76 @@ export function descend<T>(next: usize, theta: usize, B: usize, len: i32, lr: T)
   return 1;
 }
 
-/** P = theta + s·P elementwise on [lo, hi): turns standard normals in P into theta + σ·noise. */
-export function perturb<T>(P: usize, theta: usize, lo: i32, hi: i32, s: T): void {
+/**
+ * P = theta + s·P elementwise on [lo, hi): turns standard normals in P into theta + σ·noise.
+ * Returns 1 if every new entry is finite (Langevin adds its noise after the step and must check).
+ */
+export function perturb<T>(P: usize, theta: usize, lo: i32, hi: i32, s: T): i32 {
   let k = lo;
   if (ASC_FEATURE_SIMD) {
     const L = 16 / sizeof<T>();
     const sv = v128.splat<T>(s);
+    const zero = v128.splat<T>(0);
+    let finite = i32x4.splat(-1);
     for (; k + L <= hi; k += L) {
-      v128.store(at<T>(P, k), v128.add<T>(v128.load(at<T>(theta, k)), v128.mul<T>(sv, v128.load(at<T>(P, k)))));
+      const v = v128.add<T>(v128.load(at<T>(theta, k)), v128.mul<T>(sv, v128.load(at<T>(P, k))));
+      v128.store(at<T>(P, k), v);
+      finite = v128.and(finite, v128.eq<T>(v128.sub<T>(v, v), zero));
+    }
+    if (!i32x4.all_true(finite)) return 0;
+  }
+  let ok = 1;
+  for (; k < hi; k++) {
+    const v: T = load<T>(at<T>(theta, k)) + s * load<T>(at<T>(P, k));
+    store<T>(at<T>(P, k), v);
+    if (!(v - v == 0)) ok = 0;
+  }
+  return ok;
+}
+
+/**
+ * Anticorrelated noise on [0, len): P holds fresh normals ξ_t; afterwards P = ξ_t − ξ_{t−1} and
+ * prev = ξ_t (both in T). prev is run state: a checkpoint must carry it to resume to the same bits.
+ */
+export function anticorrelate<T>(P: usize, prev: usize, len: i32): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const L = 16 / sizeof<T>();
+    for (; k + L <= len; k += L) {
+      const xi = v128.load(at<T>(P, k));
+      v128.store(at<T>(P, k), v128.sub<T>(xi, v128.load(at<T>(prev, k))));
+      v128.store(at<T>(prev, k), xi);
     }
   }
-  for (; k < hi; k++) store<T>(at<T>(P, k), load<T>(at<T>(theta, k)) + s * load<T>(at<T>(P, k)));
+  for (; k < len; k++) {
+    const xi = load<T>(at<T>(P, k));
+    store<T>(at<T>(P, k), xi - load<T>(at<T>(prev, k)));
+    store<T>(at<T>(prev, k), xi);
+  }
+}
+
+/** out[k] = w[k] · (a[k] − b[k]) on [0, len); w = 0 masks an entry out. b may alias out. */
+export function weightedDiff<T>(out: usize, w: usize, a: usize, b: usize, len: i32): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const L = 16 / sizeof<T>();
+    for (; k + L <= len; k += L) {
+      v128.store(at<T>(out, k), v128.mul<T>(v128.load(at<T>(w, k)), v128.sub<T>(v128.load(at<T>(a, k)), v128.load(at<T>(b, k)))));
+    }
+  }
+  for (; k < len; k++) store<T>(at<T>(out, k), load<T>(at<T>(w, k)) * (load<T>(at<T>(a, k)) - load<T>(at<T>(b, k))));
+}
+
+/** out[k] = a[k] − b[k] on [0, len); out may alias a or b. */
+export function subtract<T>(out: usize, a: usize, b: usize, len: i32): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const L = 16 / sizeof<T>();
+    for (; k + L <= len; k += L) {
+      v128.store(at<T>(out, k), v128.sub<T>(v128.load(at<T>(a, k)), v128.load(at<T>(b, k))));
+    }
+  }
+  for (; k < len; k++) store<T>(at<T>(out, k), load<T>(at<T>(a, k)) - load<T>(at<T>(b, k)));
 }
 
 /** out[k] = f32(src[k]) for f64 src (round to nearest, as Math.fround). */

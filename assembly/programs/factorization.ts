@@ -1,37 +1,103 @@
-// Whole runs of (perturbed) gradient descent on f(X, Y) = ½‖XYᵀ − M‖², inside Wasm: JS calls this
-// once per recorded chunk, never per matmul. src/backends/reference/factorization.ts is the same
-// loop in plain TypeScript and defines the arithmetic order. T is the precision (f64 or f32): every
-// buffer below holds T except `noise` and `sched`, which are f64.
+// Whole runs of gradient descent on the two-factor model X Yᵀ, inside Wasm: JS calls this once per
+// recorded chunk, never per matmul. src/backends/reference/factorization.ts is the same loop in
+// plain TypeScript and defines the arithmetic order. T is the precision (f64 or f32): every buffer
+// below holds T except `noise` and `sched`, which are f64.
+//
+// One step loop; the loss and where the noise goes are options of it (codes in `ext`), so plain GD,
+// perturbed GD, anticorrelated perturbations and Langevin share every line but the noise placement:
+//
+//   noise  NOISE_EVAL    E = θ + σ·ξ_t                     (perturbed GD; plain GD when σ = 0)
+//          NOISE_ANTI    E = θ + σ·(ξ_t − ξ_{t−1})         (ξ_{t−1} kept in `prev`)
+//          NOISE_UPDATE  E = θ, θ⁺ = step + σ·ξ_t          (Langevin; JS passes σ = √(2η/β))
+//   loss   LOSS_FULL        ½‖XYᵀ − M‖²                    (the r ≪ n, m algebra below)
+//          LOSS_COMPLETION  (1/|Ω|) Σ_Ω ((XYᵀ)_ij − M_ij)²  (weights = 2/|Ω| on Ω, 0 elsewhere)
+//          LOSS_SENSING     ½ Σ_i (⟨A_i, XYᵀ⟩ − y_i)²
+//   plus the ridge λ(‖X‖² + ‖Y‖²) for every loss.
 //
 // Buffers (row-major, allocated by JS through alloc()):
 //   M, Mt  the target and its transpose (packed once: Mᵀ Xp then streams rows, not columns)
 //   theta  [ X (n×r) | Y (m×r) ]        the iterate, updated in place
 //   next   [ X⁺      | Y⁺      ]        scratch: a step is written here and copied back only if finite
-//   P      [ Xp      | Yp      ]        evaluation point: theta + σ·noise (unused for plain GD)
+//   P      [ Xp      | Yp      ]        evaluation point (or, for Langevin, θ⁺ + σ·ξ)
 //   work   [ Gx (r×r) | Gy (r×r) | MY (n×r) | MtX (m×r) ]   (MY, MtX: the "B" of descend)
 //   noise  (n+m)·r f64                  f32 only: the Gaussians before rounding to f32 (0 for f64)
 //   sched  [ scale, scaleMul ] f64      noise multiplier of σ and its per-step geometric factor
 //   rng    16 i32                       the noise generator's four xor128 lanes (random.ts)
+//   ext    EXT_WORDS i32                codes and the buffers of the other losses and noises:
+//            loss, noise, N (measurements), A (N × nm), y (N), weights (nm), W (nm: E_X E_Yᵀ),
+//            R (nm: ∂loss/∂W), Yt (r×m), rv (N: ⟨A_i, W⟩ − y_i), prev (ξ_{t−1}, (n+m)·r)
+//          unused pointers are 0.
 import { gemmNN, gemmTN } from '../kernels/gemm';
-import { demote, descend, perturb, sumSquares } from '../kernels/elementwise';
+import {
+  anticorrelate, demote, descend, descendRidge, perturb, subtract, sumSquares, transpose, weightedDiff,
+} from '../kernels/elementwise';
 import { fillGaussian } from '../random';
+
+const LOSS_FULL = 0;
+const LOSS_COMPLETION = 1;
+const NOISE_ANTI = 1;
+const NOISE_UPDATE = 2;
+// ext word indices (src/backends/wasm/factorization.ts writes them)
+const X_LOSS = 0, X_NOISE = 1, X_N = 2, X_A = 3, X_Y = 4, X_WEIGHTS = 5, X_W = 6, X_R = 7, X_YT = 8, X_RV = 9, X_PREV = 10;
+
+// @ts-ignore: decorator
+@inline function word(ext: usize, i: i32): i32 {
+  return load<i32>(ext + (<usize>i << 2));
+}
+
+/** total standard normals into P, in T (f32: drawn in f64 into `noise`, then rounded). */
+// @ts-ignore: decorator
+@inline function draw<T>(P: usize, noise: usize, total: i32, rng: usize): void {
+  if (sizeof<T>() == 8) {
+    fillGaussian(P, total, rng);
+  } else {
+    fillGaussian(noise, total, rng);
+    demote(P, noise, total);
+  }
+}
+
+/**
+ * The gradient of the completion or sensing loss at E = [Xp | Yp], written to next:
+ *   W = Xp Ypᵀ,  R = ∂loss/∂W,  next = [R Yp | Rᵀ Xp]
+ * completion: R = weights ⊙ (W − M);  sensing: rv = A vec(W) − y, vec(R) = Aᵀ rv.
+ */
+// @ts-ignore: decorator
+@inline function residualGradient<T>(loss: i32, n: i32, m: i32, r: i32, M: usize, E: usize, next: usize, ext: usize): void {
+  const sh = alignof<T>();
+  const nm = n * m;
+  const Yp = E + (<usize>(n * r) << sh);
+  const W = <usize>word(ext, X_W), R = <usize>word(ext, X_R), Yt = <usize>word(ext, X_YT);
+  transpose<T>(Yt, Yp, m, r);
+  gemmNN<T>(W, m, E, r, Yt, m, n, m, r);
+  if (loss == LOSS_COMPLETION) {
+    weightedDiff<T>(R, <usize>word(ext, X_WEIGHTS), W, M, nm);
+  } else {
+    const N = word(ext, X_N), A = <usize>word(ext, X_A), rv = <usize>word(ext, X_RV);
+    gemmNN<T>(rv, 1, A, nm, W, 1, N, 1, nm);
+    subtract<T>(rv, rv, <usize>word(ext, X_Y), N);
+    gemmTN<T>(R, 1, A, nm, rv, 1, nm, 1, N);
+  }
+  gemmNN<T>(next, r, R, m, Yp, r, n, r, m);
+  gemmTN<T>(next + (<usize>(n * r) << sh), r, R, m, E, r, m, r, n);
+}
 
 /**
  * Runs up to `steps` steps. Returns the number completed: fewer than `steps` only when the next
  * step would have produced a non-finite iterate, which is then *not* applied (theta keeps the last
  * finite state). The noise scale in sched[0] is advanced by sched[1] after every step (in f64);
- * σ·scale is rounded to T once per step.
+ * σ·scale is rounded to T once per step, and 2λ once per call.
  *
- * One step, with E = [Xp | Yp] the evaluation point (theta itself when there is no noise):
+ * One full-target step, with E = [Xp | Yp] the evaluation point (theta itself without noise):
  *   Gy = YpᵀYp, Gx = XpᵀXp               (r×r)
  *   MY = M Yp,  MtX = Mᵀ Xp              (n×r, m×r: the 4nmr flops)
  *   next = [Xp Gy | Yp Gx]; next = theta − lr·(next − [MY | MtX])
+ * With a ridge, or another loss, the gradient g is formed first and next = theta − lr·(g + 2λ·theta).
  */
 // @ts-ignore: decorator
 @inline function run<T>(
   n: i32, m: i32, r: i32,
   M: usize, Mt: usize, theta: usize, next: usize, P: usize, work: usize, noise: usize, sched: usize, rng: usize,
-  steps: i32, lr: f64, sigmaX: f64, sigmaY: f64,
+  steps: i32, lr: f64, sigmaX: f64, sigmaY: f64, ext: usize, lambda: f64,
 ): i32 {
   const sh = alignof<T>();
   const nr = n * r;
@@ -41,33 +107,52 @@ import { fillGaussian } from '../random';
   const B = Gy + (<usize>(r * r) << sh); // [MY | MtX], laid out like theta
   const MtX = B + (<usize>nr << sh);
   const nextY = next + (<usize>nr << sh);
+  const loss = word(ext, X_LOSS);
+  const placement = word(ext, X_NOISE);
+  const prev = <usize>word(ext, X_PREV);
+  const tl = <T>(2 * lambda);
   let scale = load<f64>(sched, 0);
   const mul = load<f64>(sched, 8);
   let done = 0;
   for (; done < steps; done++) {
     const sx = <T>(sigmaX * scale);
     const sy = <T>(sigmaY * scale);
+    const noisy = sx != 0 || sy != 0;
     let Xp = theta;
-    if (sx != 0 || sy != 0) {
-      if (sizeof<T>() == 8) {
-        fillGaussian(P, total, rng);
-      } else {
-        fillGaussian(noise, total, rng);
-        demote(P, noise, total);
-      }
+    if (noisy && placement != NOISE_UPDATE) {
+      draw<T>(P, noise, total, rng);
+      if (placement == NOISE_ANTI) anticorrelate<T>(P, prev, total);
       perturb<T>(P, theta, 0, nr, sx);
       perturb<T>(P, theta, nr, total, sy);
       Xp = P;
     }
-    const Yp = Xp + (<usize>nr << sh);
-    gemmTN<T>(Gy, r, Yp, r, Yp, r, r, r, m);
-    gemmTN<T>(Gx, r, Xp, r, Xp, r, r, r, n);
-    gemmNN<T>(B, r, M, m, Yp, r, n, r, m);
-    gemmNN<T>(MtX, r, Mt, n, Xp, r, m, r, n);
-    gemmNN<T>(next, r, Xp, r, Gy, r, n, r, r);
-    gemmNN<T>(nextY, r, Yp, r, Gx, r, m, r, r);
-    if (!descend<T>(next, theta, B, total, <T>lr)) break; // a NaN or ±Inf: keep the last finite state
-    memory.copy(theta, next, <usize>total << sh);
+    let finite: i32;
+    if (loss == LOSS_FULL) {
+      const Yp = Xp + (<usize>nr << sh);
+      gemmTN<T>(Gy, r, Yp, r, Yp, r, r, r, m);
+      gemmTN<T>(Gx, r, Xp, r, Xp, r, r, r, n);
+      gemmNN<T>(B, r, M, m, Yp, r, n, r, m);
+      gemmNN<T>(MtX, r, Mt, n, Xp, r, m, r, n);
+      gemmNN<T>(next, r, Xp, r, Gy, r, n, r, r);
+      gemmNN<T>(nextY, r, Yp, r, Gx, r, m, r, r);
+      if (tl == 0) {
+        finite = descend<T>(next, theta, B, total, <T>lr);
+      } else {
+        subtract<T>(next, next, B, total);
+        finite = descendRidge<T>(next, theta, next, total, <T>lr, tl);
+      }
+    } else {
+      residualGradient<T>(loss, n, m, r, M, Xp, next, ext);
+      finite = descendRidge<T>(next, theta, next, total, <T>lr, tl);
+    }
+    if (!finite) break; // a NaN or ±Inf: keep the last finite state
+    if (noisy && placement == NOISE_UPDATE) {
+      draw<T>(P, noise, total, rng);
+      if (!(perturb<T>(P, next, 0, nr, sx) & perturb<T>(P, next, nr, total, sy))) break;
+      memory.copy(theta, P, <usize>total << sh);
+    } else {
+      memory.copy(theta, next, <usize>total << sh);
+    }
     scale *= mul;
   }
   store<f64>(sched, scale, 0);
@@ -77,17 +162,17 @@ import { fillGaussian } from '../random';
 export function factorizationRunF64(
   n: i32, m: i32, r: i32,
   M: usize, Mt: usize, theta: usize, next: usize, P: usize, work: usize, noise: usize, sched: usize, rng: usize,
-  steps: i32, lr: f64, sigmaX: f64, sigmaY: f64,
+  steps: i32, lr: f64, sigmaX: f64, sigmaY: f64, ext: usize, lambda: f64,
 ): i32 {
-  return run<f64>(n, m, r, M, Mt, theta, next, P, work, noise, sched, rng, steps, lr, sigmaX, sigmaY);
+  return run<f64>(n, m, r, M, Mt, theta, next, P, work, noise, sched, rng, steps, lr, sigmaX, sigmaY, ext, lambda);
 }
 
 export function factorizationRunF32(
   n: i32, m: i32, r: i32,
   M: usize, Mt: usize, theta: usize, next: usize, P: usize, work: usize, noise: usize, sched: usize, rng: usize,
-  steps: i32, lr: f64, sigmaX: f64, sigmaY: f64,
+  steps: i32, lr: f64, sigmaX: f64, sigmaY: f64, ext: usize, lambda: f64,
 ): i32 {
-  return run<f32>(n, m, r, M, Mt, theta, next, P, work, noise, sched, rng, steps, lr, sigmaX, sigmaY);
+  return run<f32>(n, m, r, M, Mt, theta, next, P, work, noise, sched, rng, steps, lr, sigmaX, sigmaY, ext, lambda);
 }
 
 /** ½‖XYᵀ − M‖² in f64, entries in row-major order (a report; the step never needs it). */

@@ -21,7 +21,35 @@ export interface FactorizationInput {
   theta: Float64Array;
   /** State of the noise stream: four xor128 lanes, 16 int32 (src/random/gaussian.ts). */
   rng: Int32Array;
+  /** The loss (default: the full target ½‖XYᵀ − M‖²). */
+  loss?: FactorizationLoss;
+  /** Ridge weight λ of λ(‖X‖² + ‖Y‖²) (default 0). */
+  lambda?: number;
+  /** Where the noise σ·ξ goes (default "evaluation": perturbed GD). */
+  noise?: NoisePlacement;
 }
+
+/**
+ * The data term of the two-factor loss, as a function of W = XYᵀ:
+ *   full        ½‖W − M‖²
+ *   completion  (1/|Ω|) Σ_Ω (W_ij − M_ij)²       (THEORY.md §2's normalization, as the DLN uses)
+ *   sensing     ½ Σ_i (⟨A_i, W⟩ − y_i)²           (M unused by the step)
+ */
+export type FactorizationLoss =
+  | { kind: 'full' }
+  /** n×m row-major, nonzero = observed; at least one entry observed. */
+  | { kind: 'completion'; mask: ArrayLike<number> }
+  /** A: N measurement matrices, each n×m row-major, back to back (N·n·m); y: N values. */
+  | { kind: 'sensing'; A: Float64Array; y: Float64Array };
+
+/**
+ * Where each step's noise σ·ξ (fresh standard normals ξ_t) enters:
+ *   evaluation      gradient at θ + σ·ξ_t                  (perturbed GD)
+ *   anticorrelated  gradient at θ + σ·(ξ_t − ξ_{t−1})      (ξ_{−1} = 0; ξ_{t−1} is session state)
+ *   update          θ⁺ = θ − η∇f(θ) + σ·ξ_t                (Langevin, with σ = √(2η/β))
+ * With σ·scale = 0 a step draws nothing and is plain GD, whatever the placement.
+ */
+export type NoisePlacement = 'evaluation' | 'anticorrelated' | 'update';
 
 /** One stretch of the schedule: constant lr and σ, noise multiplier scale·mul^t at its t-th step. */
 export interface StepParams {
@@ -52,6 +80,9 @@ export interface FactorizationSession {
   /** A copy of the noise stream's state. */
   rng(): Int32Array;
   setRng(rng: Int32Array): void;
+  /** A copy of ξ_{t−1} (anticorrelated noise; empty for the other placements), in working precision. */
+  prevNoise(): Float64Array;
+  setPrevNoise(xi: Float64Array): void;
   /** Free the backend's buffers; the session is unusable afterwards. */
   dispose(): void;
 }

@@ -22,7 +22,26 @@ export interface FactorizationProblem {
   target: Rows | RandomTarget;
   /** Number of columns r of X and Y (may exceed rank(M)). */
   rank: number;
+  /** The data term (default { kind: "full" }: ½‖XYᵀ − M‖²); validateConfig always fills it in. */
+  loss?: LossConfig;
+  /** Ridge λ(‖X‖² + ‖Y‖²) added to the loss (default 0); validateConfig always fills it in. */
+  lambda?: number;
 }
+
+/**
+ * The data term of the two-factor loss (THEORY.md §3):
+ *   full        ½‖XYᵀ − M‖²
+ *   completion  (1/|Ω|) Σ_Ω ((XYᵀ)_ij − M_ij)² on the observed entries Ω: a 0/1 `mask` (n rows of
+ *               m), or a random one observing each entry with probability `fraction` (stream
+ *               "mask:" + seed)
+ *   sensing     ½ Σ_i (⟨A_i, XYᵀ⟩ − ⟨A_i, M⟩)², i < measurements, A_i Gaussian with entries
+ *               N(0, 1/measurements) (stream "sensing:" + seed)
+ */
+export type LossConfig =
+  | { kind: 'full' }
+  | { kind: 'completion'; mask: Rows }
+  | { kind: 'completion'; fraction: number }
+  | { kind: 'sensing'; measurements: number };
 
 export type InitConfig =
   /** X = scale·imbalance·G₁, Y = scale/imbalance·G₂. Default scale makes ‖X₀Y₀ᵀ‖ ≈ ‖M‖. */
@@ -37,10 +56,21 @@ export interface Phase {
   scale: number | [number, number];
 }
 
+/**
+ * gd              X ← X − η∇f
+ * perturbed-gd    X ← X − η∇f(X + σξ_t)                     (σ_X, σ_Y per factor)
+ * anticorrelated-gd  X ← X − η∇f(X + σ(ξ_t − ξ_{t−1}))
+ * langevin        X ← X − η∇f(X) + √(2η·temperature)·ξ_t    (samples ∝ exp(−f/temperature))
+ * The schedule's scale multiplies the noise's standard deviation in every kind.
+ */
+export type OptimizerKind = 'gd' | 'perturbed-gd' | 'anticorrelated-gd' | 'langevin';
+
 export interface OptimizerConfig {
-  kind: 'gd' | 'perturbed-gd';
+  kind: OptimizerKind;
   lr: number;
-  /** Standard deviation of the perturbation of X (perturbed-gd only; default 0.1). */
+  /** Langevin only: the temperature 1/β (required there). */
+  temperature?: number;
+  /** Standard deviation of the perturbation of X (perturbed and anticorrelated; default 0.1). */
   sigmaX: number;
   /** Standard deviation of the perturbation of Y (perturbed-gd only; default 0.1). */
   sigmaY: number;

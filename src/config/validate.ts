@@ -3,6 +3,7 @@ import { nearest } from './suggest.js';
 import type {
   FactorizationProblem,
   InitConfig,
+  LossConfig,
   OptimizerConfig,
   Phase,
   RandomTarget,
@@ -52,7 +53,14 @@ export const MAX_ENTRIES = 1e8;
 
 const ROOT = 'config';
 const TOP_KEYS = ['problem', 'init', 'optimizer', 'seed', 'backend', 'precision', 'recordEvery', 'description'] as const;
-const PROBLEM_KEYS = ['kind', 'target', 'rank'] as const;
+const PROBLEM_KEYS = ['kind', 'target', 'rank', 'loss', 'lambda'] as const;
+const LOSS_KINDS = ['full', 'completion', 'sensing'] as const;
+const LOSS_KEYS = {
+  full: ['kind'],
+  completion: ['kind', 'mask', 'fraction'],
+  sensing: ['kind', 'measurements'],
+} as const;
+const ALL_LOSS_KEYS = ['kind', 'mask', 'fraction', 'measurements'] as const;
 const TARGET_KEYS = ['random'] as const;
 const RANDOM_KEYS = ['n', 'm', 'singularValues', 'seed'] as const;
 const INIT_KEYS = {
@@ -61,11 +69,11 @@ const INIT_KEYS = {
   given: ['kind', 'X', 'Y'],
 } as const;
 const ALL_INIT_KEYS = ['kind', 'scale', 'imbalance', 'X', 'Y'] as const;
-const OPTIMIZER_KEYS = ['kind', 'lr', 'sigmaX', 'sigmaY', 'steps', 'schedule'] as const;
+const OPTIMIZER_KEYS = ['kind', 'lr', 'sigmaX', 'sigmaY', 'temperature', 'steps', 'schedule'] as const;
 const PHASE_KEYS = ['steps', 'scale'] as const;
 const PROBLEM_KINDS = ['factorization'] as const;
 const INIT_KINDS = ['gaussian', 'small', 'given'] as const;
-const OPTIMIZER_KINDS = ['gd', 'perturbed-gd'] as const;
+const OPTIMIZER_KINDS = ['gd', 'perturbed-gd', 'anticorrelated-gd', 'langevin'] as const;
 const BACKENDS = ['wasm', 'reference'] as const;
 const PRECISIONS = ['f64', 'f32'] as const;
 
@@ -88,7 +96,45 @@ function validateProblem(raw: unknown): FactorizationProblem {
       'problem.rank',
       `X and Y would have (n + m)·rank = (${n} + ${m})·${rank} = ${(n + m) * rank} entries; at most ${MAX_ENTRIES} fit in memory`,
     );
-  return { kind: 'factorization', target, rank };
+  const loss = o.loss === undefined ? { kind: 'full' as const } : validateLoss(o.loss, 'problem.loss', n, m);
+  const lambda = o.lambda === undefined ? 0 : nonNegative(o.lambda, 'problem.lambda');
+  return { kind: 'factorization', target, rank, loss, lambda };
+}
+
+function validateLoss(raw: unknown, path: string, n: number, m: number): LossConfig {
+  const o = object(raw, path, 'an object { kind, … }');
+  checkKeys(o, path, ALL_LOSS_KEYS);
+  const kind = choice(required(o, path, 'kind', `one of ${list(LOSS_KINDS)}`), `${path}.kind`, LOSS_KINDS, 'loss kind');
+  checkKeys(o, path, LOSS_KEYS[kind], `loss kind "${kind}"`);
+  switch (kind) {
+    case 'full':
+      return { kind };
+    case 'completion': {
+      if (o.mask !== undefined && o.fraction !== undefined) fail('TYPE', `${path}.fraction`, 'give either mask or fraction, not both');
+      if (o.fraction !== undefined) {
+        const fraction = numberIn(o.fraction, `${path}.fraction`, { min: 0, exclusive: true });
+        if (fraction > 1) fail('OUT_OF_RANGE', `${path}.fraction`, `expected a number in (0, 1], got ${describe(fraction)}`);
+        return { kind, fraction };
+      }
+      const mpath = `${path}.mask`;
+      const mask = matrixRows(array(required(o, path, 'mask', `the ${n}×${m} 0/1 observation mask as rows, or give fraction`), mpath, `rows of 0/1 (${n}×${m})`), mpath, 'the mask');
+      if (mask.length !== n || mask[0].length !== m) fail('SHAPE', mpath, `expected ${n}×${m} like the target, got ${mask.length}×${mask[0].length}`);
+      let observed = 0;
+      mask.forEach((row, i) => row.forEach((v, j) => {
+        if (v !== 0 && v !== 1) fail('OUT_OF_RANGE', `${mpath}[${i}][${j}]`, `expected 0 (unobserved) or 1 (observed), got ${describe(v)}`);
+        observed += v;
+      }));
+      if (observed === 0) fail('OUT_OF_RANGE', mpath, 'no entry is observed (every entry is 0); the loss would be empty');
+      return { kind, mask };
+    }
+    case 'sensing': {
+      const mpath = `${path}.measurements`;
+      const measurements = integer(required(o, path, 'measurements', 'the number of Gaussian measurements, an integer ≥ 1'), mpath, 1);
+      if (measurements * n * m > MAX_ENTRIES)
+        fail('OUT_OF_RANGE', mpath, `${measurements} measurement matrices of ${n}×${m} have ${measurements * n * m} entries; at most ${MAX_ENTRIES} fit in memory`);
+      return { kind, measurements };
+    }
+  }
 }
 
 function validateTarget(raw: unknown): Rows | RandomTarget {
@@ -167,6 +213,12 @@ function validateOptimizer(raw: unknown): OptimizerConfig {
   const lr = positive(required(o, path, 'lr', 'the learning rate, a number > 0'), `${path}.lr`);
   const sigmaX = o.sigmaX === undefined ? 0.1 : nonNegative(o.sigmaX, `${path}.sigmaX`);
   const sigmaY = o.sigmaY === undefined ? 0.1 : nonNegative(o.sigmaY, `${path}.sigmaY`);
+  // The temperature belongs to Langevin alone; elsewhere it would silently do nothing.
+  if (kind !== 'langevin' && o.temperature !== undefined)
+    fail('UNKNOWN_KEY', `${path}.temperature`, `temperature is for optimizer kind "langevin" only, not "${kind}"`);
+  const temperature = kind === 'langevin'
+    ? nonNegative(required(o, path, 'temperature', 'the Langevin temperature 1/β, a number ≥ 0'), `${path}.temperature`)
+    : undefined;
   let schedule: Phase[];
   let totalPath: string;
   if (o.steps !== undefined && o.schedule !== undefined) {
@@ -185,7 +237,7 @@ function validateOptimizer(raw: unknown): OptimizerConfig {
   const total = schedule.reduce((s, p) => s + p.steps, 0);
   if (total > MAX_TOTAL_STEPS)
     fail('OUT_OF_RANGE', totalPath, `expected at most ${MAX_TOTAL_STEPS} steps in total, got ${total}`);
-  return { kind, lr, sigmaX, sigmaY, schedule };
+  return temperature === undefined ? { kind, lr, sigmaX, sigmaY, schedule } : { kind, lr, temperature, sigmaX, sigmaY, schedule };
 }
 
 function validatePhase(raw: unknown, path: string): Phase {

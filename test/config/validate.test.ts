@@ -51,7 +51,7 @@ function runCases(cases: Case[], from: () => Cfg = base): void {
 describe('validateConfig: valid configs', () => {
   it('fills in every default for the minimal config', () => {
     const expected: RunConfig = {
-      problem: { kind: 'factorization', target: [[1, 2, 3], [4, 5, 6]], rank: 2 },
+      problem: { kind: 'factorization', target: [[1, 2, 3], [4, 5, 6]], rank: 2, loss: { kind: 'full' }, lambda: 0 },
       init: { kind: 'gaussian', imbalance: 1 },
       optimizer: { kind: 'gd', lr: 0.1, sigmaX: 0.1, sigmaY: 0.1, schedule: [{ steps: 1000, scale: 1 }] },
       seed: 0,
@@ -86,7 +86,7 @@ describe('validateConfig: valid configs', () => {
       recordEvery: 7,
     });
     expect(out).toStrictEqual({
-      problem: { kind: 'factorization', target: [[1, -0], [0, 2]], rank: 3 },
+      problem: { kind: 'factorization', target: [[1, -0], [0, 2]], rank: 3, loss: { kind: 'full' }, lambda: 0 },
       init: { kind: 'gaussian', scale: 0.5, imbalance: 4 },
       optimizer: {
         kind: 'perturbed-gd',
@@ -376,7 +376,7 @@ describe('validateConfig: optimizer', () => {
   runCases([
     ['optimizer not an object', (c) => (c.optimizer = 'gd'), 'TYPE', 'optimizer', 'got "gd"'],
     ['unknown key', (c) => (c.optimizer.sigmax = 0.1), 'UNKNOWN_KEY', 'optimizer.sigmax', 'did you mean "sigmaX"?'],
-    ['unknown key, no suggestion', (c) => (c.optimizer.learningRate = 0.1), 'UNKNOWN_KEY', 'optimizer.learningRate', 'valid keys are kind, lr, sigmaX, sigmaY, steps, schedule'],
+    ['unknown key, no suggestion', (c) => (c.optimizer.learningRate = 0.1), 'UNKNOWN_KEY', 'optimizer.learningRate', 'valid keys are kind, lr, sigmaX, sigmaY, temperature, steps, schedule'],
     ['kind missing', (c) => delete c.optimizer.kind, 'MISSING', 'optimizer.kind', '"gd", "perturbed-gd"'],
     ['kind typo', (c) => (c.optimizer.kind = 'perturbed_gd'), 'UNKNOWN_KIND', 'optimizer.kind', 'unknown optimizer kind "perturbed_gd"; did you mean "perturbed-gd"?'],
     ['kind unknown', (c) => (c.optimizer.kind = 'adam'), 'UNKNOWN_KIND', 'optimizer.kind', 'expected one of "gd", "perturbed-gd"'],

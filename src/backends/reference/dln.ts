@@ -2,7 +2,7 @@ import { dlnLoss, testError, trainError } from '../../diagnostics/completion.js'
 import { layerOffsets, observedIndices, validateDlnInput, validateDlnStep } from '../../problems/dln.js';
 import { shuffle } from '../../random/permutation.js';
 import type { DlnInput, DlnSampler, DlnSession, DlnStepParams } from '../types.js';
-import { matmulNN, matmulNT, matmulTN } from './kernels.js';
+import { descendRidge, matmulNN, matmulNT, matmulTN, roundF64 } from './kernels.js';
 
 /**
  * Minibatch SGD / full-batch GD on an L2-regularized deep linear network, one step at a time, in
@@ -72,13 +72,7 @@ export function referenceDln(input: DlnInput): DlnSession {
     for (let l = L - 1; l >= 1; l--) matmulTN(H[l], W(theta, l + 1), H[l + 1], dims[l], d0, dims[l + 1]);
     for (let l = L; l >= 2; l--) matmulNT(W(grad, l), H[l], P[l - 1], dims[l], dims[l - 1], d0);
     const tl = 2 * lambda;
-    let finite = true;
-    for (let k = 0; k < total; k++) {
-      const g = grad[k] + tl * theta[k];
-      const v = theta[k] - lr * g;
-      next[k] = v;
-      if (!(v - v === 0)) finite = false;
-    }
+    const finite = descendRidge(next, theta, grad, total, lr, tl, roundF64);
     if (finite) theta.set(next);
     return finite;
   }

@@ -1,22 +1,32 @@
 import { referenceDln } from './dln.js';
 import { fillGaussian } from '../../random/gaussian.js';
-import type { FactorizationInput, FactorizationSession, StepParams, StepOutcome } from '../types.js';
-import { factorizationLoss, gram, mulMY_MtX, perturb, roundF32, roundF64, sumSquares, updateFactor } from './kernels.js';
+import { completionWeights } from '../../problems/losses.js';
+import type { FactorizationInput, FactorizationLoss, FactorizationSession, StepParams, StepOutcome } from '../types.js';
+import {
+  anticorrelate, descendRidge, factorizationLoss, gram, matmulNN, matmulNT, matmulTN, mulMY_MtX, perturb, roundF32, roundF64,
+  sumSquares, updateFactor, type Round,
+} from './kernels.js';
 
 /**
- * (Perturbed) gradient descent on ½‖XYᵀ − M‖², one step at a time, in plain TypeScript:
+ * Gradient descent on the two-factor model, one step at a time, in plain TypeScript. The loss
+ * (full target, completion, sensing; plus a ridge) and the noise placement are options of one
+ * loop, as in assembly/programs/factorization.ts, whose arithmetic this defines:
  *
- *   Xp, Yp = X + σ_X·scale·ξ, Y + σ_Y·scale·ζ        (skipped, Xp = X, when the noise is 0)
- *   X⁺ = X − η (Xp (YpᵀYp) − M Yp),   Y⁺ = Y − η (Yp (XpᵀXp) − Mᵀ Xp)
+ *   E = θ + σ·scale·ξ_t  (evaluation)  or  θ + σ·scale·(ξ_t − ξ_{t−1})  (anticorrelated)  or  θ
+ *   full target:  X⁺ = X − η (Xp (YpᵀYp) − M Yp [+ 2λX]),   Y⁺ likewise with Xp (XpᵀXp), Mᵀ Xp
+ *   other losses: g = [R Yp | Rᵀ Xp] with R = ∂loss/∂W at W = Xp Ypᵀ;  θ⁺ = θ − η (g + 2λθ)
+ *   update placement (Langevin): θ⁺ += σ·scale·ξ_t after the step
  *
- * A step whose result is not finite is not applied. assembly/programs/factorization.ts is the
- * same loop; this one defines the arithmetic. In f32 every operation is rounded with Math.fround
- * (σ·scale and η included; the noise is drawn in f64 and rounded).
+ * A step whose result is not finite is not applied. In f32 every operation is rounded with
+ * Math.fround (σ·scale, η and 2λ included; the noise is drawn in f64 and rounded).
  */
 export function referenceFactorization(input: FactorizationInput): FactorizationSession {
   const { n, m, r } = input;
   const rd = input.precision === 'f32' ? roundF32 : roundF64;
   const M = input.M.map(rd);
+  const loss = input.loss ?? { kind: 'full' };
+  const placement = input.noise ?? 'evaluation';
+  const tl = rd(2 * (input.lambda ?? 0));
   let theta = input.theta.map(rd);
   let rng = Int32Array.from(input.rng);
   const nr = n * r;
@@ -27,6 +37,28 @@ export function referenceFactorization(input: FactorizationInput): Factorization
   const Gy = new Float64Array(r * r);
   const MY = new Float64Array(n * r);
   const MtX = new Float64Array(m * r);
+  const prev = new Float64Array(placement === 'anticorrelated' ? total : 0);
+  const residual = loss.kind === 'full' ? undefined : residualOperator(loss, M, n, m, rd);
+
+  /** The gradient step from evaluation point E into `next`; false if some entry is not finite. */
+  function descend(E: Float64Array, lr: number): boolean {
+    if (residual === undefined) {
+      gram(Gy, E, nr, m, r, rd);
+      gram(Gx, E, 0, n, r, rd);
+      mulMY_MtX(MY, MtX, M, E, 0, nr, n, m, r, rd);
+      const finiteX = updateFactor(next, theta, 0, E, 0, Gy, MY, n, r, lr, tl, rd);
+      const finiteY = updateFactor(next, theta, nr, E, nr, Gx, MtX, m, r, lr, tl, rd);
+      return finiteX && finiteY;
+    }
+    const Xp = E.subarray(0, nr);
+    const Yp = E.subarray(nr);
+    const W = residual.W;
+    matmulNT(W, Xp, Yp, n, m, r, rd);
+    const R = residual.apply(W);
+    matmulNN(next.subarray(0, nr), R, Yp, n, r, m, rd);
+    matmulTN(next.subarray(nr), R, Xp, m, r, n, rd);
+    return descendRidge(next, theta, next, total, lr, tl, rd);
+  }
 
   function run(steps: number, p: StepParams): StepOutcome {
     let scale = p.scale;
@@ -34,21 +66,25 @@ export function referenceFactorization(input: FactorizationInput): Factorization
     for (; done < steps; done++) {
       const sx = rd(p.sigmaX * scale);
       const sy = rd(p.sigmaY * scale);
+      const noisy = sx !== 0 || sy !== 0;
       let E = theta; // evaluation point [Xp | Yp]
-      if (sx !== 0 || sy !== 0) {
+      if (noisy && placement !== 'update') {
         fillGaussian(P, 0, total, rng);
+        if (placement === 'anticorrelated') anticorrelate(P, prev, rd);
         perturb(P, theta, 0, nr, sx, rd);
         perturb(P, theta, nr, total, sy, rd);
         E = P;
       }
-      gram(Gy, E, nr, m, r, rd);
-      gram(Gx, E, 0, n, r, rd);
-      mulMY_MtX(MY, MtX, M, E, 0, nr, n, m, r, rd);
-      const lr = rd(p.lr);
-      const finiteX = updateFactor(next, theta, 0, E, 0, Gy, MY, n, r, lr, rd);
-      const finiteY = updateFactor(next, theta, nr, E, nr, Gx, MtX, m, r, lr, rd);
-      if (!finiteX || !finiteY) break; // keep the last finite state
-      theta.set(next);
+      if (!descend(E, rd(p.lr))) break; // keep the last finite state
+      if (noisy && placement === 'update') {
+        fillGaussian(P, 0, total, rng);
+        const finiteX = perturb(P, next, 0, nr, sx, rd);
+        const finiteY = perturb(P, next, nr, total, sy, rd);
+        if (!finiteX || !finiteY) break;
+        theta.set(P);
+      } else {
+        theta.set(next);
+      }
       scale *= p.scaleMul;
     }
     return { done, scale };
@@ -62,9 +98,47 @@ export function referenceFactorization(input: FactorizationInput): Factorization
     setTheta: (t) => theta.set(t.map(rd)),
     rng: () => rng.slice(),
     setRng: (s) => rng.set(s),
+    prevNoise: () => prev.slice(),
+    setPrevNoise: (xi) => prev.set(xi.map(rd)),
     dispose: () => {
       theta = new Float64Array(0);
       rng = new Int32Array(0);
+    },
+  };
+}
+
+/**
+ * R = ∂loss/∂W for completion and sensing, in working precision (assembly: residualGradient):
+ *   completion  R = w ⊙ (W − M),  w = rd(2/|Ω|) on Ω and 0 elsewhere
+ *   sensing     rv = A vec(W) − y,  vec(R) = Aᵀ rv
+ */
+function residualOperator(
+  loss: Exclude<FactorizationLoss, { kind: 'full' }>, M: Float64Array, n: number, m: number, rd: Round,
+): { W: Float64Array; apply(W: Float64Array): Float64Array } {
+  const nm = n * m;
+  const W = new Float64Array(nm);
+  const R = new Float64Array(nm);
+  if (loss.kind === 'completion') {
+    const w = completionWeights(loss.mask, rd);
+    return {
+      W,
+      apply(W) {
+        for (let k = 0; k < nm; k++) R[k] = rd(w[k] * rd(W[k] - M[k]));
+        return R;
+      },
+    };
+  }
+  const A = loss.A.map(rd);
+  const y = loss.y.map(rd);
+  const N = y.length;
+  const rv = new Float64Array(N);
+  return {
+    W,
+    apply(W) {
+      matmulNN(rv, A, W, N, 1, nm, rd);
+      for (let i = 0; i < N; i++) rv[i] = rd(rv[i] - y[i]);
+      matmulTN(R, A, rv, nm, 1, N, rd);
+      return R;
     },
   };
 }

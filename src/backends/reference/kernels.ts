@@ -42,30 +42,68 @@ export function mulMY_MtX(
 }
 
 /**
- * next[o+i·r+c] = theta[o+i·r+c] − lr·((Σ_a P[p+i·r+a]·G[a·r+c]) − B[i·r+c]) for rows i.
+ * next[o+i·r+c] = theta[o+i·r+c] − lr·g for rows i, where g = (Σ_a P[p+i·r+a]·G[a·r+c]) − B[i·r+c]
+ * and, with a ridge (tl = 2λ ≠ 0), g ← g + tl·theta (assembly: descend, or subtract + descendRidge).
  * Returns whether every new entry is finite.
  */
 export function updateFactor(
   next: Float64Array, theta: Float64Array, o: number,
   P: Float64Array, p: number, G: Float64Array, B: Float64Array,
-  rows: number, r: number, lr: number, rd: Round,
+  rows: number, r: number, lr: number, tl: number, rd: Round,
 ): boolean {
   let finite = true;
   for (let i = 0; i < rows; i++)
     for (let c = 0; c < r; c++) {
       let acc = 0;
       for (let a = 0; a < r; a++) acc = rd(acc + rd(P[p + i * r + a] * G[a * r + c]));
-      const g = rd(acc - B[i * r + c]);
-      const v = rd(theta[o + i * r + c] - rd(lr * g));
+      const w = theta[o + i * r + c];
+      let g = rd(acc - B[i * r + c]);
+      if (tl !== 0) g = rd(g + rd(tl * w));
+      const v = rd(w - rd(lr * g));
       next[o + i * r + c] = v;
       if (!(v - v === 0)) finite = false;
     }
   return finite;
 }
 
-/** P[k] = theta[k] + s·rd(P[k]) for k in [lo, hi): standard normals in P become theta + σ·noise. */
-export function perturb(P: Float64Array, theta: Float64Array, lo: number, hi: number, s: number, rd: Round): void {
-  for (let k = lo; k < hi; k++) P[k] = rd(theta[k] + rd(s * rd(P[k])));
+/**
+ * next[k] = theta[k] − lr·(grad[k] + tl·theta[k]) on [0, len), each operation rounded (assembly:
+ * descendRidge; grad may be next). Returns whether every new entry is finite.
+ */
+export function descendRidge(
+  next: Float64Array, theta: Float64Array, grad: Float64Array, len: number, lr: number, tl: number, rd: Round,
+): boolean {
+  let finite = true;
+  for (let k = 0; k < len; k++) {
+    const w = theta[k];
+    const v = rd(w - rd(lr * rd(grad[k] + rd(tl * w))));
+    next[k] = v;
+    if (!(v - v === 0)) finite = false;
+  }
+  return finite;
+}
+
+/**
+ * P[k] = theta[k] + s·rd(P[k]) for k in [lo, hi): standard normals in P become theta + σ·noise.
+ * Returns whether every new entry is finite.
+ */
+export function perturb(P: Float64Array, theta: Float64Array, lo: number, hi: number, s: number, rd: Round): boolean {
+  let finite = true;
+  for (let k = lo; k < hi; k++) {
+    const v = rd(theta[k] + rd(s * rd(P[k])));
+    P[k] = v;
+    if (!(v - v === 0)) finite = false;
+  }
+  return finite;
+}
+
+/** Anticorrelated noise: P = rd(ξ_t) − prev and prev = rd(ξ_t) elementwise (assembly: anticorrelate). */
+export function anticorrelate(P: Float64Array, prev: Float64Array, rd: Round): void {
+  for (let k = 0; k < P.length; k++) {
+    const xi = rd(P[k]);
+    P[k] = rd(xi - prev[k]);
+    prev[k] = xi;
+  }
 }
 
 export function sumSquares(a: Float64Array, lo: number, hi: number): number {
@@ -88,32 +126,38 @@ export function factorizationLoss(M: Float64Array, theta: Float64Array, n: numbe
   return 0.5 * s;
 }
 
-/** C (rows×cols) = A (rows×K) · B (K×cols), all packed row-major: C[i][c] = Σ_k A[i][k]·B[k][c]. */
-export function matmulNN(C: Float64Array, A: Float64Array, B: Float64Array, rows: number, cols: number, K: number): void {
+/**
+ * C (rows×cols) = A (rows×K) · B (K×cols), all packed row-major: C[i][c] = Σ_k A[i][k]·B[k][c]
+ * (assembly: gemmNN). `rd` rounds every operation, as the working precision does.
+ */
+export function matmulNN(C: Float64Array, A: Float64Array, B: Float64Array, rows: number, cols: number, K: number, rd: Round = roundF64): void {
   for (let i = 0; i < rows; i++)
     for (let c = 0; c < cols; c++) {
       let s = 0;
-      for (let k = 0; k < K; k++) s += A[i * K + k] * B[k * cols + c];
+      for (let k = 0; k < K; k++) s = rd(s + rd(A[i * K + k] * B[k * cols + c]));
       C[i * cols + c] = s;
     }
 }
 
-/** C (rows×cols) = Aᵀ · B with A K×rows, B K×cols: C[i][c] = Σ_k A[k][i]·B[k][c]. */
-export function matmulTN(C: Float64Array, A: Float64Array, B: Float64Array, rows: number, cols: number, K: number): void {
+/** C (rows×cols) = Aᵀ · B with A K×rows, B K×cols: C[i][c] = Σ_k A[k][i]·B[k][c] (assembly: gemmTN). */
+export function matmulTN(C: Float64Array, A: Float64Array, B: Float64Array, rows: number, cols: number, K: number, rd: Round = roundF64): void {
   for (let i = 0; i < rows; i++)
     for (let c = 0; c < cols; c++) {
       let s = 0;
-      for (let k = 0; k < K; k++) s += A[k * rows + i] * B[k * cols + c];
+      for (let k = 0; k < K; k++) s = rd(s + rd(A[k * rows + i] * B[k * cols + c]));
       C[i * cols + c] = s;
     }
 }
 
-/** C (rows×cols) = A · Bᵀ with A rows×K, B cols×K: C[i][c] = Σ_k A[i][k]·B[c][k]. */
-export function matmulNT(C: Float64Array, A: Float64Array, B: Float64Array, rows: number, cols: number, K: number): void {
+/**
+ * C (rows×cols) = A · Bᵀ with A rows×K, B cols×K: C[i][c] = Σ_k A[i][k]·B[c][k] (assembly: Bᵀ
+ * packed by transpose, then gemmNN — the same sums in the same order).
+ */
+export function matmulNT(C: Float64Array, A: Float64Array, B: Float64Array, rows: number, cols: number, K: number, rd: Round = roundF64): void {
   for (let i = 0; i < rows; i++)
     for (let c = 0; c < cols; c++) {
       let s = 0;
-      for (let k = 0; k < K; k++) s += A[i * K + k] * B[c * K + k];
+      for (let k = 0; k < K; k++) s = rd(s + rd(A[i * K + k] * B[c * K + k]));
       C[i * cols + c] = s;
     }
 }

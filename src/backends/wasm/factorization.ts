@@ -1,7 +1,14 @@
 import { FlatminError } from '../../errors.js';
-import type { FactorizationInput, FactorizationSession, StepParams, StepOutcome } from '../types.js';
+import { completionWeights } from '../../problems/losses.js';
+import { roundF32, roundF64 } from '../reference/kernels.js';
+import type { FactorizationInput, FactorizationSession, NoisePlacement, StepParams, StepOutcome } from '../types.js';
 import { Arena } from './buffers.js';
 import type { CoreExports } from './loader.js';
+
+// Codes and the `ext` word layout of assembly/programs/factorization.ts.
+const LOSS_CODES = { full: 0, completion: 1, sensing: 2 } as const;
+const NOISE_CODES: Record<NoisePlacement, number> = { evaluation: 0, anticorrelated: 1, update: 2 };
+const EXT_WORDS = 11;
 
 /** Marshalling only: the loop itself is assembly/programs/factorization.ts. */
 export function wasmFactorization(core: CoreExports, input: FactorizationInput): FactorizationSession {
@@ -23,6 +30,40 @@ export function wasmFactorization(core: CoreExports, input: FactorizationInput):
   const noise = f32 ? arena.alloc(Float64Array, total).ptr : 0; // f64 Gaussians before rounding
   const sched = arena.alloc(Float64Array, 2);
   const rng = arena.alloc(Int32Array, 16);
+  // The other losses' and noises' buffers, and the ext table pointing at them (0 = unused). The
+  // words are collected first: an alloc may grow memory and detach any view taken before it.
+  const loss = input.loss ?? { kind: 'full' };
+  const placement = input.noise ?? 'evaluation';
+  const nm = n * m;
+  const words = new Array<number>(EXT_WORDS).fill(0);
+  words[0] = LOSS_CODES[loss.kind];
+  words[1] = NOISE_CODES[placement];
+  if (loss.kind !== 'full') {
+    words[6] = arena.alloc(T, nm).ptr; // W = Xp Ypᵀ
+    words[7] = arena.alloc(T, nm).ptr; // R = ∂loss/∂W
+    words[8] = arena.alloc(T, m * r).ptr; // Ypᵀ
+  }
+  const weights = loss.kind === 'completion' ? arena.alloc(T, nm) : undefined;
+  const sensing = loss.kind === 'sensing' ? { A: arena.alloc(T, loss.A.length), y: arena.alloc(T, loss.y.length) } : undefined;
+  if (weights) words[5] = weights.ptr;
+  if (sensing) {
+    words[2] = sensing.y.length;
+    words[3] = sensing.A.ptr;
+    words[4] = sensing.y.ptr;
+    words[9] = arena.alloc(T, sensing.y.length).ptr; // rv
+  }
+  const prev = placement === 'anticorrelated' ? arena.alloc(T, total) : undefined;
+  if (prev) words[10] = prev.ptr;
+  const ext = arena.alloc(Int32Array, EXT_WORDS);
+  // Every buffer exists now: fill them.
+  ext.view().set(words);
+  if (loss.kind === 'completion') weights!.view().set(completionWeights(loss.mask, f32 ? roundF32 : roundF64));
+  if (loss.kind === 'sensing') {
+    sensing!.A.view().set(loss.A);
+    sensing!.y.view().set(loss.y);
+  }
+  prev?.view().fill(0);
+  const lambda = input.lambda ?? 0;
   M.view().set(input.M);
   const mt = Mt.view();
   for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) mt[j * n + i] = input.M[i * m + j];
@@ -41,7 +82,7 @@ export function wasmFactorization(core: CoreExports, input: FactorizationInput):
       s[1] = p.scaleMul;
       const done = run(
         n, m, r, M.ptr, Mt.ptr, theta.ptr, next.ptr, P.ptr, work.ptr, noise, sched.ptr, rng.ptr,
-        steps, p.lr, p.sigmaX, p.sigmaY,
+        steps, p.lr, p.sigmaX, p.sigmaY, ext.ptr, lambda,
       );
       return { done, scale: sched.view()[0] };
     },
@@ -54,6 +95,8 @@ export function wasmFactorization(core: CoreExports, input: FactorizationInput):
     setTheta: (t) => (alive(), theta.view().set(t)),
     rng: () => (alive(), rng.view().slice()),
     setRng: (s) => (alive(), rng.view().set(s)),
+    prevNoise: () => (alive(), prev ? Float64Array.from(prev.view()) : new Float64Array(0)),
+    setPrevNoise: (xi) => (alive(), prev?.view().set(xi)),
     dispose() {
       if (live) arena.freeAll();
       live = false;

@@ -32,7 +32,7 @@ export interface CoreExports {
 type FactorizationRun = (
   n: number, m: number, r: number,
   M: number, Mt: number, theta: number, next: number, P: number, work: number, noise: number, sched: number, rng: number,
-  steps: number, lr: number, sigmaX: number, sigmaY: number,
+  steps: number, lr: number, sigmaX: number, sigmaY: number, ext: number, lambda: number,
 ) => number;
 
 /** Where the Wasm bytes come from: a URL, a fetch Response, the bytes, or a compiled module. */

@@ -1,0 +1,160 @@
+import type { FactorizationLoss } from '../backends/types.js';
+import type { LossConfig, Seed } from '../config/types.js';
+import type { Round } from '../backends/reference/kernels.js';
+import { fromRows, type Matrix } from '../linalg/matrix.js';
+import { gaussians, laneDouble, seedGaussian } from '../random/gaussian.js';
+
+/**
+ * The two-factor losses as functions of the end-to-end matrix W = XYᵀ (n×m, row-major), in plain
+ * f64: for reports and diagnostics (src/diagnostics/hessian.ts), never fed back into a step. The
+ * step's own arithmetic lives in the backends; the set-up here (sensing matrices, completion
+ * weights) is shared by both, so they start from the same bits.
+ */
+export interface LossOfW {
+  /** ℓ(W). */
+  value(W: Float64Array): number;
+  /** ∇ℓ(W) into out (n×m). */
+  grad(W: Float64Array, out: Float64Array): void;
+  /** ∇²ℓ · D into out: ℓ is quadratic, so this does not depend on W. */
+  hess(D: Float64Array, out: Float64Array): void;
+}
+
+/** Stream of the sensing matrices: changing them never changes the noise or the init. */
+export function sensingStreamSeed(seed: Seed): string {
+  return `sensing:${seed}`;
+}
+
+/**
+ * N Gaussian measurement matrices with i.i.d. N(0, 1/N) entries and y_i = ⟨A_i, M⟩ (noiseless).
+ * The 1/N variance makes the operator an approximate isometry, E Σ_i ⟨A_i, W⟩² = ‖W‖², so the
+ * sensing loss is comparable to ½‖W − M‖² and step sizes carry over from the full target.
+ */
+export function sensingMeasurements(seed: Seed, N: number, M: Float64Array): { A: Float64Array; y: Float64Array } {
+  const nm = M.length;
+  const A = gaussians(N * nm, seedGaussian(sensingStreamSeed(seed)));
+  const s = 1 / Math.sqrt(N);
+  for (let k = 0; k < A.length; k++) A[k] *= s;
+  const y = new Float64Array(N);
+  for (let i = 0; i < N; i++) y[i] = dotAt(A, i * nm, M);
+  return { A, y };
+}
+
+/** Completion weights of the step, in working precision: rd(2/|Ω|) on observed entries, 0 elsewhere. */
+export function completionWeights(mask: ArrayLike<number>, rd: Round): Float64Array {
+  const w = rd(2 / observedCount(mask));
+  return Float64Array.from(mask, (v) => (v !== 0 ? w : 0));
+}
+
+export function observedCount(mask: ArrayLike<number>): number {
+  let c = 0;
+  for (let k = 0; k < mask.length; k++) if (mask[k] !== 0) c++;
+  return c;
+}
+
+export function lossOfW(loss: FactorizationLoss, M: Float64Array): LossOfW {
+  const nm = M.length;
+  switch (loss.kind) {
+    case 'full':
+      return {
+        value: (W) => {
+          let s = 0;
+          for (let k = 0; k < nm; k++) s += (W[k] - M[k]) ** 2;
+          return 0.5 * s;
+        },
+        grad: (W, out) => {
+          for (let k = 0; k < nm; k++) out[k] = W[k] - M[k];
+        },
+        hess: (D, out) => out.set(D),
+      };
+    case 'completion': {
+      const mask = loss.mask;
+      const c = 1 / observedCount(mask);
+      return {
+        value: (W) => {
+          let s = 0;
+          for (let k = 0; k < nm; k++) if (mask[k] !== 0) s += (W[k] - M[k]) ** 2;
+          return c * s;
+        },
+        grad: (W, out) => {
+          for (let k = 0; k < nm; k++) out[k] = mask[k] !== 0 ? 2 * c * (W[k] - M[k]) : 0;
+        },
+        hess: (D, out) => {
+          for (let k = 0; k < nm; k++) out[k] = mask[k] !== 0 ? 2 * c * D[k] : 0;
+        },
+      };
+    }
+    case 'sensing': {
+      const { A, y } = loss;
+      const N = y.length;
+      // Σ_i coef_i A_i into out, with coef_i = ⟨A_i, V⟩ − shift_i.
+      const adjoint = (V: Float64Array, shift: Float64Array | undefined, out: Float64Array) => {
+        out.fill(0);
+        for (let i = 0; i < N; i++) {
+          const ci = dotAt(A, i * nm, V) - (shift ? shift[i] : 0);
+          for (let k = 0; k < nm; k++) out[k] += ci * A[i * nm + k];
+        }
+      };
+      return {
+        value: (W) => {
+          let s = 0;
+          for (let i = 0; i < N; i++) s += (dotAt(A, i * nm, W) - y[i]) ** 2;
+          return 0.5 * s;
+        },
+        grad: (W, out) => adjoint(W, y, out),
+        hess: (D, out) => adjoint(D, undefined, out),
+      };
+    }
+  }
+}
+
+function dotAt(A: Float64Array, off: number, V: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < V.length; k++) s += A[off + k] * V[k];
+  return s;
+}
+
+/** Stream of a random completion mask. */
+export function maskStreamSeed(seed: Seed): string {
+  return `mask:${seed}`;
+}
+
+/**
+ * The configured loss as a backend takes it. A `fraction` mask observes entry k when lane 0 of the
+ * "mask:" + seed stream draws u_k < fraction (row-major order); at least one entry is always kept
+ * (the first one drawn lowest), so the loss is never empty.
+ */
+export function buildLoss(loss: LossConfig | undefined, M: Matrix, seed: Seed): FactorizationLoss {
+  if (loss === undefined || loss.kind === 'full') return { kind: 'full' };
+  if (loss.kind === 'sensing') return { kind: 'sensing', ...sensingMeasurements(seed, loss.measurements, M.data) };
+  if ('mask' in loss) return { kind: 'completion', mask: fromRows(loss.mask).data };
+  const st = seedGaussian(maskStreamSeed(seed));
+  const u = Float64Array.from({ length: M.data.length }, () => laneDouble(st, 0));
+  const mask = Float64Array.from(u, (v) => (v < loss.fraction ? 1 : 0));
+  if (observedCount(mask) === 0) {
+    let lowest = 0;
+    for (let k = 1; k < u.length; k++) if (u[k] < u[lowest]) lowest = k;
+    mask[lowest] = 1;
+  }
+  return { kind: 'completion', mask };
+}
+
+/** The training objective ℓ(XYᵀ) + λ(‖X‖² + ‖Y‖²) at θ = [X | Y], in f64 (a report). */
+export function objective(loss: LossOfW, lambda: number, theta: Float64Array, n: number, m: number, r: number): number {
+  const W = new Float64Array(n * m);
+  endToEnd(W, theta, n, m, r);
+  let ridge = 0;
+  if (lambda !== 0) for (let k = 0; k < theta.length; k++) ridge += theta[k] * theta[k];
+  return loss.value(W) + lambda * ridge;
+}
+
+/** W = X Yᵀ (n×m) from θ = [X | Y], in f64. */
+export function endToEnd(W: Float64Array, theta: Float64Array, n: number, m: number, r: number): Float64Array {
+  const y = n * r;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let c = 0; c < r; c++) s += theta[i * r + c] * theta[y + j * r + c];
+      W[i * m + j] = s;
+    }
+  return W;
+}
