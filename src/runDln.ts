@@ -5,6 +5,7 @@ import { completionData, validateDlnConfig, type DlnRunConfig } from './config/d
 import type { BackendName } from './config/types.js';
 import type { RankJump } from './diagnostics/rank.js';
 import { traceDln } from './experiments/dln.js';
+import { dlnNoiseOf } from './optimizers/noise.js';
 import { layerOffsets, packLayers, uniformDims } from './problems/dln.js';
 import { initStreamSeed } from './problems/factorization.js';
 import { gaussians, seedGaussian } from './random/gaussian.js';
@@ -53,7 +54,10 @@ export async function runDln(raw: unknown, options: DlnRunOptions = {}): Promise
   const session = (await getBackend(config.backend, options.wasm)).dln(input);
   try {
     const t0 = performance.now();
-    const trace = traceDln(session, rows, cols, config.optimizer, config.recordEvery, undefined, (done) => options.onProgress?.(done, total));
+    const phases = config.optimizer.map((p) => ({
+      lr: p.lr, batch: p.batch, steps: p.steps, noise: dlnNoiseOf(p.noise, p.lr, config.model.depth),
+    }));
+    const trace = traceDln(session, rows, cols, phases, config.recordEvery, undefined, (done) => options.onProgress?.(done, total));
     const seconds = (performance.now() - t0) / 1000;
     const history = trace.records.map((r) => ({
       step: r.step, singularValues: Array.from(r.s), rank: r.rank, deepRank: r.deepRank,

@@ -1,4 +1,5 @@
 import { dlnFixtureNames, dlnFixtures, type DlnFixtureName } from '../experiments/fixtures/index.js';
+import { validateDlnNoise, type DlnNoiseConfig } from './dlnNoise.js';
 import type { BackendName, Rows, Seed } from './types.js';
 import {
   MAX_TOTAL_STEPS, array, checkKeys, choice, fail, integer, isObject, matrixRows, nonNegative, object, positive,
@@ -37,6 +38,8 @@ export interface DlnPhaseConfig {
   lr: number;
   batch: number | 'full';
   steps: number;
+  /** Weight noise for this phase (src/config/dlnNoise.ts); absent: none. */
+  noise?: DlnNoiseConfig;
 }
 
 export interface DlnRunConfig {
@@ -74,7 +77,7 @@ const TOP_KEYS = ['description', 'problem', 'model', 'optimizer', 'lambda', 'see
 const PROBLEM_KEYS = ['kind', 'fixture', 'target', 'truth', 'mask'] as const;
 const MODEL_KEYS = ['kind', 'depth', 'width', 'init'] as const;
 const INIT_KEYS = ['kind', 'scale', 'weights'] as const;
-const PHASE_KEYS = ['kind', 'lr', 'batch', 'steps'] as const;
+const PHASE_KEYS = ['kind', 'lr', 'batch', 'steps', 'noise'] as const;
 const BACKENDS = ['wasm', 'reference'] as const;
 
 /** User config → DlnRunConfig with defaults filled in; typed errors naming the field otherwise. */
@@ -88,7 +91,7 @@ export function validateDlnConfig(raw: unknown): DlnRunConfig {
   const model = validateModel(required(top, '', 'model', '{ kind: "deep-linear", depth, width, init }'), fixture !== undefined);
   checkInitShape(model, data, fixture?.start);
   const observed = data.mask.flat().filter((v) => v !== 0).length;
-  const optimizer = validatePhases(required(top, '', 'optimizer', 'a phase { kind, lr, batch?, steps } or an array of them'), observed);
+  const optimizer = validatePhases(required(top, '', 'optimizer', 'a phase { kind, lr, batch?, steps, noise? } or an array of them'), observed, model.depth);
   const lambda =
     top.lambda === undefined && fixture ? fixture.lambda : nonNegative(required(top, '', 'lambda', 'the ridge weight λ ≥ 0'), 'lambda');
   const seed = top.seed === undefined ? 0 : validateSeed(top.seed, 'seed');
@@ -164,17 +167,25 @@ function checkInitShape(model: DlnModelConfig, data: CompletionData, start?: Row
   });
 }
 
-function validatePhases(raw: unknown, observed: number): DlnPhaseConfig[] {
+function validatePhases(raw: unknown, observed: number, depth: number): DlnPhaseConfig[] {
   const many = Array.isArray(raw);
   const items = many ? raw : [raw];
   if (items.length === 0) fail('OUT_OF_RANGE', 'optimizer', 'expected at least one phase { kind, lr, batch?, steps }');
-  const phases = items.map((p, i) => validatePhase(p, many ? `optimizer[${i}]` : 'optimizer', observed));
+  const phases = items.map((p, i) => validatePhase(p, many ? `optimizer[${i}]` : 'optimizer', observed, depth));
   const total = phases.reduce((s, p) => s + p.steps, 0);
   if (total > MAX_TOTAL_STEPS) fail('OUT_OF_RANGE', 'optimizer', `expected at most ${MAX_TOTAL_STEPS} steps in total, got ${total}`);
   return phases;
 }
 
-function validatePhase(raw: unknown, path: string, observed: number): DlnPhaseConfig {
+function validatePhase(raw: unknown, path: string, observed: number, depth: number): DlnPhaseConfig {
+  const phase = validateBatchPhase(raw, path, observed);
+  const o = raw as Record<string, unknown>;
+  if (o.noise !== undefined) phase.noise = validateDlnNoise(o.noise, `${path}.noise`, depth);
+  return phase;
+}
+
+/** kind, lr, steps and the batch the kind implies. */
+function validateBatchPhase(raw: unknown, path: string, observed: number): DlnPhaseConfig {
   const o = object(raw, path, 'a phase { kind, lr, batch?, steps }');
   checkKeys(o, path, PHASE_KEYS);
   const kind = choice(required(o, path, 'kind', '"gd" or "sgd"'), `${path}.kind`, ['gd', 'sgd'] as const, 'optimizer kind');
