@@ -53,6 +53,15 @@ export interface DlnRunConfig {
   backend: BackendName;
   /** Singular values, ranks and errors every this many steps (default: total / 200, at least 1). */
   recordEvery: number;
+  /** Extra, costlier recordings (absent: none). */
+  diagnostics?: DlnDiagnosticsConfig;
+}
+
+export interface DlnDiagnosticsConfig {
+  /** Record the Hessian trace (Hutchinson) and sharpness (power iteration) of the full-batch loss. */
+  curvature: boolean;
+  /** Rademacher probes per trace estimate (default 10). */
+  probes: number;
 }
 
 /** The matrices of a completion problem, whether named or given. */
@@ -73,7 +82,8 @@ export function completionData(p: DlnProblem): CompletionData {
   return 'fixture' in p ? dlnFixtures[p.fixture] : p;
 }
 
-const TOP_KEYS = ['description', 'problem', 'model', 'optimizer', 'lambda', 'seed', 'backend', 'recordEvery'] as const;
+const TOP_KEYS = ['description', 'problem', 'model', 'optimizer', 'lambda', 'seed', 'backend', 'recordEvery', 'diagnostics'] as const;
+const DIAGNOSTICS_KEYS = ['curvature', 'probes'] as const;
 const PROBLEM_KEYS = ['kind', 'fixture', 'target', 'truth', 'mask'] as const;
 const MODEL_KEYS = ['kind', 'depth', 'width', 'init'] as const;
 const INIT_KEYS = ['kind', 'scale', 'weights'] as const;
@@ -100,7 +110,16 @@ export function validateDlnConfig(raw: unknown): DlnRunConfig {
   const recordEvery = top.recordEvery === undefined ? Math.max(1, Math.floor(total / 200)) : integer(top.recordEvery, 'recordEvery', 1);
   const out: DlnRunConfig = { problem, model, optimizer, lambda, seed, backend, recordEvery };
   if (typeof top.description === 'string') out.description = top.description;
+  if (top.diagnostics !== undefined) out.diagnostics = validateDiagnostics(top.diagnostics);
   return out;
+}
+
+function validateDiagnostics(raw: unknown): DlnDiagnosticsConfig {
+  const o = object(raw, 'diagnostics', '{ curvature: true, probes? }');
+  checkKeys(o, 'diagnostics', DIAGNOSTICS_KEYS);
+  const curvature = required(o, 'diagnostics', 'curvature', 'true or false');
+  if (typeof curvature !== 'boolean') fail('TYPE', 'diagnostics.curvature', `expected true or false, got ${JSON.stringify(curvature)}`);
+  return { curvature, probes: o.probes === undefined ? 10 : integer(o.probes, 'diagnostics.probes', 1) };
 }
 
 function validateProblem(raw: unknown): DlnProblem {

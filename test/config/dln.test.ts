@@ -96,6 +96,9 @@ describe('deep-linear config: typed errors naming the field', () => {
     ['langevin with sigma', fixtureConfig({ optimizer: { kind: 'gd', lr: 0.05, steps: 5, noise: { kind: 'langevin', temperature: 1, sigma: 0.1 } } }), 'UNKNOWN_KEY', 'optimizer.noise.sigma'],
     ['perturbed with a temperature', fixtureConfig({ optimizer: { kind: 'gd', lr: 0.05, steps: 5, noise: { kind: 'perturbed', sigma: 0.1, temperature: 1 } } }), 'UNKNOWN_KEY', 'optimizer.noise.temperature'],
     ['perturbed without sigma', fixtureConfig({ optimizer: { kind: 'gd', lr: 0.05, steps: 5, noise: { kind: 'perturbed' } } }), 'MISSING', 'optimizer.noise.sigma'],
+    ['curvature not a boolean', fixtureConfig({ diagnostics: { curvature: 'yes' } }), 'TYPE', 'diagnostics.curvature'],
+    ['zero probes', fixtureConfig({ diagnostics: { curvature: true, probes: 0 } }), 'OUT_OF_RANGE', 'diagnostics.probes'],
+    ['unknown diagnostics key', fixtureConfig({ diagnostics: { curvature: true, prob: 3 } }), 'UNKNOWN_KEY', 'diagnostics.prob'],
     ['given weights of the wrong shape', matrixConfig({}, { model: { kind: 'deep-linear', depth: 2, width: 2, init: { kind: 'given', weights: [[[1, 0, 0, 0], [0, 1, 0, 0]], [[1, 0]]] } } }), 'SHAPE', 'model.init.weights[1]'],
   ])('%s', (_name, raw, code, path) => {
     const e = fails(raw);
@@ -155,5 +158,26 @@ describe('runDln', () => {
     const tail = (r: typeof gd) => r.history.slice(10).reduce((s, h) => s + h.loss, 0) / (r.history.length - 10);
     expect(tail(hot)).toBeGreaterThan(tail(gd) + 1e-3);
     expect(hot.diverged).toBe(false);
+  });
+
+  it('perturbed SGD with σ > 0 from D2\'s start stays finite and records curvature at every recording', async () => {
+    const t0 = performance.now();
+    const r = await runDln(fixtureConfig({
+      optimizer: { kind: 'sgd', lr: 0.05, batch: 8, steps: 400, noise: { kind: 'perturbed', sigma: [0.01, 0.01, 0.01] } },
+      diagnostics: { curvature: true, probes: 10 },
+    }));
+    const ms = performance.now() - t0;
+    expect(r.diverged).toBe(false);
+    expect(r.history).toHaveLength(5);
+    for (const h of r.history) {
+      expect(Number.isFinite(h.curvature!.trace) && h.curvature!.trace > 0).toBe(true);
+      expect(Number.isFinite(h.curvature!.sharpness) && h.curvature!.sharpness > 0).toBe(true);
+    }
+    // Near a minimum the sharpness is at most the trace (sum of mostly non-negative eigenvalues).
+    expect(r.final.curvature!.sharpness).toBeLessThan(r.final.curvature!.trace);
+    expect(r.final.weights.flat(2).every(Number.isFinite)).toBe(true);
+    expect(ms).toBeLessThan(20000);
+    const plain = await runDln(fixtureConfig({ optimizer: { kind: 'sgd', lr: 0.05, batch: 8, steps: 400 } }));
+    expect(plain.history[0]).not.toHaveProperty('curvature');
   });
 });

@@ -3,7 +3,8 @@ import { layerOffsets, observedIndices, validateDlnInput, validateDlnStep } from
 import { fillGaussian } from '../../random/gaussian.js';
 import { shuffle } from '../../random/permutation.js';
 import type { DlnInput, DlnNoise, DlnSampler, DlnSession, DlnStepParams } from '../types.js';
-import { anticorrelate, descendRidge, matmulNN, matmulNT, matmulTN, perturb, roundF64 } from './kernels.js';
+import { dlnGradient } from './dlnGradient.js';
+import { anticorrelate, descendRidge, perturb, roundF64 } from './kernels.js';
 
 /**
  * Minibatch SGD / full-batch GD on an L2-regularized deep linear network, one step at a time, in
@@ -39,7 +40,6 @@ export function referenceDln(input: DlnInput): DlnSession {
   validateDlnInput(input);
   const dims = [...input.dims];
   const L = dims.length - 1;
-  const d0 = dims[0];
   const off = layerOffsets(dims);
   const total = off[L];
   const M = Float64Array.from(input.M);
@@ -56,21 +56,8 @@ export function referenceDln(input: DlnInput): DlnSession {
   const grad = new Float64Array(total);
   const noisy = new Float64Array(total); // E, or θ⁺ + σ·ξ for Langevin
   const prev = new Float64Array(total); // ξ_{t−1}
-  const W = (t: Float64Array, l: number) => t.subarray(off[l - 1], off[l]);
-  // P[l], H[l] for l = 1 … L (index 0 unused): P[1] is W_1 of the weights forward reads, H[L] is G, H[1] is grad's W_1.
-  const P: Float64Array[] = [new Float64Array(0), W(theta, 1)];
-  for (let l = 2; l <= L; l++) P.push(new Float64Array(dims[l] * d0));
-  const G = new Float64Array(dims[L] * d0);
-  const H: Float64Array[] = [new Float64Array(0), W(grad, 1)];
-  for (let l = 2; l < L; l++) H.push(new Float64Array(dims[l] * d0));
-  H.push(G);
-
-  /** Prefix products of the weights E (theta, or a noisy evaluation point); returns A = P[L]. */
-  function forward(E: Float64Array): Float64Array {
-    P[1] = W(E, 1);
-    for (let l = 2; l <= L; l++) matmulNN(P[l], W(E, l), P[l - 1], dims[l], d0, dims[l - 1]);
-    return P[L];
-  }
+  const gradient = dlnGradient(dims, M);
+  const forward = gradient.forward;
 
   /** out = base + σ_l·out on each layer's slice (out holds standard normals); false if not finite. */
   function perturbLayers(out: Float64Array, base: Float64Array, sigma: readonly number[]): boolean {
@@ -88,15 +75,7 @@ export function referenceDln(input: DlnInput): DlnSession {
       perturbLayers(noisy, theta, noise.sigma); // a non-finite E makes a non-finite step: caught below
       E = noisy;
     }
-    const A = forward(E);
-    G.fill(0);
-    const c = 2 / size;
-    for (let t = lo; t < lo + size; t++) {
-      const e = batch[t];
-      G[e] = c * (A[e] - M[e]);
-    }
-    for (let l = L - 1; l >= 1; l--) matmulTN(H[l], W(E, l + 1), H[l + 1], dims[l], d0, dims[l + 1]);
-    for (let l = L; l >= 2; l--) matmulNT(W(grad, l), H[l], P[l - 1], dims[l], dims[l - 1], d0);
+    gradient.dataGradient(E, batch, lo, size, grad);
     const tl = 2 * lambda;
     if (!descendRidge(next, theta, grad, total, lr, tl, roundF64)) return false;
     if (on && noise.placement === 'update') {
