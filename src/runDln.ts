@@ -3,8 +3,10 @@ import type { DlnInput } from './backends/types.js';
 import type { WasmSource } from './backends/wasm/loader.js';
 import { completionData, validateDlnConfig, type DlnRunConfig } from './config/dln.js';
 import type { BackendName } from './config/types.js';
+import { dlnCurvature, type DlnCurvature } from './diagnostics/dlnCurvature.js';
 import type { RankJump } from './diagnostics/rank.js';
 import { traceDln } from './experiments/dln.js';
+import { dlnNoiseOf } from './optimizers/noise.js';
 import { layerOffsets, packLayers, uniformDims } from './problems/dln.js';
 import { initStreamSeed } from './problems/factorization.js';
 import { gaussians, seedGaussian } from './random/gaussian.js';
@@ -20,6 +22,8 @@ export interface DlnHistoryPoint {
   trainError: number;
   /** Relative error on the unobserved entries against `truth` (null without truth). */
   testError: number | null;
+  /** With diagnostics.curvature: Hessian trace, sharpness and its power iterations (src/diagnostics/dlnCurvature.ts). */
+  curvature?: DlnCurvature;
 }
 
 export interface DlnRunResult {
@@ -53,11 +57,20 @@ export async function runDln(raw: unknown, options: DlnRunOptions = {}): Promise
   const session = (await getBackend(config.backend, options.wasm)).dln(input);
   try {
     const t0 = performance.now();
-    const trace = traceDln(session, rows, cols, config.optimizer, config.recordEvery, undefined, (done) => options.onProgress?.(done, total));
+    const phases = config.optimizer.map((p) => ({
+      lr: p.lr, batch: p.batch, steps: p.steps, noise: dlnNoiseOf(p.noise, p.lr, config.model.depth),
+    }));
+    const probes = config.diagnostics?.curvature ? config.diagnostics.probes : 0;
+    // Probes from the stream "hutchinson:" + step, so each recording's estimate is independent.
+    const curvature = probes > 0
+      ? (theta: Float64Array, step: number) => dlnCurvature(input, theta, { probes, seed: step })
+      : undefined;
+    const trace = traceDln(session, rows, cols, phases, config.recordEvery, undefined, (done) => options.onProgress?.(done, total), curvature);
     const seconds = (performance.now() - t0) / 1000;
     const history = trace.records.map((r) => ({
       step: r.step, singularValues: Array.from(r.s), rank: r.rank, deepRank: r.deepRank,
       loss: r.loss, trainError: r.trainError, testError: Number.isNaN(r.testError) ? null : r.testError,
+      ...(r.curvature ? { curvature: r.curvature } : {}),
     }));
     const theta = session.theta();
     const offsets = layerOffsets(input.dims);

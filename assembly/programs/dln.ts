@@ -19,10 +19,23 @@
 //   obs    nObs i32                     flat indices i·d_0 + j of the observed entries, ascending
 //   order  nObs i32                     this epoch's permutation of obs
 //   samp   1 i32                        position in `order` (nObs: the epoch is used up)
-//   rng    16 i32                       four xor128 lanes (random.ts); the shuffle uses lane 0
+//   rng    16 i32                       four xor128 lanes (random.ts); the shuffle uses lane 0, the
+//                                       noise all four (fillGaussian over the whole theta)
+//   sigma  L f64                        per-layer noise σ_l (all 0: no noise, nothing drawn)
+//   P      like theta                   the noisy evaluation point (or, for Langevin, θ⁺ + σ·ξ)
+//   prev   like theta                   ξ_{t−1} of the anticorrelated placement
+//
+// Noise is an option of this one loop, as in factorization.ts (same placement codes):
+//   NOISE_EVAL    gradient at E = θ + σ_l·ξ_t, layer by layer   (perturbed GD / SGD)
+//   NOISE_ANTI    gradient at E = θ + σ_l·(ξ_t − ξ_{t−1})
+//   NOISE_UPDATE  E = θ, θ⁺ = step + σ_l·ξ_t                    (Langevin; JS passes σ = √(2ηT))
+// The ridge term 2λθ is taken at θ, not at E, as in the two-factor loop.
 import { gemmNN, gemmTN } from '../kernels/gemm';
-import { descendRidge, transpose } from '../kernels/elementwise';
-import { shuffleI32 } from '../random';
+import { anticorrelate, descendRidge, perturb, transpose } from '../kernels/elementwise';
+import { fillGaussian, shuffleI32 } from '../random';
+
+const NOISE_ANTI = 1;
+const NOISE_UPDATE = 2;
 
 // @ts-ignore: decorator
 @inline function dim(dims: usize, l: i32): i32 {
@@ -67,6 +80,20 @@ export function dlnWorkLength(L: i32, dims: usize): i32 {
   return tBase(L, dims) + t;
 }
 
+/**
+ * P = base + σ_l·P on each layer's slice (P holds standard normals); false if an entry is not finite.
+ */
+function perturbLayers(L: i32, dims: usize, P: usize, base: usize, sigma: usize): bool {
+  let finite = 1;
+  let lo = 0;
+  for (let l = 1; l <= L; l++) {
+    const hi = lo + dim(dims, l) * dim(dims, l - 1);
+    finite &= perturb<f64>(P, base, lo, hi, load<f64>(f64At(sigma, l - 1)));
+    lo = hi;
+  }
+  return finite != 0;
+}
+
 /** Prefix products P_2 … P_L into work; returns the byte pointer of A = P_L. */
 function forward(L: i32, dims: usize, theta: usize, work: usize): usize {
   const d0 = dim(dims, 0);
@@ -94,11 +121,14 @@ function forward(L: i32, dims: usize, theta: usize, work: usize): usize {
  *   H_L = G,  H_l = W_{l+1}ᵀ H_{l+1}        backward (H_1 lands in grad's W_1 slot: it is ∂/∂W_1)
  *   grad_l = H_l · P_{l−1}ᵀ                 l ≥ 2 (P_{l−1}ᵀ transposed into T first)
  *   next = theta − lr·(grad + 2λ·theta)
+ * where the forward and backward passes read the weights at the evaluation point E (theta without
+ * noise). Noise is drawn after the batch (so after an epoch's shuffle), once per step.
  */
 export function dlnRun(
   L: i32, dims: usize, theta: usize, next: usize, grad: usize, work: usize,
   M: usize, obs: usize, nObs: i32, order: usize, samp: usize, rng: usize,
   steps: i32, lr: f64, lambda: f64, batch: i32,
+  placement: i32, sigma: usize, P: usize, prev: usize,
 ): i32 {
   const d0 = dim(dims, 0);
   const dL = dim(dims, L);
@@ -108,6 +138,8 @@ export function dlnRun(
   const T = f64At(work, tBase(L, dims));
   const tl = 2.0 * lambda;
   const full = batch >= nObs;
+  let noisy = false;
+  for (let l = 0; l < L; l++) if (load<f64>(f64At(sigma, l)) != 0) noisy = true;
   let pos = load<i32>(samp);
   let done = 0;
   for (; done < steps; done++) {
@@ -124,7 +156,14 @@ export function dlnRun(
       idx = order + (<usize>pos << 2);
       pos += size;
     }
-    const A = forward(L, dims, theta, work);
+    let E = theta;
+    if (noisy && placement != NOISE_UPDATE) {
+      fillGaussian(P, total, rng);
+      if (placement == NOISE_ANTI) anticorrelate<f64>(P, prev, total);
+      perturbLayers(L, dims, P, theta, sigma); // a non-finite E makes a non-finite step: caught below
+      E = P;
+    }
+    const A = forward(L, dims, E, work);
     memory.fill(G, 0, <usize>(dL * d0) << 3);
     const c = 2.0 / <f64>size;
     for (let t = 0; t < size; t++) {
@@ -136,19 +175,25 @@ export function dlnRun(
     for (let l = L - 1; l >= 1; l--) {
       const out = l == 1 ? grad : f64At(Hb, blockOffset(dims, l));
       // W_{l+1} is d_{l+1} × d_l: C (d_l × d_0) = W_{l+1}ᵀ H_{l+1}, K = d_{l+1}
-      gemmTN<f64>(out, d0, f64At(theta, layerOffset(dims, l + 1)), dim(dims, l), H, d0, dim(dims, l), d0, dim(dims, l + 1));
+      gemmTN<f64>(out, d0, f64At(E, layerOffset(dims, l + 1)), dim(dims, l), H, d0, dim(dims, l), d0, dim(dims, l + 1));
       H = out;
     }
     // grad_l = H_l P_{l−1}ᵀ, l = L … 2.
     for (let l = L; l >= 2; l--) {
       const Hl = l == L ? G : f64At(Hb, blockOffset(dims, l));
-      const Pm = l == 2 ? theta : f64At(work, blockOffset(dims, l - 1));
+      const Pm = l == 2 ? E : f64At(work, blockOffset(dims, l - 1));
       const dm = dim(dims, l - 1);
       transpose<f64>(T, Pm, dm, d0); // T is d_0 × d_{l−1}
       gemmNN<f64>(f64At(grad, layerOffset(dims, l)), dm, Hl, d0, T, dm, dim(dims, l), dm, d0);
     }
     if (!descendRidge<f64>(next, theta, grad, total, lr, tl)) break; // keep the last finite state
-    memory.copy(theta, next, <usize>total << 3);
+    if (noisy && placement == NOISE_UPDATE) {
+      fillGaussian(P, total, rng);
+      if (!perturbLayers(L, dims, P, next, sigma)) break;
+      memory.copy(theta, P, <usize>total << 3);
+    } else {
+      memory.copy(theta, next, <usize>total << 3);
+    }
   }
   store<i32>(samp, pos);
   return done;

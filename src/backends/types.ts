@@ -112,6 +112,19 @@ export interface DlnStepParams {
   lr: number;
   /** Minibatch size in 1 … |Ω|, or "full": full-batch GD, which draws nothing (as does batch = |Ω|). */
   batch: number | 'full';
+  /** Noise on the weights (absent: none). Composes with any batch. */
+  noise?: DlnNoise;
+}
+
+/**
+ * Per-layer noise for the deep linear network, placed as for the two-factor model (NoisePlacement):
+ * sigma[l − 1] is σ_l for W_l (length L, each finite ≥ 0). Each noisy step draws one standard normal
+ * per weight (fillGaussian over [W_1 | … | W_L]) after its batch; all σ_l = 0 draws nothing.
+ * Langevin is placement "update" with σ_l = √(2η·T).
+ */
+export interface DlnNoise {
+  placement: NoisePlacement;
+  sigma: readonly number[];
 }
 
 /** Where SGD is inside an epoch: its permutation of the observed indices and the next position. */
@@ -137,6 +150,9 @@ export interface DlnSession {
   setRng(rng: Int32Array): void;
   sampler(): DlnSampler;
   setSampler(s: DlnSampler): void;
+  /** A copy of ξ_{t−1} of the anticorrelated placement (zeros before its first noisy step), like theta. */
+  prevNoise(): Float64Array;
+  setPrevNoise(xi: Float64Array): void;
   dispose(): void;
 }
 

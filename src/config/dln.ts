@@ -1,4 +1,5 @@
 import { dlnFixtureNames, dlnFixtures, type DlnFixtureName } from '../experiments/fixtures/index.js';
+import { validateDlnNoise, type DlnNoiseConfig } from './dlnNoise.js';
 import type { BackendName, Rows, Seed } from './types.js';
 import {
   MAX_TOTAL_STEPS, array, checkKeys, choice, fail, integer, isObject, matrixRows, nonNegative, object, positive,
@@ -37,6 +38,8 @@ export interface DlnPhaseConfig {
   lr: number;
   batch: number | 'full';
   steps: number;
+  /** Weight noise for this phase (src/config/dlnNoise.ts); absent: none. */
+  noise?: DlnNoiseConfig;
 }
 
 export interface DlnRunConfig {
@@ -50,6 +53,15 @@ export interface DlnRunConfig {
   backend: BackendName;
   /** Singular values, ranks and errors every this many steps (default: total / 200, at least 1). */
   recordEvery: number;
+  /** Extra, costlier recordings (absent: none). */
+  diagnostics?: DlnDiagnosticsConfig;
+}
+
+export interface DlnDiagnosticsConfig {
+  /** Record the Hessian trace (Hutchinson) and sharpness (power iteration) of the full-batch loss. */
+  curvature: boolean;
+  /** Rademacher probes per trace estimate (default 10). */
+  probes: number;
 }
 
 /** The matrices of a completion problem, whether named or given. */
@@ -70,11 +82,12 @@ export function completionData(p: DlnProblem): CompletionData {
   return 'fixture' in p ? dlnFixtures[p.fixture] : p;
 }
 
-const TOP_KEYS = ['description', 'problem', 'model', 'optimizer', 'lambda', 'seed', 'backend', 'recordEvery'] as const;
+const TOP_KEYS = ['description', 'problem', 'model', 'optimizer', 'lambda', 'seed', 'backend', 'recordEvery', 'diagnostics'] as const;
+const DIAGNOSTICS_KEYS = ['curvature', 'probes'] as const;
 const PROBLEM_KEYS = ['kind', 'fixture', 'target', 'truth', 'mask'] as const;
 const MODEL_KEYS = ['kind', 'depth', 'width', 'init'] as const;
 const INIT_KEYS = ['kind', 'scale', 'weights'] as const;
-const PHASE_KEYS = ['kind', 'lr', 'batch', 'steps'] as const;
+const PHASE_KEYS = ['kind', 'lr', 'batch', 'steps', 'noise'] as const;
 const BACKENDS = ['wasm', 'reference'] as const;
 
 /** User config → DlnRunConfig with defaults filled in; typed errors naming the field otherwise. */
@@ -88,7 +101,7 @@ export function validateDlnConfig(raw: unknown): DlnRunConfig {
   const model = validateModel(required(top, '', 'model', '{ kind: "deep-linear", depth, width, init }'), fixture !== undefined);
   checkInitShape(model, data, fixture?.start);
   const observed = data.mask.flat().filter((v) => v !== 0).length;
-  const optimizer = validatePhases(required(top, '', 'optimizer', 'a phase { kind, lr, batch?, steps } or an array of them'), observed);
+  const optimizer = validatePhases(required(top, '', 'optimizer', 'a phase { kind, lr, batch?, steps, noise? } or an array of them'), observed, model.depth);
   const lambda =
     top.lambda === undefined && fixture ? fixture.lambda : nonNegative(required(top, '', 'lambda', 'the ridge weight λ ≥ 0'), 'lambda');
   const seed = top.seed === undefined ? 0 : validateSeed(top.seed, 'seed');
@@ -97,7 +110,16 @@ export function validateDlnConfig(raw: unknown): DlnRunConfig {
   const recordEvery = top.recordEvery === undefined ? Math.max(1, Math.floor(total / 200)) : integer(top.recordEvery, 'recordEvery', 1);
   const out: DlnRunConfig = { problem, model, optimizer, lambda, seed, backend, recordEvery };
   if (typeof top.description === 'string') out.description = top.description;
+  if (top.diagnostics !== undefined) out.diagnostics = validateDiagnostics(top.diagnostics);
   return out;
+}
+
+function validateDiagnostics(raw: unknown): DlnDiagnosticsConfig {
+  const o = object(raw, 'diagnostics', '{ curvature: true, probes? }');
+  checkKeys(o, 'diagnostics', DIAGNOSTICS_KEYS);
+  const curvature = required(o, 'diagnostics', 'curvature', 'true or false');
+  if (typeof curvature !== 'boolean') fail('TYPE', 'diagnostics.curvature', `expected true or false, got ${JSON.stringify(curvature)}`);
+  return { curvature, probes: o.probes === undefined ? 10 : integer(o.probes, 'diagnostics.probes', 1) };
 }
 
 function validateProblem(raw: unknown): DlnProblem {
@@ -164,17 +186,25 @@ function checkInitShape(model: DlnModelConfig, data: CompletionData, start?: Row
   });
 }
 
-function validatePhases(raw: unknown, observed: number): DlnPhaseConfig[] {
+function validatePhases(raw: unknown, observed: number, depth: number): DlnPhaseConfig[] {
   const many = Array.isArray(raw);
   const items = many ? raw : [raw];
   if (items.length === 0) fail('OUT_OF_RANGE', 'optimizer', 'expected at least one phase { kind, lr, batch?, steps }');
-  const phases = items.map((p, i) => validatePhase(p, many ? `optimizer[${i}]` : 'optimizer', observed));
+  const phases = items.map((p, i) => validatePhase(p, many ? `optimizer[${i}]` : 'optimizer', observed, depth));
   const total = phases.reduce((s, p) => s + p.steps, 0);
   if (total > MAX_TOTAL_STEPS) fail('OUT_OF_RANGE', 'optimizer', `expected at most ${MAX_TOTAL_STEPS} steps in total, got ${total}`);
   return phases;
 }
 
-function validatePhase(raw: unknown, path: string, observed: number): DlnPhaseConfig {
+function validatePhase(raw: unknown, path: string, observed: number, depth: number): DlnPhaseConfig {
+  const phase = validateBatchPhase(raw, path, observed);
+  const o = raw as Record<string, unknown>;
+  if (o.noise !== undefined) phase.noise = validateDlnNoise(o.noise, `${path}.noise`, depth);
+  return phase;
+}
+
+/** kind, lr, steps and the batch the kind implies. */
+function validateBatchPhase(raw: unknown, path: string, observed: number): DlnPhaseConfig {
   const o = object(raw, path, 'a phase { kind, lr, batch?, steps }');
   checkKeys(o, path, PHASE_KEYS);
   const kind = choice(required(o, path, 'kind', '"gd" or "sgd"'), `${path}.kind`, ['gd', 'sgd'] as const, 'optimizer kind');

@@ -80,15 +80,22 @@ export function fullTargetTrace(theta: Float64Array, n: number, m: number, r: nu
   return n * y2 + m * x2 + 2 * lambda * (n + m) * r;
 }
 
+/** A Hessian-vector product: out = H·v, returns out. */
+export type Hvp = (v: Float64Array, out: Float64Array) => Float64Array;
+
 /**
  * Hutchinson's estimator tr H ≈ (1/p) Σ_j z_jᵀ H z_j with Rademacher probes z_j (entries ±1 from
  * lane 0 of the "hutchinson:" + seed stream): unbiased, variance 2 Σ_{k≠l} H_kl² / p.
  */
 export function hutchinsonTrace(f: TwoFactor, theta: Float64Array, probes: number, seed: Seed = 0): number {
-  const H = hessianAt(f, theta);
+  return hutchinson(hessianAt(f, theta), theta.length, probes, seed);
+}
+
+/** Hutchinson's estimator for any Hessian-vector product on vectors of this length. */
+export function hutchinson(H: Hvp, length: number, probes: number, seed: Seed = 0): number {
   const st = seedGaussian(`hutchinson:${seed}`);
-  const z = new Float64Array(theta.length);
-  const Hz = new Float64Array(theta.length);
+  const z = new Float64Array(length);
+  const Hz = new Float64Array(length);
   let sum = 0;
   for (let j = 0; j < probes; j++) {
     for (let k = 0; k < z.length; k++) z[k] = laneDouble(st, 0) < 0.5 ? -1 : 1;
@@ -96,6 +103,12 @@ export function hutchinsonTrace(f: TwoFactor, theta: Float64Array, probes: numbe
     sum += dot(z, Hz);
   }
   return sum / probes;
+}
+
+export interface PowerOptions {
+  maxIterations?: number;
+  tol?: number;
+  seed?: Seed;
 }
 
 /**
@@ -106,13 +119,15 @@ export function hutchinsonTrace(f: TwoFactor, theta: Float64Array, probes: numbe
  * Convergence goes as (λ₂/λ₁)^k: slow when the top two eigenvalues are close (a very imbalanced
  * rank-1 minimum has λ₁ = ‖x‖² + ‖y‖² and λ₂ = max(‖x‖², ‖y‖²)); `iterations` reports the cost.
  */
-export function sharpness(
-  f: TwoFactor, theta: Float64Array, opts: { maxIterations?: number; tol?: number; seed?: Seed } = {},
-): { value: number; iterations: number } {
+export function sharpness(f: TwoFactor, theta: Float64Array, opts: PowerOptions = {}): { value: number; iterations: number } {
+  return powerIteration(hessianAt(f, theta), theta.length, opts);
+}
+
+/** Power iteration for any Hessian-vector product (see sharpness). */
+export function powerIteration(H: Hvp, length: number, opts: PowerOptions = {}): { value: number; iterations: number } {
   const { maxIterations = 2000, tol = 1e-7, seed = 0 } = opts;
-  const H = hessianAt(f, theta);
-  let v: Float64Array = gaussians(theta.length, seedGaussian(`sharpness:${seed}`));
-  let Hv: Float64Array = new Float64Array(theta.length);
+  let v: Float64Array = gaussians(length, seedGaussian(`sharpness:${seed}`));
+  let Hv: Float64Array = new Float64Array(length);
   scaleTo1(v);
   let value = 0;
   for (let it = 1; it <= maxIterations; it++) {
@@ -126,7 +141,7 @@ export function sharpness(
   return { value, iterations: maxIterations };
 }
 
-function dot(a: Float64Array, b: Float64Array): number {
+export function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let k = 0; k < a.length; k++) s += a[k] * b[k];
   return s;

@@ -1,4 +1,5 @@
 import type { DlnSession, DlnStepParams } from '../backends/types.js';
+import type { DlnCurvature } from '../diagnostics/dlnCurvature.js';
 import { RankTracker, singularValues, type RankJump } from '../diagnostics/rank.js';
 
 /** One recording of a deep-linear-network run. */
@@ -11,6 +12,8 @@ export interface DlnRecord {
   loss: number;
   trainError: number;
   testError: number;
+  /** Hessian trace and sharpness of the full-batch loss, when the trace was asked for them. */
+  curvature?: DlnCurvature;
 }
 
 export interface DlnPhase extends DlnStepParams {
@@ -31,11 +34,12 @@ export interface DlnTrace {
  * the start and at the end of every phase. The session does the stepping; this only slices the run
  * into chunks between recordings (chunk boundaries change no bit) and computes the diagnostics.
  * Pass `trace` to continue an earlier trace (step numbers and the jump log carry on);
- * `onProgress` hears the step count after every chunk.
+ * `onProgress` hears the step count after every chunk; `curvature` (weights, step → trace and
+ * sharpness, e.g. src/diagnostics/dlnCurvature.ts) is measured at every recording when given.
  */
 export function traceDln(
   session: DlnSession, rows: number, cols: number, phases: DlnPhase[], recordEvery: number, trace?: DlnTrace,
-  onProgress?: (steps: number) => void,
+  onProgress?: (steps: number) => void, curvature?: (theta: Float64Array, step: number) => DlnCurvature,
 ): DlnTrace {
   const out: DlnTrace = trace ?? { records: [], jumps: [], steps: 0, diverged: false };
   const tracker = new RankTracker();
@@ -53,10 +57,12 @@ export function traceDln(
     }
     const s = singularValues(A, rows, cols);
     out.jumps.push(...tracker.observe(out.steps, s));
-    out.records.push({
+    const rec: DlnRecord = {
       step: out.steps, s, rank: tracker.rank, deepRank: tracker.deepRank,
       loss: session.loss(), trainError: session.trainError(), testError: session.testError(),
-    });
+    };
+    if (curvature) rec.curvature = curvature(session.theta(), out.steps);
+    out.records.push(rec);
   };
   if (!last || last.step !== out.steps) record();
   for (const phase of phases) {

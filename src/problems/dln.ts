@@ -76,8 +76,13 @@ export function validateDlnInput(input: {
   if (input.rng.length !== 16) throw new FlatminError('SHAPE', 'rng', `expected 16 int32 (four xor128 lanes), got ${input.rng.length}`);
 }
 
-/** Checks one run's parameters against the number of observed entries. */
-export function validateDlnStep(p: { lr: number; batch: number | 'full' }, observed: number): void {
+const PLACEMENTS = ['evaluation', 'anticorrelated', 'update'];
+
+/** Checks one run's parameters against the number of observed entries and the depth. */
+export function validateDlnStep(
+  p: { lr: number; batch: number | 'full'; noise?: { placement: string; sigma: readonly number[] } }, observed: number, depth: number,
+): void {
+  if (p.noise) validateDlnNoise(p.noise, depth);
   if (!Number.isFinite(p.lr)) throw new FlatminError('NOT_FINITE', 'lr', `expected a finite number > 0, got ${p.lr}`);
   if (!(p.lr > 0)) throw new FlatminError('OUT_OF_RANGE', 'lr', `expected a number > 0, got ${p.lr}`);
   if (p.batch === 'full') return;
@@ -85,4 +90,17 @@ export function validateDlnStep(p: { lr: number; batch: number | 'full' }, obser
   if (p.batch < 1 || p.batch > observed) {
     throw new FlatminError('OUT_OF_RANGE', 'batch', `expected 1 … ${observed} (the observed entries) or "full", got ${p.batch}`);
   }
+}
+
+function validateDlnNoise(noise: { placement: string; sigma: readonly number[] }, depth: number): void {
+  if (!PLACEMENTS.includes(noise.placement)) {
+    throw new FlatminError('OUT_OF_RANGE', 'noise.placement', `expected one of ${PLACEMENTS.map((k) => `"${k}"`).join(', ')}, got ${JSON.stringify(noise.placement)}`);
+  }
+  if (!Array.isArray(noise.sigma) || noise.sigma.length !== depth) {
+    throw new FlatminError('SHAPE', 'noise.sigma', `expected one σ per layer (${depth}), got ${Array.isArray(noise.sigma) ? noise.sigma.length : typeof noise.sigma}`);
+  }
+  noise.sigma.forEach((s, l) => {
+    if (!Number.isFinite(s)) throw new FlatminError('NOT_FINITE', `noise.sigma[${l}]`, `expected a finite number ≥ 0, got ${s}`);
+    if (s < 0) throw new FlatminError('OUT_OF_RANGE', `noise.sigma[${l}]`, `expected a number ≥ 0, got ${s}`);
+  });
 }

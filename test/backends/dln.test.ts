@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { getBackend, wasmBackend } from '../../src/backends/index.js';
-import type { DlnInput, DlnStepParams } from '../../src/backends/types.js';
+import type { DlnInput, DlnStepParams, NoisePlacement } from '../../src/backends/types.js';
 import { layerOffsets } from '../../src/problems/dln.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
 import { shuffle } from '../../src/random/permutation.js';
@@ -36,13 +36,24 @@ const CASES: Array<[string, DlnInput, DlnStepParams]> = [
   ['depth 4, 1×1, width 1, full batch', instance([1, 1, 1, 1, 1], 6, 1, 0.9), { lr: 0.1, batch: 1 }],
 ];
 
+// Every noise placement on depth 2, 3 and 4 with batch 1 and the full batch; per-layer σ that differ
+// (one layer at 0). Langevin's σ is √(2ηT) for a small T.
+const PLACEMENTS: NoisePlacement[] = ['evaluation', 'anticorrelated', 'update'];
+const NOISE_CASES: Array<[string, DlnInput, DlnStepParams]> = PLACEMENTS.flatMap((placement) => [
+  [`${placement}, depth 2, batch 1`, instance([5, 3, 6], 21), { lr: 0.1, batch: 1, noise: { placement, sigma: [0.02, 0.05] } }],
+  [`${placement}, depth 3, 20×20, full batch`, instance([20, 20, 20, 20], 22), { lr: 0.05, batch: 'full', noise: { placement, sigma: [0.01, 0, 0.03] } }],
+  [`${placement}, depth 3, 9×7, batch 7`, instance([7, 5, 5, 9], 23), { lr: 0.05, batch: 7, noise: { placement, sigma: [0.02, 0.02, 0.02] } }],
+  [`${placement}, depth 4, batch 1`, instance([13, 9, 6, 17, 11], 24, 0.3, 0.35), { lr: 0.03, batch: 1, noise: { placement, sigma: [0.01, 0.02, 0.03, 0.04] } }],
+  [`${placement}, depth 4, full batch`, instance([13, 9, 6, 17, 11], 25, 0.3, 0.35), { lr: 0.03, batch: 'full', noise: { placement, sigma: [0, 0.02, 0.01, 0.005] } }],
+] as Array<[string, DlnInput, DlnStepParams]>);
+
 const scalarBuild = () => instantiateBuild('scalar').then(wasmBackend);
 
 describe.each([
   ['wasm (SIMD)', () => getBackend('wasm')],
   ['wasm scalar fallback', scalarBuild],
 ])('%s and reference agree bit for bit on deep linear networks', (_label, makeWasm) => {
-  it.each(CASES)('%s: 300 steps in uneven chunks', async (_name, input, params) => {
+  it.each([...CASES, ...NOISE_CASES])('%s: 300 steps in uneven chunks', async (_name, input, params) => {
     const [wasm, ref] = await Promise.all([makeWasm(), getBackend('reference')]);
     const a = wasm.dln(input);
     const b = ref.dln(input);
@@ -58,6 +69,7 @@ describe.each([
       expect(a.loss()).toBe(b.loss());
       expect(a.trainError()).toBe(b.trainError());
       expect(a.testError()).toBe(b.testError());
+      expect(hex(a.prevNoise())).toBe(hex(b.prevNoise()));
     } finally {
       a.dispose();
       b.dispose();
@@ -179,6 +191,54 @@ describe.each(allBackends)('%s backend, deep linear network', (_name, backend) =
     expect(hex(s.theta())).toBe(after);
     s.dispose();
   });
+
+  it('anticorrelated noise resumes to the same bits from theta/rng/sampler/prevNoise', async () => {
+    const input = instance([7, 5, 5, 6], 14);
+    const s = (await backend()).dln(input);
+    const p: DlnStepParams = { lr: 0.05, batch: 3, noise: { placement: 'anticorrelated', sigma: [0.03, 0.01, 0.02] } };
+    s.run(17, p);
+    const saved = { theta: s.theta(), rng: s.rng(), sampler: s.sampler(), prev: s.prevNoise() };
+    expect(saved.prev.some((v) => v !== 0)).toBe(true);
+    s.run(40, p);
+    const after = hex(s.theta());
+    s.dispose();
+    const t = (await backend()).dln({ ...input, theta: saved.theta, rng: saved.rng });
+    t.setSampler(saved.sampler);
+    t.setPrevNoise(saved.prev);
+    t.run(40, p);
+    expect(hex(t.theta())).toBe(after);
+    // Without ξ_{t−1} the first step's noise differs: the state is needed, not decorative.
+    t.setTheta(saved.theta);
+    t.setRng(saved.rng);
+    t.setSampler(saved.sampler);
+    t.setPrevNoise(new Float64Array(saved.prev.length));
+    t.run(40, p);
+    expect(hex(t.theta())).not.toBe(after);
+    t.dispose();
+  });
+
+  it('a Langevin step whose added noise overflows is not applied', async () => {
+    const input = instance([4, 4, 4, 4], 15);
+    const s = (await backend()).dln(input);
+    const out = s.run(5, { lr: 0.01, batch: 'full', noise: { placement: 'update', sigma: [1e308, 1e308, 1e308] } });
+    expect(out.done).toBe(0);
+    expect(hex(s.theta())).toBe(hex(input.theta));
+    s.dispose();
+  });
+
+  it('σ = 0 on every layer is plain GD/SGD and draws nothing, whatever the placement', async () => {
+    const input = instance([6, 4, 4, 5], 16);
+    const plain = (await backend()).dln(input);
+    plain.run(30, { lr: 0.05, batch: 4 });
+    for (const placement of ['evaluation', 'anticorrelated', 'update'] as const) {
+      const s = (await backend()).dln(input);
+      s.run(30, { lr: 0.05, batch: 4, noise: { placement, sigma: [0, 0, 0] } });
+      expect(hex(s.theta())).toBe(hex(plain.theta()));
+      expect(Array.from(s.rng())).toEqual(Array.from(plain.rng()));
+      s.dispose();
+    }
+    plain.dispose();
+  });
 });
 
 describe.each(allBackends)('%s backend, deep linear network input errors', (_name, backend) => {
@@ -201,7 +261,7 @@ describe.each(allBackends)('%s backend, deep linear network input errors', (_nam
     expect(() => b.dln(make(good()))).toThrow(expect.objectContaining({ name: 'FlatminError', code, path }));
   });
 
-  it('rejects a batch larger than the observed set, a batch of 0 and a non-positive step size', async () => {
+  it('rejects a batch larger than the observed set, a batch of 0, a non-positive step size and bad noise', async () => {
     const input = good();
     const N = Array.from(input.mask).filter((v) => v !== 0).length;
     const s = (await backend()).dln(input);
@@ -212,6 +272,10 @@ describe.each(allBackends)('%s backend, deep linear network input errors', (_nam
     rejects({ lr: 0.1, batch: 1.5 }, 'NOT_INTEGER', 'batch');
     rejects({ lr: 0, batch: 1 }, 'OUT_OF_RANGE', 'lr');
     rejects({ lr: NaN, batch: 1 }, 'NOT_FINITE', 'lr');
+    rejects({ lr: 0.1, batch: 1, noise: { placement: 'evaluation', sigma: [0.1, 0.1] } }, 'SHAPE', 'noise.sigma');
+    rejects({ lr: 0.1, batch: 1, noise: { placement: 'evaluation', sigma: [0.1, -1, 0.1] } }, 'OUT_OF_RANGE', 'noise.sigma[1]');
+    rejects({ lr: 0.1, batch: 1, noise: { placement: 'update', sigma: [0.1, 0.1, NaN] } }, 'NOT_FINITE', 'noise.sigma[2]');
+    rejects({ lr: 0.1, batch: 1, noise: { placement: 'gradient' as never, sigma: [0, 0, 0] } }, 'OUT_OF_RANGE', 'noise.placement');
     expect(s.run(3, { lr: 0.01, batch: N }).done).toBe(3); // batch = |Ω| is allowed (full batch)
     s.dispose();
   });

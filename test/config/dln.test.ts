@@ -53,6 +53,14 @@ describe('deep-linear config: defaults', () => {
     expect(c).toMatchObject({ seed: 0, backend: 'wasm', recordEvery: 1 });
   });
 
+  it('a scalar σ becomes one σ per layer; a list is kept; langevin keeps its temperature', () => {
+    const phase = (noise: unknown) => validateDlnConfig(fixtureConfig({ optimizer: { kind: 'sgd', lr: 0.05, batch: 1, steps: 5, noise } })).optimizer[0].noise;
+    expect(phase({ kind: 'perturbed', sigma: 0.01 })).toEqual({ kind: 'perturbed', sigma: [0.01, 0.01, 0.01] });
+    expect(phase({ kind: 'anticorrelated', sigma: [0, 0.01, 0.02] })).toEqual({ kind: 'anticorrelated', sigma: [0, 0.01, 0.02] });
+    expect(phase({ kind: 'langevin', temperature: 1e-4 })).toEqual({ kind: 'langevin', temperature: 1e-4 });
+    expect(validateDlnConfig(fixtureConfig()).optimizer[0]).not.toHaveProperty('noise');
+  });
+
   it('configs with `model` are deep-linear; the two-factor ones are unchanged', () => {
     expect(isDlnConfig(fixtureConfig())).toBe(true);
     const twoFactor = { problem: { target: { random: { n: 4, m: 3, singularValues: [1], seed: 1 } }, rank: 1 }, optimizer: { kind: 'gd', lr: 0.1, steps: 5 } };
@@ -80,11 +88,29 @@ describe('deep-linear config: typed errors naming the field', () => {
     ['fixture-start without a fixture', matrixConfig({}, { model: { kind: 'deep-linear', depth: 3, width: 5, init: 'fixture-start' } }), 'OUT_OF_RANGE', 'model.init'],
     ['unknown fixture', fixtureConfig({ problem: { kind: 'completion', fixture: 'dln-D3' } }), 'UNKNOWN_KIND', 'problem.fixture'],
     ['unknown model kind', fixtureConfig({ model: { kind: 'deep-linaer', depth: 3, width: 20 } }), 'UNKNOWN_KIND', 'model.kind'],
+    ['σ list of the wrong length', fixtureConfig({ optimizer: { kind: 'sgd', lr: 0.05, batch: 1, steps: 5, noise: { kind: 'perturbed', sigma: [0.1, 0.1] } } }), 'SHAPE', 'optimizer.noise.sigma'],
+    ['negative σ', fixtureConfig({ optimizer: { kind: 'gd', lr: 0.05, steps: 5, noise: { kind: 'perturbed', sigma: -0.1 } } }), 'OUT_OF_RANGE', 'optimizer.noise.sigma'],
+    ['non-finite layer σ', fixtureConfig({ optimizer: [{ kind: 'gd', lr: 0.05, steps: 5 }, { kind: 'gd', lr: 0.05, steps: 5, noise: { kind: 'anticorrelated', sigma: [0, NaN, 0] } }] }), 'NOT_FINITE', 'optimizer[1].noise.sigma[1]'],
+    ['non-finite temperature', fixtureConfig({ optimizer: { kind: 'gd', lr: 0.05, steps: 5, noise: { kind: 'langevin', temperature: Infinity } } }), 'NOT_FINITE', 'optimizer.noise.temperature'],
+    ['negative temperature', fixtureConfig({ optimizer: { kind: 'gd', lr: 0.05, steps: 5, noise: { kind: 'langevin', temperature: -1 } } }), 'OUT_OF_RANGE', 'optimizer.noise.temperature'],
+    ['langevin with sigma', fixtureConfig({ optimizer: { kind: 'gd', lr: 0.05, steps: 5, noise: { kind: 'langevin', temperature: 1, sigma: 0.1 } } }), 'UNKNOWN_KEY', 'optimizer.noise.sigma'],
+    ['perturbed with a temperature', fixtureConfig({ optimizer: { kind: 'gd', lr: 0.05, steps: 5, noise: { kind: 'perturbed', sigma: 0.1, temperature: 1 } } }), 'UNKNOWN_KEY', 'optimizer.noise.temperature'],
+    ['perturbed without sigma', fixtureConfig({ optimizer: { kind: 'gd', lr: 0.05, steps: 5, noise: { kind: 'perturbed' } } }), 'MISSING', 'optimizer.noise.sigma'],
+    ['curvature not a boolean', fixtureConfig({ diagnostics: { curvature: 'yes' } }), 'TYPE', 'diagnostics.curvature'],
+    ['zero probes', fixtureConfig({ diagnostics: { curvature: true, probes: 0 } }), 'OUT_OF_RANGE', 'diagnostics.probes'],
+    ['unknown diagnostics key', fixtureConfig({ diagnostics: { curvature: true, prob: 3 } }), 'UNKNOWN_KEY', 'diagnostics.prob'],
     ['given weights of the wrong shape', matrixConfig({}, { model: { kind: 'deep-linear', depth: 2, width: 2, init: { kind: 'given', weights: [[[1, 0, 0, 0], [0, 1, 0, 0]], [[1, 0]]] } } }), 'SHAPE', 'model.init.weights[1]'],
   ])('%s', (_name, raw, code, path) => {
     const e = fails(raw);
     expect(e.code).toBe(code);
     expect(e.path).toBe(path);
+  });
+
+  it('an unknown noise kind gets the nearest kind suggested', () => {
+    const e = fails(fixtureConfig({ optimizer: { kind: 'gd', lr: 0.05, steps: 5, noise: { kind: 'langevn', temperature: 1 } } }));
+    expect(e.code).toBe('UNKNOWN_KIND');
+    expect(e.path).toBe('optimizer.noise.kind');
+    expect(e.message).toMatch(/did you mean "langevin"\?/);
   });
 
   it('unknown keys get the nearest key suggested', () => {
@@ -117,5 +143,41 @@ describe('runDln', () => {
     expect(w.final.testError).toBeNull();
     expect(ref.final.weights).toEqual(w.final.weights);
     expect(w.final.trainError).toBeLessThan(w.history[0].trainError);
+  });
+
+  it('noise in a config: the same bits on both backends, and Langevin at T > 0 keeps the loss above GD', async () => {
+    const noisy = (noise: unknown) => matrixConfig({}, { optimizer: { kind: 'gd', lr: 0.05, steps: 400, noise }, recordEvery: 100 });
+    for (const noise of [{ kind: 'perturbed', sigma: [0.01, 0.02, 0.03] }, { kind: 'anticorrelated', sigma: 0.02 }, { kind: 'langevin', temperature: 1e-3 }]) {
+      const w = await runDln(noisy(noise));
+      const ref = await runDln(noisy(noise), { backend: 'reference' });
+      expect(ref.final.weights).toEqual(w.final.weights);
+    }
+    const gd = await runDln(matrixConfig({}, { optimizer: { kind: 'gd', lr: 0.05, steps: 2000 }, recordEvery: 100 }));
+    const hot = await runDln(matrixConfig({}, { optimizer: { kind: 'gd', lr: 0.05, steps: 2000, noise: { kind: 'langevin', temperature: 1e-3 } }, recordEvery: 100 }));
+    // Averaged over the last half: the stationary loss sits above GD's minimum by ~T per dimension.
+    const tail = (r: typeof gd) => r.history.slice(10).reduce((s, h) => s + h.loss, 0) / (r.history.length - 10);
+    expect(tail(hot)).toBeGreaterThan(tail(gd) + 1e-3);
+    expect(hot.diverged).toBe(false);
+  });
+
+  it('perturbed SGD with σ > 0 from D2\'s start stays finite and records curvature at every recording', async () => {
+    const t0 = performance.now();
+    const r = await runDln(fixtureConfig({
+      optimizer: { kind: 'sgd', lr: 0.05, batch: 8, steps: 400, noise: { kind: 'perturbed', sigma: [0.01, 0.01, 0.01] } },
+      diagnostics: { curvature: true, probes: 10 },
+    }));
+    const ms = performance.now() - t0;
+    expect(r.diverged).toBe(false);
+    expect(r.history).toHaveLength(5);
+    for (const h of r.history) {
+      expect(Number.isFinite(h.curvature!.trace) && h.curvature!.trace > 0).toBe(true);
+      expect(Number.isFinite(h.curvature!.sharpness) && h.curvature!.sharpness > 0).toBe(true);
+    }
+    // Near a minimum the sharpness is at most the trace (sum of mostly non-negative eigenvalues).
+    expect(r.final.curvature!.sharpness).toBeLessThan(r.final.curvature!.trace);
+    expect(r.final.weights.flat(2).every(Number.isFinite)).toBe(true);
+    expect(ms).toBeLessThan(20000);
+    const plain = await runDln(fixtureConfig({ optimizer: { kind: 'sgd', lr: 0.05, batch: 8, steps: 400 } }));
+    expect(plain.history[0]).not.toHaveProperty('curvature');
   });
 });

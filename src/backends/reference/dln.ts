@@ -1,8 +1,10 @@
 import { dlnLoss, testError, trainError } from '../../diagnostics/completion.js';
 import { layerOffsets, observedIndices, validateDlnInput, validateDlnStep } from '../../problems/dln.js';
+import { fillGaussian } from '../../random/gaussian.js';
 import { shuffle } from '../../random/permutation.js';
-import type { DlnInput, DlnSampler, DlnSession, DlnStepParams } from '../types.js';
-import { descendRidge, matmulNN, matmulNT, matmulTN, roundF64 } from './kernels.js';
+import type { DlnInput, DlnNoise, DlnSampler, DlnSession, DlnStepParams } from '../types.js';
+import { dlnGradient } from './dlnGradient.js';
+import { anticorrelate, descendRidge, perturb, roundF64 } from './kernels.js';
 
 /**
  * Minibatch SGD / full-batch GD on an L2-regularized deep linear network, one step at a time, in
@@ -23,6 +25,12 @@ import { descendRidge, matmulNN, matmulNT, matmulTN, roundF64 } from './kernels.
  *   ∂/∂W_l = H_l · P_{l−1}ᵀ                 l = L … 2
  *   W_l ← W_l − η (∂/∂W_l + 2λ W_l)         (g = ∂ + (2λ)·W rounded, then W − η·g)
  *
+ * Noise (DlnNoise), one option of this loop as in the two-factor one: after the batch is drawn,
+ * ξ_t = fillGaussian over the whole parameter vector, and the forward/backward passes read the
+ * weights at E = θ + σ_l·ξ_t (evaluation) or θ + σ_l·(ξ_t − ξ_{t−1}) (anticorrelated, ξ_{t−1} kept
+ * in `prev`); for "update" (Langevin) E = θ and a fresh ξ_t is added after the step: θ⁺ + σ_l·ξ_t.
+ * The ridge 2λW_l is taken at θ. All σ_l = 0 draws nothing.
+ *
  * Every product element starts at 0 and adds its terms in ascending k (k runs over d_{l−1},
  * d_{l+1} and d_in respectively), multiply then add, no FMA. G is dense (zeros off the batch) so
  * batch 1 and the full batch are the same code; adding an exact 0·x changes no bit.
@@ -32,7 +40,6 @@ export function referenceDln(input: DlnInput): DlnSession {
   validateDlnInput(input);
   const dims = [...input.dims];
   const L = dims.length - 1;
-  const d0 = dims[0];
   const off = layerOffsets(dims);
   const total = off[L];
   const M = Float64Array.from(input.M);
@@ -47,44 +54,48 @@ export function referenceDln(input: DlnInput): DlnSession {
   let pos = N;
   const next = new Float64Array(total);
   const grad = new Float64Array(total);
-  const W = (t: Float64Array, l: number) => t.subarray(off[l - 1], off[l]);
-  // P[l], H[l] for l = 1 … L (index 0 unused): P[1] is W_1 itself, H[L] is G, H[1] is grad's W_1.
-  const P: Float64Array[] = [new Float64Array(0), W(theta, 1)];
-  for (let l = 2; l <= L; l++) P.push(new Float64Array(dims[l] * d0));
-  const G = new Float64Array(dims[L] * d0);
-  const H: Float64Array[] = [new Float64Array(0), W(grad, 1)];
-  for (let l = 2; l < L; l++) H.push(new Float64Array(dims[l] * d0));
-  H.push(G);
+  const noisy = new Float64Array(total); // E, or θ⁺ + σ·ξ for Langevin
+  const prev = new Float64Array(total); // ξ_{t−1}
+  const gradient = dlnGradient(dims, M);
+  const forward = gradient.forward;
 
-  function forward(): Float64Array {
-    for (let l = 2; l <= L; l++) matmulNN(P[l], W(theta, l), P[l - 1], dims[l], d0, dims[l - 1]);
-    return P[L];
-  }
-
-  function step(batch: Int32Array, lo: number, size: number, lr: number): boolean {
-    const A = forward();
-    G.fill(0);
-    const c = 2 / size;
-    for (let t = lo; t < lo + size; t++) {
-      const e = batch[t];
-      G[e] = c * (A[e] - M[e]);
-    }
-    for (let l = L - 1; l >= 1; l--) matmulTN(H[l], W(theta, l + 1), H[l + 1], dims[l], d0, dims[l + 1]);
-    for (let l = L; l >= 2; l--) matmulNT(W(grad, l), H[l], P[l - 1], dims[l], dims[l - 1], d0);
-    const tl = 2 * lambda;
-    const finite = descendRidge(next, theta, grad, total, lr, tl, roundF64);
-    if (finite) theta.set(next);
+  /** out = base + σ_l·out on each layer's slice (out holds standard normals); false if not finite. */
+  function perturbLayers(out: Float64Array, base: Float64Array, sigma: readonly number[]): boolean {
+    let finite = true;
+    for (let l = 1; l <= L; l++) finite = perturb(out, base, off[l - 1], off[l], sigma[l - 1], roundF64) && finite;
     return finite;
   }
 
+  function step(batch: Int32Array, lo: number, size: number, lr: number, noise: DlnNoise | undefined): boolean {
+    const on = noise !== undefined && noise.sigma.some((s) => s !== 0);
+    let E = theta;
+    if (on && noise.placement !== 'update') {
+      fillGaussian(noisy, 0, total, rng);
+      if (noise.placement === 'anticorrelated') anticorrelate(noisy, prev, roundF64);
+      perturbLayers(noisy, theta, noise.sigma); // a non-finite E makes a non-finite step: caught below
+      E = noisy;
+    }
+    gradient.dataGradient(E, batch, lo, size, grad);
+    const tl = 2 * lambda;
+    if (!descendRidge(next, theta, grad, total, lr, tl, roundF64)) return false;
+    if (on && noise.placement === 'update') {
+      fillGaussian(noisy, 0, total, rng);
+      if (!perturbLayers(noisy, next, noise.sigma)) return false;
+      theta.set(noisy);
+    } else {
+      theta.set(next);
+    }
+    return true;
+  }
+
   function run(steps: number, p: DlnStepParams): { done: number } {
-    validateDlnStep(p, N);
+    validateDlnStep(p, N, L);
     const batch = p.batch === 'full' ? N : p.batch;
     let done = 0;
     for (; done < steps; done++) {
       let ok: boolean;
       if (batch >= N) {
-        ok = step(obs, 0, N, p.lr);
+        ok = step(obs, 0, N, p.lr, p.noise);
       } else {
         if (pos >= N) {
           order.set(obs);
@@ -94,20 +105,20 @@ export function referenceDln(input: DlnInput): DlnSession {
         const size = Math.min(batch, N - pos);
         const lo = pos;
         pos += size;
-        ok = step(order, lo, size, p.lr);
+        ok = step(order, lo, size, p.lr, p.noise);
       }
       if (!ok) break;
     }
     return { done };
   }
 
-  const endToEnd = () => forward().slice();
+  const endToEnd = () => forward(theta).slice();
   return {
     run,
     endToEnd,
-    loss: () => dlnLoss(forward(), M, obs, theta, lambda),
-    trainError: () => trainError(forward(), M, obs),
-    testError: () => testError(forward(), truth, mask),
+    loss: () => dlnLoss(forward(theta), M, obs, theta, lambda),
+    trainError: () => trainError(forward(theta), M, obs),
+    testError: () => testError(forward(theta), truth, mask),
     theta: () => theta.slice(),
     setTheta: (t) => theta.set(t),
     rng: () => rng.slice(),
@@ -117,6 +128,8 @@ export function referenceDln(input: DlnInput): DlnSession {
       order.set(s.order);
       pos = s.pos;
     },
+    prevNoise: () => prev.slice(),
+    setPrevNoise: (xi) => prev.set(xi),
     dispose: () => {
       theta = new Float64Array(0);
       rng = new Int32Array(0);

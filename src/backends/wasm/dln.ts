@@ -3,6 +3,7 @@ import { FlatminError } from '../../errors.js';
 import { layerOffsets, observedIndices, validateDlnInput, validateDlnStep } from '../../problems/dln.js';
 import type { DlnInput, DlnSession, DlnStepParams } from '../types.js';
 import { Arena } from './buffers.js';
+import { NOISE_CODES } from './factorization.js';
 import type { CoreExports } from './loader.js';
 
 /**
@@ -33,12 +34,16 @@ export function wasmDln(core: CoreExports, input: DlnInput): DlnSession {
   const order = arena.alloc(Int32Array, N);
   const samp = arena.alloc(Int32Array, 1);
   const rng = arena.alloc(Int32Array, 16);
+  const sigma = arena.alloc(Float64Array, L); // per-layer σ, written by every run (0: no noise)
+  const P = arena.alloc(Float64Array, total);
+  const prev = arena.alloc(Float64Array, total); // ξ_{t−1}, zeros until the first anticorrelated step
   theta.view().set(input.theta);
   M.view().set(Mcopy);
   obs.view().set(obsJs);
   order.view().set(obsJs);
   samp.view()[0] = N; // the epoch is used up: the first SGD step shuffles
   rng.view().set(input.rng);
+  prev.view().fill(0); // the allocator does not clear memory: ξ_{−1} = 0
   let live = true;
   const alive = () => {
     if (!live) throw new FlatminError('USAGE', 'session', 'this run was disposed');
@@ -52,10 +57,13 @@ export function wasmDln(core: CoreExports, input: DlnInput): DlnSession {
   return {
     run(steps: number, p: DlnStepParams) {
       alive();
-      validateDlnStep(p, N);
+      validateDlnStep(p, N, L);
+      if (p.noise) sigma.view().set(p.noise.sigma);
+      else sigma.view().fill(0);
       const done = core.dlnRun(
         L, dims.ptr, theta.ptr, next.ptr, grad.ptr, work.ptr, M.ptr, obs.ptr, N, order.ptr, samp.ptr, rng.ptr,
         steps, p.lr, lambda, p.batch === 'full' ? N : p.batch,
+        NOISE_CODES[p.noise?.placement ?? 'evaluation'], sigma.ptr, P.ptr, prev.ptr,
       );
       return { done };
     },
@@ -73,6 +81,8 @@ export function wasmDln(core: CoreExports, input: DlnInput): DlnSession {
       order.view().set(s.order);
       samp.view()[0] = s.pos;
     },
+    prevNoise: () => (alive(), prev.view().slice()),
+    setPrevNoise: (xi) => (alive(), prev.view().set(xi)),
     dispose() {
       if (live) arena.freeAll();
       live = false;

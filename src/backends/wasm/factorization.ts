@@ -7,7 +7,8 @@ import type { CoreExports } from './loader.js';
 
 // Codes and the `ext` word layout of assembly/programs/factorization.ts.
 const LOSS_CODES = { full: 0, completion: 1, sensing: 2 } as const;
-const NOISE_CODES: Record<NoisePlacement, number> = { evaluation: 0, anticorrelated: 1, update: 2 };
+/** Placement codes of the Wasm step loops (assembly/programs/factorization.ts and dln.ts). */
+export const NOISE_CODES: Record<NoisePlacement, number> = { evaluation: 0, anticorrelated: 1, update: 2 };
 const EXT_WORDS = 11;
 
 /** Marshalling only: the loop itself is assembly/programs/factorization.ts. */
