@@ -1,7 +1,6 @@
 import { referenceDln } from './dln.js';
 import { fillGaussian } from '../../random/gaussian.js';
-import { observedIndices } from '../../problems/dln.js';
-import { completionWeights } from '../../problems/losses.js';
+import { batchUniverse, completionWeights } from '../../problems/losses.js';
 import { epochStart } from '../../random/permutation.js';
 import type { EpochSampler, FactorizationInput, FactorizationLoss, FactorizationSession, StepParams, StepOutcome } from '../types.js';
 import {
@@ -129,13 +128,6 @@ export function referenceFactorization(input: FactorizationInput): Factorization
       rng = new Int32Array(0);
     },
   };
-}
-
-/** What minibatches are drawn from: the observed flat indices (ascending) or the measurement numbers. */
-export function batchUniverse(loss: FactorizationLoss): Int32Array {
-  if (loss.kind === 'completion') return observedIndices(loss.mask);
-  if (loss.kind === 'sensing') return Int32Array.from({ length: loss.y.length }, (_, i) => i);
-  return new Int32Array(0);
 }
 
 /**

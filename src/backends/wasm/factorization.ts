@@ -1,6 +1,5 @@
 import { FlatminError } from '../../errors.js';
-import { completionWeights } from '../../problems/losses.js';
-import { batchUniverse } from '../reference/factorization.js';
+import { batchUniverse, completionWeights } from '../../problems/losses.js';
 import { roundF32, roundF64 } from '../reference/kernels.js';
 import type { FactorizationInput, FactorizationSession, NoisePlacement, StepParams, StepOutcome } from '../types.js';
 import { Arena } from './buffers.js';
