@@ -120,6 +120,7 @@ export function referenceFactorization(input: FactorizationInput): Factorization
     setPrevNoise: (xi) => prev.set(xi.map(rd)),
     sampler: (): EpochSampler => ({ order: order.slice(), pos }),
     setSampler: (s) => {
+      if (!batched) return; // full batch: no sampler (as in wasm)
       order.set(s.order);
       pos = s.pos;
     },
