@@ -155,3 +155,14 @@ export function shuffleI32(a: usize, len: i32, st: usize): void {
     store<i32>(pj, t);
   }
 }
+
+/**
+ * Where the next minibatch of an epoch starts: pos, or 0 after a used-up epoch (pos ≥ nObs) has
+ * reset `order` to `obs` and shuffled it (src/random/permutation.ts epochStart defines the rule).
+ */
+export function epochStart(order: usize, obs: usize, nObs: i32, pos: i32, st: usize): i32 {
+  if (pos < nObs) return pos;
+  memory.copy(order, obs, <usize>nObs << 2);
+  shuffleI32(order, nObs, st);
+  return 0;
+}

@@ -2,14 +2,14 @@ import { backendNames, getBackend } from './backends/index.js';
 import type { FactorizationSession } from './backends/types.js';
 import type { WasmSource } from './backends/wasm/loader.js';
 import type { BackendName, Precision, RunConfig } from './config/types.js';
-import { validateConfig } from './config/validate.js';
+import { checkBatchSize, validateConfig } from './config/validate.js';
 import { FlatminError } from './errors.js';
 import { frob2, toRows, type Matrix } from './linalg/matrix.js';
 import { compileSchedule, totalSteps, type CompiledPhase } from './optimizers/schedule.js';
 import { noiseOf } from './optimizers/noise.js';
 import { buildInit, buildTarget } from './problems/factorization.js';
 import type { TwoFactor } from './diagnostics/hessian.js';
-import { buildLoss, lossOfW, objective } from './problems/losses.js';
+import { batchUniverse, buildLoss, lossOfW, objective } from './problems/losses.js';
 import { LANES, seedGaussian } from './random/gaussian.js';
 import { factorizationDistances, predictFactorization, type Distances, type Prediction } from './theory/factorization.js';
 
@@ -53,6 +53,8 @@ export interface Checkpoint {
   rng: number[];
   /** anticorrelated-gd only: f64 bytes of ξ_{t−1}, base64 (the noise of the last step is state). */
   prevNoise?: string;
+  /** optimizer.batch only: this epoch's permutation and the next position in it (mid-epoch is state). */
+  sampler?: { order: number[]; pos: number };
   history: HistoryPoint[];
 }
 
@@ -127,7 +129,9 @@ export class FactorizationRun {
     // The other losses add W, R (n×m) and Ypᵀ; sensing its N measurement matrices and two N-vectors.
     const extra = loss.kind === 'full' ? 0 : 2 * nm + M.cols * r + (loss.kind === 'sensing' ? (nm + 2) * loss.measurements : nm);
     const prev = cfg.optimizer.kind === 'anticorrelated-gd' ? xy : 0; // ξ_{t−1}
-    const bytes = size * (2 * nm + 4 * xy + prev + 2 * r * r + extra) + (size === 4 ? 8 * xy : 0);
+    // Minibatch sensing gathers its batch's rows (the int32 sampler arrays are negligible).
+    const gathered = loss.kind === 'sensing' && cfg.optimizer.batch !== undefined ? cfg.optimizer.batch * nm : 0;
+    const bytes = size * (2 * nm + 4 * xy + prev + 2 * r * r + extra + gathered) + (size === 4 ? 8 * xy : 0);
     if (bytes > 2 ** 30)
       throw new FlatminError('OUT_OF_RANGE', 'problem.rank', `this problem needs ${(bytes / 2 ** 20).toFixed(0)} MiB of buffers; at most 1024 MiB fit (use a smaller rank or target)`);
     const { kind, sigmaX, sigmaY } = cfg.optimizer;
@@ -143,17 +147,23 @@ export class FactorizationRun {
     let rng = seedGaussian(cfg.seed);
     const resume = options.resume;
     const { placement } = noiseOf(cfg.optimizer);
+    const lossInput = buildLoss(cfg.problem.loss, M, cfg.seed);
+    const { batch } = cfg.optimizer;
+    const universe = batchUniverse(lossInput);
+    if (batch !== undefined) checkBatchSize(batch, universe.length, 'observed entries'); // a drawn `fraction` mask
+    const sampled = batch !== undefined && batch < universe.length; // batch = all is full-batch: no sampler
     if (resume) {
       checkCheckpoint(resume, theta.length, totalSteps(cfg.optimizer.schedule), cfg.precision, placement === 'anticorrelated');
+      if (sampled) checkSampler(resume.sampler, universe);
       theta = decodeF64(resume.theta);
       rng = Int32Array.from(resume.rng);
     }
-    const lossInput = buildLoss(cfg.problem.loss, M, cfg.seed);
     const lambda = cfg.problem.lambda ?? 0;
     const session = backend.factorization({
-      n: M.rows, m: M.cols, r, precision: cfg.precision, M: M.data, theta, rng, loss: lossInput, lambda, noise: placement,
+      n: M.rows, m: M.cols, r, precision: cfg.precision, M: M.data, theta, rng, loss: lossInput, lambda, noise: placement, batch,
     });
     if (resume?.prevNoise !== undefined) session.setPrevNoise(decodeF64(resume.prevNoise));
+    if (sampled && resume?.sampler) session.setSampler({ order: Int32Array.from(resume.sampler.order), pos: resume.sampler.pos });
     const objective: TwoFactor = { loss: lossOfW(lossInput, M.data), lambda, n: M.rows, m: M.cols, r };
     return new FactorizationRun(cfg, M, prediction, session, cfg.backend, objective, resume);
   }
@@ -200,6 +210,7 @@ export class FactorizationRun {
       theta: encodeF64(this.session.theta()),
       rng: Array.from(this.session.rng()),
       ...(this.config.optimizer.kind === 'anticorrelated-gd' ? { prevNoise: encodeF64(this.session.prevNoise()) } : {}),
+      ...(this.config.optimizer.batch !== undefined ? { sampler: samplerJson(this.session.sampler()) } : {}),
       history: this.history.map((h) => ({ ...h })),
     };
   }
@@ -322,6 +333,24 @@ function checkCheckpoint(c: Checkpoint, thetaLength: number, total: number, prec
   if (!Array.isArray(c.history) || c.history.length === 0) throw bad('history', 'expected the recorded history');
   if (anticorrelated && (typeof c.prevNoise !== 'string' || decodeF64(c.prevNoise).length !== thetaLength))
     throw bad('prevNoise', `expected ξ_{t−1} as ${thetaLength} f64 values, base64-encoded (anticorrelated-gd carries its last noise)`);
+}
+
+function samplerJson(s: { order: Int32Array; pos: number }): { order: number[]; pos: number } {
+  return { order: Array.from(s.order), pos: s.pos };
+}
+
+/**
+ * A minibatch run's sampler: a permutation of what batches are drawn from (observed entries or
+ * measurement numbers) and a position in [0, its length]. (With batch = all there is no sampler:
+ * its checkpoint holds an empty order, which is not checked.)
+ */
+function checkSampler(s: Checkpoint['sampler'], universe: Int32Array): void {
+  const bad = (path: string, msg: string) => new FlatminError('TYPE', `resume.sampler${path}`, msg);
+  if (!s || !Array.isArray(s.order)) throw bad('', 'expected { order, pos }: a minibatch run carries its epoch permutation');
+  const sorted = Int32Array.from(s.order.map((v) => (Number.isInteger(v) ? v : -1))).sort();
+  if (sorted.length !== universe.length || sorted.some((v, i) => v !== universe[i]))
+    throw bad('.order', `expected a permutation of the ${universe.length} observed entries / measurements; the checkpoint is from another config`);
+  if (!Number.isInteger(s.pos) || s.pos < 0 || s.pos > universe.length) throw bad('.pos', `expected an integer in [0, ${universe.length}]`);
 }
 
 function encodeF64(a: Float64Array): string {

@@ -32,7 +32,7 @@
 // The ridge term 2λθ is taken at θ, not at E, as in the two-factor loop.
 import { gemmNN, gemmTN } from '../kernels/gemm';
 import { anticorrelate, descendRidge, perturb, transpose } from '../kernels/elementwise';
-import { fillGaussian, shuffleI32 } from '../random';
+import { epochStart, fillGaussian } from '../random';
 
 const NOISE_ANTI = 1;
 const NOISE_UPDATE = 2;
@@ -147,11 +147,7 @@ export function dlnRun(
     let idx = obs;
     let size = nObs;
     if (!full) {
-      if (pos >= nObs) {
-        memory.copy(order, obs, <usize>nObs << 2);
-        shuffleI32(order, nObs, rng);
-        pos = 0;
-      }
+      pos = epochStart(order, obs, nObs, pos, rng);
       size = min(batch, nObs - pos);
       idx = order + (<usize>pos << 2);
       pos += size;

@@ -13,6 +13,14 @@
 //          LOSS_COMPLETION  (1/|Ω|) Σ_Ω ((XYᵀ)_ij − M_ij)²  (weights = 2/|Ω| on Ω, 0 elsewhere)
 //          LOSS_SENSING     ½ Σ_i (⟨A_i, XYᵀ⟩ − y_i)²
 //   plus the ridge λ(‖X‖² + ‖Y‖²) for every loss.
+//   batch  0 (or ≥ nObs): the full sums above. Otherwise minibatch SGD on completion or sensing: a
+//          batch B is the next entries of an epoch permutation of `obs` (observed flat indices, or
+//          measurement numbers), drawn without replacement exactly as the deep model's
+//          (random.ts epochStart), before the step's noise. The batch loss scales the sum so that
+//          B = all gives the full loss back:
+//            completion  (1/|B|) Σ_B (W_ij − M_ij)²        R = (2/|B|)(W − M) on B, 0 elsewhere
+//            sensing     ½ (N/|B|) Σ_B (⟨A_i, W⟩ − y_i)²   rows of B gathered into Ab, then
+//                        rv = (N/|B|)(Ab vec(W) − y_B),  vec(R) = Abᵀ rv
 //
 // Buffers (row-major, allocated by JS through alloc()):
 //   M, Mt  the target and its transpose (packed once: Mᵀ Xp then streams rows, not columns)
@@ -25,13 +33,15 @@
 //   rng    16 i32                       the noise generator's four xor128 lanes (random.ts)
 //   ext    EXT_WORDS i32                codes and the buffers of the other losses and noises:
 //            loss, noise, N (measurements), A (N × nm), y (N), weights (nm), W (nm: E_X E_Yᵀ),
-//            R (nm: ∂loss/∂W), Yt (r×m), rv (N: ⟨A_i, W⟩ − y_i), prev (ξ_{t−1}, (n+m)·r)
+//            R (nm: ∂loss/∂W), Yt (r×m), rv (N: ⟨A_i, W⟩ − y_i), prev (ξ_{t−1}, (n+m)·r),
+//            batch, obs (nObs i32), nObs, order (nObs i32), samp (1 i32: position in order),
+//            Ab (batch × nm: the batch's sensing rows)
 //          unused pointers are 0.
 import { gemmNN, gemmTN } from '../kernels/gemm';
 import {
   anticorrelate, demote, descend, descendRidge, perturb, subtract, sumSquares, transpose, weightedDiff,
 } from '../kernels/elementwise';
-import { fillGaussian } from '../random';
+import { epochStart, fillGaussian } from '../random';
 
 const LOSS_FULL = 0;
 const LOSS_COMPLETION = 1;
@@ -39,6 +49,7 @@ const NOISE_ANTI = 1;
 const NOISE_UPDATE = 2;
 // ext word indices (src/backends/wasm/factorization.ts writes them)
 const X_LOSS = 0, X_NOISE = 1, X_N = 2, X_A = 3, X_Y = 4, X_WEIGHTS = 5, X_W = 6, X_R = 7, X_YT = 8, X_RV = 9, X_PREV = 10;
+const X_BATCH = 11, X_OBS = 12, X_NOBS = 13, X_ORDER = 14, X_SAMP = 15, X_AB = 16;
 
 // @ts-ignore: decorator
 @inline function word(ext: usize, i: i32): i32 {
@@ -60,16 +71,21 @@ const X_LOSS = 0, X_NOISE = 1, X_N = 2, X_A = 3, X_Y = 4, X_WEIGHTS = 5, X_W = 6
  * The gradient of the completion or sensing loss at E = [Xp | Yp], written to next:
  *   W = Xp Ypᵀ,  R = ∂loss/∂W,  next = [R Yp | Rᵀ Xp]
  * completion: R = weights ⊙ (W − M);  sensing: rv = A vec(W) − y, vec(R) = Aᵀ rv.
+ * size > 0: only the batch's `size` indices at idx count (batchResidual).
  */
 // @ts-ignore: decorator
-@inline function residualGradient<T>(loss: i32, n: i32, m: i32, r: i32, M: usize, E: usize, next: usize, ext: usize): void {
+@inline function residualGradient<T>(
+  loss: i32, n: i32, m: i32, r: i32, M: usize, E: usize, next: usize, ext: usize, idx: usize, size: i32,
+): void {
   const sh = alignof<T>();
   const nm = n * m;
   const Yp = E + (<usize>(n * r) << sh);
   const W = <usize>word(ext, X_W), R = <usize>word(ext, X_R), Yt = <usize>word(ext, X_YT);
   transpose<T>(Yt, Yp, m, r);
   gemmNN<T>(W, m, E, r, Yt, m, n, m, r);
-  if (loss == LOSS_COMPLETION) {
+  if (size > 0) {
+    batchResidual<T>(loss, nm, M, W, R, ext, idx, size);
+  } else if (loss == LOSS_COMPLETION) {
     weightedDiff<T>(R, <usize>word(ext, X_WEIGHTS), W, M, nm);
   } else {
     const N = word(ext, X_N), A = <usize>word(ext, X_A), rv = <usize>word(ext, X_RV);
@@ -79,6 +95,34 @@ const X_LOSS = 0, X_NOISE = 1, X_N = 2, X_A = 3, X_Y = 4, X_WEIGHTS = 5, X_W = 6
   }
   gemmNN<T>(next, r, R, m, Yp, r, n, r, m);
   gemmTN<T>(next + (<usize>(n * r) << sh), r, R, m, E, r, m, r, n);
+}
+
+/** R = ∂(batch loss)/∂W for the batch idx[0 … size) (the table at the top of this file). */
+// @ts-ignore: decorator
+@inline function batchResidual<T>(loss: i32, nm: i32, M: usize, W: usize, R: usize, ext: usize, idx: usize, size: i32): void {
+  const sh = alignof<T>();
+  if (loss == LOSS_COMPLETION) {
+    memory.fill(R, 0, <usize>nm << sh);
+    const c = <T>(2.0 / <f64>size);
+    for (let t = 0; t < size; t++) {
+      const e = <usize>load<i32>(idx + (<usize>t << 2)) << sh;
+      store<T>(R + e, c * (load<T>(W + e) - load<T>(M + e)));
+    }
+    return;
+  }
+  const N = word(ext, X_N), A = <usize>word(ext, X_A), y = <usize>word(ext, X_Y);
+  const rv = <usize>word(ext, X_RV), Ab = <usize>word(ext, X_AB);
+  const row = <usize>nm << sh;
+  for (let t = 0; t < size; t++) {
+    memory.copy(Ab + <usize>t * row, A + <usize>load<i32>(idx + (<usize>t << 2)) * row, row);
+  }
+  gemmNN<T>(rv, 1, Ab, nm, W, 1, size, 1, nm);
+  const c = <T>(<f64>N / <f64>size);
+  for (let t = 0; t < size; t++) {
+    const p = rv + (<usize>t << sh);
+    store<T>(p, c * (load<T>(p) - load<T>(y + (<usize>load<i32>(idx + (<usize>t << 2)) << sh))));
+  }
+  gemmTN<T>(R, 1, Ab, nm, rv, 1, nm, 1, size);
 }
 
 /**
@@ -92,6 +136,9 @@ const X_LOSS = 0, X_NOISE = 1, X_N = 2, X_A = 3, X_Y = 4, X_WEIGHTS = 5, X_W = 6
  *   MY = M Yp,  MtX = Mᵀ Xp              (n×r, m×r: the 4nmr flops)
  *   next = [Xp Gy | Yp Gx]; next = theta − lr·(next − [MY | MtX])
  * With a ridge, or another loss, the gradient g is formed first and next = theta − lr·(g + 2λ·theta).
+ * Minibatch SGD (ext batch in 1 … nObs − 1) draws each step's batch before its noise; the position
+ * in the epoch lives in samp, so a chunked run continues the same epoch. A step that is not
+ * applied keeps its batch drawn (as in the deep model).
  */
 // @ts-ignore: decorator
 @inline function run<T>(
@@ -113,8 +160,20 @@ const X_LOSS = 0, X_NOISE = 1, X_N = 2, X_A = 3, X_Y = 4, X_WEIGHTS = 5, X_W = 6
   const tl = <T>(2 * lambda);
   let scale = load<f64>(sched, 0);
   const mul = load<f64>(sched, 8);
+  const batch = word(ext, X_BATCH), nObs = word(ext, X_NOBS);
+  const obs = <usize>word(ext, X_OBS), order = <usize>word(ext, X_ORDER), samp = <usize>word(ext, X_SAMP);
+  const batched = batch > 0 && batch < nObs;
+  let pos = batched ? load<i32>(samp) : 0;
   let done = 0;
   for (; done < steps; done++) {
+    let idx: usize = 0;
+    let size = 0; // 0: the full sum
+    if (batched) {
+      pos = epochStart(order, obs, nObs, pos, rng);
+      size = min(batch, nObs - pos);
+      idx = order + (<usize>pos << 2);
+      pos += size;
+    }
     const sx = <T>(sigmaX * scale);
     const sy = <T>(sigmaY * scale);
     const noisy = sx != 0 || sy != 0;
@@ -142,7 +201,7 @@ const X_LOSS = 0, X_NOISE = 1, X_N = 2, X_A = 3, X_Y = 4, X_WEIGHTS = 5, X_W = 6
         finite = descendRidge<T>(next, theta, next, total, <T>lr, tl);
       }
     } else {
-      residualGradient<T>(loss, n, m, r, M, Xp, next, ext);
+      residualGradient<T>(loss, n, m, r, M, Xp, next, ext, idx, size);
       finite = descendRidge<T>(next, theta, next, total, <T>lr, tl);
     }
     if (!finite) break; // a NaN or ±Inf: keep the last finite state
@@ -156,6 +215,7 @@ const X_LOSS = 0, X_NOISE = 1, X_N = 2, X_A = 3, X_Y = 4, X_WEIGHTS = 5, X_W = 6
     scale *= mul;
   }
   store<f64>(sched, scale, 0);
+  if (batched) store<i32>(samp, pos);
   return done;
 }
 

@@ -27,6 +27,12 @@ export interface FactorizationInput {
   lambda?: number;
   /** Where the noise σ·ξ goes (default "evaluation": perturbed GD). */
   noise?: NoisePlacement;
+  /**
+   * Minibatch SGD (completion and sensing only): each step's loss is over `batch` observed entries
+   * or measurements, drawn without replacement inside an epoch (EpochSampler). Absent, or ≥ their
+   * number: the full sum, bit for bit as without it.
+   */
+  batch?: number;
 }
 
 /**
@@ -34,6 +40,8 @@ export interface FactorizationInput {
  *   full        ½‖W − M‖²
  *   completion  (1/|Ω|) Σ_Ω (W_ij − M_ij)²       (THEORY.md §2's normalization, as the DLN uses)
  *   sensing     ½ Σ_i (⟨A_i, W⟩ − y_i)²           (M unused by the step)
+ * On a minibatch B (FactorizationInput.batch): (1/|B|) Σ_B for completion and ½ (N/|B|) Σ_B for
+ * sensing — unbiased estimates of the full loss, and equal to it when B is everything.
  */
 export type FactorizationLoss =
   | { kind: 'full' }
@@ -83,6 +91,9 @@ export interface FactorizationSession {
   /** A copy of ξ_{t−1} (anticorrelated noise; empty for the other placements), in working precision. */
   prevNoise(): Float64Array;
   setPrevNoise(xi: Float64Array): void;
+  /** A copy of the minibatch sampler's state (order empty without minibatches). */
+  sampler(): EpochSampler;
+  setSampler(s: EpochSampler): void;
   /** Free the backend's buffers; the session is unusable afterwards. */
   dispose(): void;
 }
@@ -127,11 +138,15 @@ export interface DlnNoise {
   sigma: readonly number[];
 }
 
-/** Where SGD is inside an epoch: its permutation of the observed indices and the next position. */
-export interface DlnSampler {
+/**
+ * Where SGD is inside an epoch: its permutation of the observed indices (or measurement numbers)
+ * and the next position; pos = order.length means the epoch is used up (the next step reshuffles).
+ */
+export interface EpochSampler {
   order: Int32Array;
   pos: number;
 }
+export type DlnSampler = EpochSampler;
 
 export interface DlnSession {
   /** Steps completed; fewer than asked only if the next one would have made the iterate non-finite. */

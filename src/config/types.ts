@@ -76,6 +76,11 @@ export interface OptimizerConfig {
   sigmaY: number;
   /** Normalized: always present. `steps: N` in the input is `[{ steps: N, scale: 1 }]`. */
   schedule: Phase[];
+  /**
+   * Minibatch SGD (problem.loss completion or sensing only): each step's loss is over this many
+   * observed entries / measurements, without replacement inside an epoch. Absent: the full sum.
+   */
+  batch?: number;
 }
 
 export type BackendName = 'wasm' | 'reference';

@@ -32,6 +32,7 @@ export function validateConfig(raw: unknown): RunConfig {
   const { n, m } = targetShape(problem);
   const init = validateInit(top.init, 'init', n, m, problem.rank);
   const optimizer = validateOptimizer(required(top, '', 'optimizer', 'the optimizer, e.g. { kind, lr, steps }'));
+  if (optimizer.batch !== undefined) checkBatchLoss(optimizer.batch, problem.loss!);
   const seed = top.seed === undefined ? 0 : validateSeed(top.seed, 'seed');
   const backend = top.backend === undefined ? 'wasm' : choice(top.backend, 'backend', BACKENDS, 'backend');
   const precision = top.precision === undefined ? 'f64' : choice(top.precision, 'precision', PRECISIONS, 'precision');
@@ -69,7 +70,7 @@ const INIT_KEYS = {
   given: ['kind', 'X', 'Y'],
 } as const;
 const ALL_INIT_KEYS = ['kind', 'scale', 'imbalance', 'X', 'Y'] as const;
-const OPTIMIZER_KEYS = ['kind', 'lr', 'sigmaX', 'sigmaY', 'temperature', 'steps', 'schedule'] as const;
+const OPTIMIZER_KEYS = ['kind', 'lr', 'sigmaX', 'sigmaY', 'temperature', 'steps', 'schedule', 'batch'] as const;
 const PHASE_KEYS = ['steps', 'scale'] as const;
 const PROBLEM_KINDS = ['factorization'] as const;
 const INIT_KINDS = ['gaussian', 'small', 'given'] as const;
@@ -237,7 +238,25 @@ function validateOptimizer(raw: unknown): OptimizerConfig {
   const total = schedule.reduce((s, p) => s + p.steps, 0);
   if (total > MAX_TOTAL_STEPS)
     fail('OUT_OF_RANGE', totalPath, `expected at most ${MAX_TOTAL_STEPS} steps in total, got ${total}`);
-  return temperature === undefined ? { kind, lr, sigmaX, sigmaY, schedule } : { kind, lr, temperature, sigmaX, sigmaY, schedule };
+  const out: OptimizerConfig = temperature === undefined ? { kind, lr, sigmaX, sigmaY, schedule } : { kind, lr, temperature, sigmaX, sigmaY, schedule };
+  if (o.batch !== undefined) out.batch = integer(o.batch, `${path}.batch`, 1);
+  return out;
+}
+
+/**
+ * optimizer.batch samples the terms of a sum, so it needs completion or sensing, and at most their
+ * number: known here for sensing and a given mask; a `fraction` mask is drawn only when the run is
+ * built, and run.ts checks it then (checkBatchSize).
+ */
+function checkBatchLoss(batch: number, loss: LossConfig): void {
+  if (loss.kind === 'full')
+    fail('UNKNOWN_KEY', 'optimizer.batch', 'batch is for problem.loss "completion" or "sensing" only: the full target ½‖XYᵀ − M‖² has no entries to sample');
+  if (loss.kind === 'sensing') checkBatchSize(batch, loss.measurements, 'measurements');
+  else if ('mask' in loss) checkBatchSize(batch, loss.mask.flat().filter((v) => v !== 0).length, 'observed entries');
+}
+
+export function checkBatchSize(batch: number, count: number, what: string): void {
+  if (batch > count) fail('OUT_OF_RANGE', 'optimizer.batch', `expected at most ${count} (the number of ${what}), got ${batch}`);
 }
 
 function validatePhase(raw: unknown, path: string): Phase {

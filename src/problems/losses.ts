@@ -3,6 +3,7 @@ import type { LossConfig, Seed } from '../config/types.js';
 import type { Round } from '../backends/reference/kernels.js';
 import { fromRows, type Matrix } from '../linalg/matrix.js';
 import { gaussians, laneDouble, seedGaussian } from '../random/gaussian.js';
+import { observedIndices } from './dln.js';
 
 /**
  * The two-factor losses as functions of the end-to-end matrix W = XYᵀ (n×m, row-major), in plain
@@ -43,6 +44,13 @@ export function sensingMeasurements(seed: Seed, N: number, M: Float64Array): { A
 export function completionWeights(mask: ArrayLike<number>, rd: Round): Float64Array {
   const w = rd(2 / observedCount(mask));
   return Float64Array.from(mask, (v) => (v !== 0 ? w : 0));
+}
+
+/** What minibatches are drawn from: the observed flat indices (ascending) or the measurement numbers. */
+export function batchUniverse(loss: FactorizationLoss): Int32Array {
+  if (loss.kind === 'completion') return observedIndices(loss.mask);
+  if (loss.kind === 'sensing') return Int32Array.from({ length: loss.y.length }, (_, i) => i);
+  return new Int32Array(0);
 }
 
 export function observedCount(mask: ArrayLike<number>): number {

@@ -23,3 +23,16 @@ export function shuffle(a: Int32Array, lo: number, len: number, st: GaussianStat
     a[lo + j] = t;
   }
 }
+
+/**
+ * Where the next minibatch of an epoch starts (the rule the deep model and the two-factor model
+ * share; assembly/random.ts `epochStart` is the same): `pos` itself, or 0 after a used-up epoch
+ * (pos ≥ len) has reset `order` to `obs` and shuffled it. The batch is then the next
+ * min(batch, len − start) entries of `order`: an epoch's last batch may be shorter.
+ */
+export function epochStart(order: Int32Array, obs: Int32Array, pos: number, st: GaussianState): number {
+  if (pos < obs.length) return pos;
+  order.set(obs);
+  shuffle(order, 0, obs.length, st);
+  return 0;
+}

@@ -1,7 +1,7 @@
 import { dlnLoss, testError, trainError } from '../../diagnostics/completion.js';
 import { layerOffsets, observedIndices, validateDlnInput, validateDlnStep } from '../../problems/dln.js';
 import { fillGaussian } from '../../random/gaussian.js';
-import { shuffle } from '../../random/permutation.js';
+import { epochStart } from '../../random/permutation.js';
 import type { DlnInput, DlnNoise, DlnSampler, DlnSession, DlnStepParams } from '../types.js';
 import { dlnGradient } from './dlnGradient.js';
 import { anticorrelate, descendRidge, perturb, roundF64 } from './kernels.js';
@@ -97,11 +97,7 @@ export function referenceDln(input: DlnInput): DlnSession {
       if (batch >= N) {
         ok = step(obs, 0, N, p.lr, p.noise);
       } else {
-        if (pos >= N) {
-          order.set(obs);
-          shuffle(order, 0, N, rng);
-          pos = 0;
-        }
+        pos = epochStart(order, obs, pos, rng);
         const size = Math.min(batch, N - pos);
         const lo = pos;
         pos += size;

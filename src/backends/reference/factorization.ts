@@ -1,7 +1,8 @@
 import { referenceDln } from './dln.js';
 import { fillGaussian } from '../../random/gaussian.js';
-import { completionWeights } from '../../problems/losses.js';
-import type { FactorizationInput, FactorizationLoss, FactorizationSession, StepParams, StepOutcome } from '../types.js';
+import { batchUniverse, completionWeights } from '../../problems/losses.js';
+import { epochStart } from '../../random/permutation.js';
+import type { EpochSampler, FactorizationInput, FactorizationLoss, FactorizationSession, StepParams, StepOutcome } from '../types.js';
 import {
   anticorrelate, descendRidge, factorizationLoss, gram, matmulNN, matmulNT, matmulTN, mulMY_MtX, perturb, roundF32, roundF64,
   sumSquares, updateFactor, type Round,
@@ -17,7 +18,12 @@ import {
  *   other losses: g = [R Yp | Rᵀ Xp] with R = ∂loss/∂W at W = Xp Ypᵀ;  θ⁺ = θ − η (g + 2λθ)
  *   update placement (Langevin): θ⁺ += σ·scale·ξ_t after the step
  *
- * A step whose result is not finite is not applied. In f32 every operation is rounded with
+ * Minibatch SGD (input.batch below the number of observed entries / measurements, `obs`): each
+ * step first takes its batch — the next entries of an epoch permutation of obs, by the deep
+ * model's rule (src/random/permutation.ts epochStart) — then its noise; residualOperator restricts
+ * R to the batch. A fresh session starts with the epoch used up, so its first step shuffles.
+ *
+ * A step whose result is not finite is not applied (its batch stays drawn). In f32 every operation is rounded with
  * Math.fround (σ·scale, η and 2λ included; the noise is drawn in f64 and rounded).
  */
 export function referenceFactorization(input: FactorizationInput): FactorizationSession {
@@ -39,9 +45,13 @@ export function referenceFactorization(input: FactorizationInput): Factorization
   const MtX = new Float64Array(m * r);
   const prev = new Float64Array(placement === 'anticorrelated' ? total : 0);
   const residual = loss.kind === 'full' ? undefined : residualOperator(loss, M, n, m, rd);
+  const obs = batchUniverse(loss);
+  const batched = input.batch !== undefined && input.batch < obs.length;
+  const order = Int32Array.from(batched ? obs : []);
+  let pos = order.length;
 
   /** The gradient step from evaluation point E into `next`; false if some entry is not finite. */
-  function descend(E: Float64Array, lr: number): boolean {
+  function descend(E: Float64Array, lr: number, lo: number, size: number): boolean {
     if (residual === undefined) {
       gram(Gy, E, nr, m, r, rd);
       gram(Gx, E, 0, n, r, rd);
@@ -54,7 +64,7 @@ export function referenceFactorization(input: FactorizationInput): Factorization
     const Yp = E.subarray(nr);
     const W = residual.W;
     matmulNT(W, Xp, Yp, n, m, r, rd);
-    const R = residual.apply(W);
+    const R = residual.apply(W, order, lo, size);
     matmulNN(next.subarray(0, nr), R, Yp, n, r, m, rd);
     matmulTN(next.subarray(nr), R, Xp, m, r, n, rd);
     return descendRidge(next, theta, next, total, lr, tl, rd);
@@ -64,6 +74,14 @@ export function referenceFactorization(input: FactorizationInput): Factorization
     let scale = p.scale;
     let done = 0;
     for (; done < steps; done++) {
+      let lo = 0;
+      let size = 0; // 0: the full sum
+      if (batched) {
+        pos = epochStart(order, obs, pos, rng);
+        lo = pos;
+        size = Math.min(input.batch!, obs.length - pos);
+        pos += size;
+      }
       const sx = rd(p.sigmaX * scale);
       const sy = rd(p.sigmaY * scale);
       const noisy = sx !== 0 || sy !== 0;
@@ -75,7 +93,7 @@ export function referenceFactorization(input: FactorizationInput): Factorization
         perturb(P, theta, nr, total, sy, rd);
         E = P;
       }
-      if (!descend(E, rd(p.lr))) break; // keep the last finite state
+      if (!descend(E, rd(p.lr), lo, size)) break; // keep the last finite state
       if (noisy && placement === 'update') {
         fillGaussian(P, 0, total, rng);
         const finiteX = perturb(P, next, 0, nr, sx, rd);
@@ -100,6 +118,12 @@ export function referenceFactorization(input: FactorizationInput): Factorization
     setRng: (s) => rng.set(s),
     prevNoise: () => prev.slice(),
     setPrevNoise: (xi) => prev.set(xi.map(rd)),
+    sampler: (): EpochSampler => ({ order: order.slice(), pos }),
+    setSampler: (s) => {
+      if (!batched) return; // full batch: no sampler (as in wasm)
+      order.set(s.order);
+      pos = s.pos;
+    },
     dispose: () => {
       theta = new Float64Array(0);
       rng = new Int32Array(0);
@@ -111,10 +135,13 @@ export function referenceFactorization(input: FactorizationInput): Factorization
  * R = ∂loss/∂W for completion and sensing, in working precision (assembly: residualGradient):
  *   completion  R = w ⊙ (W − M),  w = rd(2/|Ω|) on Ω and 0 elsewhere
  *   sensing     rv = A vec(W) − y,  vec(R) = Aᵀ rv
+ * With size > 0, on the batch B = idx[lo, lo + size) only (assembly: batchResidual):
+ *   completion  R = rd(2/|B|)·(W − M) on B, +0 elsewhere
+ *   sensing     Ab = the rows A_i, i ∈ B, in batch order;  rv = rd(N/|B|)·(Ab vec(W) − y_B),  vec(R) = Abᵀ rv
  */
 function residualOperator(
   loss: Exclude<FactorizationLoss, { kind: 'full' }>, M: Float64Array, n: number, m: number, rd: Round,
-): { W: Float64Array; apply(W: Float64Array): Float64Array } {
+): { W: Float64Array; apply(W: Float64Array, idx: Int32Array, lo: number, size: number): Float64Array } {
   const nm = n * m;
   const W = new Float64Array(nm);
   const R = new Float64Array(nm);
@@ -122,7 +149,13 @@ function residualOperator(
     const w = completionWeights(loss.mask, rd);
     return {
       W,
-      apply(W) {
+      apply(W, idx, lo, size) {
+        if (size > 0) {
+          R.fill(0);
+          const c = rd(2 / size);
+          for (let t = lo; t < lo + size; t++) R[idx[t]] = rd(c * rd(W[idx[t]] - M[idx[t]]));
+          return R;
+        }
         for (let k = 0; k < nm; k++) R[k] = rd(w[k] * rd(W[k] - M[k]));
         return R;
       },
@@ -132,9 +165,19 @@ function residualOperator(
   const y = loss.y.map(rd);
   const N = y.length;
   const rv = new Float64Array(N);
+  let Ab = new Float64Array(0);
   return {
     W,
-    apply(W) {
+    apply(W, idx, lo, size) {
+      if (size > 0) {
+        if (Ab.length < size * nm) Ab = new Float64Array(size * nm);
+        for (let t = 0; t < size; t++) Ab.set(A.subarray(idx[lo + t] * nm, (idx[lo + t] + 1) * nm), t * nm);
+        matmulNN(rv, Ab, W, size, 1, nm, rd);
+        const c = rd(N / size);
+        for (let t = 0; t < size; t++) rv[t] = rd(c * rd(rv[t] - y[idx[lo + t]]));
+        matmulTN(R, Ab, rv, nm, 1, size, rd);
+        return R;
+      }
       matmulNN(rv, A, W, N, 1, nm, rd);
       for (let i = 0; i < N; i++) rv[i] = rd(rv[i] - y[i]);
       matmulTN(R, A, rv, nm, 1, N, rd);

@@ -1,5 +1,5 @@
 import { FlatminError } from '../../errors.js';
-import { completionWeights } from '../../problems/losses.js';
+import { batchUniverse, completionWeights } from '../../problems/losses.js';
 import { roundF32, roundF64 } from '../reference/kernels.js';
 import type { FactorizationInput, FactorizationSession, NoisePlacement, StepParams, StepOutcome } from '../types.js';
 import { Arena } from './buffers.js';
@@ -9,7 +9,7 @@ import type { CoreExports } from './loader.js';
 const LOSS_CODES = { full: 0, completion: 1, sensing: 2 } as const;
 /** Placement codes of the Wasm step loops (assembly/programs/factorization.ts and dln.ts). */
 export const NOISE_CODES: Record<NoisePlacement, number> = { evaluation: 0, anticorrelated: 1, update: 2 };
-const EXT_WORDS = 11;
+const EXT_WORDS = 17;
 
 /** Marshalling only: the loop itself is assembly/programs/factorization.ts. */
 export function wasmFactorization(core: CoreExports, input: FactorizationInput): FactorizationSession {
@@ -55,6 +55,20 @@ export function wasmFactorization(core: CoreExports, input: FactorizationInput):
   }
   const prev = placement === 'anticorrelated' ? arena.alloc(T, total) : undefined;
   if (prev) words[10] = prev.ptr;
+  // Minibatches: the sampler's arrays (batch 0 = the full sum; the core also treats batch ≥ nObs so).
+  const obsJs = batchUniverse(loss);
+  const batched = input.batch !== undefined && input.batch < obsJs.length;
+  const sampler = batched
+    ? { obs: arena.alloc(Int32Array, obsJs.length), order: arena.alloc(Int32Array, obsJs.length), samp: arena.alloc(Int32Array, 1) }
+    : undefined;
+  if (sampler) {
+    words[11] = input.batch!;
+    words[12] = sampler.obs.ptr;
+    words[13] = obsJs.length;
+    words[14] = sampler.order.ptr;
+    words[15] = sampler.samp.ptr;
+    if (loss.kind === 'sensing') words[16] = arena.alloc(T, input.batch! * nm).ptr; // Ab
+  }
   const ext = arena.alloc(Int32Array, EXT_WORDS);
   // Every buffer exists now: fill them.
   ext.view().set(words);
@@ -64,6 +78,11 @@ export function wasmFactorization(core: CoreExports, input: FactorizationInput):
     sensing!.y.view().set(loss.y);
   }
   prev?.view().fill(0);
+  if (sampler) {
+    sampler.obs.view().set(obsJs);
+    sampler.order.view().set(obsJs);
+    sampler.samp.view()[0] = obsJs.length; // the epoch is used up: the first step shuffles
+  }
   const lambda = input.lambda ?? 0;
   M.view().set(input.M);
   const mt = Mt.view();
@@ -98,6 +117,13 @@ export function wasmFactorization(core: CoreExports, input: FactorizationInput):
     setRng: (s) => (alive(), rng.view().set(s)),
     prevNoise: () => (alive(), prev ? Float64Array.from(prev.view()) : new Float64Array(0)),
     setPrevNoise: (xi) => (alive(), prev?.view().set(xi)),
+    sampler: () => (alive(), sampler ? { order: sampler.order.view().slice(), pos: sampler.samp.view()[0] } : { order: new Int32Array(0), pos: 0 }),
+    setSampler: (s) => {
+      alive();
+      if (!sampler) return;
+      sampler.order.view().set(s.order);
+      sampler.samp.view()[0] = s.pos;
+    },
     dispose() {
       if (live) arena.freeAll();
       live = false;
