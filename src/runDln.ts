@@ -9,6 +9,7 @@ import { traceDln } from './experiments/dln.js';
 import { dlnNoiseOf } from './optimizers/noise.js';
 import { layerOffsets, packLayers, uniformDims } from './problems/dln.js';
 import { initStreamSeed } from './problems/factorization.js';
+import { sensingMeasurements } from './problems/losses.js';
 import { gaussians, seedGaussian } from './random/gaussian.js';
 
 /** One recording of a deep-linear run (THEORY.md §2 diagnostics). */
@@ -101,9 +102,12 @@ export function dlnInput(config: DlnRunConfig): DlnInput {
     theta = gaussians(layerOffsets(dims)[depth], seedGaussian(initStreamSeed(config.seed)));
     for (let k = 0; k < theta.length; k++) theta[k] *= init.scale;
   }
+  const M = Float64Array.from(data.target.flat());
+  const p = config.problem;
   return {
     dims,
-    M: Float64Array.from(data.target.flat()),
+    M,
+    ...(p.kind === 'sensing' ? { sensing: sensingMeasurements(p.seed ?? config.seed, p.measurements, M) } : {}),
     truth: data.truth ? Float64Array.from(data.truth.flat()) : undefined,
     mask: data.mask.flat(),
     lambda: config.lambda,

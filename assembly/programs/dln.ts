@@ -24,6 +24,9 @@
 //   sigma  L f64                        per-layer noise σ_l (all 0: no noise, nothing drawn)
 //   P      like theta                   the noisy evaluation point (or, for Langevin, θ⁺ + σ·ξ)
 //   prev   like theta                   ξ_{t−1} of the anticorrelated placement
+//   sens   0 (completion) or 5 i32      matrix sensing instead: [ N, A (N × d_L·d_0), y (N), rv (N),
+//                                       Ab (batch × d_L·d_0) ]; obs is then 0 … N−1 and M unused.
+//                                       G = ∂/∂A of ½ (N/|B|) Σ_B (⟨A_i, A⟩ − y_i)² (kernels/sensing.ts)
 //
 // Noise is an option of this one loop, as in factorization.ts (same placement codes):
 //   NOISE_EVAL    gradient at E = θ + σ_l·ξ_t, layer by layer   (perturbed GD / SGD)
@@ -32,6 +35,7 @@
 // The ridge term 2λθ is taken at θ, not at E, as in the two-factor loop.
 import { gemmNN, gemmTN } from '../kernels/gemm';
 import { anticorrelate, descendRidge, perturb, transpose } from '../kernels/elementwise';
+import { sensingResidual } from '../kernels/sensing';
 import { epochStart, fillGaussian } from '../random';
 
 const NOISE_ANTI = 1;
@@ -128,7 +132,7 @@ export function dlnRun(
   L: i32, dims: usize, theta: usize, next: usize, grad: usize, work: usize,
   M: usize, obs: usize, nObs: i32, order: usize, samp: usize, rng: usize,
   steps: i32, lr: f64, lambda: f64, batch: i32,
-  placement: i32, sigma: usize, P: usize, prev: usize,
+  placement: i32, sigma: usize, P: usize, prev: usize, sens: usize,
 ): i32 {
   const d0 = dim(dims, 0);
   const dL = dim(dims, L);
@@ -160,11 +164,19 @@ export function dlnRun(
       E = P;
     }
     const A = forward(L, dims, E, work);
-    memory.fill(G, 0, <usize>(dL * d0) << 3);
-    const c = 2.0 / <f64>size;
-    for (let t = 0; t < size; t++) {
-      const e = load<i32>(idx + (<usize>t << 2));
-      store<f64>(f64At(G, e), c * (load<f64>(f64At(A, e)) - load<f64>(f64At(M, e))));
+    if (sens != 0) {
+      // Sensing: G = ∂loss/∂A by the two-factor model's kernel (batch entries are measurement numbers).
+      sensingResidual<f64>(
+        G, A, dL * d0, load<i32>(sens), <usize>load<i32>(sens, 4), <usize>load<i32>(sens, 8),
+        <usize>load<i32>(sens, 12), <usize>load<i32>(sens, 16), idx, full ? 0 : size,
+      );
+    } else {
+      memory.fill(G, 0, <usize>(dL * d0) << 3);
+      const c = 2.0 / <f64>size;
+      for (let t = 0; t < size; t++) {
+        const e = load<i32>(idx + (<usize>t << 2));
+        store<f64>(f64At(G, e), c * (load<f64>(f64At(A, e)) - load<f64>(f64At(M, e))));
+      }
     }
     // Backward: H_l = W_{l+1}ᵀ H_{l+1}, l = L−1 … 1.
     let H = G;

@@ -41,6 +41,7 @@ import { gemmNN, gemmTN } from '../kernels/gemm';
 import {
   anticorrelate, demote, descend, descendRidge, perturb, subtract, sumSquares, transpose, weightedDiff,
 } from '../kernels/elementwise';
+import { sensingResidual } from '../kernels/sensing';
 import { epochStart, fillGaussian } from '../random';
 
 const LOSS_FULL = 0;
@@ -88,10 +89,7 @@ const X_BATCH = 11, X_OBS = 12, X_NOBS = 13, X_ORDER = 14, X_SAMP = 15, X_AB = 1
   } else if (loss == LOSS_COMPLETION) {
     weightedDiff<T>(R, <usize>word(ext, X_WEIGHTS), W, M, nm);
   } else {
-    const N = word(ext, X_N), A = <usize>word(ext, X_A), rv = <usize>word(ext, X_RV);
-    gemmNN<T>(rv, 1, A, nm, W, 1, N, 1, nm);
-    subtract<T>(rv, rv, <usize>word(ext, X_Y), N);
-    gemmTN<T>(R, 1, A, nm, rv, 1, nm, 1, N);
+    sensingResidual<T>(R, W, nm, word(ext, X_N), <usize>word(ext, X_A), <usize>word(ext, X_Y), <usize>word(ext, X_RV), 0, 0, 0);
   }
   gemmNN<T>(next, r, R, m, Yp, r, n, r, m);
   gemmTN<T>(next + (<usize>(n * r) << sh), r, R, m, E, r, m, r, n);
@@ -110,19 +108,9 @@ const X_BATCH = 11, X_OBS = 12, X_NOBS = 13, X_ORDER = 14, X_SAMP = 15, X_AB = 1
     }
     return;
   }
-  const N = word(ext, X_N), A = <usize>word(ext, X_A), y = <usize>word(ext, X_Y);
-  const rv = <usize>word(ext, X_RV), Ab = <usize>word(ext, X_AB);
-  const row = <usize>nm << sh;
-  for (let t = 0; t < size; t++) {
-    memory.copy(Ab + <usize>t * row, A + <usize>load<i32>(idx + (<usize>t << 2)) * row, row);
-  }
-  gemmNN<T>(rv, 1, Ab, nm, W, 1, size, 1, nm);
-  const c = <T>(<f64>N / <f64>size);
-  for (let t = 0; t < size; t++) {
-    const p = rv + (<usize>t << sh);
-    store<T>(p, c * (load<T>(p) - load<T>(y + (<usize>load<i32>(idx + (<usize>t << 2)) << sh))));
-  }
-  gemmTN<T>(R, 1, Ab, nm, rv, 1, nm, 1, size);
+  sensingResidual<T>(
+    R, W, nm, word(ext, X_N), <usize>word(ext, X_A), <usize>word(ext, X_Y), <usize>word(ext, X_RV), <usize>word(ext, X_AB), idx, size,
+  );
 }
 
 /**

@@ -117,6 +117,14 @@ export interface DlnInput {
   theta: Float64Array;
   /** Four xor128 lanes, 16 int32 (src/random/gaussian.ts); lane 0 shuffles the minibatches. */
   rng: Int32Array;
+  /**
+   * Matrix sensing instead of completion: the loss on a batch B of measurements is
+   * ½ (N/|B|) Σ_B (⟨A_i, W_L ⋯ W_1⟩ − y_i)² + λ Σ_l ‖W_l‖², as the two-factor model's sensing
+   * (FactorizationLoss; A: N matrices d_out × d_in back to back, y: N values). Batches are drawn from
+   * the measurement numbers 0 … N−1; mask is then unused (its shape is still checked), and
+   * testError() is ‖A − M‖/‖M‖ over every entry.
+   */
+  sensing?: { A: Float64Array; y: Float64Array };
 }
 
 export interface DlnStepParams {

@@ -1,9 +1,10 @@
 import { dlnFixtureNames, dlnFixtures, type DlnFixtureName } from '../experiments/fixtures/index.js';
 import { validateDlnNoise, type DlnNoiseConfig } from './dlnNoise.js';
-import type { BackendName, Rows, Seed } from './types.js';
+import type { BackendName, RandomTarget, Rows, Seed } from './types.js';
+import { buildTarget } from '../problems/factorization.js';
 import {
-  MAX_TOTAL_STEPS, array, checkKeys, choice, fail, integer, isObject, matrixRows, nonNegative, object, positive,
-  required, validateSeed,
+  MAX_ENTRIES, MAX_TOTAL_STEPS, array, checkKeys, choice, fail, integer, isObject, matrixRows, nonNegative, object, positive,
+  required, validateSeed, validateTarget,
 } from './validate.js';
 
 /**
@@ -14,7 +15,13 @@ import {
 export type DlnProblem =
   | { kind: 'completion'; fixture: DlnFixtureName }
   /** target and mask are d_out × d_in; truth (optional) gives the test error on unobserved entries. */
-  | { kind: 'completion'; target: Rows; truth?: Rows; mask: Rows };
+  | { kind: 'completion'; target: Rows; truth?: Rows; mask: Rows }
+  /**
+   * Matrix sensing of target (d_out × d_in), exactly as the two-factor loss "sensing": N =
+   * measurements Gaussian A_i with N(0, 1/N) entries from the stream "sensing:" + (seed ?? the
+   * config's seed), y_i = ⟨A_i, M⟩; loss ½ (N/|B|) Σ_B (⟨A_i, W_L ⋯ W_1⟩ − y_i)², batches of measurements.
+   */
+  | { kind: 'sensing'; target: Rows | RandomTarget; measurements: number; seed?: Seed };
 
 export type DlnInitConfig =
   /** The fixture's `start` (a rank-overestimating critical point); fixture problems only. */
@@ -79,12 +86,17 @@ export function isDlnConfig(raw: unknown): boolean {
 }
 
 export function completionData(p: DlnProblem): CompletionData {
+  if (p.kind === 'sensing') {
+    const { M } = buildTarget({ kind: 'factorization', target: p.target, rank: 1 });
+    const target = Array.from({ length: M.rows }, (_, i) => Array.from(M.data.subarray(i * M.cols, (i + 1) * M.cols)));
+    return { target, mask: target.map((row) => row.map(() => 1)) }; // the mask is unused by sensing
+  }
   return 'fixture' in p ? dlnFixtures[p.fixture] : p;
 }
 
 const TOP_KEYS = ['description', 'problem', 'model', 'optimizer', 'lambda', 'seed', 'backend', 'recordEvery', 'diagnostics'] as const;
 const DIAGNOSTICS_KEYS = ['curvature', 'probes'] as const;
-const PROBLEM_KEYS = ['kind', 'fixture', 'target', 'truth', 'mask'] as const;
+const PROBLEM_KEYS = ['kind', 'fixture', 'target', 'truth', 'mask', 'measurements', 'seed'] as const;
 const MODEL_KEYS = ['kind', 'depth', 'width', 'init'] as const;
 const INIT_KEYS = ['kind', 'scale', 'weights'] as const;
 const PHASE_KEYS = ['kind', 'lr', 'batch', 'steps', 'noise'] as const;
@@ -95,13 +107,14 @@ export function validateDlnConfig(raw: unknown): DlnRunConfig {
   const top = object(raw, 'config', 'a config object');
   checkKeys(top, '', TOP_KEYS);
   if (top.description !== undefined && typeof top.description !== 'string') fail('TYPE', 'description', 'expected a string');
-  const problem = validateProblem(required(top, '', 'problem', '{ kind: "completion", fixture } or { kind: "completion", target, mask, truth? }'));
+  const problem = validateProblem(required(top, '', 'problem', '{ kind: "completion", fixture }, { kind: "completion", target, mask, truth? } or { kind: "sensing", target, measurements, seed? }'));
   const data = completionData(problem);
   const fixture = 'fixture' in problem ? dlnFixtures[problem.fixture] : undefined;
   const model = validateModel(required(top, '', 'model', '{ kind: "deep-linear", depth, width, init }'), fixture !== undefined);
   checkInitShape(model, data, fixture?.start);
-  const observed = data.mask.flat().filter((v) => v !== 0).length;
-  const optimizer = validatePhases(required(top, '', 'optimizer', 'a phase { kind, lr, batch?, steps, noise? } or an array of them'), observed, model.depth);
+  const sensing = problem.kind === 'sensing';
+  const observed = sensing ? problem.measurements : data.mask.flat().filter((v) => v !== 0).length;
+  const optimizer = validatePhases(required(top, '', 'optimizer', 'a phase { kind, lr, batch?, steps, noise? } or an array of them'), observed, model.depth, sensing ? 'measurements' : 'observed entries');
   const lambda =
     top.lambda === undefined && fixture ? fixture.lambda : nonNegative(required(top, '', 'lambda', 'the ridge weight λ ≥ 0'), 'lambda');
   const seed = top.seed === undefined ? 0 : validateSeed(top.seed, 'seed');
@@ -111,6 +124,7 @@ export function validateDlnConfig(raw: unknown): DlnRunConfig {
   const out: DlnRunConfig = { problem, model, optimizer, lambda, seed, backend, recordEvery };
   if (typeof top.description === 'string') out.description = top.description;
   if (top.diagnostics !== undefined) out.diagnostics = validateDiagnostics(top.diagnostics);
+  if (sensing && out.diagnostics?.curvature) fail('OUT_OF_RANGE', 'diagnostics.curvature', 'the curvature diagnostics are for completion problems; not available with problem.kind "sensing"');
   return out;
 }
 
@@ -124,9 +138,25 @@ function validateDiagnostics(raw: unknown): DlnDiagnosticsConfig {
 
 function validateProblem(raw: unknown): DlnProblem {
   const path = 'problem';
-  const o = object(raw, path, 'an object { kind: "completion", … }');
+  const o = object(raw, path, 'an object { kind: "completion" | "sensing", … }');
   checkKeys(o, path, PROBLEM_KEYS);
-  choice(required(o, path, 'kind', '"completion"'), 'problem.kind', ['completion'] as const, 'problem kind for the deep-linear model');
+  const kind = choice(required(o, path, 'kind', '"completion" or "sensing"'), 'problem.kind', ['completion', 'sensing'] as const, 'problem kind for the deep-linear model');
+  const only = (keys: readonly string[], what: string) => {
+    for (const k of keys) if (o[k] !== undefined) fail('TYPE', `problem.${k}`, `not a field of a ${what} problem`);
+  };
+  if (kind === 'sensing') {
+    only(['fixture', 'truth', 'mask'], 'sensing');
+    const target = validateTarget(required(o, path, 'target', 'the target matrix: rows, or { random: { n, m, singularValues, seed } }'));
+    const [n, m] = Array.isArray(target) ? [target.length, target[0].length] : [target.random.n, target.random.m];
+    const mpath = 'problem.measurements';
+    const measurements = integer(required(o, path, 'measurements', 'the number of Gaussian measurements, an integer ≥ 1'), mpath, 1);
+    if (measurements * n * m > MAX_ENTRIES)
+      fail('OUT_OF_RANGE', mpath, `${measurements} measurement matrices of ${n}×${m} have ${measurements * n * m} entries; at most ${MAX_ENTRIES} fit in memory`);
+    const out: DlnProblem = { kind, target, measurements };
+    if (o.seed !== undefined) out.seed = validateSeed(o.seed, 'problem.seed');
+    return out;
+  }
+  only(['measurements', 'seed'], 'completion');
   if (o.fixture !== undefined) {
     for (const k of ['target', 'truth', 'mask'] as const)
       if (o[k] !== undefined) fail('TYPE', `problem.${k}`, 'give either fixture or target/mask/truth, not both');
@@ -186,25 +216,25 @@ function checkInitShape(model: DlnModelConfig, data: CompletionData, start?: Row
   });
 }
 
-function validatePhases(raw: unknown, observed: number, depth: number): DlnPhaseConfig[] {
+function validatePhases(raw: unknown, observed: number, depth: number, what: string): DlnPhaseConfig[] {
   const many = Array.isArray(raw);
   const items = many ? raw : [raw];
   if (items.length === 0) fail('OUT_OF_RANGE', 'optimizer', 'expected at least one phase { kind, lr, batch?, steps }');
-  const phases = items.map((p, i) => validatePhase(p, many ? `optimizer[${i}]` : 'optimizer', observed, depth));
+  const phases = items.map((p, i) => validatePhase(p, many ? `optimizer[${i}]` : 'optimizer', observed, depth, what));
   const total = phases.reduce((s, p) => s + p.steps, 0);
   if (total > MAX_TOTAL_STEPS) fail('OUT_OF_RANGE', 'optimizer', `expected at most ${MAX_TOTAL_STEPS} steps in total, got ${total}`);
   return phases;
 }
 
-function validatePhase(raw: unknown, path: string, observed: number, depth: number): DlnPhaseConfig {
-  const phase = validateBatchPhase(raw, path, observed);
+function validatePhase(raw: unknown, path: string, observed: number, depth: number, what: string): DlnPhaseConfig {
+  const phase = validateBatchPhase(raw, path, observed, what);
   const o = raw as Record<string, unknown>;
   if (o.noise !== undefined) phase.noise = validateDlnNoise(o.noise, `${path}.noise`, depth);
   return phase;
 }
 
 /** kind, lr, steps and the batch the kind implies. */
-function validateBatchPhase(raw: unknown, path: string, observed: number): DlnPhaseConfig {
+function validateBatchPhase(raw: unknown, path: string, observed: number, what = 'observed entries'): DlnPhaseConfig {
   const o = object(raw, path, 'a phase { kind, lr, batch?, steps }');
   checkKeys(o, path, PHASE_KEYS);
   const kind = choice(required(o, path, 'kind', '"gd" or "sgd"'), `${path}.kind`, ['gd', 'sgd'] as const, 'optimizer kind');
@@ -212,11 +242,11 @@ function validateBatchPhase(raw: unknown, path: string, observed: number): DlnPh
   const steps = integer(required(o, path, 'steps', 'an integer ≥ 1'), `${path}.steps`, 1);
   const bpath = `${path}.batch`;
   if (kind === 'gd') {
-    if (o.batch !== undefined && o.batch !== 'full') fail('OUT_OF_RANGE', bpath, `gd uses every observed entry: omit batch or give "full", got ${JSON.stringify(o.batch)}`);
+    if (o.batch !== undefined && o.batch !== 'full') fail('OUT_OF_RANGE', bpath, `gd uses all the ${what}: omit batch or give "full", got ${JSON.stringify(o.batch)}`);
     return { kind, lr, batch: 'full', steps };
   }
   const batch = integer(required(o, path, 'batch', `the minibatch size, 1 … ${observed}`), bpath, 1);
-  if (batch > observed) fail('OUT_OF_RANGE', bpath, `expected at most ${observed} (the observed entries), got ${batch}`);
+  if (batch > observed) fail('OUT_OF_RANGE', bpath, `expected at most ${observed} (the ${what}), got ${batch}`);
   return { kind, lr, batch, steps };
 }
 

@@ -138,7 +138,7 @@ function validateLoss(raw: unknown, path: string, n: number, m: number): LossCon
   }
 }
 
-function validateTarget(raw: unknown): Rows | RandomTarget {
+export function validateTarget(raw: unknown): Rows | RandomTarget {
   const path = 'problem.target';
   if (Array.isArray(raw)) {
     const rows = matrixRows(raw, path, 'the target');

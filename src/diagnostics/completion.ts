@@ -1,3 +1,5 @@
+import { observedIndices } from '../problems/dln.js';
+
 /**
  * Errors of an end-to-end matrix A on a matrix-completion problem (reports, never fed back into a
  * step; plain f64 sums in index order, so both backends report the same bits from the same A).
@@ -42,4 +44,46 @@ export function sumSquares(theta: Float64Array): number {
 /** Full-batch regularized loss (1/|Ω|) Σ_Ω (A − M)² + λ Σ‖W_l‖². */
 export function dlnLoss(A: Float64Array, M: Float64Array, obs: Int32Array, theta: Float64Array, lambda: number): number {
   return trainError(A, M, obs) + lambda * sumSquares(theta);
+}
+
+/**
+ * The reports of a deep-linear session, the same code for both backends. Completion: the functions
+ * above over Ω. Sensing (input.sensing): trainError = (1/N) Σ_i (⟨A_i, A⟩ − y_i)², so loss() is
+ * the full sensing loss ½ Σ_i r_i² plus the ridge; testError = ‖A − M‖ / ‖M‖ over every entry.
+ */
+export function dlnReports(input: {
+  M: Float64Array; mask: ArrayLike<number>; truth?: Float64Array; lambda: number; sensing?: { A: Float64Array; y: Float64Array };
+}): {
+  loss(A: Float64Array, theta: Float64Array): number; trainError(A: Float64Array): number; testError(A: Float64Array): number;
+} {
+  const M = Float64Array.from(input.M);
+  const { lambda } = input;
+  if (input.sensing) {
+    const { A: As, y } = input.sensing;
+    const N = y.length;
+    const nm = M.length;
+    const half = (A: Float64Array) => {
+      let s = 0;
+      for (let i = 0; i < N; i++) {
+        let dot = 0;
+        for (let k = 0; k < nm; k++) dot += As[i * nm + k] * A[k];
+        s += (dot - y[i]) ** 2;
+      }
+      return 0.5 * s;
+    };
+    const everywhere = new Float64Array(nm); // testError over "unobserved" = every entry
+    return {
+      loss: (A, theta) => half(A) + lambda * sumSquares(theta),
+      trainError: (A) => (2 * half(A)) / N,
+      testError: (A) => testError(A, M, everywhere),
+    };
+  }
+  const mask = Array.from(input.mask);
+  const obs = observedIndices(mask);
+  const truth = input.truth && Float64Array.from(input.truth);
+  return {
+    loss: (A, theta) => dlnLoss(A, M, obs, theta, lambda),
+    trainError: (A) => trainError(A, M, obs),
+    testError: (A) => testError(A, truth, mask),
+  };
 }

@@ -24,6 +24,11 @@ export function uniformDims(dIn: number, dOut: number, depth: number, width: num
   return [dIn, ...Array.from({ length: depth - 1 }, () => width), dOut];
 }
 
+/** What a deep-linear session's batches are drawn from: the observed flat indices, or the measurement numbers 0 … N−1. */
+export function dlnBatchUniverse(input: { mask: ArrayLike<number>; sensing?: { y: ArrayLike<number> } }): Int32Array {
+  return input.sensing ? Int32Array.from({ length: input.sensing.y.length }, (_, i) => i) : observedIndices(input.mask);
+}
+
 /** Flat indices i·cols + j of the observed entries (mask ≠ 0), ascending. */
 export function observedIndices(mask: ArrayLike<number>): Int32Array {
   const out: number[] = [];
@@ -43,6 +48,7 @@ export function packLayers(layers: ReadonlyArray<ReadonlyArray<ArrayLike<number>
  */
 export function validateDlnInput(input: {
   dims: Dims; M: ArrayLike<number>; mask: ArrayLike<number>; truth?: ArrayLike<number>; lambda: number; theta: ArrayLike<number>; rng: ArrayLike<number>;
+  sensing?: { A: ArrayLike<number>; y: ArrayLike<number> };
 }): void {
   const { dims } = input;
   if (!Array.isArray(dims) || dims.length < 3) {
@@ -59,7 +65,15 @@ export function validateDlnInput(input: {
   if (input.mask.length !== size) throw new FlatminError('SHAPE', 'mask', `expected ${shape} = ${size} entries, got ${input.mask.length}`);
   if (input.truth && input.truth.length !== size) throw new FlatminError('SHAPE', 'truth', `expected ${shape} = ${size} entries, got ${input.truth.length}`);
   let observed = 0;
-  for (let k = 0; k < size; k++) {
+  if (input.sensing) {
+    const { A, y } = input.sensing;
+    if (y.length < 1) throw new FlatminError('OUT_OF_RANGE', 'sensing.y', 'no measurement: the loss would be empty');
+    if (A.length !== y.length * size) throw new FlatminError('SHAPE', 'sensing.A', `expected ${y.length} matrices of ${shape} = ${y.length * size} entries, got ${A.length}`);
+    for (let k = 0; k < A.length; k++) if (!Number.isFinite(A[k])) throw new FlatminError('NOT_FINITE', `sensing.A[${k}]`, `expected a finite number, got ${A[k]}`);
+    for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i])) throw new FlatminError('NOT_FINITE', `sensing.y[${i}]`, `expected a finite number, got ${y[i]}`);
+    observed = y.length;
+  }
+  for (let k = 0; k < size && !input.sensing; k++) {
     if (input.mask[k] !== 0) {
       observed++;
       if (!Number.isFinite(input.M[k])) throw new FlatminError('NOT_FINITE', `M[${Math.floor(k / dims[0])}][${k % dims[0]}]`, `an observed entry must be finite, got ${input.M[k]}`);

@@ -7,7 +7,9 @@ import { getBackend } from '../../src/backends/index.js';
 import { traceDln } from '../../src/experiments/dln.js';
 import { dlnFixtures } from '../../src/experiments/fixtures/index.js';
 import { fixtureInput } from '../../src/experiments/wangJacot.js';
-import { runDln } from '../../src/runDln.js';
+import { dlnInput, runDln } from '../../src/runDln.js';
+import { buildLoss } from '../../src/problems/losses.js';
+import { fromRows } from '../../src/linalg/matrix.js';
 
 // The deep-linear config (src/config/dln.ts) and its runner (src/runDln.ts).
 
@@ -179,5 +181,60 @@ describe('runDln', () => {
     expect(ms).toBeLessThan(20000);
     const plain = await runDln(fixtureConfig({ optimizer: { kind: 'sgd', lr: 0.05, batch: 8, steps: 400 } }));
     expect(plain.history[0]).not.toHaveProperty('curvature');
+  });
+});
+
+describe('deep-linear config: sensing', () => {
+  const target = [[1, 0, 0.5], [0, 2, 0], [0.5, 0, 1], [1, 1, 1]];
+  const sensing = (problem: Record<string, unknown>, over: Record<string, unknown> = {}) => ({
+    problem: { kind: 'sensing', target, measurements: 20, ...problem },
+    model: { kind: 'deep-linear', depth: 2, width: 3, init: { kind: 'gaussian', scale: 0.3 } },
+    optimizer: { kind: 'sgd', lr: 0.01, batch: 4, steps: 30 },
+    lambda: 0,
+    seed: 5,
+    ...over,
+  });
+
+  it('builds the two-factor model\'s measurements (same stream, same A and y) and runs; testError is ‖A − M‖/‖M‖', async () => {
+    const config = validateDlnConfig(sensing({}));
+    const input = dlnInput(config);
+    const twoFactor = buildLoss({ kind: 'sensing', measurements: 20 }, fromRows(target), 5);
+    expect(twoFactor.kind).toBe('sensing');
+    if (twoFactor.kind !== 'sensing') return;
+    expect(Array.from(input.sensing!.A)).toEqual(Array.from(twoFactor.A));
+    expect(Array.from(input.sensing!.y)).toEqual(Array.from(twoFactor.y));
+    expect(input.dims).toEqual([3, 3, 4]);
+    const own = dlnInput(validateDlnConfig(sensing({ seed: 'other' })));
+    expect(Array.from(own.sensing!.A)).not.toEqual(Array.from(twoFactor.A));
+    const result = await runDln(sensing({}, { backend: 'reference' }));
+    const A = result.final.weights; // W_1 (3×3), W_2 (4×3)
+    const E = target.map((_, i) => [0, 1, 2].map((j) => [0, 1, 2].reduce((s, k) => s + A[1][i][k] * A[0][k][j], 0)));
+    let num = 0;
+    let den = 0;
+    target.forEach((row, i) => row.forEach((v, j) => { num += (E[i][j] - v) ** 2; den += v * v; }));
+    expect(result.final.testError).toBeCloseTo(Math.sqrt(num / den), 12);
+    const wasm = await runDln(sensing({}, { backend: 'wasm' }));
+    expect(wasm.final.weights).toEqual(result.final.weights);
+  });
+
+  it('a random target like the two-factor schema', () => {
+    const c = validateDlnConfig(sensing({ target: { random: { n: 5, m: 4, singularValues: [2, 1], seed: 3 } } }));
+    expect(dlnInput(c).dims).toEqual([4, 3, 5]);
+  });
+
+  it('errors name the field', () => {
+    expect(fails(sensing({ measurements: undefined })).path).toBe('problem.measurements');
+    expect(fails(sensing({ measurements: 0 })).path).toBe('problem.measurements');
+    expect(fails(sensing({ measurements: 2.5 })).path).toBe('problem.measurements');
+    expect(fails(sensing({ target: undefined })).path).toBe('problem.target');
+    expect(fails(sensing({ target: { random: { n: 5, m: 4, singularValues: [-1], seed: 3 } } })).path).toBe('problem.target.random.singularValues[0]');
+    expect(fails(sensing({ mask: target })).path).toBe('problem.mask');
+    expect(fails(sensing({ seed: {} })).path).toBe('problem.seed');
+    expect(fails(sensing({ bogus: 1 })).path).toBe('problem.bogus');
+    expect(fails({ ...sensing({}), problem: { kind: 'completion', fixture: 'dln-D1', measurements: 3 } }).path).toBe('problem.measurements');
+    const big = fails(sensing({}, { optimizer: { kind: 'sgd', lr: 0.01, batch: 21, steps: 3 } }));
+    expect([big.path, big.message]).toEqual(['optimizer.batch', expect.stringContaining('at most 20 (the measurements)')]);
+    expect(fails(sensing({}, { diagnostics: { curvature: true } })).path).toBe('diagnostics.curvature');
+    expect(fails(sensing({}, { model: { kind: 'deep-linear', depth: 2, width: 3, init: 'fixture-start' } })).path).toBe('model.init');
   });
 });

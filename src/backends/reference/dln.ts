@@ -1,5 +1,5 @@
-import { dlnLoss, testError, trainError } from '../../diagnostics/completion.js';
-import { layerOffsets, observedIndices, validateDlnInput, validateDlnStep } from '../../problems/dln.js';
+import { dlnReports } from '../../diagnostics/completion.js';
+import { dlnBatchUniverse, layerOffsets, validateDlnInput, validateDlnStep } from '../../problems/dln.js';
 import { fillGaussian } from '../../random/gaussian.js';
 import { epochStart } from '../../random/permutation.js';
 import type { DlnInput, DlnNoise, DlnSampler, DlnSession, DlnStepParams } from '../types.js';
@@ -43,9 +43,9 @@ export function referenceDln(input: DlnInput): DlnSession {
   const off = layerOffsets(dims);
   const total = off[L];
   const M = Float64Array.from(input.M);
-  const mask = Array.from(input.mask);
-  const truth = input.truth && Float64Array.from(input.truth);
-  const obs = observedIndices(mask);
+  const sensing = input.sensing && { A: Float64Array.from(input.sensing.A), y: Float64Array.from(input.sensing.y) };
+  const obs = dlnBatchUniverse(input);
+  const reports = dlnReports(input);
   const N = obs.length;
   const lambda = input.lambda;
   let theta = Float64Array.from(input.theta);
@@ -56,7 +56,7 @@ export function referenceDln(input: DlnInput): DlnSession {
   const grad = new Float64Array(total);
   const noisy = new Float64Array(total); // E, or θ⁺ + σ·ξ for Langevin
   const prev = new Float64Array(total); // ξ_{t−1}
-  const gradient = dlnGradient(dims, M);
+  const gradient = dlnGradient(dims, M, sensing);
   const forward = gradient.forward;
 
   /** out = base + σ_l·out on each layer's slice (out holds standard normals); false if not finite. */
@@ -112,9 +112,9 @@ export function referenceDln(input: DlnInput): DlnSession {
   return {
     run,
     endToEnd,
-    loss: () => dlnLoss(forward(theta), M, obs, theta, lambda),
-    trainError: () => trainError(forward(theta), M, obs),
-    testError: () => testError(forward(theta), truth, mask),
+    loss: () => reports.loss(forward(theta), theta),
+    trainError: () => reports.trainError(forward(theta)),
+    testError: () => reports.testError(forward(theta)),
     theta: () => theta.slice(),
     setTheta: (t) => theta.set(t),
     rng: () => rng.slice(),

@@ -1,4 +1,5 @@
 import { referenceDln } from './dln.js';
+import { sensingResidual } from './sensing.js';
 import { fillGaussian } from '../../random/gaussian.js';
 import { batchUniverse, completionWeights } from '../../problems/losses.js';
 import { epochStart } from '../../random/permutation.js';
@@ -161,29 +162,8 @@ function residualOperator(
       },
     };
   }
-  const A = loss.A.map(rd);
-  const y = loss.y.map(rd);
-  const N = y.length;
-  const rv = new Float64Array(N);
-  let Ab = new Float64Array(0);
-  return {
-    W,
-    apply(W, idx, lo, size) {
-      if (size > 0) {
-        if (Ab.length < size * nm) Ab = new Float64Array(size * nm);
-        for (let t = 0; t < size; t++) Ab.set(A.subarray(idx[lo + t] * nm, (idx[lo + t] + 1) * nm), t * nm);
-        matmulNN(rv, Ab, W, size, 1, nm, rd);
-        const c = rd(N / size);
-        for (let t = 0; t < size; t++) rv[t] = rd(c * rd(rv[t] - y[idx[lo + t]]));
-        matmulTN(R, Ab, rv, nm, 1, size, rd);
-        return R;
-      }
-      matmulNN(rv, A, W, N, 1, nm, rd);
-      for (let i = 0; i < N; i++) rv[i] = rd(rv[i] - y[i]);
-      matmulTN(R, A, rv, nm, 1, N, rd);
-      return R;
-    },
-  };
+  const residual = sensingResidual(nm, loss.A.map(rd), loss.y.map(rd), rd);
+  return { W, apply: (W, idx, lo, size) => residual(W, R, idx, lo, size) };
 }
 
 export const referenceBackend = {

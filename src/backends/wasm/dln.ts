@@ -1,6 +1,6 @@
-import { dlnLoss, testError, trainError } from '../../diagnostics/completion.js';
+import { dlnReports } from '../../diagnostics/completion.js';
 import { FlatminError } from '../../errors.js';
-import { layerOffsets, observedIndices, validateDlnInput, validateDlnStep } from '../../problems/dln.js';
+import { dlnBatchUniverse, layerOffsets, validateDlnInput, validateDlnStep } from '../../problems/dln.js';
 import type { DlnInput, DlnSession, DlnStepParams } from '../types.js';
 import { Arena } from './buffers.js';
 import { NOISE_CODES } from './factorization.js';
@@ -16,11 +16,9 @@ export function wasmDln(core: CoreExports, input: DlnInput): DlnSession {
   const total = layerOffsets(input.dims)[L];
   const dOut = input.dims[L];
   const d0 = input.dims[0];
-  const mask = Array.from(input.mask);
-  const truth = input.truth && Float64Array.from(input.truth);
-  const Mcopy = Float64Array.from(input.M);
-  const obsJs = observedIndices(mask);
+  const obsJs = dlnBatchUniverse(input);
   const N = obsJs.length;
+  const reports = dlnReports(input);
   const lambda = input.lambda;
   const arena = new Arena(core);
   const dims = arena.alloc(Int32Array, L + 1);
@@ -38,7 +36,21 @@ export function wasmDln(core: CoreExports, input: DlnInput): DlnSession {
   const P = arena.alloc(Float64Array, total);
   const prev = arena.alloc(Float64Array, total); // ξ_{t−1}, zeros until the first anticorrelated step
   theta.view().set(input.theta);
-  M.view().set(Mcopy);
+  M.view().set(input.M);
+  // Sensing: [N, A, y, rv, Ab] (assembly/programs/dln.ts); 0 for completion.
+  let sens = 0;
+  if (input.sensing) {
+    const nm = dOut * d0;
+    const A = arena.alloc(Float64Array, N * nm);
+    const y = arena.alloc(Float64Array, N);
+    const rv = arena.alloc(Float64Array, N);
+    const Ab = arena.alloc(Float64Array, Math.max(1, (N - 1) * nm)); // a batch below N (N: the full sum, read in place)
+    A.view().set(input.sensing.A);
+    y.view().set(input.sensing.y);
+    const words = arena.alloc(Int32Array, 5);
+    words.view().set([N, A.ptr, y.ptr, rv.ptr, Ab.ptr]);
+    sens = words.ptr;
+  }
   obs.view().set(obsJs);
   order.view().set(obsJs);
   samp.view()[0] = N; // the epoch is used up: the first SGD step shuffles
@@ -63,14 +75,14 @@ export function wasmDln(core: CoreExports, input: DlnInput): DlnSession {
       const done = core.dlnRun(
         L, dims.ptr, theta.ptr, next.ptr, grad.ptr, work.ptr, M.ptr, obs.ptr, N, order.ptr, samp.ptr, rng.ptr,
         steps, p.lr, lambda, p.batch === 'full' ? N : p.batch,
-        NOISE_CODES[p.noise?.placement ?? 'evaluation'], sigma.ptr, P.ptr, prev.ptr,
+        NOISE_CODES[p.noise?.placement ?? 'evaluation'], sigma.ptr, P.ptr, prev.ptr, sens,
       );
       return { done };
     },
     endToEnd,
-    loss: () => dlnLoss(endToEnd(), Mcopy, obsJs, theta.view(), lambda),
-    trainError: () => trainError(endToEnd(), Mcopy, obsJs),
-    testError: () => testError(endToEnd(), truth, mask),
+    loss: () => reports.loss(endToEnd(), theta.view()),
+    trainError: () => reports.trainError(endToEnd()),
+    testError: () => reports.testError(endToEnd()),
     theta: () => (alive(), theta.view().slice()),
     setTheta: (t) => (alive(), theta.view().set(t)),
     rng: () => (alive(), rng.view().slice()),

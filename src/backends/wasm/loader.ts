@@ -21,7 +21,7 @@ export interface CoreExports {
     L: number, dims: number, theta: number, next: number, grad: number, work: number,
     M: number, obs: number, nObs: number, order: number, samp: number, rng: number,
     steps: number, lr: number, lambda: number, batch: number,
-    placement: number, sigma: number, P: number, prev: number,
+    placement: number, sigma: number, P: number, prev: number, sens: number,
   ): number;
   /** f64 elements of the DLN work buffer for these dims. */
   dlnWorkLength(L: number, dims: number): number;
