@@ -5,8 +5,8 @@ import { batchUniverse, completionWeights } from '../../problems/losses.js';
 import { epochStart } from '../../random/permutation.js';
 import type { EpochSampler, FactorizationInput, FactorizationLoss, FactorizationSession, StepParams, StepOutcome } from '../types.js';
 import {
-  anticorrelate, descendRidge, factorizationLoss, gram, matmulNN, matmulNT, matmulTN, mulMY_MtX, perturb, roundF32, roundF64,
-  sumSquares, updateFactor, type Round,
+  anticorrelate, descendFull, descendRidge, factorizationLoss, matmulNN, matmulNT, matmulTN, perturb, roundF32, roundF64,
+  sumSquares, type Round,
 } from './kernels.js';
 
 /**
@@ -42,8 +42,9 @@ export function referenceFactorization(input: FactorizationInput): Factorization
   const P = new Float64Array(total);
   const Gx = new Float64Array(r * r);
   const Gy = new Float64Array(r * r);
-  const MY = new Float64Array(n * r);
-  const MtX = new Float64Array(m * r);
+  const B = new Float64Array(total); // [M Yp | Mᵀ Xp], laid out like theta
+  const MY = B.subarray(0, nr);
+  const MtX = B.subarray(nr);
   const prev = new Float64Array(placement === 'anticorrelated' ? total : 0);
   const residual = loss.kind === 'full' ? undefined : residualOperator(loss, M, n, m, rd);
   const obs = batchUniverse(loss);
@@ -53,16 +54,18 @@ export function referenceFactorization(input: FactorizationInput): Factorization
 
   /** The gradient step from evaluation point E into `next`; false if some entry is not finite. */
   function descend(E: Float64Array, lr: number, lo: number, size: number): boolean {
-    if (residual === undefined) {
-      gram(Gy, E, nr, m, r, rd);
-      gram(Gx, E, 0, n, r, rd);
-      mulMY_MtX(MY, MtX, M, E, 0, nr, n, m, r, rd);
-      const finiteX = updateFactor(next, theta, 0, E, 0, Gy, MY, n, r, lr, tl, rd);
-      const finiteY = updateFactor(next, theta, nr, E, nr, Gx, MtX, m, r, lr, tl, rd);
-      return finiteX && finiteY;
-    }
     const Xp = E.subarray(0, nr);
     const Yp = E.subarray(nr);
+    if (residual === undefined) {
+      // The same products, in the same order, as the Wasm program's gemm calls.
+      matmulTN(Gy, Yp, Yp, r, r, m, rd);
+      matmulTN(Gx, Xp, Xp, r, r, n, rd);
+      matmulNN(MY, M, Yp, n, r, m, rd);
+      matmulTN(MtX, M, Xp, m, r, n, rd);
+      matmulNN(next.subarray(0, nr), Xp, Gy, n, r, r, rd);
+      matmulNN(next.subarray(nr), Yp, Gx, m, r, r, rd);
+      return descendFull(next, theta, B, total, lr, tl, rd);
+    }
     const W = residual.W;
     matmulNT(W, Xp, Yp, n, m, r, rd);
     const R = residual.apply(W, order, lo, size);

@@ -12,57 +12,24 @@ export type Round = (x: number) => number;
 export const roundF64: Round = (x) => x;
 export const roundF32: Round = Math.fround;
 
-/** out = Aᵀ A (r×r) for A (rows×r) at offset aOff. */
-export function gram(out: Float64Array, A: Float64Array, aOff: number, rows: number, r: number, rd: Round): void {
-  for (let a = 0; a < r; a++)
-    for (let b = 0; b < r; b++) {
-      let s = 0;
-      for (let i = 0; i < rows; i++) s = rd(s + rd(A[aOff + i * r + a] * A[aOff + i * r + b]));
-      out[a * r + b] = s;
-    }
-}
-
-/** MY = M Yp (n×r) and MtX = Mᵀ Xp (m×r); Xp at xOff, Yp at yOff of P. */
-export function mulMY_MtX(
-  MY: Float64Array, MtX: Float64Array, M: Float64Array,
-  P: Float64Array, xOff: number, yOff: number, n: number, m: number, r: number, rd: Round,
-): void {
-  for (let i = 0; i < n; i++)
-    for (let c = 0; c < r; c++) {
-      let s = 0;
-      for (let j = 0; j < m; j++) s = rd(s + rd(M[i * m + j] * P[yOff + j * r + c]));
-      MY[i * r + c] = s;
-    }
-  for (let j = 0; j < m; j++)
-    for (let c = 0; c < r; c++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s = rd(s + rd(M[i * m + j] * P[xOff + i * r + c]));
-      MtX[j * r + c] = s;
-    }
-}
-
 /**
- * next[o+i·r+c] = theta[o+i·r+c] − lr·g for rows i, where g = (Σ_a P[p+i·r+a]·G[a·r+c]) − B[i·r+c]
- * and, with a ridge (tl = 2λ ≠ 0), g ← g + tl·theta (assembly: descend, or subtract + descendRidge).
- * Returns whether every new entry is finite.
+ * The full-target descent step, elementwise on [0, len): g = next[k] − B[k] (next holds P·G, B the
+ * M·Y | Mᵀ·X products), with a ridge (tl = 2λ ≠ 0) g ← g + tl·theta[k], then
+ * next[k] = theta[k] − lr·g (assembly: descend, or subtract + descendRidge). Returns whether every
+ * new entry is finite.
  */
-export function updateFactor(
-  next: Float64Array, theta: Float64Array, o: number,
-  P: Float64Array, p: number, G: Float64Array, B: Float64Array,
-  rows: number, r: number, lr: number, tl: number, rd: Round,
+export function descendFull(
+  next: Float64Array, theta: Float64Array, B: Float64Array, len: number, lr: number, tl: number, rd: Round,
 ): boolean {
   let finite = true;
-  for (let i = 0; i < rows; i++)
-    for (let c = 0; c < r; c++) {
-      let acc = 0;
-      for (let a = 0; a < r; a++) acc = rd(acc + rd(P[p + i * r + a] * G[a * r + c]));
-      const w = theta[o + i * r + c];
-      let g = rd(acc - B[i * r + c]);
-      if (tl !== 0) g = rd(g + rd(tl * w));
-      const v = rd(w - rd(lr * g));
-      next[o + i * r + c] = v;
-      if (!(v - v === 0)) finite = false;
-    }
+  for (let k = 0; k < len; k++) {
+    const w = theta[k];
+    let g = rd(next[k] - B[k]);
+    if (tl !== 0) g = rd(g + rd(tl * w));
+    const v = rd(w - rd(lr * g));
+    next[k] = v;
+    if (!(v - v === 0)) finite = false;
+  }
   return finite;
 }
 
