@@ -1,5 +1,6 @@
-import { getBackend, backendNames } from '../src/backends/index.js';
+import { getBackend, backendNames, wasmBackend } from '../src/backends/index.js';
 import type { Backend } from '../src/backends/types.js';
+import type { Precision } from '../src/config/types.js';
 import { defaultSource, instantiateCore, type Build, type CoreExports } from '../src/backends/wasm/loader.js';
 
 /** Every backend, for `describe.each` — the suite is written once and run over all of them. */
@@ -25,4 +26,18 @@ export function lcg(seed: number): () => number {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 4294967296 - 0.5;
   };
+}
+
+/** The scalar (no-SIMD) Wasm build as a backend, on a fresh instance. */
+export const scalarBackend = (): Promise<Backend> => instantiateBuild('scalar').then(wasmBackend);
+
+/** Both Wasm builds, for `describe.each`: each must agree with the reference bit for bit. */
+export const wasmBuilds: Array<[string, () => Promise<Backend>]> = [
+  ['wasm (SIMD)', () => getBackend('wasm')],
+  ['wasm scalar fallback', scalarBackend],
+];
+
+/** Every case made once in f64 and once in f32, its name prefixed with the precision. */
+export function inBothPrecisions<I, P>(cases: Array<[string, (p: Precision) => I, P]>): Array<[string, I, P]> {
+  return (['f64', 'f32'] as const).flatMap((prec) => cases.map(([name, make, params]): [string, I, P] => [`${prec} ${name}`, make(prec), params]));
 }

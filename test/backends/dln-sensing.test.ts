@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { getBackend, wasmBackend } from '../../src/backends/index.js';
+import { getBackend } from '../../src/backends/index.js';
 import type { DlnInput, DlnStepParams } from '../../src/backends/types.js';
 import { layerOffsets } from '../../src/problems/dln.js';
 import { sensingMeasurements } from '../../src/problems/losses.js';
 import { gaussians, seedGaussian } from '../../src/random/gaussian.js';
-import { allBackends, hex, instantiateBuild, lcg } from '../helpers.js';
+import { allBackends, hex, lcg, wasmBuilds } from '../helpers.js';
 
 /** A deep sensing instance: M (d_out × d_in) with entries in (−½, ½), N measurements by the two-factor set-up. */
 function instance(dims: number[], N: number, seed: number, scale = 0.4, lambda = 0.01): DlnInput {
@@ -31,12 +31,7 @@ const CASES: Array<[string, DlnInput, DlnStepParams]> = [2, 3].flatMap((depth) =
   ] as [string, DlnInput, DlnStepParams]);
 });
 
-const scalarBuild = () => instantiateBuild('scalar').then(wasmBackend);
-
-describe.each([
-  ['wasm (SIMD)', () => getBackend('wasm')],
-  ['wasm scalar fallback', scalarBuild],
-])('%s and reference agree bit for bit on deep sensing', (_label, makeWasm) => {
+describe.each(wasmBuilds)('%s and reference agree bit for bit on deep sensing', (_label, makeWasm) => {
   it.each(CASES)('%s: 200 steps in uneven chunks', async (_name, input, params) => {
     const [wasm, ref] = await Promise.all([makeWasm(), getBackend('reference')]);
     const a = wasm.dln(input);

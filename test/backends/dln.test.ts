@@ -1,11 +1,11 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { getBackend, wasmBackend } from '../../src/backends/index.js';
+import { getBackend } from '../../src/backends/index.js';
 import type { DlnInput, DlnStepParams, NoisePlacement } from '../../src/backends/types.js';
 import { layerOffsets } from '../../src/problems/dln.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
 import { shuffle } from '../../src/random/permutation.js';
-import { allBackends, hex, instantiateBuild, lcg } from '../helpers.js';
+import { allBackends, hex, instantiateBuild, lcg, wasmBuilds } from '../helpers.js';
 
 /** A random instance: entries of M in (−½, ½), about `frac` of them observed, weights × scale. */
 function instance(dims: number[], seed: number, frac = 0.5, scale = 0.4, lambda = 0.01): DlnInput {
@@ -47,12 +47,7 @@ const NOISE_CASES: Array<[string, DlnInput, DlnStepParams]> = PLACEMENTS.flatMap
   [`${placement}, depth 4, full batch`, instance([13, 9, 6, 17, 11], 25, 0.3, 0.35), { lr: 0.03, batch: 'full', noise: { placement, sigma: [0, 0.02, 0.01, 0.005] } }],
 ] as Array<[string, DlnInput, DlnStepParams]>);
 
-const scalarBuild = () => instantiateBuild('scalar').then(wasmBackend);
-
-describe.each([
-  ['wasm (SIMD)', () => getBackend('wasm')],
-  ['wasm scalar fallback', scalarBuild],
-])('%s and reference agree bit for bit on deep linear networks', (_label, makeWasm) => {
+describe.each(wasmBuilds)('%s and reference agree bit for bit on deep linear networks', (_label, makeWasm) => {
   it.each([...CASES, ...NOISE_CASES])('%s: 300 steps in uneven chunks', async (_name, input, params) => {
     const [wasm, ref] = await Promise.all([makeWasm(), getBackend('reference')]);
     const a = wasm.dln(input);

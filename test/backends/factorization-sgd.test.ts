@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { getBackend, wasmBackend } from '../../src/backends/index.js';
+import { getBackend } from '../../src/backends/index.js';
 import type { FactorizationInput, FactorizationLoss, NoisePlacement, StepParams } from '../../src/backends/types.js';
 import type { Precision } from '../../src/config/types.js';
 import { sensingMeasurements } from '../../src/problems/losses.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
-import { allBackends, hex, instantiateBuild, lcg } from '../helpers.js';
+import { allBackends, hex, inBothPrecisions, lcg, wasmBuilds } from '../helpers.js';
 
 // Minibatch SGD on the two-factor model (completion and sensing): the SIMD build, the scalar build
 // and the reference agree bit for bit — iterate, noise stream and sampler — and the sampler state
@@ -42,13 +42,9 @@ const CASES: Array<[string, (p: Precision) => FactorizationInput, StepParams]> =
   ['sensing 9×7 r5 batch 5 anticorrelated + ridge', (p) => problem(9, 7, 5, 's5', p, 'sensing', 'anticorrelated', 5, 0.02), { ...noisy, lr: 0.02 }],
   ['sensing 10×6 r2 batch 5 Langevin', (p) => problem(10, 6, 2, 'sl', p, 'sensing', 'update', 5), { ...noisy, lr: 0.02, sigmaX: 0.01, sigmaY: 0.01 }],
 ];
-const CONFIGS = (['f64', 'f32'] as const).flatMap((prec) =>
-  CASES.map(([name, make, params]): [string, FactorizationInput, StepParams] => [`${prec} ${name}`, make(prec), params]));
+const CONFIGS = inBothPrecisions(CASES);
 
-describe.each([
-  ['wasm (SIMD)', () => getBackend('wasm')],
-  ['wasm scalar fallback', () => instantiateBuild('scalar').then(wasmBackend)],
-])('%s and reference agree bit for bit under minibatch SGD', (_label, makeWasm) => {
+describe.each(wasmBuilds)('%s and reference agree bit for bit under minibatch SGD', (_label, makeWasm) => {
   it.each(CONFIGS)('%s: 400 steps give identical X, Y, RNG, sampler and ξ_{t−1}', async (_name, input, params) => {
     const [wasm, ref] = await Promise.all([makeWasm(), getBackend('reference')]);
     const a = wasm.factorization(input);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { getBackend, wasmBackend } from '../../src/backends/index.js';
+import { getBackend } from '../../src/backends/index.js';
 import type { FactorizationInput, FactorizationLoss, NoisePlacement, StepParams } from '../../src/backends/types.js';
 import type { Precision } from '../../src/config/types.js';
 import { noiseOf } from '../../src/optimizers/noise.js';
 import { sensingMeasurements } from '../../src/problems/losses.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
-import { allBackends, hex, instantiateBuild, lcg } from '../helpers.js';
+import { allBackends, hex, inBothPrecisions, lcg, wasmBuilds } from '../helpers.js';
 
 // The two-factor step's options beyond the full target and perturbed GD: the completion and
 // sensing losses, the ridge, anticorrelated and Langevin (update) noise. Same contract as
@@ -44,13 +44,9 @@ const CASES: Array<[string, (p: Precision) => FactorizationInput, StepParams]> =
   ['full 13×11 r5 Langevin', (p) => problem(13, 11, 5, 'f3', p, 'full', 'update'), { ...noisy, sigmaX: 0.02, sigmaY: 0.02 }],
   ['completion 12×9 r3 Langevin + ridge', (p) => problem(12, 9, 3, 'c3', p, 'completion', 'update', 0.01), { ...noisy, lr: 0.2, sigmaX: 0.01, sigmaY: 0.01 }],
 ];
-const CONFIGS = (['f64', 'f32'] as const).flatMap((prec) =>
-  CASES.map(([name, make, params]): [string, FactorizationInput, StepParams] => [`${prec} ${name}`, make(prec), params]));
+const CONFIGS = inBothPrecisions(CASES);
 
-describe.each([
-  ['wasm (SIMD)', () => getBackend('wasm')],
-  ['wasm scalar fallback', () => instantiateBuild('scalar').then(wasmBackend)],
-])('%s and reference agree bit for bit', (_label, makeWasm) => {
+describe.each(wasmBuilds)('%s and reference agree bit for bit', (_label, makeWasm) => {
   it.each(CONFIGS)('%s: 600 steps give identical X, Y, RNG and ξ_{t−1}', async (_name, input, params) => {
     const [wasm, ref] = await Promise.all([makeWasm(), getBackend('reference')]);
     const a = wasm.factorization(input);

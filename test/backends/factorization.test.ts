@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { getBackend, wasmBackend } from '../../src/backends/index.js';
+import { getBackend } from '../../src/backends/index.js';
 import type { FactorizationInput, StepParams } from '../../src/backends/types.js';
 import { instantiateCore, loadCore, simdSupported } from '../../src/backends/wasm/loader.js';
 import type { Precision } from '../../src/config/types.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
-import { allBackends, hex, instantiateBuild, lcg } from '../helpers.js';
+import { allBackends, hex, inBothPrecisions, instantiateBuild, lcg, scalarBackend, wasmBuilds } from '../helpers.js';
 
 function problem(n: number, m: number, r: number, seed: number | string, scale = 0.5, precision: Precision = 'f64'): FactorizationInput {
   const rnd = lcg(typeof seed === 'number' ? seed : seed.length * 7919);
@@ -35,16 +35,10 @@ const SHAPES: Array<[string, (p: Precision) => FactorizationInput, StepParams]> 
   ['300×20 r4 perturbed (K blocks)', (p) => problem(300, 20, 4, 'k', 0.1, p), { ...noisy, lr: 0.001 }],
   ['12×260 r8 perturbed (K blocks)', (p) => problem(12, 260, 8, 'l', 0.1, p), { ...noisy, lr: 0.001 }],
 ];
-const CONFIGS: Array<[string, FactorizationInput, StepParams]> = (['f64', 'f32'] as const).flatMap((prec) =>
-  SHAPES.map(([name, make, params]): [string, FactorizationInput, StepParams] => [`${prec} ${name}`, make(prec), params]));
+const CONFIGS = inBothPrecisions(SHAPES);
 
 // The scalar fallback build (for engines without Wasm SIMD) must give the same bits too.
-const scalarBuild = () => instantiateBuild('scalar').then(wasmBackend);
-
-describe.each([
-  ['wasm (SIMD)', () => getBackend('wasm')],
-  ['wasm scalar fallback', scalarBuild],
-])('%s and reference agree bit for bit', (_label, makeWasm) => {
+describe.each(wasmBuilds)('%s and reference agree bit for bit', (_label, makeWasm) => {
   it.each(CONFIGS)('%s: 1 000 steps give identical X, Y and RNG state', { timeout: 30_000 }, async (_name, input, params) => {
     const [wasm, ref] = await Promise.all([makeWasm(), getBackend('reference')]);
     const a = wasm.factorization(input);
@@ -121,7 +115,7 @@ describe('wasm loading', () => {
     const core = await loadCore();
     const simd = await instantiateBuild('simd');
     expect(Object.keys(core).sort()).toEqual(Object.keys(simd).sort());
-    const scalar = await scalarBuild();
+    const scalar = await scalarBackend();
     expect(typeof scalar.factorization).toBe('function');
   });
 
