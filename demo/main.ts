@@ -6,7 +6,8 @@
  * Bundled by demo/build.mjs; the library's browser entry finds the Wasm core and the worker script
  * by `new URL('…', import.meta.url)`, which build.mjs makes resolve inside demo/dist.
  */
-import { FlatminError, liu2021Problem, WorkerRun, type HistoryPoint, type Snapshot } from '../src/browser.js';
+import { FlatminError, WorkerRun, type FactorizationResult, type HistoryPoint, type Snapshot } from '../src/browser.js';
+import { liu2021Problem } from '../src/experiments/index.js';
 import { PALETTE, renderLinePlot, type Series } from '../src/report/svg.js';
 
 type Key = 'gd' | 'pgd';
@@ -16,7 +17,7 @@ interface Slot {
   key: Key;
   label: string;
   color: string;
-  run?: WorkerRun;
+  run?: WorkerRun<FactorizationResult>;
   /** Steps per advance(), adapted so that one advance takes about CHUNK_MS. */
   chunk: number;
   loop?: Promise<void>;
@@ -28,7 +29,7 @@ interface Slot {
   /** dX after every chunk (distances come with snapshots, not with history points). */
   dxSteps: number[];
   dx: number[];
-  last?: Snapshot;
+  last?: Required<Snapshot<FactorizationResult>>;
   error?: string;
 }
 
@@ -207,7 +208,7 @@ async function createRuns(): Promise<boolean> {
     return false;
   }
   (['gd', 'pgd'] as const).forEach((k, i) => {
-    const run = (made[i] as PromiseFulfilledResult<WorkerRun>).value;
+    const run = (made[i] as PromiseFulfilledResult<WorkerRun<FactorizationResult>>).value;
     const s = slots[k];
     Object.assign(s, blankSlot(k, s.label, s.color), { run, total: run.first.total });
     absorb(s, run.first);
@@ -226,13 +227,13 @@ function disposeRuns(): void {
   requestRender();
 }
 
-function absorb(s: Slot, snap: Snapshot): void {
-  s.last = snap;
+function absorb(s: Slot, snap: Snapshot<FactorizationResult>): void {
+  s.last = snap as Required<Snapshot<FactorizationResult>>; // a two-factor run's snapshots carry distances and prediction
   s.done = snap.done;
   s.total = snap.total;
   s.history.push(...snap.history);
   s.dxSteps.push(snap.done);
-  s.dx.push(snap.distances.dX);
+  s.dx.push(snap.distances!.dX);
 }
 
 async function start(): Promise<void> {

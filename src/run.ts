@@ -1,375 +1,354 @@
 import { backendNames, getBackend } from './backends/index.js';
-import type { FactorizationSession } from './backends/types.js';
 import type { WasmSource } from './backends/wasm/loader.js';
-import type { BackendName, Precision, RunConfig } from './config/types.js';
-import { checkBatchSize, validateConfig } from './config/validate.js';
+import { phaseField, totalSteps } from './config/optimizer.js';
+import type { BackendName, DeepLinearConfig, DeepLinearInput, FactorizationConfig, FlatminConfig, NoiseKind, RunConfig } from './config/types.js';
+import { validateConfig } from './config/validate.js';
 import { FlatminError } from './errors.js';
-import { frob2, toRows, type Matrix } from './linalg/matrix.js';
-import { compileSchedule, totalSteps, type CompiledPhase } from './optimizers/schedule.js';
-import { noiseOf } from './optimizers/noise.js';
-import { buildInit, buildTarget } from './problems/factorization.js';
-import type { TwoFactor } from './diagnostics/hessian.js';
-import { batchUniverse, buildLoss, lossOfW, objective } from './problems/losses.js';
-import { LANES, seedGaussian } from './random/gaussian.js';
-import { factorizationDistances, predictFactorization, type Distances, type Prediction } from './theory/factorization.js';
+import { checkResume, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { deepLinearModel, type DeepLinearExtra, type DlnHistoryPoint } from './models/deepLinear.js';
+import { factorizationModel, type FactorizationExtra, type FactorizationRuntime, type HistoryPoint } from './models/factorization.js';
+import { openSession, type Session, type StepParams } from './models/sessionShim.js';
+import type { ModelRuntime } from './models/types.js';
+import { compileScale } from './optimizers/schedule.js';
+import { langevinSigma } from './optimizers/noise.js';
 
-export interface HistoryPoint {
+export type { Checkpoint } from './checkpoint.js';
+export type { HistoryPoint } from './models/factorization.js';
+export type { DlnHistoryPoint } from './models/deepLinear.js';
+
+/** Why a run stopped early: the last finite state is in the result. */
+export interface Divergence {
+  /** The step that would have made the state non-finite, or at which the loss exploded. */
   step: number;
-  /** The training objective: ½‖XYᵀ − M‖² for the full target, else the configured loss + ridge. */
-  loss: number;
-  normX2: number;
-  normY2: number;
+  reason: string;
+  suggestedLr: number;
 }
 
-export interface RunResult {
-  /** The normalized config (every default filled in). */
-  config: RunConfig;
+interface ResultBase<C extends RunConfig, H> {
+  /** The normalized config (every default filled in): `flatmin run` of it reproduces this result. */
+  config: C;
   backend: BackendName;
+  /** Steps done (fewer than the config's only if the run diverged). */
   steps: number;
-  final: { X: number[][]; Y: number[][] };
-  prediction: {
-    c: number;
-    c2: number;
-    normX2: number;
-    normY2: number;
-    nuclearNorm: number;
-    rankM: number;
-  };
-  distances: Distances;
-  history: HistoryPoint[];
+  history: H[];
   seconds: number;
   microsecondsPerStep: number;
+  /** Present when the run stopped early (the rest of the result is its last finite state). */
+  diverged?: Divergence;
 }
 
-/** Everything needed to continue a run to the same bits it would have reached uninterrupted. */
-export interface Checkpoint {
-  format: 'flatmin-checkpoint-2';
-  /** The precision the iterate was computed in; a resume must use the same. */
-  precision: Precision;
-  step: number;
-  scale: number;
-  /** f64 bytes of [X | Y], base64 — JSON numbers would lose −0. */
-  theta: string;
-  rng: number[];
-  /** anticorrelated-gd only: f64 bytes of ξ_{t−1}, base64 (the noise of the last step is state). */
-  prevNoise?: string;
-  /** optimizer.batch only: this epoch's permutation and the next position in it (mid-epoch is state). */
-  sampler?: { order: number[]; pos: number };
-  history: HistoryPoint[];
+export interface FactorizationResult extends ResultBase<FactorizationConfig, HistoryPoint>, FactorizationExtra {
+  kind: 'factorization';
 }
+export interface DeepLinearResult extends ResultBase<DeepLinearConfig, DlnHistoryPoint>, DeepLinearExtra {
+  kind: 'deep-linear';
+}
+export type RunResult = FactorizationResult | DeepLinearResult;
+/** The result type of a config type: deep-linear configs give DeepLinearResult, the rest FactorizationResult. */
+export type ResultOf<C> = C extends { model: { kind: 'deep-linear' } } ? DeepLinearResult
+  : C extends DeepLinearInput | DeepLinearConfig ? DeepLinearResult
+  : C extends FlatminConfig | RunConfig ? (C extends { model?: { kind: 'factorization' } } ? FactorizationResult : RunResult)
+  : RunResult;
+
+/** Progress: steps done of the total, after every chunk (the same signature for `run` and the worker). */
+export type OnProgress = (done: number, total: number) => void;
 
 export interface RunOptions {
   /** Overrides config.backend. */
   backend?: BackendName;
   /** Where the Wasm core comes from (default: build/flatmin.wasm beside the package). */
   wasm?: WasmSource;
-  /** Called after every chunk of steps. */
-  onProgress?: (done: number, total: number) => void;
-  /** Continue from a checkpoint taken from a run of the same config. */
+  onProgress?: OnProgress;
+  /** Continue from a checkpoint of the same config (`Run.resume` takes the config from it). */
   resume?: Checkpoint;
+  /** `run()` stops between chunks when aborted and rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Loss above this multiple of its reference level counts as divergence. */
 const EXPLOSION = 1e6;
 /** Upper bound on steps per Wasm call, so progress and checkpoints stay responsive. */
 const MAX_CHUNK = 8192;
+/** `run()` hands the event loop back after about this long. */
+const SLICE_MS = 40;
+
+/** A phase as the step loop sees it: σ per block resolved (Langevin's √(2ηT)), the scale compiled. */
+interface CompiledPhase {
+  steps: number;
+  lr: number;
+  batch?: number;
+  noise?: { kind: NoiseKind; sigma: number[] };
+  scale0: number;
+  mul: number;
+}
+
+type AnyRuntime = ModelRuntime<HistoryPoint, FactorizationExtra> | ModelRuntime<DlnHistoryPoint, DeepLinearExtra>;
+type AnyPoint = HistoryPoint | DlnHistoryPoint;
 
 /**
- * A factorization run in progress: advance it, checkpoint it, read its result. `run()` below is
- * the one-call form.
+ * A run in progress, of any model: advance it, checkpoint it, read its result. `run()` below is the
+ * one-call form. The model (src/models/) builds the session and says what a recording holds;
+ * everything here — phases, noise schedules, chunking, divergence, checkpoints — is model-blind.
  */
-export class FactorizationRun {
+export class Run<R extends RunResult = RunResult> {
   readonly total: number;
   private readonly phases: CompiledPhase[];
-  private readonly history: HistoryPoint[] = [];
+  private readonly history: AnyPoint[] = [];
   private step = 0;
   private scale: number;
   private seconds = 0;
-  /** Divergence threshold: EXPLOSION × max(initial loss, ½‖M‖²) (a run may start at loss 0). */
   private readonly lossLimit: number;
+  private divergence?: Divergence;
+  private disposed = false;
 
   private constructor(
     readonly config: RunConfig,
-    readonly M: Matrix,
-    readonly prediction: Prediction,
-    private readonly session: FactorizationSession,
+    /** The model's runtime: for two-factor runs its target, prediction and distances. */
+    readonly model: AnyRuntime,
+    private readonly session: Session,
     readonly backend: BackendName,
-    /** The objective f = ℓ(XYᵀ) + λ(‖X‖² + ‖Y‖²) in plain f64, for reports and diagnostics. */
-    readonly objective: TwoFactor,
-    resume?: Checkpoint,
+    resume?: Pick<Checkpoint, 'step' | 'scale' | 'history'>,
   ) {
-    this.phases = compileSchedule(config.optimizer.schedule);
-    this.total = totalSteps(config.optimizer.schedule);
+    this.phases = config.optimizer.map((p) => {
+      const { scale0, mul } = compileScale(p.scale, p.steps);
+      const n = p.noise;
+      const blocks = session.blocks.length - 1;
+      const noise = n === undefined ? undefined
+        : n.kind === 'langevin' ? { kind: n.kind, sigma: Array.from({ length: blocks }, () => langevinSigma(p.lr, n.temperature)) }
+        : { kind: n.kind, sigma: n.sigma };
+      return { steps: p.steps, lr: p.lr, ...(p.batch !== undefined ? { batch: p.batch } : {}), ...(noise ? { noise } : {}), scale0, mul };
+    });
+    this.total = totalSteps(config.optimizer);
     this.scale = this.phases[0].scale0;
     if (resume) {
       this.step = resume.step;
       this.scale = resume.scale;
-      this.history.push(...resume.history);
-    } else {
-      this.record();
+      this.history.push(...(resume.history as AnyPoint[]));
+    } else if (!this.record()) {
+      throw new FlatminError('OUT_OF_RANGE', 'init', 'the initial iterate is not finite (its end-to-end product overflows)');
     }
-    this.lossLimit = EXPLOSION * Math.max(this.history[0].loss, 0.5 * frob2(M));
+    this.lossLimit = EXPLOSION * Math.max(this.history[0].loss, model.lossScale, 1);
   }
 
-  static async create(config: unknown, options: RunOptions = {}): Promise<FactorizationRun> {
+  /** Validates `config` (any model), builds its problem and backend session; with `options.resume`, continues a checkpoint. */
+  static async create<C extends FlatminConfig | RunConfig>(config: C, options?: RunOptions): Promise<Run<ResultOf<C>>>;
+  static async create(config: unknown, options?: RunOptions): Promise<Run>;
+  static async create(config: unknown, options: RunOptions = {}): Promise<Run> {
     const cfg = validateConfig(config);
     if (options.backend !== undefined) {
       if (!backendNames.includes(options.backend))
         throw new FlatminError('UNKNOWN_KIND', 'backend', `unknown backend ${JSON.stringify(options.backend)}; expected one of ${backendNames.join(', ')}`);
       cfg.backend = options.backend;
     }
-    const { M, svd } = buildTarget(cfg.problem);
-    const r = cfg.problem.rank;
-    // Wasm memory is 32-bit: M, Mᵀ, three copies of [X | Y], [MY | MtX] and two r×r Grams must fit
-    // (in f32 at half the size, plus the f64 noise before rounding).
-    const size = cfg.precision === 'f32' ? 4 : 8;
-    const xy = (M.rows + M.cols) * r;
-    const nm = M.rows * M.cols;
-    const loss = cfg.problem.loss ?? { kind: 'full' as const };
-    // The other losses add W, R (n×m) and Ypᵀ; sensing its N measurement matrices and two N-vectors.
-    const extra = loss.kind === 'full' ? 0 : 2 * nm + M.cols * r + (loss.kind === 'sensing' ? (nm + 2) * loss.measurements : nm);
-    const prev = cfg.optimizer.kind === 'anticorrelated-gd' ? xy : 0; // ξ_{t−1}
-    // Minibatch sensing gathers its batch's rows (the int32 sampler arrays are negligible).
-    const gathered = loss.kind === 'sensing' && cfg.optimizer.batch !== undefined ? cfg.optimizer.batch * nm : 0;
-    const bytes = size * (2 * nm + 4 * xy + prev + 2 * r * r + extra + gathered) + (size === 4 ? 8 * xy : 0);
-    if (bytes > 2 ** 30)
-      throw new FlatminError('OUT_OF_RANGE', 'problem.rank', `this problem needs ${(bytes / 2 ** 20).toFixed(0)} MiB of buffers; at most 1024 MiB fit (use a smaller rank or target)`);
-    const { kind, sigmaX, sigmaY } = cfg.optimizer;
-    if ((sigmaX === 0) !== (sigmaY === 0)) {
-      if (kind === 'perturbed-gd')
-        throw new FlatminError('OUT_OF_RANGE', sigmaX === 0 ? 'optimizer.sigmaX' : 'optimizer.sigmaY', 'σX and σY must both be > 0 or both 0 (the predicted ratio c = (σX/σY)·√(n/m) would be 0 or ∞)');
-    }
-    // For plain GD σ only picks the optimum shown; a one-sided σ falls back to the isotropic one.
-    const oneSided = (sigmaX === 0) !== (sigmaY === 0);
-    const prediction = predictFactorization(M, r, oneSided ? 1 : sigmaX, oneSided ? 1 : sigmaY, { svd });
+    const model: AnyRuntime = cfg.model.kind === 'factorization' ? factorizationModel(cfg as FactorizationConfig) : deepLinearModel(cfg as DeepLinearConfig);
+    const input = model.sessionInput;
+    const resume = options.resume === undefined ? undefined : decodeCheckpoint(options.resume);
+    if (resume) checkResume(resume, cfg, input, totalSteps(cfg.optimizer));
     const backend = await getBackend(cfg.backend, options.wasm);
-    let theta = buildInit(cfg.init, M, r, cfg.seed);
-    let rng = seedGaussian(cfg.seed);
-    const resume = options.resume;
-    const { placement } = noiseOf(cfg.optimizer);
-    const lossInput = buildLoss(cfg.problem.loss, M, cfg.seed);
-    const { batch } = cfg.optimizer;
-    const universe = batchUniverse(lossInput);
-    if (batch !== undefined) checkBatchSize(batch, universe.length, 'observed entries'); // a drawn `fraction` mask
-    const sampled = batch !== undefined && batch < universe.length; // batch = all is full-batch: no sampler
-    if (resume) {
-      checkCheckpoint(resume, theta.length, totalSteps(cfg.optimizer.schedule), cfg.precision, placement === 'anticorrelated');
-      if (sampled) checkSampler(resume.sampler, universe);
-      theta = decodeF64(resume.theta);
-      rng = Int32Array.from(resume.rng);
+    const session = openSession(backend, resume ? { ...input, theta: resume.theta, rng: resume.rng } : input);
+    try {
+      if (resume?.prevNoise) session.setPrevNoise(resume.prevNoise);
+      if (resume?.sampler) session.setSampler(resume.sampler);
+      return new Run(cfg, model, session, cfg.backend, resume?.checkpoint);
+    } catch (e) {
+      session.dispose();
+      throw e;
     }
-    const lambda = cfg.problem.lambda ?? 0;
-    const session = backend.factorization({
-      n: M.rows, m: M.cols, r, precision: cfg.precision, M: M.data, theta, rng, loss: lossInput, lambda, noise: placement, batch,
-    });
-    if (resume?.prevNoise !== undefined) session.setPrevNoise(decodeF64(resume.prevNoise));
-    if (sampled && resume?.sampler) session.setSampler({ order: Int32Array.from(resume.sampler.order), pos: resume.sampler.pos });
-    const objective: TwoFactor = { loss: lossOfW(lossInput, M.data), lambda, n: M.rows, m: M.cols, r };
-    return new FactorizationRun(cfg, M, prediction, session, cfg.backend, objective, resume);
+  }
+
+  /** Continues a checkpoint with the config it carries. */
+  static async resume(checkpoint: Checkpoint, options: Omit<RunOptions, 'resume'> = {}): Promise<Run> {
+    if (typeof checkpoint !== 'object' || checkpoint === null || !('config' in checkpoint))
+      throw new FlatminError('TYPE', 'resume.config', 'this checkpoint carries no config (flatmin 0.1 format): resume it with Run.create(config, { resume })');
+    return Run.create(checkpoint.config as RunConfig, { ...options, resume: checkpoint });
   }
 
   get done(): number {
     return this.step;
   }
 
-  /** Runs up to `steps` more steps (default: to the end). Throws DIVERGED, keeping the last finite state. */
-  advance(steps = this.total - this.step, onProgress?: (done: number, total: number) => void): void {
-    const { lr } = this.config.optimizer;
-    const { sigmaX, sigmaY } = noiseOf(this.config.optimizer);
+  /**
+   * Runs up to `steps` more steps (default: to the end), recording every `recordEvery` steps and at
+   * the end of every phase. Throws DIVERGED, keeping the last finite state (and `result().diverged`).
+   */
+  advance(steps = this.total - this.step, onProgress?: OnProgress): void {
+    this.alive();
+    if (this.divergence) throw this.divergedError();
     const every = this.config.recordEvery;
     const stop = Math.min(this.total, this.step + steps);
     while (this.step < stop) {
-      const { phase, start, offset } = this.phaseAt(this.step);
+      const { phase, index, end, offset } = this.phaseAt(this.step);
       if (offset === 0) this.scale = phase.scale0;
-      const chunk = Math.min(stop - this.step, every - (this.step % every), start + phase.steps - this.step, MAX_CHUNK);
+      const chunk = Math.min(stop - this.step, every - (this.step % every), end - this.step, MAX_CHUNK);
+      const params: StepParams = { lr: phase.lr, batch: phase.batch, noise: phase.noise, scale: this.scale, scaleMul: phase.mul };
       const t0 = performance.now();
-      const out = this.session.run(chunk, { lr, sigmaX, sigmaY, scale: this.scale, scaleMul: phase.mul });
+      const out = this.session.run(chunk, params);
       this.seconds += (performance.now() - t0) / 1000;
       this.step += out.done;
       this.scale = out.scale;
       if (out.done < chunk) {
         this.record();
-        this.diverged(`the iterate became non-finite at step ${this.step + 1}`, this.step + 1);
+        this.diverge(index, this.step + 1, `the iterate would have become non-finite at step ${this.step + 1}`);
       }
-      if (this.step % every === 0 || this.step === this.total) {
+      if (this.step % every === 0 || this.step === end) {
         const p = this.record();
-        if (!(p.loss <= this.lossLimit)) {
-          this.diverged(`the loss exploded to ${p.loss.toPrecision(3)} (limit ${this.lossLimit.toPrecision(3)}) by step ${this.step}`, this.step);
-        }
+        if (!p) this.diverge(index, this.step, `the end-to-end product overflowed by step ${this.step}`);
+        else if (!(p.loss <= this.lossLimit))
+          this.diverge(index, this.step, `the loss exploded to ${p.loss.toPrecision(3)} (limit ${this.lossLimit.toPrecision(3)}) by step ${this.step}`);
       }
       onProgress?.(this.step, this.total);
     }
   }
 
+  /** Everything needed to continue to the same bits an uninterrupted run reaches (JSON-ready). */
   checkpoint(): Checkpoint {
-    return {
-      format: 'flatmin-checkpoint-2',
-      precision: this.config.precision,
+    this.alive();
+    const usesSampler = this.phases.some((p) => p.batch !== undefined);
+    const anticorrelated = this.phases.some((p) => p.noise?.kind === 'anticorrelated');
+    return encodeCheckpoint({
+      config: this.config,
       step: this.step,
       scale: this.scale,
-      theta: encodeF64(this.session.theta()),
-      rng: Array.from(this.session.rng()),
-      ...(this.config.optimizer.kind === 'anticorrelated-gd' ? { prevNoise: encodeF64(this.session.prevNoise()) } : {}),
-      ...(this.config.optimizer.batch !== undefined ? { sampler: samplerJson(this.session.sampler()) } : {}),
-      history: this.history.map((h) => ({ ...h })),
-    };
+      theta: this.session.theta(),
+      rng: this.session.rng(),
+      prevNoise: anticorrelated ? this.session.prevNoise() : undefined,
+      sampler: usesSampler ? this.session.sampler() : undefined,
+      history: this.history,
+    });
   }
 
-  /** The current state with its distances to the predicted optimum. */
-  result(): RunResult {
-    const n = this.M.rows;
-    const m = this.M.cols;
-    const r = this.config.problem.rank;
-    const theta = this.session.theta();
-    const X: Matrix = { rows: n, cols: r, data: theta.slice(0, n * r) };
-    const Y: Matrix = { rows: m, cols: r, data: theta.slice(n * r) };
-    const p = this.prediction;
-    return {
+  /** The current state: final iterate, its diagnostics, the history (copies). */
+  result(): R {
+    this.alive();
+    const base = {
       config: this.config,
       backend: this.backend,
       steps: this.step,
-      final: { X: toRows(X), Y: toRows(Y) },
-      prediction: { c: p.c, c2: p.c2, normX2: p.normX2, normY2: p.normY2, nuclearNorm: p.nuclearNorm, rankM: p.rankM },
-      distances: factorizationDistances(X, Y, this.M, p),
       history: this.history.map((h) => ({ ...h })),
       seconds: this.seconds,
       microsecondsPerStep: this.step > 0 ? (this.seconds * 1e6) / this.step : 0,
+      ...(this.divergence ? { diverged: { ...this.divergence } } : {}),
     };
+    const extra = (this.model.result as (s: Session, h: readonly AnyPoint[]) => object)(this.session, this.history);
+    return { kind: this.config.model.kind, ...base, ...extra } as unknown as R;
   }
 
   /** The recorded history from index `from` on (copies): what a live view appends after each chunk. */
-  historyFrom(from = 0): HistoryPoint[] {
-    return this.history.slice(from).map((h) => ({ ...h }));
-  }
-
-  /** Distances of the current iterate to the predicted optimum (THEORY.md §1). */
-  distances(): Distances {
-    const { X, Y } = this.factors();
-    const r = this.config.problem.rank;
-    return factorizationDistances({ rows: this.M.rows, cols: r, data: X }, { rows: this.M.cols, cols: r, data: Y }, this.M, this.prediction);
-  }
-
-  /** A copy of the iterate θ = [X | Y] (row-major X, then Y). */
-  theta(): Float64Array {
-    return this.session.theta();
+  historyFrom(from = 0): R['history'] {
+    return this.history.slice(from).map((h) => ({ ...h })) as R['history'];
   }
 
   /** The latest recorded history point (a copy). */
-  latest(): HistoryPoint {
-    return { ...this.history[this.history.length - 1] };
+  latest(): R['history'][number] {
+    return { ...this.history[this.history.length - 1] } as R['history'][number];
   }
 
-  /** X and Y as raw row-major data (no copies into nested arrays). */
-  factors(): { X: Float64Array; Y: Float64Array } {
-    const theta = this.session.theta();
-    const nr = this.M.rows * this.config.problem.rank;
-    return { X: theta.slice(0, nr), Y: theta.slice(nr) };
+  /** A copy of the iterate θ ([X | Y], or [W_1 | … | W_L]; row-major blocks). */
+  theta(): Float64Array {
+    this.alive();
+    return this.session.theta();
   }
 
+  /** Frees the backend's buffers; the run is unusable afterwards. Idempotent. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.session.dispose();
   }
 
-  private record(): HistoryPoint {
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** Two-factor runs: the model's target, prediction and distances (undefined for other models). */
+  get factorization(): FactorizationRuntime | undefined {
+    return this.config.model.kind === 'factorization' ? (this.model as FactorizationRuntime) : undefined;
+  }
+
+  private alive(): void {
+    if (this.disposed) throw new FlatminError('USAGE', 'run', 'this run was disposed');
+  }
+
+  private record(): AnyPoint | undefined {
     const last = this.history[this.history.length - 1];
     if (last && last.step === this.step) return last;
-    const { x2, y2 } = this.session.norms();
-    // The full target without ridge keeps the session's own ½‖XYᵀ − M‖² (the history's bits since v0.1).
-    const f = this.objective;
-    const full = (this.config.problem.loss ?? { kind: 'full' }).kind === 'full' && f.lambda === 0;
-    const loss = full ? this.session.loss() : objective(f.loss, f.lambda, this.session.theta(), f.n, f.m, f.r);
-    const p = { step: this.step, loss, normX2: x2, normY2: y2 };
-    this.history.push(p);
+    const p = (this.model.record as (s: Session, step: number) => AnyPoint | undefined)(this.session, this.step);
+    if (p) this.history.push(p);
     return p;
   }
 
-  private diverged(what: string, step: number): never {
-    const lr = this.config.optimizer.lr;
-    const suggestedLr = Number((lr / 4).toPrecision(2));
-    throw new FlatminError(
+  private diverge(phase: number, step: number, reason: string): never {
+    const lr = this.phases[phase].lr;
+    this.divergence = { step, reason, suggestedLr: Number((lr / 4).toPrecision(2)) };
+    this.divergedAt = phase;
+    throw this.divergedError();
+  }
+
+  private divergedAt = 0;
+
+  private divergedError(): FlatminError {
+    const d = this.divergence!;
+    return new FlatminError(
       'DIVERGED',
-      'optimizer.lr',
-      `diverged: ${what}; the result keeps the last finite state (step ${this.step}). Try a smaller step size, e.g. lr = ${suggestedLr}`,
-      { step, suggestedLr, result: this.result() },
+      phaseField(this.config.optimizer, this.divergedAt, 'lr'),
+      `diverged: ${d.reason}; the result keeps the last finite state (step ${this.step}). Try a smaller step size, e.g. lr = ${d.suggestedLr}`,
+      { step: d.step, suggestedLr: d.suggestedLr, result: this.result() },
     );
   }
 
-  private phaseAt(step: number): { phase: CompiledPhase; start: number; offset: number } {
+  private phaseAt(step: number): { phase: CompiledPhase; index: number; end: number; offset: number } {
     let start = 0;
-    for (const phase of this.phases) {
-      if (step < start + phase.steps) return { phase, start, offset: step - start };
+    for (let index = 0; index < this.phases.length; index++) {
+      const phase = this.phases[index];
+      if (step < start + phase.steps) return { phase, index, end: start + phase.steps, offset: step - start };
       start += phase.steps;
     }
     throw new Error(`step ${step} is past the schedule`);
   }
 }
 
-/** Validate `config`, run it to the end, return the result. Backend buffers are always freed. */
+/**
+ * Validate `config` (any model), run it to the end, return the result. Backend buffers are always
+ * freed. The steps run in slices of about 40 ms with the event loop served in between (chunking
+ * changes no bit), so timers, I/O and `signal` stay live; an abort rejects with `signal.reason`.
+ * A diverging run rejects with a DIVERGED FlatminError whose `details.result` is its last finite state.
+ */
+export async function run<C extends FlatminConfig | RunConfig>(config: C, options?: RunOptions): Promise<ResultOf<C>>;
+export async function run(config: unknown, options?: RunOptions): Promise<RunResult>;
 export async function run(config: unknown, options: RunOptions = {}): Promise<RunResult> {
-  const r = await FactorizationRun.create(config, options);
+  options.signal?.throwIfAborted();
+  const r = await Run.create(config, options);
   try {
-    r.advance(undefined, options.onProgress);
+    let slice = 64;
+    while (r.done < r.total) {
+      options.signal?.throwIfAborted();
+      const t0 = performance.now();
+      r.advance(slice, options.onProgress);
+      const ms = performance.now() - t0;
+      // Aim the next slice at SLICE_MS from this one's speed (at most doubling, so a slow start cannot overshoot).
+      slice = Math.max(1, Math.min(slice * 2, Math.floor((slice * SLICE_MS) / Math.max(ms, 0.01))));
+      if (r.done < r.total) await yieldToEventLoop();
+    }
     return r.result();
   } finally {
     r.dispose();
   }
 }
 
-function checkCheckpoint(c: Checkpoint, thetaLength: number, total: number, precision: Precision, anticorrelated: boolean): void {
-  const bad = (path: string, msg: string) => new FlatminError('TYPE', `resume.${path}`, msg);
-  if (!c || c.format !== 'flatmin-checkpoint-2')
-    throw bad('format', `expected "flatmin-checkpoint-2", got ${JSON.stringify(c?.format)} (a checkpoint from an older flatmin cannot be resumed)`);
-  if (c.precision !== precision) throw bad('precision', `the checkpoint was taken in ${JSON.stringify(c.precision)}, this run is ${JSON.stringify(precision)}`);
-  if (!Number.isInteger(c.step) || c.step < 0 || c.step > total) throw bad('step', `expected an integer in [0, ${total}]`);
-  if (typeof c.scale !== 'number' || !(c.scale >= 0 && c.scale < Infinity)) throw bad('scale', `expected a finite number ≥ 0, got ${JSON.stringify(c.scale)}`);
-  if (typeof c.theta !== 'string' || decodeF64(c.theta).length !== thetaLength)
-    throw bad('theta', `expected ${thetaLength} f64 values, base64-encoded; the checkpoint is from another config`);
-  const words = 4 * LANES;
-  if (!Array.isArray(c.rng) || c.rng.length !== words || !c.rng.every((v) => Number.isInteger(v) && (v | 0) === v))
-    throw bad('rng', `expected ${words} int32 words`);
-  // A lane whose four words are all 0 would be stuck at 0 forever (xor128's one fixed point).
-  for (let j = 0; j < LANES; j++)
-    if ([0, 1, 2, 3].every((w) => c.rng[w * LANES + j] === 0)) throw bad('rng', `lane ${j} is all zero, which xor128 can never leave`);
-  if (!Array.isArray(c.history) || c.history.length === 0) throw bad('history', 'expected the recorded history');
-  if (anticorrelated && (typeof c.prevNoise !== 'string' || decodeF64(c.prevNoise).length !== thetaLength))
-    throw bad('prevNoise', `expected ξ_{t−1} as ${thetaLength} f64 values, base64-encoded (anticorrelated-gd carries its last noise)`);
+/** A macrotask turn: lets timers, I/O and abort listeners run. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-function samplerJson(s: { order: Int32Array; pos: number }): { order: number[]; pos: number } {
-  return { order: Array.from(s.order), pos: s.pos };
-}
+/** Backwards-compatible name of `Run` (flatmin 0.1). */
+export { Run as FactorizationRun };
 
 /**
- * A minibatch run's sampler: a permutation of what batches are drawn from (observed entries or
- * measurement numbers) and a position in [0, its length]. (With batch = all there is no sampler:
- * its checkpoint holds an empty order, which is not checked.)
+ * The last finite state of a run that diverged, from its DIVERGED error; anything else is rethrown.
+ * For callers to whom divergence is an outcome, not a failure (presets, ensembles):
+ * `await run(config).catch(divergedResult)`.
  */
-function checkSampler(s: Checkpoint['sampler'], universe: Int32Array): void {
-  const bad = (path: string, msg: string) => new FlatminError('TYPE', `resume.sampler${path}`, msg);
-  if (!s || !Array.isArray(s.order)) throw bad('', 'expected { order, pos }: a minibatch run carries its epoch permutation');
-  const sorted = Int32Array.from(s.order.map((v) => (Number.isInteger(v) ? v : -1))).sort();
-  if (sorted.length !== universe.length || sorted.some((v, i) => v !== universe[i]))
-    throw bad('.order', `expected a permutation of the ${universe.length} observed entries / measurements; the checkpoint is from another config`);
-  if (!Number.isInteger(s.pos) || s.pos < 0 || s.pos > universe.length) throw bad('.pos', `expected an integer in [0, ${universe.length}]`);
-}
-
-function encodeF64(a: Float64Array): string {
-  const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-  return btoa(s);
-}
-
-/** An empty array for anything that is not base64 of whole f64s (the caller reports it). */
-function decodeF64(s: string): Float64Array {
-  let bin: string;
-  try {
-    bin = atob(s);
-  } catch {
-    return new Float64Array(0);
-  }
-  if (bin.length % 8 !== 0) return new Float64Array(0);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return new Float64Array(bytes.buffer);
+export function divergedResult(e: unknown): RunResult {
+  if (e instanceof FlatminError && e.code === 'DIVERGED' && e.details?.result) return e.details.result as RunResult;
+  throw e;
 }

@@ -1,84 +1,164 @@
+import { parseArgs as parseNodeArgs } from 'node:util';
 import { FlatminError } from '../errors.js';
 import { nearest } from '../config/suggest.js';
 
+/**
+ * The command line: a subcommand and its flags, parsed by `node:util.parseArgs`. Every flag applies
+ * to some commands only; given to another it is an error naming the flag, never silently ignored.
+ */
+export type Command = 'main' | 'run' | 'resume' | 'presets' | 'sweep' | 'help' | 'version';
+
 export interface CliArgs {
-  command: 'main' | 'run' | 'presets' | 'help' | 'version';
-  /** What `run` runs: a config file, or a preset name (src/cli/main.ts tells them apart). */
-  config?: string;
+  command: Command;
+  /** run: a config file or a preset name; resume: the checkpoint file. */
+  target?: string;
   out?: string;
+  outDir?: string;
   backend?: string;
   precision?: string;
-  /** Where the main job (default flatmin-out) or a preset (default flatmin-out/<preset>) writes. */
-  outDir?: string;
-  /** Presets only: the short form. */
   quick: boolean;
+  checkpoint?: string;
+  checkpointEvery?: number;
   quiet: boolean;
   debug: boolean;
+  /** sweep: its own arguments, handed over as they are. */
+  rest: string[];
 }
 
-const FLAGS = ['--out', '--backend', '--precision', '--out-dir', '--quick', '--quiet', '--debug', '--help', '--version'];
+/** Every flag, with the commands it applies to ("run:config" / "run:preset": run of a file / of a preset). */
+const FLAGS = {
+  out: { type: 'string', applies: ['run:config', 'resume'], value: 'RESULT.json' },
+  'out-dir': { type: 'string', applies: ['main', 'run:preset'], value: 'DIR' },
+  backend: { type: 'string', applies: ['main', 'run:config', 'run:preset', 'resume'], value: 'wasm|reference' },
+  precision: { type: 'string', applies: ['main', 'run:config', 'run:preset'], value: 'f64|f32' },
+  quick: { type: 'boolean', applies: ['run:preset'] },
+  checkpoint: { type: 'string', applies: ['run:config', 'resume'], value: 'FILE' },
+  'checkpoint-every': { type: 'string', applies: ['run:config', 'resume'], value: 'N' },
+  quiet: { type: 'boolean', short: 'q', applies: ['main', 'run:config', 'run:preset', 'resume'] },
+  debug: { type: 'boolean', applies: ['*'] },
+  help: { type: 'boolean', short: 'h', applies: ['*'] },
+  version: { type: 'boolean', short: 'v', applies: ['*'] },
+} as const;
+type Flag = keyof typeof FLAGS;
 
-const COMMANDS = ['run', 'presets'];
+const COMMANDS = ['run', 'resume', 'presets', 'sweep', 'help', 'version'] as const;
 
-/** argv (without node and the script) → what to do. Throws USAGE errors naming the argument. */
-export function parseArgs(argv: string[]): CliArgs {
-  const a: CliArgs = { command: 'main', quick: false, quiet: false, debug: false };
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new FlatminError('USAGE', arg, 'expected a value after it');
-      return v;
-    };
-    if (arg === '--out') a.out = value();
-    else if (arg === '--backend') a.backend = value();
-    else if (arg === '--precision') a.precision = value();
-    else if (arg === '--out-dir') a.outDir = value();
-    else if (arg === '--quick') a.quick = true;
-    else if (arg === '--quiet' || arg === '-q') a.quiet = true;
-    else if (arg === '--debug') a.debug = true;
-    else if (arg === '--help' || arg === '-h') a.command = 'help';
-    else if (arg === '--version') a.command = 'version';
-    else if (arg.startsWith('-')) {
-      const guess = nearest(arg, FLAGS);
-      throw new FlatminError('USAGE', arg, `unknown option${guess ? `; did you mean ${guess}?` : ''} (see flatmin --help)`);
-    } else positional.push(arg);
+const WHERE: Record<string, string> = {
+  main: 'the main job (flatmin with no command)',
+  'run:config': 'flatmin run CONFIG.json',
+  'run:preset': 'flatmin run PRESET',
+  resume: 'flatmin resume',
+};
+
+/**
+ * argv (without node and the script) → what to do. `isPreset(name)` tells `run X` of a preset from
+ * `run X` of a config file (src/cli/main.ts decides by the file system). Throws USAGE errors naming
+ * the argument or flag.
+ */
+export function parseArgs(argv: string[], isPreset: (name: string) => boolean = () => false): CliArgs {
+  // `flatmin sweep …` has its own parser (src/cli/sweep.ts): hand everything after it over.
+  const sweepAt = argv.indexOf('sweep');
+  if (sweepAt >= 0 && argv.slice(0, sweepAt).every((a) => a === '--debug')) {
+    return { command: 'sweep', quick: false, quiet: false, debug: sweepAt > 0 || argv.includes('--debug'), rest: argv.slice(sweepAt + 1) };
   }
-  if (a.command === 'help' || a.command === 'version') return a;
-  if (positional.length === 0) return a;
-  if (positional[0] === 'presets') {
-    if (positional.length !== 1) throw new FlatminError('USAGE', positional[1], 'flatmin presets takes no argument');
-    a.command = 'presets';
-    return a;
+  let parsed: ReturnType<typeof parseNodeArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true; tokens: true }>>;
+  try {
+    parsed = parseNodeArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
+  } catch (e) {
+    throw usageError(e);
   }
-  if (positional[0] !== 'run') {
-    const guess = nearest(positional[0], COMMANDS);
-    throw new FlatminError('USAGE', positional[0], `unknown command${guess ? `; did you mean ${guess}?` : ''} (commands: ${COMMANDS.join(', ')})`);
+  const v = parsed.values;
+  const a: CliArgs = { command: 'main', quick: v.quick === true, quiet: v.quiet === true, debug: v.debug === true, rest: [] };
+  if (v.help) return { ...a, command: 'help' };
+  if (v.version) return { ...a, command: 'version' };
+  const [cmd, ...args] = parsed.positionals;
+  let where = 'main';
+  if (cmd !== undefined) {
+    if (!(COMMANDS as readonly string[]).includes(cmd)) {
+      const guess = nearest(cmd, COMMANDS);
+      throw new FlatminError('USAGE', cmd, `unknown command${guess ? `; did you mean ${guess}?` : ''} (commands: ${COMMANDS.join(', ')}; see flatmin help)`);
+    }
+    a.command = cmd as Command;
+    if (a.command === 'help' || a.command === 'version') return a;
+    const expected = a.command === 'presets' ? 0 : 1;
+    if (args.length !== expected) {
+      const usage = {
+        run: 'expected exactly one CONFIG.json or preset: flatmin run CONFIG.json [--out RESULT.json] | flatmin run PRESET [--out-dir DIR]',
+        resume: 'expected exactly one checkpoint file: flatmin resume CHECKPOINT.json [--out RESULT.json]',
+        presets: 'flatmin presets takes no argument',
+      }[a.command as 'run' | 'resume' | 'presets'];
+      throw new FlatminError('USAGE', args[expected] ?? a.command, usage);
+    }
+    a.target = args[0];
+    where = a.command === 'run' ? (isPreset(args[0]) ? 'run:preset' : 'run:config') : a.command;
   }
-  if (positional.length !== 2) throw new FlatminError('USAGE', 'run', 'expected exactly one CONFIG.json or preset: flatmin run CONFIG.json [--out RESULT.json] | flatmin run PRESET [--out-dir DIR]');
-  a.command = 'run';
-  a.config = positional[1];
+  // Every flag given must apply to this command.
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind !== 'option') continue;
+    const applies: readonly string[] = FLAGS[t.name as Flag].applies;
+    if (!applies.includes('*') && !applies.includes(where)) {
+      const to = applies.map((w) => WHERE[w]).join(', ');
+      throw new FlatminError('USAGE', t.rawName, `does not apply to ${WHERE[where] ?? `flatmin ${where}`}; it is for ${to}`);
+    }
+  }
+  a.out = v.out;
+  a.outDir = v['out-dir'];
+  a.backend = v.backend;
+  a.precision = v.precision;
+  a.checkpoint = v.checkpoint;
+  if (v['checkpoint-every'] !== undefined) {
+    const n = Number(v['checkpoint-every']);
+    if (!Number.isInteger(n) || n < 1) throw new FlatminError('USAGE', '--checkpoint-every', `expected a number of steps, an integer ≥ 1, got ${JSON.stringify(v['checkpoint-every'])}`);
+    if (a.checkpoint === undefined && a.command !== 'resume') throw new FlatminError('USAGE', '--checkpoint-every', 'needs --checkpoint FILE (where to write them)');
+    a.checkpointEvery = n;
+  }
   return a;
+}
+
+const OPTIONS = Object.fromEntries(
+  Object.entries(FLAGS).map(([name, f]) => [name, 'short' in f ? { type: f.type, short: f.short } : { type: f.type }]),
+) as { [K in Flag]: { type: (typeof FLAGS)[K]['type']; short?: string } };
+
+/** node:util.parseArgs' TypeErrors → one USAGE line naming the argument, with a guess. */
+function usageError(e: unknown): FlatminError {
+  const err = e as { code?: string; message?: string };
+  const m = /'([^']+)'/.exec(err.message ?? '');
+  const arg = m?.[1] ?? 'arguments';
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const names = Object.keys(FLAGS).map((f) => `--${f}`);
+      const guess = nearest(arg, names);
+      return new FlatminError('USAGE', arg, `unknown option${guess ? `; did you mean ${guess}?` : ''} (see flatmin help)`);
+    }
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return new FlatminError('USAGE', arg.split(' ')[0], /argument missing/.test(err.message ?? '') ? 'expected a value after it' : (err.message ?? 'invalid value'));
+    default:
+      return new FlatminError('USAGE', arg, err.message ?? String(e));
+  }
 }
 
 export const USAGE = `flatmin — which minimum does noise pick?
 
 Usage:
-  flatmin                         run the main job: GD vs perturbed GD from four inits (THEORY.md §1);
-                                  prints a table, writes flatmin-out/summary.json and flatmin-out/ratio.svg
-  flatmin run CONFIG.json         run one config, two-factor or deep-linear (schemas in README.md)
+  flatmin                         the main job: GD vs perturbed GD from four inits (THEORY.md §1); prints a
+                                  table, writes flatmin-out/summary.json and flatmin-out/ratio.svg
+      --out-dir DIR               where (default flatmin-out)
+  flatmin run CONFIG.json         run one config of any model (JSONC; schema: config.schema.json)
       --out RESULT.json           write the result there (default: print it to stdout)
-      --backend wasm|reference    override the config's backend
-      --precision f64|f32         override the config's precision (two-factor only)
+      --checkpoint FILE           keep a checkpoint there: every --checkpoint-every N steps (default: every
+                                  30 s), at the end, and on Ctrl-C / SIGTERM before exiting
+      --checkpoint-every N
+  flatmin resume CHECKPOINT.json  continue a checkpoint to the same bits an uninterrupted run reaches
+      --out RESULT.json, --checkpoint FILE (default: the checkpoint itself), --checkpoint-every N
   flatmin presets                 list the named experiments
   flatmin run PRESET              run one: prints its summary, writes PRESET.json and its CSV and SVG files
       --out-dir DIR               where (default flatmin-out/PRESET)
       --quick                     the short form: fewer steps and seeds, the same claim
-  Options:
-      --out-dir DIR               where the main job writes (default flatmin-out)
-      --backend wasm|reference    (main job too) which backend runs the steps
-      --precision f64|f32         (main job too) the optimizer's arithmetic (default f64)
+  flatmin sweep SPEC.json         a grid of runs over seeds and settings (flatmin sweep --help)
+  flatmin help, -h, --help        this text;   flatmin version, -v, --version
+Options of the main job, run and resume:
+      --backend wasm|reference    which backend runs the steps (both give the same bits)
+      --precision f64|f32         the optimizer's arithmetic (not resume: a checkpoint keeps its own)
       --quiet, -q                 no progress on stderr
       --debug                     print stack traces on errors
-      --help, --version`;
+Exit codes: 0 done, 2 bad input or divergence (one line on stderr), 130/143 interrupted, 1 a bug.`;

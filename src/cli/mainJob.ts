@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { BackendName, Precision } from '../config/types.js';
 import { runLiu2021 } from '../presets/liu2021.js';
 import { createProgress } from '../report/progress.js';
-import { ensureDir, writeText } from './main.js';
+import { ensureDir, writeText } from './io.js';
 
 export interface MainJobOptions {
   outDir: string;
@@ -19,6 +19,7 @@ export interface MainJobOptions {
  */
 export async function mainJob(o: MainJobOptions): Promise<number> {
   let progress: ReturnType<typeof createProgress> | undefined;
+  await ensureDir(o.outDir); // before the run: a directory that cannot be made fails now, not after it
   const t0 = performance.now();
   const out = await runLiu2021({
     backend: o.backend,

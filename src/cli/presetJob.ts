@@ -1,13 +1,16 @@
 import { join } from 'node:path';
+import type { BackendName, Precision } from '../config/types.js';
 import type { Preset } from '../presets/types.js';
 import { createProgress, type Progress } from '../report/progress.js';
-import { ensureDir, writeText } from './main.js';
+import { ensureDir, writeText } from './io.js';
 
 export interface PresetJobOptions {
   /** Default flatmin-out/<preset>. */
   outDir?: string;
   quick: boolean;
   quiet: boolean;
+  backend?: BackendName;
+  precision?: Precision;
 }
 
 /** `flatmin run <preset>`: run it, print its summary, write <preset>.json and every CSV and SVG. */
@@ -15,8 +18,11 @@ export async function runPreset(preset: Preset, o: PresetJobOptions): Promise<nu
   const dir = o.outDir ?? join('flatmin-out', preset.name);
   let progress: Progress | undefined;
   const t0 = performance.now();
+  await ensureDir(dir); // before the run: a directory that cannot be made fails now, not after it
   const out = await preset.run({
     quick: o.quick,
+    backend: o.backend,
+    precision: o.precision,
     onProgress: (done, total) => {
       progress ??= createProgress({ total, label: preset.name, stream: process.stderr, quiet: o.quiet });
       progress.update(done);

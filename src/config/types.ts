@@ -1,31 +1,92 @@
 /**
- * The run configuration, as users write it (JSON or a JS object). `validateConfig` turns an
- * unknown value into a `RunConfig` with every default filled in, or throws a FlatminError that
- * names the offending field.
+ * The run configuration, in two forms:
+ *
+ *   FlatminConfig  what users write (JSONC files, JS objects): defaults may be left out, and the
+ *                  forms of earlier flatmin versions are still accepted (see the Legacy* types).
+ *                  config.schema.json is generated from this type (scripts/build-schema.mjs).
+ *   RunConfig      what `validateConfig` returns: every default filled in, every legacy form
+ *                  rewritten into the one vocabulary below. Results carry it, so any result re-runs.
+ *
+ * One optimizer vocabulary for every model: `optimizer` is one phase or a list of phases run in
+ * order; a phase has `steps`, `lr`, an optional minibatch `batch`, an optional `noise` and the noise
+ * `scale` schedule. The model (`model.kind`) is the only thing that differs between a two-factor
+ * run and a deep-linear one.
  */
 export type Seed = string | number;
 export type Rows = number[][];
+export type BackendName = 'wasm' | 'reference';
+/** Working precision of the optimizer's arithmetic (reports are always computed in f64). */
+export type Precision = 'f64' | 'f32';
+
+// ---------------------------------------------------------------------------------------------
+// The optimizer (both models)
+
+/**
+ * Where each step's noise σ·ξ_t (fresh standard normals) enters, one name from the config down to
+ * the Wasm codes:
+ *   perturbed       gradient at θ + σ·ξ_t                        (perturbed GD, Liu et al. 2021)
+ *   anticorrelated  gradient at θ + σ·(ξ_t − ξ_{t−1})            (anticorrelated perturbations)
+ *   langevin        θ⁺ = θ − η∇f(θ) + √(2η·temperature)·ξ_t      (samples ∝ exp(−f/temperature))
+ */
+export type NoiseKind = 'perturbed' | 'anticorrelated' | 'langevin';
+
+/** Noise as written: σ is one number for every block, or one per block ([σ_X, σ_Y] or [σ_1 … σ_L]). */
+export type NoiseInput =
+  | { kind: 'perturbed' | 'anticorrelated'; sigma: number | number[] }
+  | { kind: 'langevin'; temperature: number };
+
+/** Noise as run: one σ per parameter block. */
+export type NoiseConfig =
+  | { kind: 'perturbed' | 'anticorrelated'; sigma: number[] }
+  | { kind: 'langevin'; temperature: number };
+
+/** The noise multiplier of a phase: constant, or `[from, to]` decaying geometrically over the phase. */
+export type ScaleSchedule = number | [number, number];
+
+/** One phase as written. */
+export interface PhaseInput {
+  /**
+   * Steps in this phase, an integer ≥ 1.
+   * @asType integer
+   * @minimum 1
+   */
+  steps: number;
+  /**
+   * Step size η > 0.
+   * @exclusiveMinimum 0
+   */
+  lr: number;
+  /**
+   * Minibatch SGD (completion and sensing losses): each step's loss is over this many observed
+   * entries / measurements, drawn without replacement inside an epoch. Absent, or "full": full batch.
+   */
+  batch?: number | 'full';
+  /** Noise of this phase; absent: none (plain GD / SGD). */
+  noise?: NoiseInput;
+  /** Multiplies σ (default 1; 0 = noiseless). */
+  scale?: ScaleSchedule;
+}
+
+/** One phase as run (every default filled in; `batch` absent = full batch). */
+export interface PhaseConfig {
+  steps: number;
+  lr: number;
+  batch?: number;
+  noise?: NoiseConfig;
+  scale: ScaleSchedule;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The two-factor model X Yᵀ (THEORY.md §1, §3)
 
 export interface RandomTarget {
   random: {
     n: number;
     m: number;
-    /** Positive, non-increasing is not required; their count is rank(M). */
+    /** Positive; their count is rank(M). */
     singularValues: number[];
     seed: Seed;
   };
-}
-
-export interface FactorizationProblem {
-  kind: 'factorization';
-  /** The n×m target M, as rows or generated with orthonormal random singular vectors. */
-  target: Rows | RandomTarget;
-  /** Number of columns r of X and Y (may exceed rank(M)). */
-  rank: number;
-  /** The data term (default { kind: "full" }: ½‖XYᵀ − M‖²); validateConfig always fills it in. */
-  loss?: LossConfig;
-  /** Ridge λ(‖X‖² + ‖Y‖²) added to the loss (default 0); validateConfig always fills it in. */
-  lambda?: number;
 }
 
 /**
@@ -43,6 +104,18 @@ export type LossConfig =
   | { kind: 'completion'; fraction: number }
   | { kind: 'sensing'; measurements: number };
 
+export interface FactorizationProblem {
+  kind: 'factorization';
+  /** The n×m target M, as rows or generated with orthonormal random singular vectors. */
+  target: Rows | RandomTarget;
+  /** Number of columns r of X and Y (may exceed rank(M)). */
+  rank: number;
+  /** The data term (default { kind: "full" }). */
+  loss: LossConfig;
+  /** Ridge λ(‖X‖² + ‖Y‖²) added to the loss (default 0). */
+  lambda: number;
+}
+
 export type InitConfig =
   /** X = scale·imbalance·G₁, Y = scale/imbalance·G₂. Default scale makes ‖X₀Y₀ᵀ‖ ≈ ‖M‖. */
   | { kind: 'gaussian'; scale?: number; imbalance: number }
@@ -50,51 +123,161 @@ export type InitConfig =
   | { kind: 'small'; scale: number }
   | { kind: 'given'; X: Rows; Y: Rows };
 
-/** One phase of the noise schedule: `scale` multiplies σ_X and σ_Y; `[from, to]` decays geometrically. */
-export interface Phase {
-  steps: number;
-  scale: number | [number, number];
-}
-
-/**
- * gd              X ← X − η∇f
- * perturbed-gd    X ← X − η∇f(X + σξ_t)                     (σ_X, σ_Y per factor)
- * anticorrelated-gd  X ← X − η∇f(X + σ(ξ_t − ξ_{t−1}))
- * langevin        X ← X − η∇f(X) + √(2η·temperature)·ξ_t    (samples ∝ exp(−f/temperature))
- * The schedule's scale multiplies the noise's standard deviation in every kind.
- */
-export type OptimizerKind = 'gd' | 'perturbed-gd' | 'anticorrelated-gd' | 'langevin';
-
-export interface OptimizerConfig {
-  kind: OptimizerKind;
-  lr: number;
-  /** Langevin only: the temperature 1/β (required there). */
-  temperature?: number;
-  /** Standard deviation of the perturbation of X (perturbed and anticorrelated; default 0.1). */
-  sigmaX: number;
-  /** Standard deviation of the perturbation of Y (perturbed-gd only; default 0.1). */
-  sigmaY: number;
-  /** Normalized: always present. `steps: N` in the input is `[{ steps: N, scale: 1 }]`. */
-  schedule: Phase[];
-  /**
-   * Minibatch SGD (problem.loss completion or sensing only): each step's loss is over this many
-   * observed entries / measurements, without replacement inside an epoch. Absent: the full sum.
-   */
-  batch?: number;
-}
-
-export type BackendName = 'wasm' | 'reference';
-/** Working precision of the optimizer's arithmetic (reports are always computed in f64). */
-export type Precision = 'f64' | 'f32';
-
-export interface RunConfig {
+export interface FactorizationConfig {
+  model: { kind: 'factorization' };
+  description?: string;
   problem: FactorizationProblem;
   init: InitConfig;
-  optimizer: OptimizerConfig;
+  optimizer: PhaseConfig[];
+  /**
+   * The noise ratio the prediction c = (σ_X/σ_Y)·√(n/m) is drawn for. Default: the σ of the first
+   * perturbed or anticorrelated phase, else isotropic [1, 1] (the flattest minimum).
+   */
+  prediction: { sigma: [number, number] };
   seed: Seed;
   backend: BackendName;
-  /** Default "f64". "f32" halves memory and doubles SIMD width; both backends give the same bits. */
   precision: Precision;
   /** Record loss and norms every this many steps (default: total steps / 200, at least 1). */
   recordEvery: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The deep linear network W_L ⋯ W_1 (THEORY.md §2)
+
+export type DlnFixtureName = 'dln-D1' | 'dln-D2';
+
+export type DlnProblem =
+  | { kind: 'completion'; fixture: DlnFixtureName }
+  /** target and mask are d_out × d_in; truth (optional) gives the test error on unobserved entries. */
+  | { kind: 'completion'; target: Rows; truth?: Rows; mask: Rows }
+  /**
+   * Matrix sensing of target (d_out × d_in), exactly as the two-factor loss "sensing": N =
+   * measurements Gaussian A_i with N(0, 1/N) entries from the stream "sensing:" + (seed ?? the
+   * config's seed), y_i = ⟨A_i, M⟩; loss ½ (N/|B|) Σ_B (⟨A_i, W_L ⋯ W_1⟩ − y_i)², batches of measurements.
+   */
+  | { kind: 'sensing'; target: Rows | RandomTarget; measurements: number; seed?: Seed };
+
+export type DlnInitConfig =
+  /** The fixture's `start` (a rank-overestimating critical point); fixture problems only. */
+  | 'fixture-start'
+  /** i.i.d. N(0, scale²) entries from the stream "init:" + seed. */
+  | { kind: 'gaussian'; scale: number }
+  /** [W_1, …, W_L] as rows; W_l is d_l × d_{l−1}. */
+  | { kind: 'given'; weights: Rows[] };
+
+export interface DlnModelConfig {
+  kind: 'deep-linear';
+  depth: number;
+  /** Width of every hidden layer. */
+  width: number;
+  init: DlnInitConfig;
+}
+
+export interface DlnDiagnosticsConfig {
+  /** Record the Hessian trace (Hutchinson) and sharpness (power iteration) of the full-batch loss. */
+  curvature: boolean;
+  /** Rademacher probes per trace estimate (default 10). */
+  probes: number;
+}
+
+export interface DeepLinearConfig {
+  model: DlnModelConfig;
+  description?: string;
+  problem: DlnProblem;
+  optimizer: PhaseConfig[];
+  /** Ridge λ Σ_l ‖W_l‖² (default: the fixture's; required otherwise). */
+  lambda: number;
+  seed: Seed;
+  backend: BackendName;
+  precision: Precision;
+  /** Singular values, ranks and errors every this many steps (default: total / 200, at least 1). */
+  recordEvery: number;
+  /** Extra, costlier recordings (absent: none). */
+  diagnostics?: DlnDiagnosticsConfig;
+}
+
+/** A validated config with every default filled in: what runs, and what every result carries. */
+export type RunConfig = FactorizationConfig | DeepLinearConfig;
+export type ModelKind = RunConfig['model']['kind'];
+
+// ---------------------------------------------------------------------------------------------
+// What users write
+
+interface CommonInput {
+  /** The JSON Schema of this file (editors use it for completion and checking); ignored by flatmin. */
+  $schema?: string;
+  description?: string;
+  /** The seed of every random stream: init, noise, minibatches (default 0). 42 and "42" are the same. */
+  seed?: Seed;
+  backend?: BackendName;
+  precision?: Precision;
+  recordEvery?: number;
+}
+
+export type InitInput =
+  | { kind: 'gaussian'; scale?: number; imbalance?: number }
+  | { kind: 'small'; scale?: number }
+  | { kind: 'given'; X: Rows; Y: Rows };
+
+export interface FactorizationInput extends CommonInput {
+  /** Optional for the two-factor model (a config without `model` is two-factor). */
+  model?: { kind: 'factorization' };
+  problem: {
+    kind?: 'factorization';
+    target: Rows | RandomTarget;
+    rank: number;
+    loss?: LossConfig;
+    lambda?: number;
+  };
+  init?: InitInput;
+  optimizer: PhaseInput | PhaseInput[] | LegacyFactorizationOptimizer;
+  prediction?: { sigma: [number, number] };
+}
+
+export type DlnProblemInput =
+  | { kind: 'completion'; fixture: DlnFixtureName }
+  | { kind: 'completion'; target: Rows; truth?: Rows; mask: Rows }
+  | { kind: 'sensing'; target: Rows | RandomTarget; measurements: number; seed?: Seed };
+
+export interface DeepLinearInput extends CommonInput {
+  model: {
+    kind: 'deep-linear';
+    depth: number;
+    width: number;
+    /** Default: "fixture-start" for fixture problems, else { kind: "gaussian", scale: 0.1 }. */
+    init?: DlnInitConfig;
+  };
+  problem: DlnProblemInput;
+  optimizer: PhaseInput | LegacyDlnPhase | Array<PhaseInput | LegacyDlnPhase>;
+  lambda?: number;
+  diagnostics?: { curvature: boolean; probes?: number };
+}
+
+/** Any config flatmin runs, as written: the type `run`, `Run.create` and `runInWorker` accept. */
+export type FlatminConfig = FactorizationInput | DeepLinearInput;
+
+/**
+ * The two-factor optimizer of flatmin 0.1, still accepted as written and normalized into phases
+ * (one per schedule entry, each with this lr, batch and noise):
+ *   gd → no noise; perturbed-gd → noise perturbed [sigmaX, sigmaY]; anticorrelated-gd → noise
+ *   anticorrelated [sigmaX, sigmaY]; langevin → noise langevin (temperature).
+ */
+export interface LegacyFactorizationOptimizer {
+  kind: 'gd' | 'perturbed-gd' | 'anticorrelated-gd' | 'langevin';
+  lr: number;
+  sigmaX?: number;
+  sigmaY?: number;
+  temperature?: number;
+  steps?: number;
+  schedule?: Array<{ steps: number; scale: ScaleSchedule }>;
+  batch?: number;
+}
+
+/** A deep-linear phase of flatmin 0.1: `gd` is full batch, `sgd` needs `batch`. Still accepted. */
+export interface LegacyDlnPhase {
+  kind: 'gd' | 'sgd';
+  lr: number;
+  steps: number;
+  batch?: number | 'full';
+  noise?: NoiseInput;
 }

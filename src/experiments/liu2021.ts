@@ -1,4 +1,4 @@
-import type { InitConfig, RunConfig } from '../config/types.js';
+import type { FactorizationInput, InitConfig, PhaseInput } from '../config/types.js';
 import { buildTarget } from '../problems/factorization.js';
 import { orthonormalColumns } from '../linalg/qr.js';
 import { toRows, type Matrix } from '../linalg/matrix.js';
@@ -17,20 +17,15 @@ export const liu2021Problem = {
   rank: 3,
 };
 
-export const gdOptimizer = { kind: 'gd' as const, lr: 0.01, sigmaX: 0.1, sigmaY: 0.1, schedule: [{ steps: 70_000, scale: 1 }] };
+/** Plain GD, η 0.01, 7·10⁴ steps. */
+export const gdOptimizer: PhaseInput[] = [{ steps: 70_000, lr: 0.01 }];
 
 /** σ = 0.1 for 10⁴ steps, then 0.1 → 0.01 geometrically over 5·10⁴, then 10⁴ noiseless steps. */
-export const perturbedOptimizer = {
-  kind: 'perturbed-gd' as const,
-  lr: 0.0025,
-  sigmaX: 0.1,
-  sigmaY: 0.1,
-  schedule: [
-    { steps: 10_000, scale: 1 },
-    { steps: 50_000, scale: [1, 0.1] as [number, number] },
-    { steps: 10_000, scale: 0 },
-  ],
-};
+export const perturbedOptimizer: PhaseInput[] = [
+  { steps: 10_000, lr: 0.0025, noise: { kind: 'perturbed', sigma: 0.1 }, scale: 1 },
+  { steps: 50_000, lr: 0.0025, noise: { kind: 'perturbed', sigma: 0.1 }, scale: [1, 0.1] },
+  { steps: 10_000, lr: 0.0025, noise: { kind: 'perturbed', sigma: 0.1 }, scale: 0 },
+];
 
 export interface NamedInit {
   name: string;
@@ -57,15 +52,18 @@ export function liu2021Inits(problem = liu2021Problem, seed: string | number = '
   ];
 }
 
+/** A main-job config: the two-factor input form with its phases as a list. */
+export type Liu2021Config = FactorizationInput & { optimizer: PhaseInput[] };
+
 /** The eight configs of the main job (four inits × GD and perturbed GD). */
-export function liu2021Configs(seed: string | number = 1): Array<{ init: string; method: string; config: RunConfig }> {
-  const out: Array<{ init: string; method: string; config: RunConfig }> = [];
+export function liu2021Configs(seed: string | number = 1): Array<{ init: string; method: string; config: Liu2021Config }> {
+  const out: Array<{ init: string; method: string; config: Liu2021Config }> = [];
   for (const { name, init } of liu2021Inits()) {
     for (const [method, optimizer] of [['GD', gdOptimizer], ['perturbed GD', perturbedOptimizer]] as const) {
       out.push({
         init: name,
         method,
-        config: { problem: liu2021Problem, init, optimizer: structuredClone(optimizer), seed, backend: 'wasm', precision: 'f64', recordEvery: 250 },
+        config: { problem: structuredClone(liu2021Problem), init, optimizer: structuredClone(optimizer), seed, backend: 'wasm', precision: 'f64', recordEvery: 250 },
       });
     }
   }

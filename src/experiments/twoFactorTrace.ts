@@ -1,7 +1,8 @@
 import { fullTargetTrace, hutchinsonTrace, sharpness } from '../diagnostics/hessian.js';
 import { singularValues } from '../diagnostics/rank.js';
 import { endToEnd } from '../problems/losses.js';
-import { FactorizationRun, type RunOptions, type RunResult } from '../run.js';
+import type { FactorizationInput, Precision } from '../config/types.js';
+import { Run, type FactorizationResult, type RunOptions } from '../run.js';
 
 /** What a two-factor preset looks at, every recordEvery steps. */
 export interface TwoFactorRecord {
@@ -19,6 +20,8 @@ export interface TwoFactorRecord {
 }
 
 export interface TraceOptions extends Pick<RunOptions, 'backend' | 'wasm'> {
+  /** Overrides the config's precision. */
+  precision?: Precision;
   /** Compute the sharpness at every record (default: only at the last one). */
   sharpnessEvery?: boolean;
   /** Hutchinson probes when the trace has no closed form (default 20). */
@@ -31,11 +34,13 @@ export interface TraceOptions extends Pick<RunOptions, 'backend' | 'wasm'> {
  * the factors) every recordEvery steps: chunking the run changes no bit, so the final factors are
  * those of `run(config)`.
  */
-export async function traceTwoFactor(config: unknown, opts: TraceOptions = {}): Promise<{ records: TwoFactorRecord[]; result: RunResult }> {
-  const job = await FactorizationRun.create(config, opts);
+export async function traceTwoFactor(config: FactorizationInput, opts: TraceOptions = {}): Promise<{ records: TwoFactorRecord[]; result: FactorizationResult }> {
+  const job = await Run.create(opts.precision ? { ...config, precision: opts.precision } : config, { backend: opts.backend, wasm: opts.wasm });
   try {
-    const { n, m, r } = job.objective;
-    const full = (job.config.problem.loss ?? { kind: 'full' }).kind === 'full';
+    const model = job.factorization!;
+    const f = model.objective;
+    const { n, m, r } = f;
+    const full = model.sessionInput.loss.kind === 'full';
     const records: TwoFactorRecord[] = [];
     const observe = (last: boolean) => {
       const theta = job.theta();
@@ -46,8 +51,8 @@ export async function traceTwoFactor(config: unknown, opts: TraceOptions = {}): 
         normX2: h.normX2,
         normY2: h.normY2,
         s: Array.from(singularValues(endToEnd(new Float64Array(n * m), theta, n, m, r), n, m)),
-        trace: full ? fullTargetTrace(theta, n, m, r, job.objective.lambda) : hutchinsonTrace(job.objective, theta, opts.probes ?? 20, job.done),
-        sharpness: last || opts.sharpnessEvery ? sharpness(job.objective, theta).value : NaN,
+        trace: full ? fullTargetTrace(theta, n, m, r, f.lambda) : hutchinsonTrace(f, theta, opts.probes ?? 20, job.done),
+        sharpness: last || opts.sharpnessEvery ? sharpness(f, theta).value : NaN,
       });
     };
     observe(job.done === job.total);

@@ -3,24 +3,11 @@ import { FlatminError } from '../errors.js';
 import { packLayers, uniformDims } from '../problems/dln.js';
 import { seedGaussian } from '../random/gaussian.js';
 import type { Seed } from '../config/types.js';
+import type { DlnFixture } from '../problems/fixtures/index.js';
 
-/**
- * The Wang & Jacot instances of THEORY.md §2 (src/experiments/fixtures/dln-D1.json, dln-D2.json,
- * copied verbatim from the project's shared fixtures): a 20×20 target, its noiseless truth, an
- * observation mask, depth, λ and `start` = [W_1, …, W_L], a rank-overestimating critical point.
- */
-export interface DlnFixture {
-  description?: string;
-  depth: number;
-  lambda: number;
-  trueRank?: number;
-  target: number[][];
-  truth: number[][];
-  mask: number[][];
-  start: number[][][];
-}
+export type { DlnFixture };
 
-/** A backend input from a fixture, starting at `start`, with the sampler seeded from `seed`. */
+/** A backend input from a fixture (for benchmarks and backend tests of the bare session), starting at `start`, with the sampler seeded from `seed`. */
 export function fixtureInput(f: DlnFixture, seed: Seed): DlnInput {
   if (f.start.length !== f.depth) {
     throw new FlatminError('SHAPE', 'start', `expected ${f.depth} weight matrices (depth), got ${f.start.length}`);

@@ -34,7 +34,7 @@ export const largeLrBalance: Preset = {
     const perRun = largeLrConfig(lrs[0], quick).optimizer.steps;
     const runs = [];
     for (const [k, lr] of lrs.entries()) {
-      const { records } = await traceTwoFactor(largeLrConfig(lr, quick), {
+      const { records } = await traceTwoFactor(largeLrConfig(lr, quick), { backend: options.backend, precision: options.precision,
         onProgress: (d) => options.onProgress?.(k * perRun + d, lrs.length * perRun),
       });
       const last = records[records.length - 1];

@@ -1,6 +1,7 @@
 import type { BackendName, Precision } from '../config/types.js';
+import { totalSteps } from '../config/optimizer.js';
 import { liu2021Configs } from '../experiments/liu2021.js';
-import { FactorizationRun, type RunResult } from '../run.js';
+import { Run, type FactorizationResult } from '../run.js';
 import { toCsv } from '../report/csv.js';
 import { renderLinePlot } from '../report/svg.js';
 import { formatTable, sci } from '../report/table.js';
@@ -31,14 +32,14 @@ export async function runLiu2021(o: Liu2021Options = {}): Promise<PresetOutput> 
     if (o.backend) config.backend = o.backend;
     if (o.precision) config.precision = o.precision;
     if (fraction !== undefined)
-      config.optimizer.schedule = config.optimizer.schedule.map((p) => ({ ...p, steps: Math.max(1, Math.round(p.steps * fraction)) }));
+      config.optimizer = config.optimizer.map((p) => ({ ...p, steps: Math.max(1, Math.round(p.steps * fraction)) }));
   }
-  const total = runs.reduce((s, r) => s + r.config.optimizer.schedule.reduce((a, p) => a + p.steps, 0), 0);
-  const results: Array<{ init: string; method: string; result: RunResult }> = [];
+  const total = runs.reduce((s, r) => s + totalSteps(r.config.optimizer), 0);
+  const results: Array<{ init: string; method: string; result: FactorizationResult }> = [];
   let before = 0;
   const t0 = performance.now();
   for (const { init, method, config } of runs) {
-    const run = await FactorizationRun.create(config);
+    const run = await Run.create(config);
     try {
       run.advance(undefined, (done) => o.onProgress?.(before + done, total));
       results.push({ init, method, result: run.result() });
@@ -50,7 +51,7 @@ export async function runLiu2021(o: Liu2021Options = {}): Promise<PresetOutput> 
   const wall = (performance.now() - t0) / 1000;
 
   const c2 = results[0].result.prediction.c2;
-  const ratio = (r: RunResult) => r.history.at(-1)!.normX2 / r.history.at(-1)!.normY2;
+  const ratio = (r: FactorizationResult) => r.history.at(-1)!.normX2 / r.history.at(-1)!.normY2;
   const header = ['init', 'method', 'dX', 'dY', `‖X‖²/‖Y‖² (c² = ${c2.toPrecision(3)})`, 'residual', 'steps', 'seconds', 'µs/step'];
   const rows = results.map(({ init, method, result: r }) =>
     [init, method, sci(r.distances.dX), sci(r.distances.dY), ratio(r).toPrecision(4), sci(r.distances.residual), String(r.steps), r.seconds.toFixed(2), r.microsecondsPerStep.toFixed(2)]);
@@ -65,7 +66,7 @@ export async function runLiu2021(o: Liu2021Options = {}): Promise<PresetOutput> 
     wallSeconds: wall,
     runs: results.map(({ init, method, result: r }) => ({
       init, method, backend: r.backend, steps: r.steps, seconds: r.seconds, microsecondsPerStep: r.microsecondsPerStep,
-      distances: r.distances, prediction: r.prediction, history: r.history,
+      distances: r.distances, prediction: r.prediction, history: r.history, config: r.config,
     })),
   };
   const svg = renderLinePlot({

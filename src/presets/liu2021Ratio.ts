@@ -1,6 +1,7 @@
-import type { RunConfig } from '../config/types.js';
-import { liu2021Problem, perturbedOptimizer } from '../experiments/liu2021.js';
-import { FactorizationRun, type RunResult } from '../run.js';
+import { totalSteps } from '../config/optimizer.js';
+import type { FactorizationInput, PhaseInput } from '../config/types.js';
+import { liu2021Problem } from '../experiments/liu2021.js';
+import { Run, type FactorizationResult } from '../run.js';
 import { toCsv } from '../report/csv.js';
 import { renderLinePlot } from '../report/svg.js';
 import { formatTable } from '../report/table.js';
@@ -9,6 +10,8 @@ import type { Preset, PresetOptions, PresetOutput } from './types.js';
 /** σX/σY values swept; σX·σY stays SIGMA², so the drift time 1/(ησXσY) is the same for each. */
 const RHOS = [0.25, 0.5, 1, 2];
 const SIGMA = 0.05;
+/** The main job's perturbed-GD step size. */
+const LR = 0.0025;
 /**
  * Half the main job's σ and a longer constant phase (the drift takes steps ∝ 1/(ησ²)). The sweep
  * stops at σX/σY = 2: at 4 (c² = 24) this schedule ends 5–6 % short of c², at σ = 0.1 or 0.05 alike.
@@ -27,21 +30,18 @@ const QUICK_FRACTION = 0.75;
  */
 async function runRatioSweep(o: PresetOptions = {}): Promise<PresetOutput> {
   const fraction = o.quick ? QUICK_FRACTION : 1;
-  const configs: RunConfig[] = RHOS.map((rho) => ({
+  const configs: FactorizationInput[] = RHOS.map((rho) => ({
     problem: liu2021Problem,
     init: { kind: 'gaussian', imbalance: 1 },
-    optimizer: {
-      ...perturbedOptimizer,
-      sigmaX: SIGMA * Math.sqrt(rho),
-      sigmaY: SIGMA / Math.sqrt(rho),
-      schedule: SCHEDULE.map((p) => ({ ...p, steps: Math.round(p.steps * fraction) })),
-    },
-    seed: 1, backend: 'wasm', precision: 'f64', recordEvery: 250,
+    optimizer: SCHEDULE.map((p) => ({
+      steps: Math.round(p.steps * fraction), lr: LR, noise: { kind: 'perturbed', sigma: [SIGMA * Math.sqrt(rho), SIGMA / Math.sqrt(rho)] }, scale: p.scale,
+    })),
+    seed: 1, backend: o.backend ?? 'wasm', precision: o.precision ?? 'f64', recordEvery: 250,
   }));
-  const total = configs.reduce((s, c) => s + c.optimizer.schedule.reduce((a, p) => a + p.steps, 0), 0);
-  const results: RunResult[] = [];
+  const total = configs.reduce((s, c) => s + totalSteps(c.optimizer as PhaseInput[]), 0);
+  const results: FactorizationResult[] = [];
   for (const config of configs) {
-    const run = await FactorizationRun.create(config);
+    const run = await Run.create(config);
     try {
       const before = results.length * run.total;
       run.advance(undefined, (done) => o.onProgress?.(before + done, total));
@@ -53,7 +53,8 @@ async function runRatioSweep(o: PresetOptions = {}): Promise<PresetOutput> {
   const rows = results.map((r, i) => {
     const last = r.history.at(-1)!;
     const ratio = last.normX2 / last.normY2;
-    return { rho: RHOS[i], sigmaX: r.config.optimizer.sigmaX, sigmaY: r.config.optimizer.sigmaY, ratio, c2: r.prediction.c2, relError: ratio / r.prediction.c2 - 1, dX: r.distances.dX };
+    const [sigmaX, sigmaY] = r.config.prediction.sigma;
+    return { rho: RHOS[i], sigmaX, sigmaY, ratio, c2: r.prediction.c2, relError: ratio / r.prediction.c2 - 1, dX: r.distances.dX };
   });
   const grid = Array.from({ length: 41 }, (_, k) => RHOS[0] * (RHOS.at(-1)! / RHOS[0]) ** (k / 40));
   const nOverM = results[0].prediction.c2 / (RHOS[0] * RHOS[0]);

@@ -66,7 +66,7 @@ export const noiseZoo: Preset = {
     for (const method of NOISE_ZOO_METHODS) {
       for (const seed of seeds) {
         const base = k++ * perRun;
-        const { records, result } = await traceTwoFactor(noiseZooConfig(method.optimizer, seed), {
+        const { records, result } = await traceTwoFactor(noiseZooConfig(method.optimizer, seed), { backend: options.backend, precision: options.precision,
           onProgress: (d) => options.onProgress?.(base + d, total),
         });
         const last = records[records.length - 1];

@@ -32,7 +32,7 @@ export const sensingIncremental: Preset = {
   async run(options: PresetOptions = {}): Promise<PresetOutput> {
     const config = sensingIncrementalConfig(options.quick === true);
     const total = config.optimizer.steps;
-    const { records, result } = await traceTwoFactor(config, { probes: 4, onProgress: (d) => options.onProgress?.(d, total) });
+    const { records, result } = await traceTwoFactor(config, { backend: options.backend, precision: options.precision, probes: 4, onProgress: (d) => options.onProgress?.(d, total) });
     // First recorded step at which s_i(XYᵀ) reaches half its target, and where the smaller ones are then.
     const learned = SIGMAS.map((sigma, i) => {
       const at = records.find((rec) => rec.s[i] >= sigma / 2);

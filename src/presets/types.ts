@@ -3,7 +3,13 @@
  * found as data; the CLI (or any caller) writes the files. Plots are complete SVG documents from
  * src/report/svg.ts, tables CSV text with a header row.
  */
+import type { BackendName, Precision } from '../config/types.js';
+
 export interface PresetOptions {
+  /** Overrides every run's backend (`--backend`). */
+  backend?: BackendName;
+  /** Overrides every run's precision (`--precision`). */
+  precision?: Precision;
   /** Shorter horizons and fewer seeds, for tests and a first look (the claim must still show). */
   quick?: boolean;
   /** Progress of the whole preset, in steps. */

@@ -1,9 +1,9 @@
-import type { DlnPhaseConfig, DlnRunConfig } from '../config/dln.js';
-import type { DlnFixtureName } from '../experiments/fixtures/index.js';
+import { totalSteps } from '../config/optimizer.js';
+import type { DeepLinearInput, DlnFixtureName, PhaseInput } from '../config/types.js';
 import { toCsv } from '../report/csv.js';
 import { PALETTE, renderLinePlot, type Series } from '../report/svg.js';
 import { formatTable } from '../report/table.js';
-import { runDln, type DlnRunResult } from '../runDln.js';
+import { divergedResult, run, type DeepLinearResult } from '../run.js';
 import type { PresetOptions, PresetOutput } from './types.js';
 
 /** One SGD setting of THEORY.md §2's table: run for `horizon` steps, then the GD polish. */
@@ -36,8 +36,8 @@ interface Run {
   /** Steps of the first phase (GD, or SGD before the polish). */
   horizon: number;
   /** λ left out: the validator takes the fixture's. */
-  config: Omit<DlnRunConfig, 'lambda'>;
-  result?: DlnRunResult;
+  config: DeepLinearInput & { optimizer: PhaseInput[] };
+  result?: DeepLinearResult;
 }
 
 /**
@@ -49,25 +49,26 @@ interface Run {
 export async function runWangJacot(spec: WangJacotSpec, o: PresetOptions = {}): Promise<PresetOutput> {
   const q = o.quick ? spec.quick : undefined;
   const seeds = q?.seeds ?? spec.seeds;
-  const polish: DlnPhaseConfig = { kind: 'gd', lr: spec.polish.lr, batch: 'full', steps: q?.polishSteps ?? spec.polish.steps };
-  const config = (optimizer: DlnPhaseConfig[], seed: number): Omit<DlnRunConfig, 'lambda'> => ({
+  const polish: PhaseInput = { steps: q?.polishSteps ?? spec.polish.steps, lr: spec.polish.lr };
+  const config = (optimizer: PhaseInput[], seed: number): DeepLinearInput & { optimizer: PhaseInput[] } => ({
     problem: { kind: 'completion', fixture: spec.fixture },
     model: { kind: 'deep-linear', depth: 3, width: 20, init: 'fixture-start' },
-    optimizer, seed, backend: 'wasm', recordEvery: spec.recordEvery,
+    optimizer, seed, backend: o.backend ?? 'wasm', precision: o.precision ?? 'f64', recordEvery: spec.recordEvery,
   });
   const gdSteps = q?.gdSteps ?? spec.gd.steps;
-  const runs: Run[] = [{ label: `GD η ${spec.gd.lr}`, seed: seeds[0], horizon: gdSteps, config: config([{ kind: 'gd', lr: spec.gd.lr, batch: 'full', steps: gdSteps }], seeds[0]) }];
+  const runs: Run[] = [{ label: `GD η ${spec.gd.lr}`, seed: seeds[0], horizon: gdSteps, config: config([{ steps: gdSteps, lr: spec.gd.lr }], seeds[0]) }];
   for (const s of spec.sgd) {
     const horizon = Math.round(s.horizon * (q?.horizonFraction ?? 1));
     for (const seed of seeds)
-      runs.push({ label: `SGD batch ${s.batch}, η ${s.lr}`, seed, horizon, config: config([{ kind: 'sgd', lr: s.lr, batch: s.batch, steps: horizon }, polish], seed) });
+      runs.push({ label: `SGD batch ${s.batch}, η ${s.lr}`, seed, horizon, config: config([{ steps: horizon, lr: s.lr, batch: s.batch }, polish], seed) });
   }
 
-  const total = runs.reduce((s, r) => s + r.config.optimizer.reduce((a, p) => a + p.steps, 0), 0);
+  const total = runs.reduce((s, r) => s + totalSteps(r.config.optimizer), 0);
   let before = 0;
   for (const r of runs) {
-    r.result = await runDln(r.config, { onProgress: (done) => o.onProgress?.(before + done, total) });
-    before += r.config.optimizer.reduce((a, p) => a + p.steps, 0);
+    // A diverging SGD seed is an outcome here (THEORY.md §2 counts them), not a failure.
+    r.result = (await run(r.config, { onProgress: (done) => o.onProgress?.(before + done, total) }).catch(divergedResult)) as DeepLinearResult;
+    before += totalSteps(r.config.optimizer);
   }
   const done = runs.map((r) => ({ ...r, result: r.result! }));
 
@@ -79,7 +80,7 @@ export async function runWangJacot(spec: WangJacotSpec, o: PresetOptions = {}): 
       run: r.label, seed: r.seed, jumped: low !== null && low <= r.horizon, firstLowRankStep: low,
       rankBeforePolish: beforePolish.rank, finalRank: r.result.final.rank, finalDeepRank: r.result.final.deepRank,
       testBeforePolish: beforePolish.testError, testAfterPolish: r.config.optimizer.length > 1 ? r.result.final.testError : null,
-      diverged: r.result.diverged, steps: r.result.steps,
+      diverged: r.result.diverged !== undefined, steps: r.result.steps,
     };
   });
   const jumps = done.flatMap((r) => r.result.jumps.map((j) => [r.label, r.seed, j.step, j.from, j.to, j.deep] as const));

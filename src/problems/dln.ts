@@ -1,4 +1,8 @@
 import { FlatminError } from '../errors.js';
+import type { DlnProblem, Rows } from '../config/types.js';
+import { toRows } from '../linalg/matrix.js';
+import { buildTarget } from './factorization.js';
+import { dlnFixtures } from './fixtures/index.js';
 
 /**
  * Shapes of a deep linear network A = W_L ⋯ W_1: `dims` = [d_0 = d_in, d_1, …, d_L = d_out], W_l is
@@ -6,11 +10,6 @@ import { FlatminError } from '../errors.js';
  * layout both backends and every checkpoint use).
  */
 export type Dims = readonly number[];
-
-/** Depth L (number of weight matrices). */
-export function depthOf(dims: Dims): number {
-  return dims.length - 1;
-}
 
 /** Offsets of W_1 … W_L in the parameter vector, plus the total length at index L. */
 export function layerOffsets(dims: Dims): number[] {
@@ -117,4 +116,22 @@ function validateDlnNoise(noise: { placement: string; sigma: readonly number[] }
     if (!Number.isFinite(s)) throw new FlatminError('NOT_FINITE', `noise.sigma[${l}]`, `expected a finite number ≥ 0, got ${s}`);
     if (s < 0) throw new FlatminError('OUT_OF_RANGE', `noise.sigma[${l}]`, `expected a number ≥ 0, got ${s}`);
   });
+}
+
+/** The matrices of a deep-linear problem, whether named or given (sensing: the target, mask all 1). */
+export interface CompletionData {
+  target: Rows;
+  truth?: Rows;
+  mask: Rows;
+  /** A fixture's rank-overestimating critical point [W_1, …, W_L]. */
+  start?: Rows[];
+}
+
+export function completionData(p: DlnProblem): CompletionData {
+  if (p.kind === 'sensing') {
+    const { M } = buildTarget({ target: p.target });
+    const target = toRows(M);
+    return { target, mask: target.map((row) => row.map(() => 1)) }; // the mask is unused by sensing
+  }
+  return 'fixture' in p ? dlnFixtures[p.fixture] : p;
 }

@@ -21,7 +21,7 @@ export function initStreamSeed(seed: Seed): string {
  * target also returns that decomposition (columns sorted by s, descending), so the prediction need
  * not recompute an SVD it was handed: Jacobi on a 1024×1024 M takes minutes.
  */
-export function buildTarget(problem: FactorizationProblem): { M: Matrix; svd?: SVD } {
+export function buildTarget(problem: Pick<FactorizationProblem, 'target'>): { M: Matrix; svd?: SVD } {
   const t = problem.target;
   if (Array.isArray(t)) return { M: fromRows(t) };
   const { n, m, singularValues: s, seed } = t.random;

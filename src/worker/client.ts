@@ -7,8 +7,9 @@
 import { coreModule, loadCore, type WasmSource } from '../backends/wasm/loader.js';
 import { FlatminError } from '../errors.js';
 import { currentPlatform } from '../platform/registry.js';
-import type { Checkpoint, RunResult } from '../run.js';
-import type { FlatResult, Reply, Request, Snapshot, WorkerPort } from './protocol.js';
+import type { FlatminConfig, RunConfig } from '../config/types.js';
+import type { Checkpoint, ResultOf, RunResult } from '../run.js';
+import type { Reply, Request, Snapshot, WorkerPort } from './protocol.js';
 
 export type { Snapshot } from './protocol.js';
 
@@ -21,7 +22,7 @@ export interface WorkerRunOptions {
   signal?: AbortSignal;
 }
 
-export class WorkerRun {
+export class WorkerRun<R extends RunResult = RunResult> {
   private queue: Promise<unknown> = Promise.resolve();
   private pending?: { resolve(r: Reply): void; reject(e: unknown): void };
   private closed?: unknown;
@@ -43,6 +44,8 @@ export class WorkerRun {
     }
   }
 
+  static async create<C extends FlatminConfig | RunConfig>(config: C, options?: WorkerRunOptions): Promise<WorkerRun<ResultOf<C>>>;
+  static async create(config: unknown, options?: WorkerRunOptions): Promise<WorkerRun>;
   static async create(config: unknown, options: WorkerRunOptions = {}): Promise<WorkerRun> {
     options.signal?.throwIfAborted();
     const spawn = currentPlatform()?.spawnWorker;
@@ -61,20 +64,19 @@ export class WorkerRun {
   }
 
   /** The snapshot taken when the run was created (history so far, prediction, distances). */
-  first!: Snapshot;
+  first!: Snapshot<R>;
 
   /** Runs up to `steps` more steps in the worker; the snapshot has the history recorded meanwhile. */
-  async advance(steps?: number): Promise<Snapshot> {
-    return (await this.request({ type: 'advance', steps: steps ?? Number.MAX_SAFE_INTEGER })).snapshot!;
+  async advance(steps?: number): Promise<Snapshot<R>> {
+    return (await this.request({ type: 'advance', steps: steps ?? Number.MAX_SAFE_INTEGER })).snapshot! as Snapshot<R>;
   }
 
   async checkpoint(): Promise<Checkpoint> {
     return (await this.request({ type: 'checkpoint' })).checkpoint!;
   }
 
-  /** The result, with X and Y transferred from the worker (not copied). */
-  async result(): Promise<RunResult> {
-    return unflatten((await this.request({ type: 'result' })).result!);
+  async result(): Promise<R> {
+    return (await this.request({ type: 'result' })).result! as R;
   }
 
   /** Frees the worker's buffers and ends the worker. */
@@ -110,13 +112,17 @@ export class WorkerRun {
 }
 
 export interface RunInWorkerOptions extends WorkerRunOptions {
-  /** Called after every chunk with the steps done and the history recorded since the last call. */
-  onProgress?: (snapshot: Snapshot) => void;
+  /** Called after every chunk with the steps done and the total, as `run`'s onProgress. */
+  onProgress?: (done: number, total: number) => void;
+  /** Called after every chunk with the snapshot (history recorded since the last call; two-factor: distances). */
+  onSnapshot?: (snapshot: Snapshot) => void;
   /** Steps per chunk (default: about 1% of the run). */
   chunk?: number;
 }
 
 /** `run(config)` on a worker: the main thread stays free; abort with `signal`. */
+export async function runInWorker<C extends FlatminConfig | RunConfig>(config: C, options?: RunInWorkerOptions): Promise<ResultOf<C>>;
+export async function runInWorker(config: unknown, options?: RunInWorkerOptions): Promise<RunResult>;
 export async function runInWorker(config: unknown, options: RunInWorkerOptions = {}): Promise<RunResult> {
   const w = await WorkerRun.create(config, options);
   try {
@@ -124,16 +130,11 @@ export async function runInWorker(config: unknown, options: RunInWorkerOptions =
     let s = w.first;
     while (s.done < s.total) {
       s = await w.advance(chunk);
-      options.onProgress?.(s);
+      options.onProgress?.(s.done, s.total);
+      options.onSnapshot?.(s);
     }
     return await w.result();
   } finally {
     w.dispose();
   }
-}
-
-function unflatten(f: FlatResult): RunResult {
-  const { X, Y, n, m, r, ...rest } = f;
-  const rows = (a: Float64Array, k: number) => Array.from({ length: k }, (_, i) => Array.from(a.subarray(i * r, (i + 1) * r)));
-  return { ...rest, final: { X: rows(X, n), Y: rows(Y, m) } };
 }

@@ -1,26 +1,28 @@
 /**
- * The worker side: holds one FactorizationRun and answers Requests. Platform-neutral; the two
+ * The worker side: holds one Run (any model) and answers Requests. Platform-neutral; the two
  * entry scripts (browser-worker.ts, node-worker.ts) only wire `handle` to their message port.
  */
 import { loadCore } from '../backends/wasm/loader.js';
 import { FlatminError } from '../errors.js';
-import { FactorizationRun } from '../run.js';
-import type { FlatResult, Reply, Request, Snapshot } from './protocol.js';
+import { Run } from '../run.js';
+import type { Reply, Request, Snapshot } from './protocol.js';
 
 export function createHost(reply: (message: Reply, transfer?: Transferable[]) => void): (request: Request) => Promise<void> {
-  let run: FactorizationRun | undefined;
+  let run: Run | undefined;
   let sent = 0; // history points already sent
 
-  const snapshot = (r: FactorizationRun): Snapshot => {
+  const snapshot = (r: Run): Snapshot => {
     const history = r.historyFrom(sent);
     sent += history.length;
-    const p = r.prediction;
+    const f = r.factorization;
+    if (!f) return { done: r.done, total: r.total, history };
+    const p = f.prediction;
     return {
-      done: r.done, total: r.total, history, distances: r.distances(),
+      done: r.done, total: r.total, history, distances: f.distances(r.theta()),
       prediction: { c: p.c, c2: p.c2, normX2: p.normX2, normY2: p.normY2, nuclearNorm: p.nuclearNorm, rankM: p.rankM },
     };
   };
-  const current = (): FactorizationRun => {
+  const current = (): Run => {
     if (!run) throw new FlatminError('USAGE', 'worker', 'no run in this worker (create it first, or it was disposed)');
     return run;
   };
@@ -31,7 +33,7 @@ export function createHost(reply: (message: Reply, transfer?: Transferable[]) =>
         case 'create': {
           if (req.module) await loadCore(req.module);
           run?.dispose();
-          run = await FactorizationRun.create(req.config, { resume: req.resume });
+          run = await Run.create(req.config, { resume: req.resume });
           sent = 0;
           reply({ type: 'ok', snapshot: snapshot(run) });
           return;
@@ -45,14 +47,9 @@ export function createHost(reply: (message: Reply, transfer?: Transferable[]) =>
         case 'checkpoint':
           reply({ type: 'ok', checkpoint: current().checkpoint() });
           return;
-        case 'result': {
-          const r = current();
-          const { final: _rows, ...rest } = r.result();
-          const { X, Y } = r.factors();
-          const result: FlatResult = { ...rest, n: r.M.rows, m: r.M.cols, r: r.config.problem.rank, X, Y };
-          reply({ type: 'ok', result }, [X.buffer, Y.buffer]);
+        case 'result':
+          reply({ type: 'ok', result: current().result() });
           return;
-        }
       }
     } catch (e) {
       const err = e instanceof FlatminError

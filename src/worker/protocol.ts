@@ -1,10 +1,9 @@
 /**
  * Messages between a WorkerRun (main thread) and its worker. One request at a time; every request
- * gets exactly one reply, `ok` or `error`. Factor data travels as Float64Array with its buffer
- * transferred, never as nested arrays.
+ * gets exactly one reply, `ok` or `error`. Results travel as structured clones.
  */
 import type { FlatminErrorCode } from '../errors.js';
-import type { Checkpoint, HistoryPoint, RunResult } from '../run.js';
+import type { Checkpoint, DlnHistoryPoint, FactorizationResult, HistoryPoint, RunResult } from '../run.js';
 import type { Distances } from '../theory/factorization.js';
 
 export type Request =
@@ -14,28 +13,22 @@ export type Request =
   | { type: 'result' };
 
 /** What the main thread learns after create and after every advance. */
-export interface Snapshot {
+export interface Snapshot<R extends RunResult = RunResult> {
   done: number;
   total: number;
   /** History points recorded since the previous snapshot. */
-  history: HistoryPoint[];
-  distances: Distances;
-  prediction: RunResult['prediction'];
+  history: R['history'];
+  /** Two-factor runs: the current iterate's distances to the predicted optimum. */
+  distances?: Distances;
+  /** Two-factor runs: the closed-form prediction. */
+  prediction?: FactorizationResult['prediction'];
 }
 
-/** A RunResult whose factors are flat (transferred) instead of rows. */
-export interface FlatResult extends Omit<RunResult, 'final'> {
-  n: number;
-  m: number;
-  r: number;
-  X: Float64Array;
-  Y: Float64Array;
-}
+export type AnyHistoryPoint = HistoryPoint | DlnHistoryPoint;
 
 export type Reply =
-  | { type: 'ok'; snapshot?: Snapshot; checkpoint?: Checkpoint; result?: FlatResult }
+  | { type: 'ok'; snapshot?: Snapshot; checkpoint?: Checkpoint; result?: RunResult }
   | { type: 'error'; error: { code?: FlatminErrorCode; path?: string; reason: string; details?: Record<string, unknown> } };
-
 /** The little that differs between a Web Worker and a worker_threads Worker, seen from the main thread. */
 export interface WorkerPort {
   post(message: Request): void;

@@ -5,7 +5,7 @@ import { validateConfig } from '../../src/config/validate.js';
 import { FlatminError } from '../../src/errors.js';
 import { getBackend } from '../../src/backends/index.js';
 import { traceDln } from '../../src/experiments/dln.js';
-import { dlnFixtures } from '../../src/experiments/fixtures/index.js';
+import { dlnFixtures } from '../../src/problems/fixtures/index.js';
 import { fixtureInput } from '../../src/experiments/wangJacot.js';
 import { dlnInput, runDln } from '../../src/runDln.js';
 import { buildLoss } from '../../src/problems/losses.js';

@@ -10,7 +10,7 @@ import { fixtureInput, type DlnFixture } from '../../src/experiments/wangJacot.j
 // horizon over seeds 1, 2, 3, never a time. Ranks are read every `EVERY` steps.
 
 const fixture = (name: string): DlnFixture =>
-  JSON.parse(readFileSync(new URL(`../../src/experiments/fixtures/dln-${name}.json`, import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL(`../../src/problems/fixtures/dln-${name}.json`, import.meta.url), 'utf8'));
 const D1 = fixture('D1');
 const D2 = fixture('D2');
 const SEEDS = [1, 2, 3];

@@ -1,0 +1,47 @@
+import { constants } from 'node:fs';
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { FlatminError } from '../errors.js';
+
+/** The file system as the CLI uses it: every failure a one-line IO error naming the file. */
+
+const why = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+
+export async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    throw new FlatminError('IO', file, `cannot read: ${why(e)}`);
+  }
+}
+
+/**
+ * Writes `text` to `file` atomically: a temporary file beside it, then a rename, so a reader (or a
+ * resume after a crash) sees the old content or the new one, never half of either.
+ */
+export async function writeText(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, file);
+  } catch (e) {
+    throw new FlatminError('IO', file, `cannot write: ${why(e)}`);
+  }
+}
+
+export async function ensureDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new FlatminError('IO', dir, `cannot create directory: ${why(e)}`);
+  }
+}
+
+/** Fails now, not after the run, when `file` could not be written (its directory missing or read-only). */
+export async function checkWritable(file: string, flag: string): Promise<void> {
+  try {
+    await access(dirname(file), constants.W_OK);
+  } catch (e) {
+    throw new FlatminError('IO', flag, `cannot write ${file}: ${why(e)} (its directory must exist and be writable)`);
+  }
+}

@@ -1,0 +1,94 @@
+import type { BackendName } from '../config/types.js';
+import { FlatminError } from '../errors.js';
+import { createProgress, type Progress } from '../report/progress.js';
+import { Run, type Checkpoint, type RunResult } from '../run.js';
+import { checkWritable, writeText } from './io.js';
+
+export interface RunJobOptions {
+  /** What the progress line is labelled with (the config or checkpoint file). */
+  label: string;
+  backend?: BackendName;
+  out?: string;
+  checkpoint?: string;
+  /** Checkpoint at every multiple of this many steps (default: every CHECKPOINT_SECONDS of wall time). */
+  checkpointEvery?: number;
+  quiet: boolean;
+  /** Called with the stdout text of the result when there is no --out. */
+  print: (text: string) => void;
+}
+
+/** Without --checkpoint-every, a long run's checkpoint is refreshed this often. */
+const CHECKPOINT_SECONDS = 30;
+/** Steps run between looks at the signals, aimed at this much wall time. */
+const SLICE_MS = 40;
+
+/**
+ * `flatmin run CONFIG` and `flatmin resume FILE`: the run in time slices, with the event loop
+ * served between them so that SIGINT/SIGTERM are heard. Nothing is lost: the checkpoint (atomic:
+ * temp file + rename) is refreshed on schedule, at the end, and on a signal before exiting, and a
+ * run that stops early — interrupted or diverged — still writes its last finite state to --out.
+ */
+export async function runJob(config: unknown, resume: Checkpoint | undefined, o: RunJobOptions): Promise<number> {
+  if (o.out) await checkWritable(o.out, '--out');
+  if (o.checkpoint) await checkWritable(o.checkpoint, '--checkpoint');
+  const run = resume && config === undefined ? await Run.resume(resume, { backend: o.backend }) : await Run.create(config, { backend: o.backend, resume });
+  let progress: Progress | undefined;
+  let signal: NodeJS.Signals | undefined;
+  const onSignal = (s: NodeJS.Signals) => (signal = s);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const writeCheckpoint = async () => {
+    if (o.checkpoint) await writeText(o.checkpoint, JSON.stringify(run.checkpoint()) + '\n');
+  };
+  const writeResult = async (r: RunResult) => {
+    const json = JSON.stringify(r, null, 1) + '\n';
+    if (o.out) await writeText(o.out, json);
+    else o.print(json);
+  };
+  try {
+    let slice = 64;
+    let lastCheckpoint = performance.now();
+    while (run.done < run.total) {
+      const every = o.checkpointEvery;
+      const steps = every ? Math.min(slice, every - (run.done % every)) : slice;
+      const t0 = performance.now();
+      try {
+        run.advance(steps, (done, total) => {
+          progress ??= createProgress({ total, label: o.label, stream: process.stderr, quiet: o.quiet });
+          progress.update(done);
+        });
+      } catch (e) {
+        if (e instanceof FlatminError && e.code === 'DIVERGED') {
+          progress?.finish();
+          await writeCheckpoint();
+          if (o.out) await writeText(o.out, JSON.stringify(run.result(), null, 1) + '\n');
+        }
+        throw e;
+      }
+      const ms = performance.now() - t0;
+      slice = Math.max(1, Math.min(slice * 2, Math.floor((slice * SLICE_MS) / Math.max(ms, 0.01))));
+      const due = every ? run.done % every === 0 : performance.now() - lastCheckpoint > CHECKPOINT_SECONDS * 1000;
+      if (due && run.done < run.total) {
+        await writeCheckpoint();
+        lastCheckpoint = performance.now();
+      }
+      await new Promise((resolve) => setImmediate(resolve)); // hear signals
+      if (signal) {
+        progress?.finish();
+        await writeCheckpoint();
+        if (o.out) await writeText(o.out, JSON.stringify(run.result(), null, 1) + '\n');
+        const where = o.checkpoint ? `; checkpoint in ${o.checkpoint} (continue with: flatmin resume ${o.checkpoint})` : ' (use --checkpoint FILE to keep the state)';
+        process.stderr.write(`interrupted by ${signal} at step ${run.done} of ${run.total}${where}\n`);
+        return signal === 'SIGINT' ? 130 : 143;
+      }
+    }
+    progress?.finish();
+    await writeCheckpoint();
+    await writeResult(run.result());
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    run.dispose();
+  }
+}

@@ -1,0 +1,163 @@
+import { FlatminError, type FlatminErrorCode } from '../errors.js';
+import { nearest } from './suggest.js';
+import type { Rows, Seed } from './types.js';
+
+/**
+ * The primitive checks every config section is built from, so every config fails alike: each
+ * returns the checked value or throws a FlatminError whose path names the field and whose message
+ * says what was expected and what was got.
+ */
+
+/** At most this many optimizer steps in one run. */
+export const MAX_TOTAL_STEPS = 1e9;
+/** At most this many columns in X and Y. */
+export const MAX_RANK = 100_000;
+/** At most this many entries in M (8 bytes each: 1e8 entries = 800 MB), and in X and Y together. */
+export const MAX_ENTRIES = 1e8;
+
+const ROOT = 'config';
+
+export function validateSeed(raw: unknown, path: string): Seed {
+  if (typeof raw === 'string') return raw;
+  if (typeof raw === 'number') {
+    if (!Number.isFinite(raw)) fail('NOT_FINITE', path, `expected a string or a finite number, got ${describe(raw)}`);
+    return raw;
+  }
+  return fail('TYPE', path, `expected a string or a finite number, got ${describe(raw)}`);
+}
+
+/** A non-empty array of non-empty rows of equal length with finite entries, copied. */
+export function matrixRows(raw: unknown[], path: string, what: string): Rows {
+  if (raw.length === 0) fail('SHAPE', path, `expected ${what} as a non-empty array of rows, got an empty array`);
+  const out: Rows = [];
+  let width = -1;
+  for (let i = 0; i < raw.length; i++) {
+    const rpath = `${path}[${i}]`;
+    const row = array(raw[i], rpath, 'a row (an array of numbers)');
+    if (row.length === 0) fail('SHAPE', rpath, 'expected a non-empty row, got an empty array');
+    if (width < 0) width = row.length;
+    else if (row.length !== width)
+      fail('SHAPE', rpath, `expected ${width} entries like row 0, got ${row.length} (rows must have equal length)`);
+    const copy = new Array<number>(row.length);
+    for (let j = 0; j < row.length; j++) copy[j] = finite(row[j], `${rpath}[${j}]`);
+    out.push(copy);
+  }
+  return out;
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Primitive checks
+
+export function fail(code: FlatminErrorCode, path: string, message: string): never {
+  throw new FlatminError(code, path, message);
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A snapshot of the object's own enumerable keys (so inherited properties count as absent). */
+export function object(v: unknown, path: string, what: string): Record<string, unknown> {
+  if (!isObject(v)) fail('TYPE', path, `expected ${what}, got ${describe(v)}`);
+  return Object.fromEntries(Object.entries(v));
+}
+
+export function array(v: unknown, path: string, what: string): unknown[] {
+  if (!Array.isArray(v)) fail('TYPE', path, `expected ${what}, got ${describe(v)}`);
+  return v;
+}
+
+/** `o[key]`, or MISSING naming `parent.key`. */
+export function required(o: Record<string, unknown>, parent: string, key: string, what: string): unknown {
+  const v = o[key];
+  if (v === undefined)
+    fail('MISSING', join(parent, key), `missing; expected ${what}`);
+  return v;
+}
+
+export function checkKeys(o: Record<string, unknown>, path: string, valid: readonly string[], context?: string): void {
+  for (const key of Object.keys(o)) {
+    if (valid.includes(key)) continue;
+    const guess = nearest(key, valid);
+    const where = context ? ` for ${context}` : '';
+    fail(
+      'UNKNOWN_KEY',
+      join(path, key),
+      guess !== undefined
+        ? `unknown key ${JSON.stringify(key)}${where}; did you mean ${JSON.stringify(guess)}?`
+        : `unknown key ${JSON.stringify(key)}${where}; valid keys are ${valid.join(', ')}`,
+    );
+  }
+}
+
+export function choice<T extends string>(v: unknown, path: string, valid: readonly T[], what: string): T {
+  if (typeof v !== 'string') fail('TYPE', path, `expected one of ${list(valid)}, got ${describe(v)}`);
+  if ((valid as readonly string[]).includes(v)) return v as T;
+  const guess = nearest(v, valid);
+  return fail(
+    'UNKNOWN_KIND',
+    path,
+    `unknown ${what} ${JSON.stringify(v)}` +
+      (guess !== undefined ? `; did you mean ${JSON.stringify(guess)}? (expected one of ${list(valid)})` : `; expected one of ${list(valid)}`),
+  );
+}
+
+/** A number checked in order: type (TYPE), finiteness (NOT_FINITE), integrality (NOT_INTEGER), range (OUT_OF_RANGE). */
+export function numberIn(
+  v: unknown,
+  path: string,
+  opts: { integer?: boolean; min?: number; exclusive?: boolean },
+): number {
+  const noun = opts.integer ? 'an integer' : 'a number';
+  const bound = opts.min === undefined ? '' : ` ${opts.exclusive ? '>' : '≥'} ${opts.min}`;
+  if (typeof v !== 'number') fail('TYPE', path, `expected ${noun}${bound}, got ${describe(v)}`);
+  if (!Number.isFinite(v))
+    fail('NOT_FINITE', path, `expected ${opts.integer ? 'a finite integer' : 'a finite number'}${bound}, got ${describe(v)}`);
+  if (opts.integer && !Number.isInteger(v)) fail('NOT_INTEGER', path, `expected ${noun}${bound}, got ${describe(v)}`);
+  if (opts.min !== undefined && (opts.exclusive ? !(v > opts.min) : !(v >= opts.min)))
+    fail('OUT_OF_RANGE', path, `expected ${noun}${bound}, got ${describe(v)}`);
+  return v;
+}
+
+export const finite = (v: unknown, path: string): number => numberIn(v, path, {});
+export const positive = (v: unknown, path: string): number => numberIn(v, path, { min: 0, exclusive: true });
+export const nonNegative = (v: unknown, path: string): number => numberIn(v, path, { min: 0 });
+export const integer = (v: unknown, path: string, min: number): number => numberIn(v, path, { integer: true, min });
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+
+function join(parent: string, key: string): string {
+  const k = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `[${JSON.stringify(key)}]`;
+  if (parent === '') return k.startsWith('[') ? `${ROOT}${k}` : k;
+  return k.startsWith('[') ? `${parent}${k}` : `${parent}.${k}`;
+}
+
+export function list(values: readonly string[]): string {
+  return values.map((v) => JSON.stringify(v)).join(', ');
+}
+
+/** A short rendering of a value for "got …". */
+export function describe(v: unknown): string {
+  switch (typeof v) {
+    case 'number':
+      return Object.is(v, -0) ? '-0' : String(v);
+    case 'string':
+      return JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v);
+    case 'boolean':
+      return String(v);
+    case 'undefined':
+      return 'undefined';
+    case 'bigint':
+      return `a bigint (${v}n)`;
+    case 'function':
+      return 'a function';
+    case 'symbol':
+      return 'a symbol';
+  }
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return v.length === 0 ? 'an empty array' : `an array of length ${v.length}`;
+  const ctor = (v as object).constructor?.name;
+  return ctor && ctor !== 'Object' ? `an object (${ctor})` : 'an object';
+}

@@ -1,0 +1,211 @@
+import {
+  MAX_ENTRIES, MAX_RANK, array, checkKeys, choice, describe, fail, integer, isObject, list, matrixRows, nonNegative, numberIn,
+  object, positive, required, validateSeed,
+} from './checks.js';
+import { checkCommon } from './common.js';
+import { defaultPrediction, defaultRecordEvery, isLegacyFactorizationOptimizer, validateLegacyOptimizer, validatePhases, type OptimizerContext } from './optimizer.js';
+import type { FactorizationConfig, FactorizationProblem, InitConfig, LossConfig, RandomTarget, Rows } from './types.js';
+
+/**
+ * The two-factor model's config (THEORY.md §1, §3): `problem` (target, rank, loss, λ), `init`,
+ * the optimizer (src/config/optimizer.ts) and an optional `prediction` σ ratio.
+ */
+export function validateFactorization(top: Record<string, unknown>): FactorizationConfig {
+  checkKeys(top, '', TOP_KEYS);
+  if (top.model !== undefined) {
+    const model = object(top.model, 'model', '{ kind: "factorization" } or { kind: "deep-linear", … }');
+    checkKeys(model, 'model', ['kind'], 'model kind "factorization" (rank, init and λ are in problem and init)');
+  }
+  const problem = validateProblem(required(top, '', 'problem', 'the problem to solve, e.g. { target, rank }'));
+  const { n, m } = targetShape(problem);
+  const init = validateInit(top.init, 'init', n, m, problem.rank);
+  const ctx: OptimizerContext = { blocks: 2, blockNames: '[σ_X, σ_Y]', universe: universeOf(problem.loss), pairedSigma: true };
+  const rawOptimizer = required(top, '', 'optimizer', 'one phase { steps, lr, batch?, noise?, scale? } or a list of them');
+  let optimizer;
+  let prediction: [number, number];
+  if (isLegacyFactorizationOptimizer(rawOptimizer)) {
+    ({ phases: optimizer, prediction } = validateLegacyOptimizer(rawOptimizer, ctx));
+  } else {
+    optimizer = validatePhases(rawOptimizer, ctx);
+    prediction = defaultPrediction(optimizer);
+  }
+  if (top.prediction !== undefined) prediction = validatePrediction(top.prediction);
+  const common = checkCommon(top, defaultRecordEvery(optimizer));
+  const out: FactorizationConfig = { model: { kind: 'factorization' }, problem, init, optimizer, prediction: { sigma: prediction }, ...common };
+  if (typeof top.description === 'string') out.description = top.description;
+  return out;
+}
+
+const TOP_KEYS = ['$schema', 'model', 'problem', 'init', 'optimizer', 'prediction', 'seed', 'backend', 'precision', 'recordEvery', 'description'] as const;
+const PROBLEM_KEYS = ['kind', 'target', 'rank', 'loss', 'lambda'] as const;
+const LOSS_KINDS = ['full', 'completion', 'sensing'] as const;
+const LOSS_KEYS = {
+  full: ['kind'],
+  completion: ['kind', 'mask', 'fraction'],
+  sensing: ['kind', 'measurements'],
+} as const;
+const ALL_LOSS_KEYS = ['kind', 'mask', 'fraction', 'measurements'] as const;
+const TARGET_KEYS = ['random'] as const;
+const RANDOM_KEYS = ['n', 'm', 'singularValues', 'seed'] as const;
+const INIT_KEYS = {
+  gaussian: ['kind', 'scale', 'imbalance'],
+  small: ['kind', 'scale'],
+  given: ['kind', 'X', 'Y'],
+} as const;
+const ALL_INIT_KEYS = ['kind', 'scale', 'imbalance', 'X', 'Y'] as const;
+const PROBLEM_KINDS = ['factorization'] as const;
+const INIT_KINDS = ['gaussian', 'small', 'given'] as const;
+
+/** What minibatches of this loss draw from (null: nothing to sample; count undefined: a drawn mask). */
+function universeOf(loss: LossConfig): OptimizerContext['universe'] {
+  if (loss.kind === 'full') return null;
+  if (loss.kind === 'sensing') return { count: loss.measurements, what: 'measurements' };
+  return { count: 'mask' in loss ? loss.mask.flat().filter((v) => v !== 0).length : undefined, what: 'observed entries' };
+}
+
+function validatePrediction(raw: unknown): [number, number] {
+  const o = object(raw, 'prediction', '{ sigma: [σ_X, σ_Y] }');
+  checkKeys(o, 'prediction', ['sigma']);
+  const s = array(required(o, 'prediction', 'sigma', '[σ_X, σ_Y], both > 0'), 'prediction.sigma', '[σ_X, σ_Y], both > 0');
+  if (s.length !== 2) fail('SHAPE', 'prediction.sigma', `expected [σ_X, σ_Y], got ${describe(s)}`);
+  return [positive(s[0], 'prediction.sigma[0]'), positive(s[1], 'prediction.sigma[1]')];
+}
+
+function validateProblem(raw: unknown): FactorizationProblem {
+  const path = 'problem';
+  const o = object(raw, path, 'an object { kind?, target, rank, loss?, lambda? }');
+  checkKeys(o, path, PROBLEM_KEYS);
+  if (o.kind !== undefined) choice(o.kind, 'problem.kind', PROBLEM_KINDS, 'problem kind');
+  const target = validateTarget(required(o, path, 'target', 'the target matrix: rows, or { random: { n, m, singularValues, seed } }'));
+  const rank = integer(required(o, path, 'rank', 'the number of columns of X and Y, an integer ≥ 1'), 'problem.rank', 1);
+  if (rank > MAX_RANK)
+    fail('OUT_OF_RANGE', 'problem.rank', `expected an integer ≤ ${MAX_RANK} (memory), got ${rank}`);
+  const { n, m } = targetShape({ target });
+  if ((n + m) * rank > MAX_ENTRIES)
+    fail(
+      'OUT_OF_RANGE',
+      'problem.rank',
+      `X and Y would have (n + m)·rank = (${n} + ${m})·${rank} = ${(n + m) * rank} entries; at most ${MAX_ENTRIES} fit in memory`,
+    );
+  const loss = o.loss === undefined ? { kind: 'full' as const } : validateLoss(o.loss, 'problem.loss', n, m);
+  const lambda = o.lambda === undefined ? 0 : nonNegative(o.lambda, 'problem.lambda');
+  return { kind: 'factorization', target, rank, loss, lambda };
+}
+
+function validateLoss(raw: unknown, path: string, n: number, m: number): LossConfig {
+  const o = object(raw, path, 'an object { kind, … }');
+  checkKeys(o, path, ALL_LOSS_KEYS);
+  const kind = choice(required(o, path, 'kind', `one of ${list(LOSS_KINDS)}`), `${path}.kind`, LOSS_KINDS, 'loss kind');
+  checkKeys(o, path, LOSS_KEYS[kind], `loss kind "${kind}"`);
+  switch (kind) {
+    case 'full':
+      return { kind };
+    case 'completion': {
+      if (o.mask !== undefined && o.fraction !== undefined) fail('TYPE', `${path}.fraction`, 'give either mask or fraction, not both');
+      if (o.fraction !== undefined) {
+        const fraction = numberIn(o.fraction, `${path}.fraction`, { min: 0, exclusive: true });
+        if (fraction > 1) fail('OUT_OF_RANGE', `${path}.fraction`, `expected a number in (0, 1], got ${describe(fraction)}`);
+        return { kind, fraction };
+      }
+      const mpath = `${path}.mask`;
+      const mask = matrixRows(array(required(o, path, 'mask', `the ${n}×${m} 0/1 observation mask as rows, or give fraction`), mpath, `rows of 0/1 (${n}×${m})`), mpath, 'the mask');
+      if (mask.length !== n || mask[0].length !== m) fail('SHAPE', mpath, `expected ${n}×${m} like the target, got ${mask.length}×${mask[0].length}`);
+      let observed = 0;
+      mask.forEach((row, i) => row.forEach((v, j) => {
+        if (v !== 0 && v !== 1) fail('OUT_OF_RANGE', `${mpath}[${i}][${j}]`, `expected 0 (unobserved) or 1 (observed), got ${describe(v)}`);
+        observed += v;
+      }));
+      if (observed === 0) fail('OUT_OF_RANGE', mpath, 'no entry is observed (every entry is 0); the loss would be empty');
+      return { kind, mask };
+    }
+    case 'sensing': {
+      const mpath = `${path}.measurements`;
+      const measurements = integer(required(o, path, 'measurements', 'the number of Gaussian measurements, an integer ≥ 1'), mpath, 1);
+      if (measurements * n * m > MAX_ENTRIES)
+        fail('OUT_OF_RANGE', mpath, `${measurements} measurement matrices of ${n}×${m} have ${measurements * n * m} entries; at most ${MAX_ENTRIES} fit in memory`);
+      return { kind, measurements };
+    }
+  }
+}
+
+export function validateTarget(raw: unknown, path = 'problem.target'): Rows | RandomTarget {
+  if (Array.isArray(raw)) {
+    const rows = matrixRows(raw, path, 'the target');
+    checkEntries(rows.length, rows[0].length, path);
+    return rows;
+  }
+  if (!isObject(raw))
+    fail(
+      'TYPE',
+      path,
+      `expected rows (an array of arrays of numbers) or { random: { n, m, singularValues, seed } }, got ${describe(raw)}`,
+    );
+  const t = object(raw, path, '{ random }');
+  checkKeys(t, path, TARGET_KEYS);
+  const rpath = `${path}.random`;
+  const r = object(required(t, path, 'random', 'an object { n, m, singularValues, seed }'), rpath, 'an object { n, m, singularValues, seed }');
+  checkKeys(r, rpath, RANDOM_KEYS);
+  const n = integer(required(r, rpath, 'n', 'the number of rows, an integer ≥ 1'), `${rpath}.n`, 1);
+  const m = integer(required(r, rpath, 'm', 'the number of columns, an integer ≥ 1'), `${rpath}.m`, 1);
+  checkEntries(n, m, rpath);
+  const spath = `${rpath}.singularValues`;
+  const sv = array(required(r, rpath, 'singularValues', 'a non-empty array of numbers > 0'), spath, 'a non-empty array of numbers > 0');
+  if (sv.length === 0) fail('OUT_OF_RANGE', spath, 'expected a non-empty array of numbers > 0, got an empty array');
+  if (sv.length > Math.min(n, m))
+    fail(
+      'SHAPE',
+      spath,
+      `expected at most min(n, m) = ${Math.min(n, m)} singular values for a ${n}×${m} target, got ${sv.length}`,
+    );
+  const singularValues = sv.map((v, i) => positive(v, `${spath}[${i}]`));
+  const seed = validateSeed(required(r, rpath, 'seed', 'the seed of the singular vectors, a string or a number'), `${rpath}.seed`);
+  return { random: { n, m, singularValues, seed } };
+}
+
+function validateInit(raw: unknown, path: string, n: number, m: number, rank: number): InitConfig {
+  if (raw === undefined) return { kind: 'gaussian', imbalance: 1 };
+  const o = object(raw, path, 'an object { kind, … }');
+  checkKeys(o, path, ALL_INIT_KEYS);
+  const kind = choice(required(o, path, 'kind', `one of ${list(INIT_KINDS)}`), `${path}.kind`, INIT_KINDS, 'init kind');
+  checkKeys(o, path, INIT_KEYS[kind], `init kind "${kind}"`);
+  switch (kind) {
+    case 'gaussian': {
+      const out: InitConfig = {
+        kind,
+        imbalance: o.imbalance === undefined ? 1 : positive(o.imbalance, `${path}.imbalance`),
+      };
+      if (o.scale !== undefined) out.scale = positive(o.scale, `${path}.scale`);
+      return out;
+    }
+    case 'small':
+      return { kind, scale: o.scale === undefined ? 1e-3 : positive(o.scale, `${path}.scale`) };
+    case 'given': {
+      const X = givenFactor(required(o, path, 'X', `the ${n}×${rank} factor X (n×rank) as rows`), `${path}.X`, n, rank, 'n');
+      const Y = givenFactor(required(o, path, 'Y', `the ${m}×${rank} factor Y (m×rank) as rows`), `${path}.Y`, m, rank, 'm');
+      return { kind, X, Y };
+    }
+  }
+}
+
+function givenFactor(raw: unknown, path: string, rows: number, cols: number, rowName: string): Rows {
+  const r = matrixRows(array(raw, path, `rows of numbers (${rows}×${cols})`), path, 'the factor');
+  const got = `${r.length}×${r[0].length}`;
+  if (r.length !== rows || r[0].length !== cols)
+    fail('SHAPE', path, `expected ${rows}×${cols} (${rowName}×rank), got ${got}`);
+  return r;
+}
+
+function targetShape(p: Pick<FactorizationProblem, 'target'>): { n: number; m: number } {
+  const t = p.target;
+  return Array.isArray(t) ? { n: t.length, m: t[0].length } : { n: t.random.n, m: t.random.m };
+}
+
+function checkEntries(n: number, m: number, path: string): void {
+  if (n * m > MAX_ENTRIES)
+    fail(
+      'OUT_OF_RANGE',
+      path,
+      `a ${n}×${m} target has ${n * m} entries; at most ${MAX_ENTRIES} fit in memory (8 bytes each)`,
+    );
+}
+

@@ -1,0 +1,118 @@
+import type { DeepLinearConfig } from '../config/types.js';
+import { dlnReports } from '../diagnostics/completion.js';
+import { dlnCurvature, type DlnCurvature } from '../diagnostics/dlnCurvature.js';
+import { deepRankOf, rankOf, singularValues, type RankJump } from '../diagnostics/rank.js';
+import { FlatminError } from '../errors.js';
+import { completionData, layerOffsets, packLayers, uniformDims } from '../problems/dln.js';
+import { initStreamSeed } from '../problems/factorization.js';
+import { sensingMeasurements } from '../problems/losses.js';
+import { gaussians, seedGaussian } from '../random/gaussian.js';
+import type { DataLoss } from './sessionShim.js';
+import type { ModelRuntime } from './types.js';
+
+/** One recording of a deep-linear run (THEORY.md §2 diagnostics). */
+export interface DlnHistoryPoint {
+  step: number;
+  /** Singular values of A = W_L ⋯ W_1, descending. */
+  singularValues: number[];
+  rank: number;
+  deepRank: number;
+  loss: number;
+  trainError: number;
+  /** Relative error on the unobserved entries against `truth` (null without truth). */
+  testError: number | null;
+  /** With diagnostics.curvature: Hessian trace, sharpness and its power iterations (src/diagnostics/dlnCurvature.ts). */
+  curvature?: DlnCurvature;
+}
+
+/** What a deep-linear result adds: every rank change, and the final weights with the last recording. */
+export interface DeepLinearExtra {
+  /** Every change of rank or deep rank between recordings. */
+  jumps: RankJump[];
+  final: DlnHistoryPoint & { weights: number[][][] };
+}
+
+/** Wasm memory is 32-bit: the weights (×5: θ, next, grad, P, ξ_{t−1}), the work products and the data must fit. */
+const MAX_BYTES = 2 ** 30;
+
+/** The deep linear network W_L ⋯ W_1 of a validated config: data, dims and θ₀ built once. */
+export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryPoint, DeepLinearExtra> {
+  const data = completionData(cfg.problem);
+  const { depth, width, init } = cfg.model;
+  const [rows, cols] = [data.target.length, data.target[0].length];
+  const dims = uniformDims(cols, rows, depth, width);
+  const offsets = layerOffsets(dims);
+  const total = offsets[depth];
+  checkMemory(cfg, dims, total);
+  let theta: Float64Array;
+  if (init === 'fixture-start') theta = packLayers(data.start!);
+  else if (init.kind === 'given') theta = packLayers(init.weights);
+  else {
+    // Its own stream, so changing the init scale does not change the SGD sampler's draws.
+    theta = gaussians(total, seedGaussian(initStreamSeed(cfg.seed)));
+    for (let k = 0; k < theta.length; k++) theta[k] *= init.scale;
+  }
+  const M = Float64Array.from(data.target.flat());
+  const p = cfg.problem;
+  const sensing = p.kind === 'sensing' ? sensingMeasurements(p.seed ?? cfg.seed, p.measurements, M) : undefined;
+  const mask = data.mask.flat();
+  const truth = data.truth ? Float64Array.from(data.truth.flat()) : undefined;
+  const reports = dlnReports({ M, mask, truth, lambda: cfg.lambda, sensing });
+  const loss: DataLoss = sensing ? { kind: 'sensing', A: sensing.A, y: sensing.y } : { kind: 'completion', M, mask };
+  const probes = cfg.diagnostics?.curvature ? cfg.diagnostics.probes : 0;
+  const batches = cfg.optimizer.flatMap((q) => (q.batch === undefined ? [] : [q.batch]));
+  return {
+    sessionInput: {
+      model: { kind: 'deep-linear', dims }, precision: cfg.precision, loss, lambda: cfg.lambda, theta, rng: seedGaussian(cfg.seed),
+      ...(batches.length > 0 ? { maxBatch: Math.max(...batches) } : {}),
+      anticorrelated: cfg.optimizer.some((q) => q.noise?.kind === 'anticorrelated'),
+    },
+    lossScale: reports.loss(new Float64Array(M.length), new Float64Array(total)),
+    record(session, step) {
+      const A = session.endToEnd();
+      // Finite weights can still overflow in the product: that is divergence too (no SVD of ±Inf).
+      if (!A.every(Number.isFinite)) return undefined;
+      const s = singularValues(A, rows, cols);
+      const th = session.theta();
+      const test = reports.testError(A);
+      const point: DlnHistoryPoint = {
+        step, singularValues: Array.from(s), rank: rankOf(s), deepRank: deepRankOf(s),
+        loss: reports.loss(A, th), trainError: reports.trainError(A), testError: Number.isNaN(test) ? null : test,
+      };
+      // Probes from the stream "hutchinson:" + step, so each recording's estimate is independent.
+      if (probes > 0) point.curvature = dlnCurvature({ dims, M, mask, lambda: cfg.lambda }, th, { probes, seed: step });
+      return point;
+    },
+    result(session, history) {
+      const th = session.theta();
+      const weights = offsets.slice(0, -1).map((o, l) => {
+        const [h, w] = [dims[l + 1], dims[l]];
+        return Array.from({ length: h }, (_, i) => Array.from(th.subarray(o + i * w, o + (i + 1) * w)));
+      });
+      return { jumps: rankJumps(history), final: { ...history[history.length - 1], weights } };
+    },
+  };
+}
+
+/** Every change of rank or deep rank between consecutive recordings (THEORY.md §2's jump log). */
+export function rankJumps(history: readonly DlnHistoryPoint[]): RankJump[] {
+  const jumps: RankJump[] = [];
+  for (let i = 1; i < history.length; i++) {
+    const [a, b] = [history[i - 1], history[i]];
+    if (b.rank !== a.rank) jumps.push({ step: b.step, from: a.rank, to: b.rank, deep: false });
+    if (b.deepRank !== a.deepRank) jumps.push({ step: b.step, from: a.deepRank, to: b.deepRank, deep: true });
+  }
+  return jumps;
+}
+
+function checkMemory(cfg: DeepLinearConfig, dims: number[], total: number): void {
+  const size = cfg.precision === 'f32' ? 4 : 8;
+  const d0 = dims[0];
+  const nm = dims[dims.length - 1] * d0;
+  const work = dims.slice(1).reduce((s, d) => s + 2 * d * d0, 0) + nm;
+  const N = cfg.problem.kind === 'sensing' ? cfg.problem.measurements : 0;
+  const maxBatch = Math.max(0, ...cfg.optimizer.map((q) => q.batch ?? 0));
+  const bytes = size * (5 * total + work + 2 * nm + N * nm + 2 * N + Math.min(maxBatch, N) * nm) + 12 * nm;
+  if (bytes > MAX_BYTES)
+    throw new FlatminError('OUT_OF_RANGE', 'model.width', `this network needs ${(bytes / 2 ** 20).toFixed(0)} MiB of buffers; at most ${MAX_BYTES / 2 ** 20} MiB fit (use a smaller width or depth)`);
+}
