@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../src/config/validate.js';
-import { FactorizationRun, run } from '../src/run.js';
+import type { FactorizationConfig } from '../src/config/types.js';
+import { Run, run as runAny, type FactorizationResult, type RunOptions } from '../src/run.js';
 import { lcg } from './helpers.js';
+
+// Two-factor runs: the result and the Run typed as such (configs here are loose objects).
+const run = (c: unknown, o?: RunOptions) => runAny(c, o) as Promise<FactorizationResult>;
+const FactorizationRun = { create: (c: unknown, o?: RunOptions) => Run.create(c, o) as Promise<Run<FactorizationResult>> };
+type RunResult = FactorizationResult;
 
 // optimizer.batch through the config: minibatch SGD on completion and sensing with every noise
 // kind, wasm = reference in f64 and f32, checkpoints mid-epoch, typed config errors, and SGD
@@ -60,7 +66,7 @@ describe('config errors name optimizer.batch', () => {
     expect(() => validateConfig(base(loss, batch))).toThrow(expect.objectContaining({ code, path: 'optimizer.batch' }));
   });
   it('a batch larger than a drawn (fraction) mask fails when the run is built', async () => {
-    expect(validateConfig(base({ kind: 'completion', mask }, 27)).optimizer.batch).toBe(27);
+    expect((validateConfig(base({ kind: 'completion', mask }, 27)) as FactorizationConfig).optimizer[0].batch).toBe(27);
     await expect(FactorizationRun.create(base({ kind: 'completion', fraction: 0.1 }, 100))).rejects.toMatchObject({ code: 'OUT_OF_RANGE', path: 'optimizer.batch' });
   });
   it('a minibatch checkpoint without its sampler is a typed error', async () => {
@@ -86,7 +92,7 @@ it('SGD with batch 8 on completion fits the observed entries (loss ↓ 10⁴×, 
   const full = await FactorizationRun.create({
     problem: { target: { random: { n, m, singularValues: [2, 1], seed: 't' } }, rank: 2 }, optimizer: { kind: 'gd', lr: 0.1, steps: 1 },
   });
-  const M = full.M.data;
+  const M = full.factorization!.M.data;
   full.dispose();
   let worst = 0;
   for (let i = 0; i < n; i++)

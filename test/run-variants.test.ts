@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FactorizationRun, run } from '../src/run.js';
+import { Run, run as runAny, type FactorizationResult, type RunOptions } from '../src/run.js';
+
+// Two-factor runs: the result and the Run typed as such (configs here are loose objects).
+const run = (c: unknown, o?: RunOptions) => runAny(c, o) as Promise<FactorizationResult>;
+const FactorizationRun = { create: (c: unknown, o?: RunOptions) => Run.create(c, o) as Promise<Run<FactorizationResult>> };
+type RunResult = FactorizationResult;
 
 // Whole runs of the new losses and noise kinds through the config: wasm and reference write the
 // same bits, and anticorrelated-gd resumes from a JSON checkpoint to the uninterrupted bits.

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { liu2021Configs, liu2021Inits, liu2021Problem, perturbedOptimizer } from '../src/experiments/liu2021.js';
 import { FlatminError } from '../src/errors.js';
-import { FactorizationRun, run, type RunResult } from '../src/run.js';
+import { Run, run as runAny, type FactorizationResult, type RunOptions } from '../src/run.js';
+
+// Two-factor runs: the result and the Run typed as such (configs here are loose objects).
+const run = (c: unknown, o?: RunOptions) => runAny(c, o) as Promise<FactorizationResult>;
+const FactorizationRun = { create: (c: unknown, o?: RunOptions) => Run.create(c, o) as Promise<Run<FactorizationResult>> };
+type RunResult = FactorizationResult;
 
 /** THEORY.md §1 tolerances for perturbed GD with the recommended schedule. */
 function expectFlatOptimum(r: RunResult, dTol = 1e-2) {
@@ -73,11 +78,9 @@ describe('perturbed GD tracks c² beyond the main job', () => {
     ['r = 5 > rank 3', target(30, 20, [3, 2, 1]), 5, 0.1, 0.1],
   ];
   it.each(cases)('%s', async (_name, problem, rank, sigmaX, sigmaY) => {
-    const optimizer = { ...perturbedOptimizer, sigmaX: 0.1, sigmaY: 0.1 };
     // Keep the geometric mean of σ at the schedule's 0.1 so the time scale 1/(ησ²) is unchanged.
     const g = Math.sqrt(sigmaX * sigmaY) / 0.1;
-    optimizer.sigmaX = sigmaX / g;
-    optimizer.sigmaY = sigmaY / g;
+    const optimizer = perturbedOptimizer.map((p) => ({ ...p, noise: { kind: 'perturbed', sigma: [sigmaX / g, sigmaY / g] } }));
     const r = await run({ problem: { ...problem, rank }, init: { kind: 'gaussian', imbalance: 3 }, optimizer, seed: 5, recordEvery: 1000 });
     // THEORY.md §1: dX ≤ 2e-2 in every case, ≤ 1e-2 where c² ≤ 1.5. The ratio error combines the
     // relative errors of ‖X‖² and ‖Y‖², so it gets twice that.
@@ -103,7 +106,8 @@ describe('plain GD conserves D = XᵀX − YᵀY up to O(η²)', () => {
         backend,
       });
       const D = () => {
-        const { X, Y } = r.factors();
+        const theta = r.theta();
+        const [X, Y] = [theta.subarray(0, 12 * 2), theta.subarray(12 * 2)];
         const d = new Float64Array(4);
         for (let a = 0; a < 2; a++)
           for (let b = 0; b < 2; b++) {
@@ -187,7 +191,8 @@ describe('reproducibility', () => {
     r.advance(10);
     const ck = r.checkpoint();
     r.dispose();
-    await expect(FactorizationRun.create({ ...base, seed: 1, precision: 'f32' }, { resume: ck })).rejects.toMatchObject({ code: 'TYPE', path: 'resume.precision' });
+    // The checkpoint carries its config: another precision is another config.
+    await expect(FactorizationRun.create({ ...base, seed: 1, precision: 'f32' }, { resume: ck })).rejects.toMatchObject({ code: 'TYPE', path: 'resume.config.precision' });
     for (const scale of [null, undefined, -1, Infinity]) {
       await expect(FactorizationRun.create({ ...base, seed: 1 }, { resume: { ...ck, scale: scale as number } })).rejects.toMatchObject({ path: 'resume.scale' });
     }
@@ -209,7 +214,11 @@ describe('reproducibility', () => {
     const r = await FactorizationRun.create({ ...base, seed: 1 });
     const ck = r.checkpoint();
     r.dispose();
-    await expect(FactorizationRun.create({ ...base, problem: { ...base.problem, rank: 1 } }, { resume: ck })).rejects.toMatchObject({ code: 'TYPE', path: 'resume.theta' });
+    await expect(FactorizationRun.create({ ...base, problem: { ...base.problem, rank: 1 } }, { resume: ck })).rejects.toMatchObject({ code: 'TYPE', path: 'resume.config.problem' });
+    await expect(FactorizationRun.create({ ...base, seed: 2 }, { resume: ck })).rejects.toMatchObject({ code: 'TYPE', path: 'resume.config.seed' });
+    // Without the config it carries (a flatmin 0.1 checkpoint), the shape still has to fit.
+    const { config: _c, model: _m, ...v2 } = ck;
+    await expect(FactorizationRun.create({ ...base, problem: { ...base.problem, rank: 1 } }, { resume: { ...v2, format: 'flatmin-checkpoint-2' } as never })).rejects.toMatchObject({ code: 'TYPE', path: 'resume.theta' });
   });
 });
 
@@ -255,7 +264,7 @@ describe('divergence', () => {
 
   it('starting exactly at a minimum (loss ≈ 0) is not mistaken for an explosion', async () => {
     const wrong = liu2021Inits()[3].init;
-    const r = await run({ problem: liu2021Problem, init: wrong, optimizer: { ...perturbedOptimizer, schedule: [{ steps: 2000, scale: 1 }] }, recordEvery: 100 });
+    const r = await run({ problem: liu2021Problem, init: wrong, optimizer: { ...perturbedOptimizer[0], steps: 2000 }, recordEvery: 100 });
     expect(r.history[0].loss).toBeLessThan(1e-20);
     expect(r.steps).toBe(2000);
   });

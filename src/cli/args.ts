@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { FlatminError } from '../errors.js';
 import { nearest } from '../config/suggest.js';
@@ -55,7 +56,7 @@ const WHERE: Record<string, string> = {
  * `run X` of a config file (src/cli/main.ts decides by the file system). Throws USAGE errors naming
  * the argument or flag.
  */
-export function parseArgs(argv: string[], isPreset: (name: string) => boolean = () => false): CliArgs {
+export function parseArgs(argv: string[], isPreset: (name: string) => boolean = isPresetName): CliArgs {
   // `flatmin sweep …` has its own parser (src/cli/sweep.ts): hand everything after it over.
   const sweepAt = argv.indexOf('sweep');
   if (sweepAt >= 0 && argv.slice(0, sweepAt).every((a) => a === '--debug')) {
@@ -87,7 +88,7 @@ export function parseArgs(argv: string[], isPreset: (name: string) => boolean = 
         resume: 'expected exactly one checkpoint file: flatmin resume CHECKPOINT.json [--out RESULT.json]',
         presets: 'flatmin presets takes no argument',
       }[a.command as 'run' | 'resume' | 'presets'];
-      throw new FlatminError('USAGE', args[expected] ?? a.command, usage);
+      throw new FlatminError('USAGE', a.command, usage);
     }
     a.target = args[0];
     where = a.command === 'run' ? (isPreset(args[0]) ? 'run:preset' : 'run:config') : a.command;
@@ -128,10 +129,10 @@ function usageError(e: unknown): FlatminError {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
       const names = Object.keys(FLAGS).map((f) => `--${f}`);
       const guess = nearest(arg, names);
-      return new FlatminError('USAGE', arg, `unknown option${guess ? `; did you mean ${guess}?` : ''} (see flatmin help)`);
+      return new FlatminError('USAGE', arg, `unknown option${guess ? `; did you mean ${guess}?` : ''} (see flatmin --help)`);
     }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return new FlatminError('USAGE', arg.split(' ')[0], /argument missing/.test(err.message ?? '') ? 'expected a value after it' : (err.message ?? 'invalid value'));
+      return new FlatminError('USAGE', arg.split(' ')[0], 'expected a value after it');
     default:
       return new FlatminError('USAGE', arg, err.message ?? String(e));
   }
@@ -162,3 +163,12 @@ Options of the main job, run and resume:
       --quiet, -q                 no progress on stderr
       --debug                     print stack traces on errors
 Exit codes: 0 done, 2 bad input or divergence (one line on stderr), 130/143 interrupted, 1 a bug.`;
+
+/**
+ * `flatmin run X`: X is a config file if it is a file or looks like a path (a separator or a .json
+ * ending, so a missing file is an IO error, not "unknown preset"); otherwise a preset name — even
+ * when a directory of that name exists, as a preset's own output directory may.
+ */
+export function isPresetName(arg: string): boolean {
+  return !(/[\\/]/.test(arg) || /\.jsonc?$/i.test(arg) || statSync(arg, { throwIfNoEntry: false })?.isFile() === true);
+}

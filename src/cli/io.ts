@@ -38,10 +38,10 @@ export async function ensureDir(dir: string): Promise<void> {
 }
 
 /** Fails now, not after the run, when `file` could not be written (its directory missing or read-only). */
-export async function checkWritable(file: string, flag: string): Promise<void> {
+export async function checkWritable(file: string): Promise<void> {
   try {
     await access(dirname(file), constants.W_OK);
   } catch (e) {
-    throw new FlatminError('IO', flag, `cannot write ${file}: ${why(e)} (its directory must exist and be writable)`);
+    throw new FlatminError('IO', file, `cannot write: ${why(e)} (its directory must exist and be writable; checked before the run)`);
   }
 }

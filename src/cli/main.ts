@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { backendNames } from '../backends/index.js';
 import { precisions } from '../config/common.js';
@@ -7,7 +6,7 @@ import { nearest } from '../config/suggest.js';
 import { FlatminError } from '../errors.js';
 import { findPreset, presets } from '../presets/index.js';
 import type { Checkpoint } from '../run.js';
-import { parseArgs, USAGE } from './args.js';
+import { isPresetName, parseArgs, USAGE } from './args.js';
 import { readText } from './io.js';
 import { mainJob } from './mainJob.js';
 import { runPreset } from './presetJob.js';
@@ -55,15 +54,6 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: internal: ${(e as Error)?.message ?? e}\n${debug ? `${(e as Error)?.stack}\n` : 'rerun with --debug for a stack trace\n'}`);
     return 1;
   }
-}
-
-/**
- * `flatmin run X`: X is a config file if it is a file or looks like a path (a separator or a .json
- * ending, so a missing file is an IO error, not "unknown preset"); otherwise a preset name — even
- * when a directory of that name exists, as a preset's own output directory may.
- */
-function isPresetName(arg: string): boolean {
-  return !(/[\\/]/.test(arg) || /\.jsonc?$/i.test(arg) || statSync(arg, { throwIfNoEntry: false })?.isFile() === true);
 }
 
 /**

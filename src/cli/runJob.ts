@@ -29,8 +29,8 @@ const SLICE_MS = 40;
  * run that stops early — interrupted or diverged — still writes its last finite state to --out.
  */
 export async function runJob(config: unknown, resume: Checkpoint | undefined, o: RunJobOptions): Promise<number> {
-  if (o.out) await checkWritable(o.out, '--out');
-  if (o.checkpoint) await checkWritable(o.checkpoint, '--checkpoint');
+  if (o.out) await checkWritable(o.out);
+  if (o.checkpoint) await checkWritable(o.checkpoint);
   const run = resume && config === undefined ? await Run.resume(resume, { backend: o.backend }) : await Run.create(config, { backend: o.backend, resume });
   let progress: Progress | undefined;
   let signal: NodeJS.Signals | undefined;

@@ -35,13 +35,14 @@ const LEGACY_KEYS = ['kind', 'lr', 'sigmaX', 'sigmaY', 'temperature', 'steps', '
 const LEGACY_PHASE_KEYS = ['steps', 'scale'] as const;
 
 /**
- * The two-factor optimizer of flatmin 0.1? A single object whose `kind` names a whole optimizer
- * ("gd" included: a 0.1 two-factor gd took `batch` with any loss that has terms), or that uses a key
- * only that form has. (The deep-linear 0.1 phase `{ kind: "sgd", … }` is a phase.)
+ * The two-factor optimizer of flatmin 0.1? A single object with a `kind` ("gd" included: a 0.1
+ * two-factor gd took `batch` with any loss that has terms), or with a key only that form has.
  */
 export function isLegacyFactorizationOptimizer(raw: unknown): raw is Record<string, unknown> {
   if (!isObject(raw)) return false;
-  return (LEGACY_KINDS as readonly unknown[]).includes(raw.kind) || ['sigmaX', 'sigmaY', 'schedule', 'temperature'].some((k) => raw[k] !== undefined);
+  // Any kind but the deep-linear "sgd" reads as the 0.1 form, so a typo ("perturbed_gd") is told
+  // the optimizer kinds, with a guess.
+  return (raw.kind !== undefined && raw.kind !== 'sgd') || ['sigmaX', 'sigmaY', 'schedule', 'temperature'].some((k) => raw[k] !== undefined);
 }
 
 /** One phase or a list of them, at path "optimizer". */
@@ -85,7 +86,7 @@ function validateBatch(raw: unknown, path: string, ctx: OptimizerContext): numbe
 
 /** A batch larger than what it samples from is an error (run.ts checks a drawn `fraction` mask the same way). */
 export function checkBatchSize(batch: number, count: number | undefined, what: string, path: string): void {
-  if (count !== undefined && batch > count) fail('OUT_OF_RANGE', path, `expected at most ${count} (the number of ${what}), got ${batch}`);
+  if (count !== undefined && batch > count) fail('OUT_OF_RANGE', path, `expected at most ${count} (the ${what}), got ${batch}`);
 }
 
 /** `{ kind, sigma: σ | [σ per block] }` or `{ kind: "langevin", temperature }`. */

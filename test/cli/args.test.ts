@@ -20,13 +20,13 @@ function usageError(argv: string[]): FlatminError {
 
 describe('parseArgs: commands and positionals', () => {
   it('no arguments is the main job with defaults', () => {
-    expect(parseArgs([])).toEqual({ command: 'main', quick: false, quiet: false, debug: false });
+    expect(parseArgs([])).toEqual({ command: 'main', quick: false, quiet: false, debug: false, rest: [] });
   });
 
   it('run CONFIG', () => {
     const a = parseArgs(['run', 'cfg.json']);
     expect(a.command).toBe('run');
-    expect(a.config).toBe('cfg.json');
+    expect(a.target).toBe('cfg.json');
     expect(a.out).toBeUndefined();
     expect(a.backend).toBeUndefined();
     expect(a.quiet).toBe(false);
@@ -36,22 +36,23 @@ describe('parseArgs: commands and positionals', () => {
   it('run CONFIG with every run flag', () => {
     expect(parseArgs(['run', 'c.json', '--out', 'r.json', '--backend', 'reference', '--quiet', '--debug'])).toEqual({
       command: 'run',
-      config: 'c.json',
+      target: 'c.json',
       out: 'r.json',
       backend: 'reference',
       quick: false,
       quiet: true,
       debug: true,
+      rest: [],
     });
   });
 
   it('flags may come before, between and after the positionals', () => {
     const a = parseArgs(['--quiet', 'run', '--backend', 'wasm', 'c.json', '--out', 'o.json']);
-    expect(a).toMatchObject({ command: 'run', config: 'c.json', backend: 'wasm', out: 'o.json', quiet: true });
+    expect(a).toMatchObject({ command: 'run', target: 'c.json', backend: 'wasm', out: 'o.json', quiet: true });
   });
 
   it('a config path that looks odd but is not an option is kept verbatim', () => {
-    expect(parseArgs(['run', 'dir with space/c.json']).config).toBe('dir with space/c.json');
+    expect(parseArgs(['run', 'dir with space/c.json']).target).toBe('dir with space/c.json');
   });
 
   it('short flags -q and -h', () => {
@@ -61,7 +62,7 @@ describe('parseArgs: commands and positionals', () => {
   });
 
   it('--out-dir sets where the main job writes', () => {
-    expect(parseArgs(['--out-dir', 'results', '--quiet'])).toEqual({ command: 'main', outDir: 'results', quick: false, quiet: true, debug: false });
+    expect(parseArgs(['--out-dir', 'results', '--quiet'])).toEqual({ command: 'main', outDir: 'results', quick: false, quiet: true, debug: false, rest: [] });
   });
 
   it('--help and --version win over a command', () => {
@@ -77,12 +78,12 @@ describe('parseArgs: commands and positionals', () => {
 
   it('each call starts from fresh defaults', () => {
     parseArgs(['--out-dir', 'elsewhere', '--quiet', '--debug']);
-    expect(parseArgs([])).toEqual({ command: 'main', quick: false, quiet: false, debug: false });
+    expect(parseArgs([])).toEqual({ command: 'main', quick: false, quiet: false, debug: false, rest: [] });
   });
 
   it('presets, and run PRESET with --quick and --out-dir', () => {
     expect(parseArgs(['presets']).command).toBe('presets');
-    expect(parseArgs(['run', 'wang-jacot-D2', '--quick', '--out-dir', 'o'])).toMatchObject({ command: 'run', config: 'wang-jacot-D2', quick: true, outDir: 'o' });
+    expect(parseArgs(['run', 'wang-jacot-D2', '--quick', '--out-dir', 'o'])).toMatchObject({ command: 'run', target: 'wang-jacot-D2', quick: true, outDir: 'o' });
   });
 
   it('does not mutate argv', () => {
@@ -131,7 +132,7 @@ describe('parseArgs: errors', () => {
   it('unknown command with a suggestion', () => {
     const e = usageError(['rnu', 'c.json']);
     expect(e.path).toBe('rnu');
-    expect(e.reason).toBe('unknown command; did you mean run? (commands: run, presets)');
+    expect(e.reason).toBe('unknown command; did you mean run? (commands: run, resume, presets, sweep, help, version; see flatmin help)');
   });
 
   it('unknown command without a suggestion', () => {
@@ -149,9 +150,41 @@ describe('parseArgs: errors', () => {
   });
 });
 
+describe('parseArgs: every flag applies, or is an error naming it', () => {
+  it.each([
+    [['run', 'c.json', '--quick'], '--quick', /does not apply to flatmin run CONFIG\.json; it is for flatmin run PRESET/],
+    [['run', 'c.json', '--out-dir', 'd'], '--out-dir', /does not apply to flatmin run CONFIG\.json/],
+    [['run', 'liu2021', '--out', 'r.json'], '--out', /does not apply to flatmin run PRESET; it is for flatmin run CONFIG\.json, flatmin resume/],
+    [['run', 'liu2021', '--checkpoint', 'c.json'], '--checkpoint', /does not apply to flatmin run PRESET/],
+    [['--out', 'r.json'], '--out', /does not apply to the main job/],
+    [['--quick'], '--quick', /does not apply to the main job/],
+    [['resume', 'ck.json', '--precision', 'f32'], '--precision', /does not apply to flatmin resume/],
+    [['presets', '--quiet'], '--quiet', /does not apply to flatmin presets/],
+  ])('%j: %s', (argv, flag, reason) => {
+    const e = usageError(argv);
+    expect(e.path).toBe(flag);
+    expect(e.reason).toMatch(reason);
+  });
+
+  it('run CONFIG --checkpoint FILE --checkpoint-every N; resume CHECKPOINT', () => {
+    expect(parseArgs(['run', 'c.json', '--checkpoint', 'ck.json', '--checkpoint-every', '500'])).toMatchObject({ command: 'run', target: 'c.json', checkpoint: 'ck.json', checkpointEvery: 500 });
+    expect(parseArgs(['resume', 'ck.json', '--out', 'r.json'])).toMatchObject({ command: 'resume', target: 'ck.json', out: 'r.json' });
+    expect(usageError(['run', 'c.json', '--checkpoint-every', '500']).reason).toMatch(/needs --checkpoint FILE/);
+    expect(usageError(['run', 'c.json', '--checkpoint', 'k', '--checkpoint-every', '0']).path).toBe('--checkpoint-every');
+    expect(usageError(['resume']).reason).toMatch(/expected exactly one checkpoint file/);
+  });
+
+  it('-v and version print the version; sweep hands its arguments over', () => {
+    expect(parseArgs(['-v']).command).toBe('version');
+    expect(parseArgs(['version']).command).toBe('version');
+    expect(parseArgs(['help']).command).toBe('help');
+    expect(parseArgs(['sweep', 'spec.json', '--workers', '2'])).toMatchObject({ command: 'sweep', rest: ['spec.json', '--workers', '2'] });
+  });
+});
+
 describe('USAGE text', () => {
   it('documents every flag parseArgs accepts', () => {
-    for (const flag of ['run', '--out', '--backend', '--precision', '--out-dir', '--quiet', '-q', '--debug', '--help', '--version'])
+    for (const flag of ['run', 'resume', 'sweep', '--out', '--backend', '--precision', '--out-dir', '--quick', '--checkpoint', '--checkpoint-every', '--quiet', '-q', '--debug', '--help', '--version', '-v'])
       expect(USAGE).toContain(flag);
   });
 });

@@ -340,7 +340,7 @@ describe('bad input: exit 2, one `error: <path>: <message>` line, nothing on std
   it('malformed JSON without a position in the engine message still gets line and column', () => {
     writeFileSync(join(dir, 'tru.json'), '{"seed": tru}');
     const msg = expectOneError(flatmin('run', 'tru.json'), 'tru.json');
-    expect(msg).toMatch(/^invalid JSON at line 1, column 13: /);
+    expect(msg).toMatch(/^invalid JSON at line 1, column 10: /);
   });
 
   it('an empty config file', () => {
@@ -404,7 +404,11 @@ describe('divergence', { timeout: 20_000 }, () => {
     expect(lr).not.toBeNull();
     expect(Number(lr![1])).toBeGreaterThan(0);
     expect(Number(lr![1])).toBeLessThan(10);
-    expect(existsSync(join(dir, 'res.json'))).toBe(false);
+    // --out keeps the last finite state, marked as diverged (the exit code stays 2).
+    const kept = JSON.parse(readFileSync(join(dir, 'res.json'), 'utf8'));
+    expect(kept.diverged).toMatchObject({ suggestedLr: Number(lr![1]) });
+    expect(kept.steps).toBeLessThan(2000);
+    expect(kept.final.X.flat().every(Number.isFinite)).toBe(true);
   });
 
   it('perturbed-gd with a huge σ diverges the same way', () => {

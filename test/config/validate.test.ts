@@ -1,6 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { validateConfig } from '../../src/config/validate.js';
-import type { RunConfig } from '../../src/config/types.js';
+import { validateConfig as validateAny } from '../../src/config/validate.js';
+import type { FactorizationConfig } from '../../src/config/types.js';
+
+// The two-factor model's config, in the 0.1 form its users wrote: still accepted as written, and
+// normalized into the one optimizer vocabulary (phases) that every model shares.
+const validateConfig = (raw: unknown) => validateAny(raw) as FactorizationConfig;
 import { FlatminError, type FlatminErrorCode } from '../../src/errors.js';
 
 type Cfg = Record<string, any>;
@@ -50,10 +54,12 @@ function runCases(cases: Case[], from: () => Cfg = base): void {
 
 describe('validateConfig: valid configs', () => {
   it('fills in every default for the minimal config', () => {
-    const expected: RunConfig = {
+    const expected: FactorizationConfig = {
+      model: { kind: 'factorization' },
       problem: { kind: 'factorization', target: [[1, 2, 3], [4, 5, 6]], rank: 2, loss: { kind: 'full' }, lambda: 0 },
       init: { kind: 'gaussian', imbalance: 1 },
-      optimizer: { kind: 'gd', lr: 0.1, sigmaX: 0.1, sigmaY: 0.1, schedule: [{ steps: 1000, scale: 1 }] },
+      optimizer: [{ steps: 1000, lr: 0.1, scale: 1 }],
+      prediction: { sigma: [1, 1] },
       seed: 0,
       backend: 'wasm',
       precision: 'f64',
@@ -64,7 +70,7 @@ describe('validateConfig: valid configs', () => {
     expect('scale' in out.init).toBe(false); // gaussian scale left for the caller to compute
   });
 
-  it('keeps explicit values and drops the description', () => {
+  it('keeps explicit values and the description', () => {
     const out = validateConfig({
       description: 'anything at all',
       problem: { kind: 'factorization', target: [[1, -0], [0, 2]], rank: 3 },
@@ -72,7 +78,7 @@ describe('validateConfig: valid configs', () => {
       optimizer: {
         kind: 'perturbed-gd',
         lr: 0.01,
-        sigmaX: 0,
+        sigmaX: 0.2,
         sigmaY: 0.3,
         schedule: [
           { steps: 100, scale: 2 },
@@ -85,24 +91,22 @@ describe('validateConfig: valid configs', () => {
       precision: 'f32',
       recordEvery: 7,
     });
+    const noise = { kind: 'perturbed', sigma: [0.2, 0.3] };
     expect(out).toStrictEqual({
+      model: { kind: 'factorization' },
       problem: { kind: 'factorization', target: [[1, -0], [0, 2]], rank: 3, loss: { kind: 'full' }, lambda: 0 },
       init: { kind: 'gaussian', scale: 0.5, imbalance: 4 },
-      optimizer: {
-        kind: 'perturbed-gd',
-        lr: 0.01,
-        sigmaX: 0,
-        sigmaY: 0.3,
-        schedule: [
-          { steps: 100, scale: 2 },
-          { steps: 50, scale: [1, 0.01] },
-          { steps: 10, scale: 0 },
-        ],
-      },
+      optimizer: [
+        { steps: 100, lr: 0.01, noise, scale: 2 },
+        { steps: 50, lr: 0.01, noise, scale: [1, 0.01] },
+        { steps: 10, lr: 0.01, noise, scale: 0 },
+      ],
+      prediction: { sigma: [0.2, 0.3] },
       seed: 'abc',
       backend: 'reference',
       precision: 'f32',
       recordEvery: 7,
+      description: 'anything at all',
     });
     expect(Object.is((out.problem.target as number[][])[0][1], -0)).toBe(true);
   });
@@ -144,7 +148,7 @@ describe('validateConfig: valid configs', () => {
     const out = validateConfig(c);
     expect(out.problem.target).toStrictEqual({ random: { n: 4, m: 3, singularValues: [3, 1], seed: 's' } });
     expect(out.init.kind).toBe('given');
-    expect(out.optimizer.kind).toBe('perturbed-gd');
+    expect(out.optimizer).toEqual([{ steps: 10, lr: 0.1, noise: { kind: 'perturbed', sigma: [0.1, 0.1] }, scale: 1 }]);
   });
 
   it('treats keys set to undefined as absent', () => {
@@ -191,16 +195,15 @@ describe('validateConfig: output is fresh, input untouched', () => {
     expect(out.problem.target).not.toBe(input.problem.target);
     expect((out.problem.target as number[][])[0]).not.toBe(input.problem.target[0]);
     expect(out.optimizer).not.toBe(input.optimizer);
-    expect(out.optimizer.schedule).not.toBe(input.optimizer.schedule);
-    expect(out.optimizer.schedule[0]).not.toBe(input.optimizer.schedule[0]);
-    expect(out.optimizer.schedule[0].scale).not.toBe(input.optimizer.schedule[0].scale);
+    expect(out.optimizer[0]).not.toBe(input.optimizer.schedule[0]);
+    expect(out.optimizer[0].scale).not.toBe(input.optimizer.schedule[0].scale);
     if (out.init.kind !== 'given') throw new Error('expected given init');
     expect(out.init).not.toBe(input.init);
     expect(out.init.X).not.toBe(input.init.X);
     expect(out.init.Y[2]).not.toBe(input.init.Y[2]);
     // Mutating the result leaves the input alone (the input is frozen: this would throw otherwise).
     (out.problem.target as number[][])[0][0] = 99;
-    out.optimizer.schedule.push({ steps: 1, scale: 1 });
+    out.optimizer.push({ steps: 1, lr: 1, scale: 1 });
     expect(input.problem.target[0][0]).toBe(1);
   });
 
@@ -230,7 +233,7 @@ describe('validateConfig: top level', () => {
   runCases([
     ['unknown key with a suggestion', (c) => (c.recordevery = 5), 'UNKNOWN_KEY', 'recordevery', 'unknown key "recordevery"; did you mean "recordEvery"?'],
     ['misspelt required key: did-you-mean beats missing', (c) => ((c.optimiser = c.optimizer), delete c.optimizer), 'UNKNOWN_KEY', 'optimiser', 'did you mean "optimizer"?'],
-    ['unknown key listing the valid keys', (c) => (c.zzzzzz = 1), 'UNKNOWN_KEY', 'zzzzzz', 'valid keys are problem, init, optimizer, seed, backend, precision, recordEvery, description'],
+    ['unknown key listing the valid keys', (c) => (c.zzzzzz = 1), 'UNKNOWN_KEY', 'zzzzzz', 'valid keys are $schema, model, problem, init, optimizer, prediction, seed, backend, precision, recordEvery, description'],
     ['unknown key that is not an identifier', (c) => (c['foo bar'] = 1), 'UNKNOWN_KEY', 'config["foo bar"]', 'unknown key "foo bar"'],
     ['description not a string', (c) => (c.description = 3), 'TYPE', 'description', 'expected a string, got 3'],
     ['missing problem', (c) => delete c.problem, 'MISSING', 'problem', 'missing'],
@@ -377,7 +380,6 @@ describe('validateConfig: optimizer', () => {
     ['optimizer not an object', (c) => (c.optimizer = 'gd'), 'TYPE', 'optimizer', 'got "gd"'],
     ['unknown key', (c) => (c.optimizer.sigmax = 0.1), 'UNKNOWN_KEY', 'optimizer.sigmax', 'did you mean "sigmaX"?'],
     ['unknown key, no suggestion', (c) => (c.optimizer.learningRate = 0.1), 'UNKNOWN_KEY', 'optimizer.learningRate', 'valid keys are kind, lr, sigmaX, sigmaY, temperature, steps, schedule'],
-    ['kind missing', (c) => delete c.optimizer.kind, 'MISSING', 'optimizer.kind', '"gd", "perturbed-gd"'],
     ['kind typo', (c) => (c.optimizer.kind = 'perturbed_gd'), 'UNKNOWN_KIND', 'optimizer.kind', 'unknown optimizer kind "perturbed_gd"; did you mean "perturbed-gd"?'],
     ['kind unknown', (c) => (c.optimizer.kind = 'adam'), 'UNKNOWN_KIND', 'optimizer.kind', 'expected one of "gd", "perturbed-gd"'],
     ['lr missing', (c) => delete c.optimizer.lr, 'MISSING', 'optimizer.lr', 'a number > 0'],
@@ -410,16 +412,24 @@ describe('validateConfig: optimizer', () => {
     ['schedule too long in total', (c) => schedule(c, [{ steps: 6e8, scale: 1 }, { steps: 6e8, scale: 0 }]), 'OUT_OF_RANGE', 'optimizer.schedule', 'at most 1000000000 steps in total, got 1200000000'],
   ]);
 
+  it('allows gd with sigmaX = sigmaY = 0 (σ only chose the prediction)', () => {
+    const out = validateConfig(patched((c) => Object.assign(c.optimizer, { kind: 'gd', sigmaX: 0, sigmaY: 0 })));
+    expect(out.optimizer[0].noise).toBeUndefined();
+    expect(out.prediction.sigma).toEqual([1, 1]); // a zero σ draws the isotropic prediction
+  });
+
+  // A one-sided perturbation has no finite predicted minimum (c = 0 or ∞): an error before the run
+  // now (flatmin 0.1 raised it when the run was created, with the same path).
   it.each([
-    ['gd', 0, 0],
-    ['perturbed-gd', 0, 0.2],
-    ['perturbed-gd', 0.2, 0],
-  ])('allows %s with sigmaX = %d, sigmaY = %d', (kind, sigmaX, sigmaY) => {
-    const out = validateConfig(patched((c) => Object.assign(c.optimizer, { kind, sigmaX, sigmaY })));
-    expect(out.optimizer).toMatchObject({ kind, sigmaX, sigmaY });
+    [0, 0.2, 'optimizer.sigmaX'],
+    [0.2, 0, 'optimizer.sigmaY'],
+  ])('rejects perturbed-gd with sigmaX = %d, sigmaY = %d', (sigmaX, sigmaY, path) => {
+    const e = errorOf(patched((c) => Object.assign(c.optimizer, { kind: 'perturbed-gd', sigmaX, sigmaY })));
+    expect([e.code, e.path]).toEqual(['OUT_OF_RANGE', path]);
+    expect(e.reason).toContain('both be > 0 or both 0');
   });
 
   it('allows exactly 1e9 steps', () => {
-    expect(validateConfig(patched((c) => (c.optimizer.steps = 1e9))).optimizer.schedule).toEqual([{ steps: 1e9, scale: 1 }]);
+    expect(validateConfig(patched((c) => (c.optimizer.steps = 1e9))).optimizer).toEqual([{ steps: 1e9, lr: 0.1, scale: 1 }]);
   });
 });

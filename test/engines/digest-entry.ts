@@ -4,7 +4,7 @@
  * (dist/embedded.js: both Wasm builds embedded, no node: imports), reduced to a SHA-256 of the
  * little-endian f64 bytes of the final X rows then Y rows.
  */
-import { run } from '../../dist/embedded.js';
+import { run, type FactorizationResult } from '../../dist/embedded.js';
 
 export const DIGEST_CONFIG = {
   problem: { target: { random: { n: 40, m: 30, singularValues: [3, 2, 1], seed: 'digest' } }, rank: 4 },
@@ -47,7 +47,7 @@ export async function main(): Promise<DigestAnswer> {
   let values = 0;
   for (const precision of PRECISIONS) {
     for (const backend of BACKENDS) {
-      const r = await run({ ...DIGEST_CONFIG, precision, backend });
+      const r = (await run({ ...DIGEST_CONFIG, precision, backend })) as FactorizationResult;
       digests[`${precision} ${backend}`] = await sha256OfRows(r.final.X, r.final.Y);
       values = (r.final.X.length + r.final.Y.length) * (r.final.X[0]?.length ?? 0);
     }

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { getBackend } from '../../src/backends/index.js';
-import type { Backend } from '../../src/backends/types.js';
-import { firstStepAtRank, traceDln, type DlnPhase, type DlnTrace } from '../../src/experiments/dln.js';
-import { fixtureInput, type DlnFixture } from '../../src/experiments/wangJacot.js';
+import type { RankJump } from '../../src/diagnostics/rank.js';
+import type { DlnFixture } from '../../src/problems/fixtures/index.js';
+import { divergedResult, run, type DeepLinearResult, type DlnHistoryPoint } from '../../src/run.js';
 
 // THEORY.md §2 and issue 5's "Done when", on the Wasm backend (bit-identical to the reference:
 // test/backends/dln.test.ts). Jump *times* depend on the stream, so the checks are counts within a
@@ -17,16 +16,31 @@ const SEEDS = [1, 2, 3];
 const FULL = 'full' as const; // full-batch GD
 const EVERY = 100;
 
-let wasm: Backend;
-const backend = async () => (wasm ??= await getBackend('wasm'));
+interface DlnPhase {
+  lr: number;
+  batch: number | 'full';
+  steps: number;
+}
+interface DlnTrace {
+  records: DlnHistoryPoint[];
+  jumps: RankJump[];
+  diverged: boolean;
+}
 
+/** The fixture's config with these phases (none: just the start), run to its end or its divergence. */
 async function trace(f: DlnFixture, seed: number, phases: DlnPhase[], every = EVERY): Promise<DlnTrace> {
-  const s = (await backend()).dln(fixtureInput(f, seed));
-  try {
-    return traceDln(s, f.target.length, f.target[0].length, phases, every);
-  } finally {
-    s.dispose();
-  }
+  const r = (await run({
+    problem: { kind: 'completion', fixture: f === D1 ? 'dln-D1' : 'dln-D2' },
+    model: { kind: 'deep-linear', depth: f.depth, width: f.start[0].length },
+    optimizer: phases.length === 0 ? { steps: 1, lr: 1e-9 } : phases.map((p) => ({ steps: p.steps, lr: p.lr, batch: p.batch })),
+    seed, backend: 'wasm', recordEvery: every,
+  }).catch(divergedResult)) as DeepLinearResult;
+  return { records: r.history, jumps: r.jumps, diverged: r.diverged !== undefined };
+}
+
+/** First recorded step at which the rank is ≤ `rank`, or undefined. */
+function firstStepAtRank(t: DlnTrace, rank: number): number | undefined {
+  return t.records.find((r) => r.rank <= rank)?.step;
 }
 
 /** The one-way property, from the jump log: the deep rank never goes up. */

@@ -5,7 +5,9 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { build as viteBuild } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../dist/node.js';
+import { run as runAny, type FactorizationResult } from '../../dist/node.js';
+
+const run = (c: unknown) => runAny(c) as Promise<FactorizationResult>;
 import { CHROMIUM_ARGS, CHROMIUM_PATH, serveDir, type Served } from '../browser.js';
 
 // A user's app, bundled the way users bundle it, run in real Chromium: the same bits as Node.

@@ -6,7 +6,7 @@ import { liu2021Ratio } from '../../src/presets/liu2021Ratio.js';
 import { wangJacotD1 } from '../../src/presets/wangJacotD1.js';
 import { wangJacotD2 } from '../../src/presets/wangJacotD2.js';
 import type { PresetOutput } from '../../src/presets/types.js';
-import type { DlnRunResult } from '../../src/runDln.js';
+import type { DeepLinearResult } from '../../src/run.js';
 
 // Every preset in its --quick form, and the claim its description makes, read from its output.
 
@@ -17,7 +17,7 @@ function expectFiles(out: PresetOutput): void {
 }
 
 interface Row { run: string; seed: number; jumped: boolean; testAfterPolish: number | null; diverged: boolean }
-type WjJson = { rows: Row[]; runs: Array<DlnRunResult & { label: string }> };
+type WjJson = { rows: Row[]; runs: Array<DeepLinearResult & { label: string }> };
 
 /** THEORY.md §2's invariants, on every run: the deep rank never increases, GD never changes rank. */
 function expectOneWay(json: WjJson): void {

@@ -33,7 +33,7 @@ describe('factorization problem set-up', () => {
   });
 
   it('a given target is used as is', () => {
-    const { M, svd: dec } = buildTarget({ kind: 'factorization', target: [[1, 2], [3, 4], [5, 6]], rank: 1 });
+    const { M, svd: dec } = buildTarget({ target: [[1, 2], [3, 4], [5, 6]] });
     expect(dec).toBeUndefined();
     expect([M.rows, M.cols, ...M.data]).toEqual([3, 2, 1, 2, 3, 4, 5, 6]);
   });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 // The built package (pretest builds it): the worker script must exist as JavaScript to be spawned.
-import { FlatminError, run, runInWorker, WorkerRun } from '../../dist/node.js';
+import { FlatminError, run as runAny, runInWorker as runInWorkerAny, WorkerRun as AnyWorkerRun, type FactorizationResult, type RunInWorkerOptions } from '../../dist/node.js';
+
+// Two-factor runs throughout: results typed as such (the configs here are loose objects).
+const run = (c: unknown) => runAny(c) as Promise<FactorizationResult>;
+const runInWorker = (c: unknown, o?: RunInWorkerOptions) => runInWorkerAny(c, o) as Promise<FactorizationResult>;
+const WorkerRun = { create: (c: unknown, o?: Parameters<typeof AnyWorkerRun.create>[1]) => AnyWorkerRun.create(c, o) as Promise<AnyWorkerRun<FactorizationResult>> };
 
 const config = {
   problem: { target: { random: { n: 30, m: 20, singularValues: [3, 2, 1], seed: 'w' } }, rank: 3 },
@@ -28,10 +33,15 @@ describe('runs on worker_threads', () => {
 
   it('gives the same bits as run() on the main thread, with progress', async () => {
     const seen: number[] = [];
+    const progress: number[] = [];
     let points = 0;
     const r = await runInWorker(config, {
       chunk: 1000,
-      onProgress: (s) => {
+      onProgress: (done, total) => {
+        expect(total).toBe(20_000);
+        progress.push(done);
+      },
+      onSnapshot: (s) => {
         seen.push(s.done);
         points += s.history.length;
       },
@@ -40,6 +50,7 @@ describe('runs on worker_threads', () => {
     expect(JSON.stringify(r.final)).toBe(JSON.stringify(direct.final));
     expect(r.history).toEqual(direct.history);
     expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => (i + 1) * 1000));
+    expect(progress).toEqual(seen); // the same (done, total) signature as run()'s onProgress
     expect(points).toBe(direct.history.length - 1); // the initial point came with create()
   });
 
@@ -48,14 +59,14 @@ describe('runs on worker_threads', () => {
     try {
       expect(w.first).toMatchObject({ done: 0, total: 20_000 });
       expect(w.first.history).toHaveLength(1);
-      expect(w.first.prediction.c2).toBeCloseTo(4 * 30 / 20, 12);
+      expect(w.first.prediction!.c2).toBeCloseTo(4 * 30 / 20, 12);
       const a = await w.advance(4000);
       expect(a.done).toBe(4000);
       expect(a.history.map((h) => h.step)).toEqual([500, 1000, 1500, 2000, 2500, 3000, 3500, 4000]);
       const saved = await w.checkpoint();
       const b = await w.advance();
       expect(b.done).toBe(20_000);
-      expect(b.distances.dX).toBeLessThan(a.distances.dX);
+      expect(b.distances!.dX).toBeLessThan(a.distances!.dX);
       const whole = await w.result();
       // Resume from the mid-run checkpoint in another worker: the same bits.
       const again = await WorkerRun.create(config, { resume: saved });
@@ -71,7 +82,7 @@ describe('runs on worker_threads', () => {
     const ac = new AbortController();
     const long = { ...config, optimizer: { ...config.optimizer, steps: 50_000_000 } };
     const t0 = performance.now();
-    const p = runInWorker(long, { chunk: 10_000, signal: ac.signal, onProgress: (s) => s.done >= 30_000 && ac.abort() });
+    const p = runInWorker(long, { chunk: 10_000, signal: ac.signal, onProgress: (done) => done >= 30_000 && ac.abort() });
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
     expect(performance.now() - t0).toBeLessThan(10_000); // 5·10⁷ steps would take minutes
     await expect(runInWorker(config, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });

@@ -1,17 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import '../../src/node.js';
-import { isDlnConfig, validateDlnConfig } from '../../src/config/dln.js';
-import { validateConfig } from '../../src/config/validate.js';
+import type { DeepLinearConfig, FactorizationConfig } from '../../src/config/types.js';
+import { modelKindOf, validateConfig } from '../../src/config/validate.js';
 import { FlatminError } from '../../src/errors.js';
 import { getBackend } from '../../src/backends/index.js';
-import { traceDln } from '../../src/experiments/dln.js';
+import { deepLinearModel } from '../../src/models/deepLinear.js';
 import { dlnFixtures } from '../../src/problems/fixtures/index.js';
 import { fixtureInput } from '../../src/experiments/wangJacot.js';
-import { dlnInput, runDln } from '../../src/runDln.js';
+import { divergedResult, run as runAny, type DeepLinearResult, type RunOptions } from '../../src/run.js';
 import { buildLoss } from '../../src/problems/losses.js';
 import { fromRows } from '../../src/linalg/matrix.js';
 
-// The deep-linear config (src/config/dln.ts) and its runner (src/runDln.ts).
+// The deep-linear config (src/config/deepLinear.ts) and its runs through the one run() of every model.
+
+const validateDlnConfig = (raw: unknown) => validateConfig(raw) as DeepLinearConfig;
+const runDln = (raw: unknown, o?: RunOptions) => runAny(raw, o).catch(divergedResult) as Promise<DeepLinearResult>;
+/** The backend input of a config (the sensing A, y and the dims). */
+const dlnInput = (c: DeepLinearConfig) => {
+  const input = deepLinearModel(c).sessionInput;
+  const dims = input.model.kind === 'deep-linear' ? input.model.dims : [];
+  return { dims, sensing: input.loss.kind === 'sensing' ? input.loss : undefined };
+};
 
 const fixtureConfig = (over: Record<string, unknown> = {}) => ({
   problem: { kind: 'completion', fixture: 'dln-D2' },
@@ -51,8 +60,8 @@ describe('deep-linear config: defaults', () => {
     const c = validateDlnConfig({ problem: { kind: 'completion', fixture: 'dln-D1' }, model: { kind: 'deep-linear', depth: 3, width: 20 }, optimizer: { kind: 'gd', lr: 0.09, steps: 10 } });
     expect(c.lambda).toBe(dlnFixtures['dln-D1'].lambda);
     expect(c.model.init).toBe('fixture-start');
-    expect(c.optimizer).toEqual([{ kind: 'gd', lr: 0.09, batch: 'full', steps: 10 }]);
-    expect(c).toMatchObject({ seed: 0, backend: 'wasm', recordEvery: 1 });
+    expect(c.optimizer).toEqual([{ steps: 10, lr: 0.09, scale: 1 }]);
+    expect(c).toMatchObject({ seed: 0, backend: 'wasm', precision: 'f64', recordEvery: 1 });
   });
 
   it('a scalar σ becomes one σ per layer; a list is kept; langevin keeps its temperature', () => {
@@ -64,10 +73,10 @@ describe('deep-linear config: defaults', () => {
   });
 
   it('configs with `model` are deep-linear; the two-factor ones are unchanged', () => {
-    expect(isDlnConfig(fixtureConfig())).toBe(true);
+    expect(modelKindOf(fixtureConfig())).toBe('deep-linear');
     const twoFactor = { problem: { target: { random: { n: 4, m: 3, singularValues: [1], seed: 1 } }, rank: 1 }, optimizer: { kind: 'gd', lr: 0.1, steps: 5 } };
-    expect(isDlnConfig(twoFactor)).toBe(false);
-    expect(validateConfig(twoFactor).problem.rank).toBe(1);
+    expect(modelKindOf(twoFactor)).toBe('factorization');
+    expect((validateConfig(twoFactor) as FactorizationConfig).problem.rank).toBe(1);
   });
 });
 
@@ -124,16 +133,16 @@ describe('deep-linear config: typed errors naming the field', () => {
 });
 
 describe('runDln', () => {
-  it('a fixture config runs the same bits as the traced run of THEORY.md §2 (fixtureInput + traceDln)', async () => {
-    const phases = [{ lr: 0.05, batch: 1, steps: 300 }, { lr: 0.05, batch: 'full' as const, steps: 200 }];
+  it('a fixture config runs the same bits as the bare backend session stepped by hand (fixtureInput)', async () => {
     const r = await runDln(fixtureConfig({ optimizer: [{ kind: 'sgd', lr: 0.05, batch: 1, steps: 300 }, { kind: 'gd', lr: 0.05, steps: 200 }] }));
     const s = (await getBackend('wasm')).dln(fixtureInput(dlnFixtures['dln-D2'], 1));
-    const t = traceDln(s, 20, 20, phases, 100);
+    s.run(300, { lr: 0.05, batch: 1 });
+    s.run(200, { lr: 0.05, batch: 'full' });
+    const theta = s.theta();
     s.dispose();
     expect(r.steps).toBe(500);
-    expect(r.history.map((h) => h.step)).toEqual(t.records.map((x) => x.step));
-    expect(r.history.map((h) => h.singularValues)).toEqual(t.records.map((x) => Array.from(x.s)));
-    expect(r.final.testError).toBe(t.records.at(-1)!.testError);
+    expect(r.history.map((h) => h.step)).toEqual([0, 100, 200, 300, 400, 500]);
+    expect(r.final.weights.flat(2)).toEqual(Array.from(theta));
     expect(r.final.weights).toHaveLength(3);
   });
 
@@ -159,7 +168,7 @@ describe('runDln', () => {
     // Averaged over the last half: the stationary loss sits above GD's minimum by ~T per dimension.
     const tail = (r: typeof gd) => r.history.slice(10).reduce((s, h) => s + h.loss, 0) / (r.history.length - 10);
     expect(tail(hot)).toBeGreaterThan(tail(gd) + 1e-3);
-    expect(hot.diverged).toBe(false);
+    expect(hot.diverged).toBeUndefined();
   });
 
   it('perturbed SGD with σ > 0 from D2\'s start stays finite and records curvature at every recording', async () => {
@@ -169,7 +178,7 @@ describe('runDln', () => {
       diagnostics: { curvature: true, probes: 10 },
     }));
     const ms = performance.now() - t0;
-    expect(r.diverged).toBe(false);
+    expect(r.diverged).toBeUndefined();
     expect(r.history).toHaveLength(5);
     for (const h of r.history) {
       expect(Number.isFinite(h.curvature!.trace) && h.curvature!.trace > 0).toBe(true);
