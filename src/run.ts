@@ -158,9 +158,18 @@ export class Run<R extends RunResult = RunResult> {
 
   /** Continues a checkpoint with the config it carries. */
   static async resume(checkpoint: Checkpoint, options: Omit<RunOptions, 'resume'> = {}): Promise<Run> {
-    if (typeof checkpoint !== 'object' || checkpoint === null || !('config' in checkpoint))
+    const c = decodeCheckpoint(checkpoint).checkpoint;
+    if (c.format !== 'flatmin-checkpoint-3')
       throw new FlatminError('TYPE', 'resume.config', 'this checkpoint carries no config (flatmin 0.1 format): resume it with Run.create(config, { resume })');
-    return Run.create(checkpoint.config as RunConfig, { ...options, resume: checkpoint });
+    let config: RunConfig;
+    try {
+      config = validateConfig(c.config);
+    } catch (e) {
+      // Its config is part of the checkpoint: say so in the path.
+      if (e instanceof FlatminError) throw new FlatminError(e.code, `resume.config.${e.path}`, e.reason, e.details);
+      throw e;
+    }
+    return Run.create(config, { ...options, resume: checkpoint });
   }
 
   get done(): number {
