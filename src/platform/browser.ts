@@ -1,7 +1,6 @@
 // Browsers: the core is fetched relative to this module, workers are module Web Workers. The
 // `new URL('…', import.meta.url)` literals are the form bundlers (Vite, webpack 5, Parcel)
 // recognise: they copy the .wasm files and bundle the worker script.
-import type { Reply } from '../worker/protocol.js';
 import { setPlatform } from './registry.js';
 
 setPlatform({
@@ -12,7 +11,7 @@ setPlatform({
     const w = new Worker(new URL('../worker/browser-worker.js', import.meta.url), { type: 'module' });
     return {
       post: (m) => w.postMessage(m),
-      onMessage: (f) => w.addEventListener('message', (e: MessageEvent<Reply>) => f(e.data)),
+      onMessage: (f) => w.addEventListener('message', (e: MessageEvent) => f(e.data)),
       onError: (f) => {
         w.addEventListener('error', (e) => f(new Error(e.message || 'the worker failed to start')));
         w.addEventListener('messageerror', () => f(new Error('a message from the worker could not be read')));

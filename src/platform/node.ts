@@ -2,7 +2,6 @@
 // a worker go to worker_threads.
 import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import type { Reply } from '../worker/protocol.js';
 import { setPlatform } from './registry.js';
 
 setPlatform({
@@ -13,7 +12,7 @@ setPlatform({
     w.unref(); // an idle worker must not keep the process alive; WorkerRun refs it while busy
     return {
       post: (m) => w.postMessage(m),
-      onMessage: (f) => w.on('message', (m: Reply) => f(m)),
+      onMessage: (f) => w.on('message', (m: unknown) => f(m)),
       onError: (f) => {
         w.on('error', f);
         w.on('messageerror', f);

@@ -3,8 +3,25 @@
  * (node.ts, browser.ts, embedded.ts here) so that nothing else imports platform modules:
  * where the Wasm core lives, how `file:` URLs are read, and how a worker is spawned.
  */
-import type { Build, WasmSource } from '../backends/wasm/loader.js';
-import type { WorkerPort } from '../worker/protocol.js';
+
+/** Where the Wasm core comes from: a URL or path, a fetch Response, the bytes, or a compiled module. */
+export type WasmSource = string | URL | Response | BufferSource | WebAssembly.Module;
+/** The two builds of the core: SIMD, and the scalar fallback for engines without Wasm SIMD. */
+export type Build = 'simd' | 'scalar';
+
+/**
+ * The little that differs between a Web Worker and a worker_threads Worker, seen from the main
+ * thread. Messages are the worker protocol's (src/worker/protocol.ts), opaque here so that this
+ * module depends on nothing.
+ */
+export interface WorkerPort<Out = unknown, In = unknown> {
+  post(message: Out): void;
+  onMessage(handler: (message: In) => void): void;
+  onError(handler: (error: Error) => void): void;
+  terminate(): void;
+  /** Node: keep the process alive only while a request is pending. */
+  busy(on: boolean): void;
+}
 
 export interface Platform {
   wasmSource(build: Build): WasmSource;

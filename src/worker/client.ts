@@ -9,7 +9,8 @@ import { FlatminError } from '../errors.js';
 import { currentPlatform } from '../platform/registry.js';
 import type { FlatminConfig, RunConfig } from '../config/types.js';
 import type { Checkpoint, ResultOf, RunResult } from '../run.js';
-import type { Reply, Request, Snapshot, WorkerPort } from './protocol.js';
+import type { WorkerPort } from '../platform/registry.js';
+import type { Reply, Request, Snapshot } from './protocol.js';
 
 export type { Snapshot } from './protocol.js';
 
@@ -29,7 +30,7 @@ export class WorkerRun<R extends RunResult = RunResult> {
 
   private readonly unlisten: () => void = () => {};
 
-  private constructor(private readonly port: WorkerPort, signal?: AbortSignal) {
+  private constructor(private readonly port: WorkerPort<Request, Reply>, signal?: AbortSignal) {
     port.onMessage((reply) => {
       const p = this.pending;
       this.pending = undefined;
@@ -53,7 +54,7 @@ export class WorkerRun<R extends RunResult = RunResult> {
     await loadCore(options.wasm);
     const module = await coreModule();
     options.signal?.throwIfAborted(); // an abort while the core was loading
-    const run = new WorkerRun(spawn(), options.signal);
+    const run = new WorkerRun(spawn() as WorkerPort<Request, Reply>, options.signal);
     try {
       run.first = (await run.request({ type: 'create', config, module, resume: options.resume })).snapshot!;
     } catch (e) {

@@ -29,12 +29,3 @@ export type AnyHistoryPoint = HistoryPoint | DlnHistoryPoint;
 export type Reply =
   | { type: 'ok'; snapshot?: Snapshot; checkpoint?: Checkpoint; result?: RunResult }
   | { type: 'error'; error: { code?: FlatminErrorCode; path?: string; reason: string; details?: Record<string, unknown> } };
-/** The little that differs between a Web Worker and a worker_threads Worker, seen from the main thread. */
-export interface WorkerPort {
-  post(message: Request): void;
-  onMessage(handler: (message: Reply) => void): void;
-  onError(handler: (error: Error) => void): void;
-  terminate(): void;
-  /** Node: keep the process alive only while a request is pending. */
-  busy(on: boolean): void;
-}

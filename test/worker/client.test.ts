@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // The built package (pretest builds it): the worker script must exist as JavaScript to be spawned.
-import { FlatminError, run as runAny, runInWorker as runInWorkerAny, WorkerRun as AnyWorkerRun, type FactorizationResult, type RunInWorkerOptions } from '../../dist/node.js';
+import { FlatminError, run as runAny, runInWorker as runInWorkerAny, WorkerRun as AnyWorkerRun, type DeepLinearResult, type FactorizationResult, type RunInWorkerOptions } from '../../dist/node.js';
 
 // Two-factor runs throughout: results typed as such (the configs here are loose objects).
 const run = (c: unknown) => runAny(c) as Promise<FactorizationResult>;
@@ -101,5 +101,31 @@ describe('runs on worker_threads', () => {
     const w = await WorkerRun.create(config);
     w.dispose();
     await expect(w.advance(10)).rejects.toThrow(/disposed/);
+  });
+
+  it.each(['f64', 'f32'] as const)('deep-linear SGD with noise (%s): checkpoint at an odd step, abort, resume in a new worker: the bits of run()', async (precision) => {
+    const deep = {
+      problem: { kind: 'completion', fixture: 'dln-D2' }, model: { kind: 'deep-linear', depth: 3, width: 20 },
+      optimizer: [{ steps: 3001, lr: 0.05, batch: 1, noise: { kind: 'anticorrelated', sigma: 0.01 } }, { steps: 500, lr: 0.05 }],
+      seed: 9, precision, recordEvery: 500,
+    };
+    const whole = (await runAny(deep)) as DeepLinearResult;
+    const ac = new AbortController();
+    const w = await AnyWorkerRun.create(deep, { signal: ac.signal });
+    await w.advance(1777);
+    const saved = await w.checkpoint();
+    const pending = w.advance();
+    ac.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    const again = await AnyWorkerRun.create(deep, { resume: saved });
+    try {
+      const last = await again.advance();
+      expect(last.done).toBe(3501);
+      const r = (await again.result()) as DeepLinearResult;
+      expect(JSON.stringify(r.final.weights)).toBe(JSON.stringify(whole.final.weights));
+      expect(r.history).toEqual(whole.history);
+    } finally {
+      again.dispose();
+    }
   });
 });

@@ -1,5 +1,7 @@
 import { FlatminError } from '../../errors.js';
-import { currentPlatform } from '../../platform/registry.js';
+import { currentPlatform, type Build, type WasmSource } from '../../platform/registry.js';
+
+export type { Build, WasmSource };
 
 /** The raw exports of build/flatmin.wasm (see assembly/index.ts). Pointers are byte offsets. */
 export interface CoreExports {
@@ -37,7 +39,6 @@ type FactorizationRun = (
 ) => number;
 
 /** Where the Wasm bytes come from: a URL, a fetch Response, the bytes, or a compiled module. */
-export type WasmSource = string | URL | Response | BufferSource | WebAssembly.Module;
 
 let core: Promise<CoreExports> | undefined;
 
@@ -50,7 +51,6 @@ export function simdSupported(): boolean {
 }
 
 /** The two builds of assembly/: same bits, one with SIMD kernels and one scalar fallback. */
-export type Build = 'simd' | 'scalar';
 
 /** The build this engine can run: SIMD where it validates, the scalar fallback elsewhere. */
 export function defaultSource(build: Build = simdSupported() ? 'simd' : 'scalar'): WasmSource {
