@@ -79,14 +79,16 @@ export function required(o: Record<string, unknown>, parent: string, key: string
 export function checkKeys(o: Record<string, unknown>, path: string, valid: readonly string[], context?: string): void {
   for (const key of Object.keys(o)) {
     if (valid.includes(key)) continue;
-    const guess = nearest(key, valid);
+    const guess = key.length <= 64 ? nearest(key, valid) : undefined;
     const where = context ? ` for ${context}` : '';
+    // Echoed cut to 40 characters: a 1 MB key makes a one-line error, not a megabyte.
+    const shown = key.length > 40 ? `${key.slice(0, 37)}...` : key;
     fail(
       'UNKNOWN_KEY',
-      join(path, key),
+      join(path, shown),
       guess !== undefined
-        ? `unknown key ${JSON.stringify(key)}${where}; did you mean ${JSON.stringify(guess)}?`
-        : `unknown key ${JSON.stringify(key)}${where}; valid keys are ${valid.join(', ')}`,
+        ? `unknown key ${JSON.stringify(shown)}${where}; did you mean ${JSON.stringify(guess)}?`
+        : `unknown key ${JSON.stringify(shown)}${where}; valid keys are ${valid.join(', ')}`,
     );
   }
 }

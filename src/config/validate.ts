@@ -1,4 +1,5 @@
 import { choice, isObject, object } from './checks.js';
+import { plainData } from './plain.js';
 import { validateDeepLinear } from './deepLinear.js';
 import { validateFactorization } from './factorization.js';
 import type { RunConfig } from './types.js';
@@ -18,7 +19,7 @@ import type { RunConfig } from './types.js';
  * required key gives "did you mean" rather than "missing".
  */
 export function validateConfig(raw: unknown): RunConfig {
-  const top = object(raw, 'config', 'a config object');
+  const top = object(plainData(raw), 'config', 'a config object');
   return modelKindOf(top) === 'deep-linear' ? validateDeepLinear(top) : validateFactorization(top);
 }
 

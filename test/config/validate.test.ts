@@ -272,7 +272,7 @@ describe('validateConfig: problem', () => {
     ['target -Infinity', (c) => (c.problem.target[0][1] = -Infinity), 'NOT_FINITE', 'problem.target[0][1]', 'got -Infinity'],
     ['target string entry', (c) => (c.problem.target[1][0] = '4'), 'TYPE', 'problem.target[1][0]', 'expected a number, got "4"'],
     ['target null entry', (c) => (c.problem.target[0][0] = null), 'TYPE', 'problem.target[0][0]', 'got null'],
-    ['target hole', (c) => (c.problem.target[0] = [1, , 3]), 'TYPE', 'problem.target[0][1]', 'got undefined'],
+    ['target hole', (c) => (c.problem.target[0] = [1, , 3]), 'TYPE', 'problem.target[0][1]', 'got a hole in a sparse array'],
     ['missing rank', (c) => delete c.problem.rank, 'MISSING', 'problem.rank', 'an integer ≥ 1'],
     ['rank 0', (c) => (c.problem.rank = 0), 'OUT_OF_RANGE', 'problem.rank', 'expected an integer ≥ 1, got 0'],
     ['rank fractional', (c) => (c.problem.rank = 1.5), 'NOT_INTEGER', 'problem.rank', 'expected an integer ≥ 1, got 1.5'],
