@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { fromRows, matmul, matmulNT, matmulTN, sub, frob, zeros, transpose } from '../../src/linalg/matrix.js';
 import type { Matrix } from '../../src/linalg/matrix.js';
 import { orthonormalColumns } from '../../src/linalg/qr.js';
-import { svd, numericalRank, nuclearNorm } from '../../src/linalg/svd.js';
+import { svd, singularValues, numericalRank, nuclearNorm } from '../../src/linalg/svd.js';
 import type { SVD } from '../../src/linalg/svd.js';
 
 /** Tiny deterministic generator for test data, uniform in [-0.5, 0.5). */
@@ -70,7 +70,7 @@ function checkSvd(a: Matrix, expectedRank: number): SVD {
   return d;
 }
 
-describe('svd (one-sided Jacobi)', () => {
+describe('svd (Golub–Kahan bidiagonalization + implicit-shift QR)', () => {
   const cases: Array<[string, number, number]> = [
     ['tall', 9, 4],
     ['wide', 4, 9],
@@ -166,6 +166,76 @@ describe('svd (one-sided Jacobi)', () => {
     expect(() => svd(a)).toThrow(/non-finite/);
     a.data[4] = -Infinity;
     expect(() => svd(a)).toThrow(/non-finite/);
+  });
+});
+
+/** |s_i − expected_i| ≤ tol·s_max for every i (expected padded with zeros, descending). */
+function expectSingularValues(s: Float64Array, expected: number[], tol: number): void {
+  const smax = Math.max(...expected);
+  for (let i = 0; i < s.length; i++) expect(Math.abs(s[i] - (expected[i] ?? 0))).toBeLessThanOrEqual(tol * smax);
+}
+
+describe('svd on large, ill-conditioned and rank-deficient matrices U Σ Vᵀ with known Σ', () => {
+  it('400×400 of rank 7 with repeated singular values (the size where Jacobi gave up)', () => {
+    const sigma = [5, 5, 5, 2, 2, 1, 1e-3];
+    const a = withSingularValues(400, 400, sigma, 7);
+    const d = checkSvd(a, 7);
+    expectSingularValues(d.s, sigma, 1e-13);
+    expect(singularValues(a)).toEqual(d.s);
+  });
+
+  it('ill-conditioned 240×160: σ from 1 down to 1e-14, geometrically', () => {
+    const sigma = Array.from({ length: 160 }, (_, i) => 10 ** (-14 * i / 159));
+    const d = checkSvd(withSingularValues(240, 160, sigma, 11), numericalRank(Float64Array.from(sigma), 240, 160));
+    expectSingularValues(d.s, sigma, 1e-13);
+    // Wide: the same values through the transpose path.
+    expectSingularValues(singularValues(transpose(withSingularValues(240, 160, sigma, 11))), sigma, 1e-13);
+  });
+
+  it('graded: rows scaled over 30 orders of magnitude, and tiny/huge overall scales', () => {
+    const a = randomMatrix(60, 40, 21);
+    for (let i = 0; i < 60; i++) for (let j = 0; j < 40; j++) a.data[i * 40 + j] *= 10 ** (-i / 2);
+    checkSvd(a, numericalRank(singularValues(a), 60, 40));
+    const sigma = [3, 1, 1e-5];
+    // (‖a‖² itself over/underflows here, so check the values and the orthonormal factors only.)
+    for (const f of [1e-300, 1e-160, 1e160, 1e300]) {
+      const b = withSingularValues(20, 15, sigma, 4);
+      for (let i = 0; i < b.data.length; i++) b.data[i] *= f;
+      const d = svd(b);
+      expectSingularValues(d.s, sigma.map((x) => x * f), 1e-13);
+      expect(orthogonalityError(d.U)).toBeLessThan(1e-13);
+      expect(orthogonalityError(d.V)).toBeLessThan(1e-13);
+    }
+  });
+
+  it('clusters and exact zeros: rank 3 of 300×120 with σ = 1 ± 1e-15, and a block of zero columns', () => {
+    const sigma = [1 + 2e-15, 1, 1 - 2e-15];
+    const d = checkSvd(withSingularValues(300, 120, sigma, 3), 3);
+    expectSingularValues(d.s, sigma, 1e-14);
+    const z = randomMatrix(50, 30, 8);
+    for (let i = 0; i < 50; i++) for (let j = 10; j < 30; j++) z.data[i * 30 + j] = 0;
+    const dz = checkSvd(z, 10);
+    for (let i = 10; i < 30; i++) expect(dz.s[i]).toBe(0);
+  });
+
+  it('a 1000×3 tall and a 2×700 wide matrix', () => {
+    expectSingularValues(checkSvd(withSingularValues(1000, 3, [4, 2, 1e-9], 12), 3).s, [4, 2, 1e-9], 1e-14);
+    expectSingularValues(checkSvd(withSingularValues(2, 700, [1, 1], 13), 2).s, [1, 1], 1e-14);
+  });
+
+  it('reports progress: non-decreasing fractions in (0, 1], at least ten of them, the last one 1', () => {
+    const fractions: number[] = [];
+    svd(randomMatrix(150, 120, 5), { onProgress: (f) => fractions.push(f) });
+    expect(fractions.length).toBeGreaterThanOrEqual(10);
+    expect(fractions[fractions.length - 1]).toBe(1);
+    for (let i = 0; i < fractions.length; i++) {
+      expect(fractions[i]).toBeGreaterThan(0);
+      expect(fractions[i]).toBeLessThanOrEqual(1);
+      if (i > 0) expect(fractions[i]).toBeGreaterThan(fractions[i - 1]);
+    }
+    const values: number[] = [];
+    singularValues(randomMatrix(150, 120, 5), { onProgress: (f) => values.push(f) });
+    expect(values[values.length - 1]).toBe(1);
   });
 });
 
