@@ -7,6 +7,7 @@ describe('the public API (package entry)', () => {
     'run', 'FactorizationRun', 'FlatminError', 'validateConfig', 'parseConfigText', 'init', 'simdSupported',
     'WorkerRun', 'runInWorker', 'runDln', 'presets', 'findPreset', 'renderLinePlot',
     'predictFactorization', 'factorizationDistances', 'getBackend', 'backendNames',
+    'fromRows', 'toRows', 'svd', 'singularValues',
   ])('exports %s', (name) => {
     expect((api as Record<string, unknown>)[name]).toBeDefined();
   });
