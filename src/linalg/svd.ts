@@ -40,6 +40,12 @@ export interface SVDOptions {
    * decomposition — for a 1500×1500 matrix it takes seconds, and a caller should show that.
    */
   onProgress?: (fraction: number) => void;
+  /**
+   * Compute only the first `vectors` singular vector pairs (all singular values are still
+   * computed): U and V get that many columns. Far cheaper when it is small next to min(n, m) —
+   * the theory needs the top r of a target — see `topVectors`.
+   */
+  vectors?: number;
 }
 
 /**
@@ -49,18 +55,22 @@ export interface SVDOptions {
  *   the result is deterministic), all entries ≥ 0, each within a few eps·s[0] of the exact value.
  * - `U` (n×p) and `V` (m×p) always have orthonormal columns, including for zero singular values
  *   (they are products of Householder reflections and plane rotations, not normalized residuals).
+ *   With `opts.vectors = k` they are n×k and m×k.
  * - For n < m the decomposition is computed for aᵀ and U and V are swapped.
  *
  * Throws on non-finite entries (NaN would make every convergence test false). `a` is not modified.
  */
 export function svd(a: Matrix, opts: SVDOptions = {}): SVD {
-  const r = decompose(a, true, opts.onProgress);
+  const p = Math.min(a.rows, a.cols);
+  const k = opts.vectors === undefined ? p : opts.vectors;
+  if (!(Number.isInteger(k) && k >= 0)) throw new Error(`svd: vectors must be an integer ≥ 0, got ${opts.vectors}`);
+  const r = decompose(a, Math.min(k, p), opts.onProgress);
   return { U: r.U!, s: r.s, V: r.V! };
 }
 
 /** The singular values only, descending: the same `s` as `svd(a).s` at a fraction of the cost. */
-export function singularValues(a: Matrix, opts: SVDOptions = {}): Float64Array {
-  return decompose(a, false, opts.onProgress).s;
+export function singularValues(a: Matrix, opts: Pick<SVDOptions, 'onProgress'> = {}): Float64Array {
+  return decompose(a, 0, opts.onProgress).s;
 }
 
 interface Decomposition {
@@ -69,7 +79,10 @@ interface Decomposition {
   V?: Matrix;
 }
 
-function decompose(a: Matrix, vectors: boolean, onProgress?: (f: number) => void): Decomposition {
+/** The top-k path pays off when k is this small a share of min(n, m) (else: the full QR). */
+const TOP_SHARE = 8;
+
+function decompose(a: Matrix, want: number, onProgress?: (f: number) => void): Decomposition {
   const data = a.data;
   let maxAbs = 0;
   for (let i = 0; i < data.length; i++) {
@@ -88,35 +101,61 @@ function decompose(a: Matrix, vectors: boolean, onProgress?: (f: number) => void
   const w = new Float64Array(n * m);
   if (tall) for (let k = 0; k < w.length; k++) w[k] = data[k] * s1 * s2;
   else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) w[j * m + i] = data[i * n + j] * s1 * s2;
+  const at = (i: number, j: number): number => (tall ? data[i * m + j] : data[j * n + i]) * s1 * s2;
 
-  const progress = new Progress(n, m, vectors, onProgress);
+  const top = want > 0 && want < m && TOP_SHARE * want <= m;
+  const progress = new Progress(n, m, top ? want : want > 0 ? -1 : 0, onProgress);
   const d = new Float64Array(m);
   const e = new Float64Array(m); // e[k] = B[k][k+1]; e[m-1] stays 0
   const { tauL, tauR } = bidiagonalize(w, n, m, d, e, progress);
-  // Uᵗ (m×n) and Vᵗ (m×m): row j holds the j-th singular vector, so every rotation below works
-  // on two contiguous rows.
-  const Ut = vectors ? formLeft(w, tauL, n, m, progress) : null;
-  const Vt = vectors ? formRight(w, tauR, m, progress) : null;
-  bidiagonalQR(d, e, m, Ut, n, Vt, progress);
 
-  // Sort descending, ties by index: an explicit insertion sort, independent of the engine's sort.
-  const order: number[] = [];
-  for (let j = 0; j < m; j++) {
-    let pos = order.length;
-    while (pos > 0 && d[order[pos - 1]] < d[j]) pos--;
-    order.splice(pos, 0, j);
+  let result: { s: Float64Array; left?: Float64Array[]; right?: Float64Array[] } | null = null;
+  if (top) {
+    const d0 = d.slice();
+    const e0 = e.slice();
+    bidiagonalQR(d, e, m, null, n, null, progress);
+    const sorted = sortedDescending(d);
+    const vec = topVectors(d0, e0, sorted.values, want, w, tauL, tauR, n, m, at);
+    // A pair that fails its residual check (should not happen) falls back to the full QR below.
+    if (vec) result = { s: sorted.values, ...vec };
+    else {
+      d.set(d0);
+      e.set(e0);
+    }
   }
+  if (!result && want === 0) {
+    bidiagonalQR(d, e, m, null, n, null, progress);
+    result = { s: sortedDescending(d).values };
+  }
+  if (!result) {
+    // Uᵗ (m×n) and Vᵗ (m×m): row j holds the j-th singular vector, so every rotation below works
+    // on two contiguous rows.
+    const Ut = formLeft(w, tauL, n, m, progress);
+    const Vt = formRight(w, tauR, m, progress);
+    bidiagonalQR(d, e, m, Ut, n, Vt, progress);
+    const sorted = sortedDescending(d);
+    const left: Float64Array[] = [];
+    const right: Float64Array[] = [];
+    for (let k = 0; k < want; k++) {
+      const j = sorted.order[k];
+      left.push(Ut.subarray(j * n, (j + 1) * n));
+      right.push(Vt.subarray(j * m, (j + 1) * m));
+    }
+    result = { s: sorted.values, left, right };
+  }
+
   const s = new Float64Array(m);
-  for (let k = 0; k < m; k++) s[k] = d[order[k]] / s1 / s2;
+  for (let k = 0; k < m; k++) s[k] = result.s[k] / s1 / s2;
   let U: Matrix | undefined;
   let V: Matrix | undefined;
-  if (Ut && Vt) {
-    const left = zeros(n, m);
-    const right = zeros(m, m);
-    for (let k = 0; k < m; k++) {
-      const j = order[k];
-      for (let i = 0; i < n; i++) left.data[i * m + k] = Ut[j * n + i];
-      for (let i = 0; i < m; i++) right.data[i * m + k] = Vt[j * m + i];
+  if (want > 0) {
+    const left = zeros(n, want);
+    const right = zeros(m, want);
+    for (let k = 0; k < want; k++) {
+      const u = result.left![k];
+      const v = result.right![k];
+      for (let i = 0; i < n; i++) left.data[i * want + k] = u[i];
+      for (let i = 0; i < m; i++) right.data[i * want + k] = v[i];
     }
     // a = Q B Pᵀ was computed for aᵀ when a is wide: a = (U' S V'ᵀ)ᵀ = V' S U'ᵀ.
     U = tall ? left : right;
@@ -124,6 +163,17 @@ function decompose(a: Matrix, vectors: boolean, onProgress?: (f: number) => void
   }
   progress.done();
   return { s, U, V };
+}
+
+/** d sorted descending with its permutation; ties by index (an explicit, engine-independent sort). */
+function sortedDescending(d: Float64Array): { values: Float64Array; order: number[] } {
+  const order: number[] = [];
+  for (let j = 0; j < d.length; j++) {
+    let pos = order.length;
+    while (pos > 0 && d[order[pos - 1]] < d[j]) pos--;
+    order.splice(pos, 0, j);
+  }
+  return { values: Float64Array.from(order, (j) => d[j]), order };
 }
 
 /** Two powers of two whose product brings maxAbs into [1/2, 1) (two, since 2^1074 overflows). */
@@ -441,6 +491,228 @@ function bidiagonalQR(
 }
 
 /**
+ * The top `k` singular vector pairs of A = Q B Pᵀ (B = bidiag(d, e), its values `sigma` sorted
+ * descending) without the O(m²(n + m)) rotations of the full QR: inverse iteration on the
+ * Golub–Kahan tridiagonal T = tridiag(d₀, e₀, d₁, e₁, …, d_{m−1}) (zero diagonal, 2m×2m), whose
+ * eigenvalue σ has the eigenvector (v₀, u₀, v₁, u₁, …)/√2 for B v = σ u, Bᵀu = σ v; then
+ * u ← Q u, v ← P v by the stored reflectors. O(k·m) for the iteration, O(k·n·m) for the rest.
+ *
+ * Each vector is orthogonalized against the ones before it (so repeated singular values get an
+ * orthonormal basis of their subspace, as LAPACK's dstein does for clusters). Every pair is then
+ * checked against the working matrix itself, through `at(i, j)`: ‖A v − σ u‖ and ‖Aᵀu − σ v‖
+ * at most 1e-12·σ_max, orthonormal to 1e-12. Any failure (a singular value too close to
+ * −σ's mirror at 0, a non-finite iterate) returns null, and the caller computes the full QR —
+ * so the result is always a verified SVD.
+ */
+function topVectors(
+  d: Float64Array, e: Float64Array, sigma: Float64Array, k: number,
+  w: Float64Array, tauL: Float64Array, tauR: Float64Array, n: number, m: number,
+  at: (i: number, j: number) => number,
+): { left: Float64Array[]; right: Float64Array[] } | null {
+  const N = 2 * m;
+  const t = new Float64Array(N - 1);
+  let tmax = 0;
+  for (let j = 0; j < m; j++) {
+    t[2 * j] = d[j];
+    if (j + 1 < m) t[2 * j + 1] = e[j];
+  }
+  for (let i = 0; i < N - 1; i++) if (Math.abs(t[i]) > tmax) tmax = Math.abs(t[i]);
+  if (tmax === 0 || !(sigma[k - 1] > 0)) return null;
+  // Work with T/‖T‖-ish so a near-singular solve cannot overflow on the way.
+  for (let i = 0; i < N - 1; i++) t[i] = t[i] / tmax;
+  const zs: Float64Array[] = [];
+  const lu = new TridiagonalLU(N);
+  for (let j = 0; j < k; j++) {
+    lu.factor(t, sigma[j] / tmax);
+    // A fixed, generic start vector (no engine randomness): golden-ratio fractions.
+    const x = new Float64Array(N);
+    for (let i = 0; i < N; i++) {
+      const f = (i + 1) * 0.6180339887498949;
+      x[i] = f - Math.floor(f) + 0.25;
+    }
+    for (let it = 0; it < 4; it++) {
+      lu.solve(x);
+      for (const z of zs) {
+        let r = 0;
+        for (let i = 0; i < N; i++) r += z[i] * x[i];
+        for (let i = 0; i < N; i++) x[i] -= r * z[i];
+      }
+      let nn = 0;
+      for (let i = 0; i < N; i++) nn += x[i] * x[i];
+      if (!(nn > 0 && nn < Infinity)) return null;
+      const norm = Math.sqrt(nn);
+      for (let i = 0; i < N; i++) x[i] = x[i] / norm;
+    }
+    zs.push(x);
+  }
+  const left: Float64Array[] = [];
+  const right: Float64Array[] = [];
+  const smax = sigma[0];
+  const tol = 1e-12 * smax;
+  for (let j = 0; j < k; j++) {
+    const z = zs[j];
+    const u = new Float64Array(n);
+    const v = new Float64Array(m);
+    let nu = 0;
+    let nv = 0;
+    for (let i = 0; i < m; i++) {
+      v[i] = z[2 * i];
+      u[i] = z[2 * i + 1];
+      nv += v[i] * v[i];
+      nu += u[i] * u[i];
+    }
+    if (!(nu > 0.25 && nv > 0.25)) return null; // not a (v, u)/√2 pair: σ too close to 0
+    const su = Math.sqrt(nu);
+    const sv = Math.sqrt(nv);
+    for (let i = 0; i < m; i++) {
+      u[i] = u[i] / su;
+      v[i] = v[i] / sv;
+    }
+    applyLeft(w, tauL, n, m, u);
+    applyRight(w, tauR, m, v);
+    // Residuals against the working matrix.
+    const av = new Float64Array(n);
+    const atu = new Float64Array(m);
+    for (let i = 0; i < n; i++) {
+      let acc = 0;
+      const ui = u[i];
+      for (let c = 0; c < m; c++) {
+        const aic = at(i, c);
+        acc += aic * v[c];
+        atu[c] += aic * ui;
+      }
+      av[i] = acc;
+    }
+    let r1 = 0;
+    let r2 = 0;
+    for (let i = 0; i < n; i++) {
+      const q = av[i] - sigma[j] * u[i];
+      r1 += q * q;
+    }
+    for (let c = 0; c < m; c++) {
+      const q = atu[c] - sigma[j] * v[c];
+      r2 += q * q;
+    }
+    if (!(Math.sqrt(r1) <= tol && Math.sqrt(r2) <= tol)) return null;
+    for (let q = 0; q < j; q++) {
+      let gu = 0;
+      let gv = 0;
+      for (let i = 0; i < n; i++) gu += left[q][i] * u[i];
+      for (let i = 0; i < m; i++) gv += right[q][i] * v[i];
+      if (!(Math.abs(gu) <= 1e-12 && Math.abs(gv) <= 1e-12)) return null;
+    }
+    left.push(u);
+    right.push(v);
+  }
+  return { left, right };
+}
+
+/** x ← Q x for the thin Q = H₀⋯H_{m−1} of `bidiagonalize` (x has n entries, the last n − m zero). */
+function applyLeft(w: Float64Array, tauL: Float64Array, n: number, m: number, x: Float64Array): void {
+  for (let k = m - 1; k >= 0; k--) {
+    const tau = tauL[k];
+    if (tau === 0) continue;
+    let t = x[k];
+    for (let i = k + 1; i < n; i++) t += w[i * m + k] * x[i];
+    const f = tau * t;
+    x[k] -= f;
+    for (let i = k + 1; i < n; i++) x[i] -= f * w[i * m + k];
+  }
+}
+
+/** x ← P x for P = G₀⋯G_{m−3} of `bidiagonalize`. */
+function applyRight(w: Float64Array, tauR: Float64Array, m: number, x: Float64Array): void {
+  for (let k = m - 3; k >= 0; k--) {
+    const tau = tauR[k];
+    if (tau === 0) continue;
+    const u = k * m;
+    let t = x[k + 1];
+    for (let i = k + 2; i < m; i++) t += w[u + i] * x[i];
+    const f = tau * t;
+    x[k + 1] -= f;
+    for (let i = k + 2; i < m; i++) x[i] -= f * w[u + i];
+  }
+}
+
+/**
+ * LU with partial pivoting of T − λI for a symmetric tridiagonal T with zero diagonal and
+ * off-diagonal t (LAPACK dlagtf-style): U has two superdiagonals; a pivot that vanishes is
+ * replaced by eps (T is scaled to |t| ≤ 1), the usual perturbation for inverse iteration.
+ */
+class TridiagonalLU {
+  private readonly u0: Float64Array;
+  private readonly u1: Float64Array;
+  private readonly u2: Float64Array;
+  private readonly mult: Float64Array;
+  private readonly swap: Uint8Array;
+  constructor(private readonly N: number) {
+    this.u0 = new Float64Array(N);
+    this.u1 = new Float64Array(N);
+    this.u2 = new Float64Array(N);
+    this.mult = new Float64Array(N);
+    this.swap = new Uint8Array(N);
+  }
+  factor(t: Float64Array, lambda: number): void {
+    const { N, u0, u1, u2, mult, swap } = this;
+    // The row still to be eliminated, by its entries in columns i and i+1.
+    let x0 = -lambda;
+    let x1 = N > 1 ? t[0] : 0;
+    for (let i = 0; i < N - 1; i++) {
+      const c = t[i]; // row i+1: (c, −λ, t[i+1]) in columns i, i+1, i+2
+      const a1 = -lambda;
+      const b1 = i + 1 < N - 1 ? t[i + 1] : 0;
+      if (Math.abs(c) > Math.abs(x0)) {
+        swap[i] = 1;
+        u0[i] = c;
+        u1[i] = a1;
+        u2[i] = b1;
+        const f = x0 / c;
+        mult[i] = f;
+        x0 = x1 - f * a1;
+        x1 = -f * b1;
+      } else {
+        swap[i] = 0;
+        const p = Math.abs(x0) < EPS ? (x0 < 0 ? -EPS : EPS) : x0;
+        u0[i] = p;
+        u1[i] = x1;
+        u2[i] = 0;
+        const f = c / p;
+        mult[i] = f;
+        x0 = a1 - f * x1;
+        x1 = b1;
+      }
+    }
+    u0[N - 1] = Math.abs(x0) < EPS ? (x0 < 0 ? -EPS : EPS) : x0;
+    u1[N - 1] = 0;
+    u2[N - 1] = 0;
+  }
+  /** x ← (T − λI)⁻¹ x. */
+  solve(x: Float64Array): void {
+    const { N, u0, u1, u2, mult, swap } = this;
+    // Forward: the row operations of `factor` on the right-hand side.
+    let carry = x[0];
+    for (let i = 0; i < N - 1; i++) {
+      const next = x[i + 1];
+      if (swap[i]) {
+        x[i] = next;
+        carry = carry - mult[i] * next;
+      } else {
+        x[i] = carry;
+        carry = next - mult[i] * carry;
+      }
+    }
+    x[N - 1] = carry;
+    // Back substitution with U (diagonal u0, superdiagonals u1, u2).
+    for (let i = N - 1; i >= 0; i--) {
+      let r = x[i];
+      if (i + 1 < N) r -= u1[i] * x[i + 1];
+      if (i + 2 < N) r -= u2[i] * x[i + 2];
+      x[i] = r / u0[i];
+    }
+  }
+}
+
+/**
  * Progress over the three phases, weighted by their flop counts: bidiagonalization
  * 4nm² − 4m³/3; forming Q and P the same again; the QR sweeps ~2 per value, each applying one
  * rotation per active row to Uᵗ (n) and Vᵗ (m) — ≈ 6m²(n + m) in all, most of it early, so the
@@ -451,10 +723,11 @@ class Progress {
   private readonly wF: number;
   private readonly wQ: number;
   private last = 0;
-  constructor(private readonly n: number, private readonly m: number, vectors: boolean, private readonly cb?: (f: number) => void) {
+  /** vectors: 0 for values only, −1 for all of them, k > 0 for the top-k path. */
+  constructor(private readonly n: number, private readonly m: number, vectors: number, private readonly cb?: (f: number) => void) {
     const bid = 4 * n * m * m - (4 * m * m * m) / 3 + n * m;
-    const form = vectors ? 4 * n * m * m - (4 * m * m * m) / 3 + m * m * m : 0;
-    const qr = vectors ? 6 * m * m * (n + m) : 30 * m * m;
+    const form = vectors < 0 ? 4 * n * m * m - (4 * m * m * m) / 3 + m * m * m : 0;
+    const qr = vectors < 0 ? 6 * m * m * (n + m) : 30 * m * m + 6 * vectors * n * m;
     const total = bid + form + qr;
     this.wB = bid / total;
     this.wF = form / total;

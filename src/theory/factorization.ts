@@ -117,7 +117,8 @@ export function predictFactorization(
   const c = sigmaX === 0 ? sqrtNM : (sigmaX / sigmaY) * sqrtNM;
   const c2 = c * c;
 
-  const dec = opts?.svd ?? svd(M, { onProgress: opts?.onProgress });
+  // Only the top r singular vector pairs can be used: ask for just those (all values still come).
+  const dec = opts?.svd ?? svd(M, { onProgress: opts?.onProgress, vectors: Math.min(r, n, m) });
   // Rank is decided on the unthresholded spectrum: rounding-noise singular values are not
   // directions of M, whatever the threshold does to them.
   const rank = numericalRank(dec.s, n, m);

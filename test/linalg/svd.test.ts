@@ -179,9 +179,19 @@ describe('svd on large, ill-conditioned and rank-deficient matrices U Σ Vᵀ wi
   it('400×400 of rank 7 with repeated singular values (the size where Jacobi gave up)', () => {
     const sigma = [5, 5, 5, 2, 2, 1, 1e-3];
     const a = withSingularValues(400, 400, sigma, 7);
-    const d = checkSvd(a, 7);
+    const d = svd(a);
     expectSingularValues(d.s, sigma, 1e-13);
+    expect(numericalRank(d.s, 400, 400)).toBe(7);
     expect(singularValues(a)).toEqual(d.s);
+    // (Checks sized to stay cheap: a·V = U·diag(s) and orthonormality on the leading columns.)
+    const av = matmul(a, d.V);
+    let err = 0;
+    for (let i = 0; i < 400; i++)
+      for (let j = 0; j < 400; j++) err = Math.max(err, Math.abs(av.data[i * 400 + j] - d.s[j] * d.U.data[i * 400 + j]));
+    expect(err).toBeLessThan(1e-13 * 5);
+    const lead = zeros(400, 12);
+    for (let i = 0; i < 400; i++) for (let j = 0; j < 12; j++) lead.data[i * 12 + j] = d.U.data[i * 400 + j];
+    expect(orthogonalityError(lead)).toBeLessThan(1e-13);
   });
 
   it('ill-conditioned 240×160: σ from 1 down to 1e-14, geometrically', () => {
@@ -251,5 +261,42 @@ describe('numericalRank / nuclearNorm', () => {
   it('sums', () => {
     expect(nuclearNorm(Float64Array.from([3, 2, 1]))).toBe(6);
     expect(nuclearNorm(new Float64Array(0))).toBe(0);
+  });
+});
+
+describe('svd with { vectors: k }: the top k pairs only', () => {
+  /** ‖P₁ − P₂‖ for the projectors onto the column spans of two n×k orthonormal bases. */
+  function subspaceGap(A: Matrix, B: Matrix): number {
+    return frob(sub(matmulNT(A, A), matmulNT(B, B)));
+  }
+  function columns(a: Matrix, k: number): Matrix {
+    const out = zeros(a.rows, k);
+    for (let i = 0; i < a.rows; i++) for (let j = 0; j < k; j++) out.data[i * k + j] = a.data[i * a.cols + j];
+    return out;
+  }
+
+  it.each([
+    ['distinct, tall', 200, 120, [5, 3, 2, 1], 3],
+    ['repeated, square', 160, 160, [4, 4, 4, 1, 0.5], 3],
+    ['wide, rank-deficient', 60, 240, [2, 1e-3], 2],
+    ['k beyond the rank', 150, 100, [2, 1], 4],
+  ])('%s: same singular values, the same top-k subspace as the full SVD', (_name, n, m, sigma, k) => {
+    const a = withSingularValues(n as number, m as number, sigma as number[], 31);
+    const full = svd(a);
+    const top = svd(a, { vectors: k as number });
+    expect(top.U.cols).toBe(k);
+    expect(top.V.cols).toBe(k);
+    expect(Array.from(top.s)).toEqual(Array.from(full.s));
+    expect(orthogonalityError(top.U)).toBeLessThan(1e-12);
+    expect(orthogonalityError(top.V)).toBeLessThan(1e-12);
+    // Each pair satisfies a v = s u; the span matches the full SVD's wherever the k-th gap is open.
+    const av = matmul(a, top.V);
+    for (let i = 0; i < av.rows; i++)
+      for (let j = 0; j < k; j++) expect(Math.abs(av.data[i * k + j] - top.s[j] * top.U.data[i * k + j])).toBeLessThan(1e-12 * top.s[0]);
+    const kk = Math.min(k as number, (sigma as number[]).length);
+    expect(subspaceGap(columns(top.U, kk), columns(full.U, kk))).toBeLessThan(1e-12);
+    expect(subspaceGap(columns(top.V, kk), columns(full.V, kk))).toBeLessThan(1e-12);
+    // Deterministic.
+    expect(Array.from(svd(a, { vectors: k as number }).U.data)).toEqual(Array.from(top.U.data));
   });
 });
