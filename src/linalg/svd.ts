@@ -14,7 +14,8 @@
  * index order, no Math.hypot (not correctly rounded, differs between engines) — so U, s and V are
  * bit-identical on every JS engine. Scaling uses exact powers of two.
  */
-import { zeros } from './matrix.js';
+import { FlatminError } from '../errors.js';
+import { asMatrix, zeros } from './matrix.js';
 import type { Matrix } from './matrix.js';
 
 /** Unit roundoff of f64 (2^-52), written as a literal so no Math.pow is needed. */
@@ -58,19 +59,21 @@ export interface SVDOptions {
  *   With `opts.vectors = k` they are n×k and m×k.
  * - For n < m the decomposition is computed for aᵀ and U and V are swapped.
  *
- * Throws on non-finite entries (NaN would make every convergence test false). `a` is not modified.
+ * `a` is a Matrix or nested arrays. Non-finite entries (NaN would make every convergence test
+ * false) are a FlatminError naming the entry. `a` is not modified.
  */
-export function svd(a: Matrix, opts: SVDOptions = {}): SVD {
+export function svd(matrix: Matrix | ArrayLike<ArrayLike<number>>, opts: SVDOptions = {}): SVD {
+  const a = asMatrix(matrix, 'a');
   const p = Math.min(a.rows, a.cols);
   const k = opts.vectors === undefined ? p : opts.vectors;
-  if (!(Number.isInteger(k) && k >= 0)) throw new Error(`svd: vectors must be an integer ≥ 0, got ${opts.vectors}`);
+  if (!(Number.isInteger(k) && k >= 0)) throw new FlatminError('OUT_OF_RANGE', 'vectors', `svd: vectors must be an integer ≥ 0, got ${opts.vectors}`);
   const r = decompose(a, Math.min(k, p), opts.onProgress);
   return { U: r.U!, s: r.s, V: r.V! };
 }
 
 /** The singular values only, descending: the same `s` as `svd(a).s` at a fraction of the cost. */
-export function singularValues(a: Matrix, opts: Pick<SVDOptions, 'onProgress'> = {}): Float64Array {
-  return decompose(a, 0, opts.onProgress).s;
+export function singularValues(matrix: Matrix | ArrayLike<ArrayLike<number>>, opts: Pick<SVDOptions, 'onProgress'> = {}): Float64Array {
+  return decompose(asMatrix(matrix, 'a'), 0, opts.onProgress).s;
 }
 
 interface Decomposition {
@@ -87,7 +90,10 @@ function decompose(a: Matrix, want: number, onProgress?: (f: number) => void): D
   let maxAbs = 0;
   for (let i = 0; i < data.length; i++) {
     const x = data[i];
-    if (!(x - x === 0)) throw new Error(`svd: non-finite entry ${x} at index ${i}`);
+    if (!(x - x === 0)) {
+      const row = Math.floor(i / a.cols);
+      throw new FlatminError('NOT_FINITE', `a[${row}][${i - row * a.cols}]`, `svd: non-finite entry ${x}; the SVD needs finite numbers`);
+    }
     const ax = Math.abs(x);
     if (ax > maxAbs) maxAbs = ax;
   }

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { fromRows, matmul, matmulNT, matmulTN, sub, frob, zeros, transpose } from '../../src/linalg/matrix.js';
+import { fromRows, toRows, matmul, matmulNT, matmulTN, sub, frob, zeros, transpose } from '../../src/linalg/matrix.js';
+import { FlatminError } from '../../src/errors.js';
 import type { Matrix } from '../../src/linalg/matrix.js';
 import { orthonormalColumns } from '../../src/linalg/qr.js';
 import { svd, singularValues, numericalRank, nuclearNorm } from '../../src/linalg/svd.js';
@@ -160,12 +161,23 @@ describe('svd (Golub–Kahan bidiagonalization + implicit-shift QR)', () => {
     expect(Array.from(d1.V.data)).toEqual(Array.from(d2.V.data));
   });
 
-  it('throws on non-finite input', () => {
+  it('throws a FlatminError naming the entry on non-finite input; takes nested arrays', () => {
     const a = randomMatrix(3, 3, 1);
-    a.data[4] = NaN;
-    expect(() => svd(a)).toThrow(/non-finite/);
-    a.data[4] = -Infinity;
-    expect(() => svd(a)).toThrow(/non-finite/);
+    a.data[5] = NaN;
+    expect(() => svd(a)).toThrow(/a\[1\]\[2\]: svd: non-finite/);
+    a.data[5] = -Infinity;
+    expect(() => singularValues(a)).toThrow(FlatminError);
+    expect(() => svd(a, { vectors: -1 })).toThrow(FlatminError);
+    const b = randomMatrix(4, 3, 2);
+    expect(svd(toRows(b))).toEqual(svd(b));
+    expect(() => svd([[1, 2], [3]])).toThrow(FlatminError);
+  });
+
+  it('falls back to the full QR where the top-k path cannot verify its pairs (a zero matrix)', () => {
+    const d = svd(zeros(12, 10), { vectors: 1 });
+    expect(Array.from(d.s)).toEqual(new Array(10).fill(0));
+    expect(orthogonalityError(d.U)).toBe(0);
+    expect(d.U.cols).toBe(1);
   });
 });
 
