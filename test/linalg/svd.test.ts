@@ -240,6 +240,19 @@ describe('svd on large, ill-conditioned and rank-deficient matrices U Σ Vᵀ wi
     for (let i = 10; i < 30; i++) expect(dz.s[i]).toBe(0);
   });
 
+  it('the end-to-end matrix of a depth-200 product (a spectrum spread over hundreds of decades)', () => {
+    // Like a deep-linear run's W_L ⋯ W_1 at depth 200, where Jacobi ran out of sweeps.
+    let a = randomMatrix(8, 8, 1000);
+    for (let l = 1; l < 200; l++) {
+      a = matmul(randomMatrix(8, 8, 1000 + l), a);
+      let mx = 0;
+      for (const x of a.data) mx = Math.max(mx, Math.abs(x));
+      for (let i = 0; i < a.data.length; i++) a.data[i] /= mx;
+    }
+    const d = checkSvd(a, numericalRank(singularValues(a), 8, 8));
+    expect(d.s[1] / d.s[0]).toBeLessThan(1e-10);
+  });
+
   it('a 1000×3 tall and a 2×700 wide matrix', () => {
     expectSingularValues(checkSvd(withSingularValues(1000, 3, [4, 2, 1e-9], 12), 3).s, [4, 2, 1e-9], 1e-14);
     expectSingularValues(checkSvd(withSingularValues(2, 700, [1, 1], 13), 2).s, [1, 1], 1e-14);
