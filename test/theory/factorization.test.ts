@@ -360,6 +360,19 @@ describe('nested arrays (number[][]) as well as Matrix', () => {
     expect(wrongMinimum(p, G)).toEqual(wrongMinimum(p, fromRows(G)));
   });
 
+  it('reports the progress of its SVD through onProgress (not called when the SVD is handed over)', () => {
+    const { M, U, V, s: sv } = target(120, 90, [3, 2, 1], 5);
+    const seen: number[] = [];
+    const p = predictFactorization(toRows(M), 3, 0.1, 0.1, { onProgress: (f) => seen.push(f) });
+    expect(p.rankM).toBe(3);
+    expect(seen.length).toBeGreaterThan(5);
+    expect(seen[seen.length - 1]).toBe(1);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
+    const none: number[] = [];
+    predictFactorization(M, 3, 0.1, 0.1, { svd: { U, s: Float64Array.from(sv), V }, onProgress: (f) => none.push(f) });
+    expect(none).toEqual([]);
+  });
+
   /** The FlatminError `f` throws, as [code, path]. */
   function failure(f: () => unknown): [string, string] {
     try {
