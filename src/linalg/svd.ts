@@ -63,6 +63,9 @@ export interface SVDOptions {
  *   (they are products of Householder reflections and plane rotations, not normalized residuals).
  *   With `opts.vectors = k` they are n×k and m×k.
  * - For n < m the decomposition is computed for aᵀ and U and V are swapped.
+ * - With `vectors: k` small next to p, pairs beyond the numerical rank (σ at the rounding-noise
+ *   floor max(n, m)·eps·s[0], see `numericalRank`) come as a deterministic orthonormal completion:
+ *   as for an exactly zero singular value, any such direction is as good as another.
  *
  * `a` is a Matrix or nested arrays. Non-finite entries (NaN would make every convergence test
  * false) are a FlatminError naming the entry. `a` is not modified.
@@ -511,9 +514,11 @@ function bidiagonalQR(
  * Each vector is orthogonalized against the ones before it (so repeated singular values get an
  * orthonormal basis of their subspace, as LAPACK's dstein does for clusters). Every pair is then
  * checked against the working matrix itself, through `at(i, j)`: ‖A v − σ u‖ and ‖Aᵀu − σ v‖
- * at most 1e-12·σ_max, orthonormal to 1e-12. Any failure (a singular value too close to
+ * at most 1e-12·σ_max, orthonormal to 1e-12. Any failure (a small singular value too close to
  * −σ's mirror at 0, a non-finite iterate) returns null, and the caller computes the full QR —
- * so the result is always a verified SVD.
+ * so the result is always a verified SVD. Pairs whose σ is at the noise floor max(n, m)·eps·σ_max
+ * (asked for when k exceeds the numerical rank) are orthonormal completions instead: any unit
+ * v ⟂ the genuine right vectors has ‖A v‖ below that floor, so they are exact to rounding.
  */
 function topVectors(
   d: Float64Array, e: Float64Array, sigma: Float64Array, k: number,
@@ -528,12 +533,17 @@ function topVectors(
     if (j + 1 < m) t[2 * j + 1] = e[j];
   }
   for (let i = 0; i < N - 1; i++) if (Math.abs(t[i]) > tmax) tmax = Math.abs(t[i]);
-  if (tmax === 0 || !(sigma[k - 1] > 0)) return null;
+  if (tmax === 0 || !(sigma[0] > 0)) return null;
+  // Pairs at the rounding-noise floor (numericalRank's) are not singular directions of A in any
+  // meaningful sense — and ±σ ≈ 0 would defeat the iteration: those get an orthonormal completion.
+  const floor = (n > m ? n : m) * EPS * sigma[0];
+  let genuine = 0;
+  while (genuine < k && sigma[genuine] > floor) genuine++;
   // Work with T/‖T‖-ish so a near-singular solve cannot overflow on the way.
   for (let i = 0; i < N - 1; i++) t[i] = t[i] / tmax;
   const zs: Float64Array[] = [];
   const lu = new TridiagonalLU(N);
-  for (let j = 0; j < k; j++) {
+  for (let j = 0; j < genuine; j++) {
     lu.factor(t, sigma[j] / tmax);
     // A fixed, generic start vector (no engine randomness): golden-ratio fractions.
     const x = new Float64Array(N);
@@ -560,7 +570,7 @@ function topVectors(
   const right: Float64Array[] = [];
   const smax = sigma[0];
   const tol = 1e-12 * smax;
-  for (let j = 0; j < k; j++) {
+  for (let j = 0; j < genuine; j++) {
     const z = zs[j];
     const u = new Float64Array(n);
     const v = new Float64Array(m);
@@ -615,7 +625,44 @@ function topVectors(
     left.push(u);
     right.push(v);
   }
+  for (let j = genuine; j < k; j++) {
+    left.push(completion(left, n));
+    right.push(completion(right, m));
+  }
   return { left, right };
+}
+
+/**
+ * A unit vector orthogonal to the orthonormal `cols` (fewer than n of them), deterministic and
+ * O(n·#cols): the standard basis vector e_i whose row in `cols` has the least weight (lowest i on
+ * ties) — its orthogonal part has ‖P⊥e_i‖² ≥ 1 − #cols/n, well away from 0 — projected twice
+ * (MGS2) and normalized.
+ */
+function completion(cols: Float64Array[], n: number): Float64Array {
+  let best = 0;
+  let bestWeight = Infinity;
+  for (let i = 0; i < n; i++) {
+    let wgt = 0;
+    for (const c of cols) wgt += c[i] * c[i];
+    if (wgt < bestWeight) {
+      bestWeight = wgt;
+      best = i;
+    }
+  }
+  const x = new Float64Array(n);
+  x[best] = 1;
+  for (let pass = 0; pass < 2; pass++) {
+    for (const c of cols) {
+      let r = 0;
+      for (let i = 0; i < n; i++) r += c[i] * x[i];
+      for (let i = 0; i < n; i++) x[i] -= r * c[i];
+    }
+  }
+  let nn = 0;
+  for (let i = 0; i < n; i++) nn += x[i] * x[i];
+  const norm = Math.sqrt(nn);
+  for (let i = 0; i < n; i++) x[i] = x[i] / norm;
+  return x;
 }
 
 /** x ← Q x for the thin Q = H₀⋯H_{m−1} of `bidiagonalize` (x has n entries, the last n − m zero). */
