@@ -44,6 +44,9 @@ describe('prediction and distances of tall targets in O((n + m)·k²) memory', (
     expect(seconds).toBeLessThan(20);
     // What is still held: M-sized and (n + m)·r-sized buffers, a few MB — not gigabytes.
     expect(process.memoryUsage().arrayBuffers - buffers0).toBeLessThan(64 * 2 ** 20);
+    // And nothing big was ever touched: this process's peak RSS (kB on Linux) stays far below the
+    // 20–80 GB an n×n Gram matrix would have taken.
+    expect(process.resourceUsage().maxRSS * 1024).toBeLessThan(2 * 2 ** 30);
   });
 
   it.each([
