@@ -82,8 +82,9 @@ export interface PredictOptions {
  * - r > rank: the extra columns of X*, Y* are zero (the predicted limit has rank k).
  *
  * M is a Matrix or nested arrays (`number[][]`, as run results hold them); ragged, non-numeric or
- * non-finite input is a FlatminError naming the entry. Memory beyond M: O((n + m)·min(n, m)) for
- * M's SVD — none when `opts.svd` hands over a known one — and O((n + m)·r) for the result.
+ * non-finite input is a FlatminError naming the entry. Memory beyond M: one n×m working copy for
+ * M's SVD (of which only the top r vector pairs are formed) — none when `opts.svd` hands over a
+ * known one — and O((n + m)·r) for the result.
  * M is not modified.
  */
 export function predictFactorization(
@@ -124,7 +125,8 @@ export function predictFactorization(
   const rank = numericalRank(dec.s, n, m);
   const tau = opts?.finiteSigma ? sigmaX * sigmaY * Math.sqrt(n * m) : 0;
   const used: number[] = [];
-  for (let i = 0; i < rank && used.length < r; i++) {
+  const p = dec.U.cols; // the column count of the thin U and V (≤ min(n, m), or a generator's k).
+  for (let i = 0; i < rank && i < p && used.length < r; i++) {
     const si = dec.s[i] - tau;
     // s is descending, so once one value is thresholded away all later ones are too.
     if (!(si > 0)) break;
@@ -134,7 +136,6 @@ export function predictFactorization(
   const S = Float64Array.from(used);
   const nuc = nuclearNorm(S);
 
-  const p = dec.U.cols; // the column count of the thin U and V (min(n, m), or a generator's k).
   const Xstar = zeros(n, r);
   const Ystar = zeros(m, r);
   const U = zeros(n, k);
