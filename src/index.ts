@@ -20,5 +20,5 @@ export { WorkerRun, runInWorker } from './worker/client.js';
 export type { WorkerRunOptions, RunInWorkerOptions, Snapshot } from './worker/client.js';
 export { simdSupported, type WasmSource } from './backends/wasm/loader.js';
 export { predictFactorization, factorizationDistances } from './theory/factorization.js';
-export type { Prediction, Distances } from './theory/factorization.js';
+export type { Prediction, PredictOptions, Distances } from './theory/factorization.js';
 export { fromRows, toRows, type Matrix } from './linalg/matrix.js';

@@ -18,7 +18,7 @@ describe('src/ import graph', async () => {
 
   /** Modules under `from` that import modules under `to`. */
   const imports = (from: RegExp, to: RegExp) =>
-    Object.entries(deps).flatMap(([m, ds]) => (from.test(m) ? ds.filter((d) => to.test(d)).map((d) => `${m} → ${d}`) : []));
+    Object.entries(deps).flatMap(([m, ds]: [string, string[]]) => (from.test(m) ? ds.filter((d) => to.test(d)).map((d) => `${m} → ${d}`) : []));
 
   it.each([
     ['config validates data: it imports only config/, errors and the fixtures (pure data)', /^config\//, /^(?!config\/|errors\.ts|problems\/fixtures\/)/],

@@ -1,13 +1,13 @@
-import { svd } from '../linalg/svd.js';
+import { singularValues as svdValues } from '../linalg/svd.js';
 
 /**
  * Rank diagnostics of an end-to-end matrix (THEORY.md §2). Plain TS on a small matrix, run every
- * recordEvery steps: one Jacobi SVD (src/linalg/svd.ts, bit-identical across engines).
+ * recordEvery steps: the singular values only (src/linalg/svd.ts, bit-identical across engines).
  */
 
 /** Singular values of the rows×cols row-major matrix A, descending. */
 export function singularValues(A: Float64Array, rows: number, cols: number): Float64Array {
-  return svd({ rows, cols, data: A }).s;
+  return svdValues({ rows, cols, data: A });
 }
 
 /** Rank: singular values above max(1e−2·s₁, 1e−6). */

@@ -10,6 +10,6 @@ export { fixtureInput } from './wangJacot.js';
 export { dlnFixtures, dlnFixtureNames, type DlnFixture } from '../problems/fixtures/index.js';
 export { presets, findPreset } from '../presets/index.js';
 export type { Preset, PresetOptions, PresetOutput } from '../presets/index.js';
-export { svd, type SVD } from '../linalg/svd.js';
+export { svd, singularValues, type SVD, type SVDOptions } from '../linalg/svd.js';
 export { renderLinePlot, type PlotSpec, type Series } from '../report/svg.js';
 export { wrongMinimum } from '../theory/factorization.js';

@@ -2,6 +2,8 @@
  * Dense row-major f64 matrices. Used off the hot path (problem set-up, theory, reports); the
  * step itself runs on raw buffers inside a backend.
  */
+import { FlatminError } from '../errors.js';
+
 export interface Matrix {
   readonly rows: number;
   readonly cols: number;
@@ -13,18 +15,94 @@ export function zeros(rows: number, cols: number): Matrix {
   return { rows, cols, data: new Float64Array(rows * cols) };
 }
 
-export function fromRows(rows: ArrayLike<ArrayLike<number>>): Matrix {
-  const r = rows.length;
-  const c = r === 0 ? 0 : rows[0].length;
-  const out = zeros(r, c);
-  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out.data[i * c + j] = rows[i][j];
-  return out;
+/**
+ * A Matrix from nested arrays (`rows[i][j]` is entry (i, j)), e.g. the `final.X` of a run result.
+ *
+ * Every row must have the same length and every entry must be a number; anything else (a ragged
+ * row, a string, a hole in a sparse array, a getter that throws) is a FlatminError naming the
+ * entry, `path[i][j]`, so a caller can point at it. NaN and ±Infinity are numbers and pass here:
+ * functions that need finite input check that themselves. An empty array is the 0×0 matrix.
+ */
+export function fromRows(rows: ArrayLike<ArrayLike<number>>, path = 'rows'): Matrix {
+  try {
+    if (rows === null || typeof rows !== 'object' || typeof rows.length !== 'number') {
+      throw new FlatminError('TYPE', path, `expected an array of rows (arrays of numbers), got ${describe(rows)}`);
+    }
+    const r = rows.length;
+    const first = r === 0 ? undefined : rows[0];
+    const c = first === undefined ? 0 : rowLength(first, `${path}[0]`);
+    const out = zeros(r, c);
+    for (let i = 0; i < r; i++) {
+      const row = rows[i];
+      const len = rowLength(row, `${path}[${i}]`);
+      if (len !== c) throw new FlatminError('SHAPE', `${path}[${i}]`, `has ${len} entries where row 0 has ${c}: every row must have the same length`);
+      for (let j = 0; j < c; j++) {
+        const v = row[j];
+        if (typeof v !== 'number') throw new FlatminError('TYPE', `${path}[${i}][${j}]`, `expected a number, got ${describe(v)}`);
+        out.data[i * c + j] = v;
+      }
+    }
+    return out;
+  } catch (e) {
+    if (e instanceof FlatminError) throw e;
+    throw new FlatminError('TYPE', path, `could not be read as rows of numbers: ${(e as Error)?.message ?? String(e)}`);
+  }
 }
 
+function rowLength(row: unknown, path: string): number {
+  if (row === null || typeof row !== 'object' || typeof (row as ArrayLike<number>).length !== 'number') {
+    throw new FlatminError('TYPE', path, `expected a row (an array of numbers), got ${describe(row)}`);
+  }
+  return (row as ArrayLike<number>).length;
+}
+
+/** A short description of an unexpected value for an error message (echoes at most ~40 chars). */
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing (a missing entry)';
+  if (v === null) return 'null';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (Array.isArray(v)) return 'an array';
+  return `a value of type ${typeof v}`;
+}
+
+/** Nested arrays of a Matrix (`out[i][j]` = entry (i, j)): plain data, for JSON or `fromRows`. */
 export function toRows(a: Matrix): number[][] {
   const out: number[][] = [];
   for (let i = 0; i < a.rows; i++) out.push(Array.from(a.data.subarray(i * a.cols, (i + 1) * a.cols)));
   return out;
+}
+
+/**
+ * `x` as a Matrix: nested arrays through `fromRows`, or a Matrix whose shape and data fit
+ * (integer rows, cols ≥ 0; a Float64Array of rows·cols entries). A FlatminError naming `path`
+ * otherwise.
+ */
+export function asMatrix(x: Matrix | ArrayLike<ArrayLike<number>>, path: string): Matrix {
+  if (Array.isArray(x)) return fromRows(x, path);
+  const m = x as Partial<Matrix> | null;
+  if (m !== null && typeof m === 'object' && 'data' in m && 'rows' in m && 'cols' in m) {
+    const { rows, cols, data } = m;
+    if (!(Number.isInteger(rows) && Number.isInteger(cols) && rows! >= 0 && cols! >= 0)) {
+      throw new FlatminError('SHAPE', path, `a Matrix needs integer rows and cols ≥ 0, got ${rows}×${cols}`);
+    }
+    if (!(data instanceof Float64Array) || data.length !== rows! * cols!) {
+      throw new FlatminError('SHAPE', `${path}.data`, `expected a Float64Array of ${rows}·${cols} = ${rows! * cols!} entries`);
+    }
+    return m as Matrix;
+  }
+  return fromRows(x as ArrayLike<ArrayLike<number>>, path);
+}
+
+/** Throws a FlatminError NOT_FINITE naming `path[i][j]` at the first NaN or ±Infinity of `a`. */
+export function requireFinite(a: Matrix, path: string): void {
+  const d = a.data;
+  for (let k = 0; k < d.length; k++) {
+    const v = d[k];
+    if (!(v - v === 0)) {
+      const i = Math.floor(k / a.cols);
+      throw new FlatminError('NOT_FINITE', `${path}[${i}][${k - i * a.cols}]`, `expected a finite number, got ${v}`);
+    }
+  }
 }
 
 export function transpose(a: Matrix): Matrix {

@@ -5,8 +5,14 @@
  * Determinism: only + − × ÷, Math.sqrt/abs and comparisons, loops in fixed index order, built on
  * the deterministic SVD/inverse in ../linalg. The prediction feeds runs that must be
  * bit-identical across JS engines.
+ *
+ * Memory: O((n + m)·r) beyond M itself. The predicted X*X*ᵀ (n×n) and Y*Y*ᵀ (m×m) are never
+ * formed — a 100000×1 target would need 80 GB for them — but kept as thin factors (U, V and
+ * the singular values), and distances between such Gram matrices are computed in the small
+ * space their columns span (see `gramDistance2`).
  */
-import { frob2, matmul, matmulNT, matmulTN, zeros } from '../linalg/matrix.js';
+import { FlatminError } from '../errors.js';
+import { asMatrix, frob2, matmul, matmulNT, matmulTN, requireFinite, zeros } from '../linalg/matrix.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { inverse } from '../linalg/inverse.js';
 import { nuclearNorm, numericalRank, svd, type SVD } from '../linalg/svd.js';
@@ -25,16 +31,34 @@ export interface Prediction {
   Xstar: Matrix;
   /** Y* = V_k √(Σ_k / c), padded with zero columns to m×r. */
   Ystar: Matrix;
-  /** X*X*ᵀ = c·U_k Σ_k U_kᵀ (n×n), invariant under X* → X*Q. */
-  XXt: Matrix;
-  /** Y*Y*ᵀ = (1/c)·V_k Σ_k V_kᵀ (m×m). */
-  YYt: Matrix;
+  /**
+   * The left singular vectors used, n×rankM (orthonormal columns): the predicted
+   * X*X*ᵀ = c·U diag(singularValues) Uᵀ — invariant under X* → X*Q — in thin form.
+   */
+  U: Matrix;
+  /** The right singular vectors used, m×rankM: Y*Y*ᵀ = (1/c)·V diag(singularValues) Vᵀ. */
+  V: Matrix;
   /** ‖X*‖² = c·‖Σ‖_* and ‖Y*‖² = ‖Σ‖_* / c (nuclear norm of the Σ used). */
   normX2: number;
   normY2: number;
   /** Gram matrices X*ᵀX* (≈ diag(cΣ_k, 0)) and Y*ᵀY* (≈ diag(Σ_k/c, 0)) of the representative, r×r. */
   XtX: Matrix;
   YtY: Matrix;
+}
+
+export interface PredictOptions {
+  /**
+   * Σ is replaced by the soft-thresholded (Σ − σXσY√(nm))₊, the minimizer of the smoothed
+   * objective at that fixed σ (see below).
+   */
+  finiteSigma?: boolean;
+  /**
+   * M's thin SVD when it is already known (s descending; U n×p, V m×p for any p ≥ the rank used),
+   * e.g. the generator of a random target: no SVD is computed and M's entries are not read.
+   */
+  svd?: SVD;
+  /** Progress of M's SVD (fraction 0…1), which takes seconds for a 1500×1500 target. */
+  onProgress?: (fraction: number) => void;
 }
 
 /**
@@ -53,44 +77,56 @@ export interface Prediction {
  * - Directions: those singular values of M above numerical noise (numericalRank), positive after
  *   the optional soft threshold, and, if r < rank(M), only the top r of them — the best rank-r
  *   approximation, the only thing an r-column factorization can reach. `rankM`, `nuclearNorm`,
- *   `singularValues`, `normX2`, `normY2`, `XXt`, `YYt` all describe that Σ actually used, so the
+ *   `singularValues`, `normX2`, `normY2`, `U`, `V` all describe that Σ actually used, so the
  *   identities ‖X*‖² = c·nuclearNorm etc. hold exactly as stated even when truncated.
  * - r > rank: the extra columns of X*, Y* are zero (the predicted limit has rank k).
  *
+ * M is a Matrix or nested arrays (`number[][]`, as run results hold them); ragged, non-numeric or
+ * non-finite input is a FlatminError naming the entry. Memory beyond M: one n×m working copy for
+ * M's SVD (of which only the top r vector pairs are formed) — none when `opts.svd` hands over a
+ * known one — and O((n + m)·r) for the result.
  * M is not modified.
  */
 export function predictFactorization(
-  M: Matrix,
+  target: Matrix | ArrayLike<ArrayLike<number>>,
   r: number,
   sigmaX: number,
   sigmaY: number,
-  opts?: { finiteSigma?: boolean; /** M's thin SVD when it is already known (s descending). */ svd?: SVD },
+  opts?: PredictOptions,
 ): Prediction {
+  const M = asMatrix(target, 'M');
   const n = M.rows;
   const m = M.cols;
-  if (!Number.isInteger(r) || r < 1) throw new Error(`predictFactorization: r must be a positive integer, got ${r}`);
-  if (n < 1 || m < 1) throw new Error(`predictFactorization: empty target ${n}x${m}`);
-  if (!(sigmaX >= 0 && sigmaX < Infinity) || !(sigmaY >= 0 && sigmaY < Infinity)) {
-    throw new Error(`predictFactorization: noise levels must be finite and ≥ 0, got σX=${sigmaX}, σY=${sigmaY}`);
+  if (!Number.isInteger(r) || r < 1) throw new FlatminError('OUT_OF_RANGE', 'r', `predictFactorization: r must be a positive integer, got ${r}`);
+  if (n < 1 || m < 1) throw new FlatminError('SHAPE', 'M', `predictFactorization: empty target ${n}x${m}`);
+  for (const [name, v] of [['sigmaX', sigmaX], ['sigmaY', sigmaY]] as const) {
+    if (!(v >= 0 && v < Infinity)) {
+      throw new FlatminError(typeof v === 'number' && v >= 0 ? 'NOT_FINITE' : 'OUT_OF_RANGE', name, `predictFactorization: noise levels must be finite and ≥ 0, got σX=${sigmaX}, σY=${sigmaY}`);
+    }
   }
   if ((sigmaX === 0) !== (sigmaY === 0)) {
-    throw new Error(
+    throw new FlatminError(
+      'OUT_OF_RANGE',
+      sigmaX === 0 ? 'sigmaX' : 'sigmaY',
       `predictFactorization: σX=${sigmaX}, σY=${sigmaY}: exactly one noise level is zero, so c = (σX/σY)√(n/m) ` +
         `would be ${sigmaX === 0 ? '0' : '∞'}; there is no finite predicted minimum`,
     );
   }
+  if (!opts?.svd) requireFinite(M, 'M');
   const sqrtNM = Math.sqrt(n / m);
   // σX = σY = 0: isotropic/flattest optimum (see doc comment).
   const c = sigmaX === 0 ? sqrtNM : (sigmaX / sigmaY) * sqrtNM;
   const c2 = c * c;
 
-  const dec = opts?.svd ?? svd(M);
+  // Only the top r singular vector pairs can be used: ask for just those (all values still come).
+  const dec = opts?.svd ?? svd(M, { onProgress: opts?.onProgress, vectors: Math.min(r, n, m) });
   // Rank is decided on the unthresholded spectrum: rounding-noise singular values are not
   // directions of M, whatever the threshold does to them.
   const rank = numericalRank(dec.s, n, m);
   const tau = opts?.finiteSigma ? sigmaX * sigmaY * Math.sqrt(n * m) : 0;
   const used: number[] = [];
-  for (let i = 0; i < rank && used.length < r; i++) {
+  const p = dec.U.cols; // the column count of the thin U and V (≤ min(n, m), or a generator's k).
+  for (let i = 0; i < rank && i < p && used.length < r; i++) {
     const si = dec.s[i] - tau;
     // s is descending, so once one value is thresholded away all later ones are too.
     if (!(si > 0)) break;
@@ -100,18 +136,22 @@ export function predictFactorization(
   const S = Float64Array.from(used);
   const nuc = nuclearNorm(S);
 
-  const p = dec.U.cols; // = min(n, m), the column count of the thin U and V.
   const Xstar = zeros(n, r);
   const Ystar = zeros(m, r);
+  const U = zeros(n, k);
+  const V = zeros(m, k);
   for (let j = 0; j < k; j++) {
     const fx = Math.sqrt(c * S[j]);
     const fy = Math.sqrt(S[j] / c);
-    for (let i = 0; i < n; i++) Xstar.data[i * r + j] = dec.U.data[i * p + j] * fx;
-    for (let i = 0; i < m; i++) Ystar.data[i * r + j] = dec.V.data[i * p + j] * fy;
+    for (let i = 0; i < n; i++) {
+      U.data[i * k + j] = dec.U.data[i * p + j];
+      Xstar.data[i * r + j] = dec.U.data[i * p + j] * fx;
+    }
+    for (let i = 0; i < m; i++) {
+      V.data[i * k + j] = dec.V.data[i * p + j];
+      Ystar.data[i * r + j] = dec.V.data[i * p + j] * fy;
+    }
   }
-  // Built from c·s_j directly rather than as X*X*ᵀ, so the square roots' rounding does not enter.
-  const XXt = weightedOuter(dec.U, k, S, c);
-  const YYt = weightedOuter(dec.V, k, S, 1 / c);
   return {
     c,
     c2,
@@ -120,29 +160,13 @@ export function predictFactorization(
     singularValues: S,
     Xstar,
     Ystar,
-    XXt,
-    YYt,
+    U,
+    V,
     normX2: c * nuc,
     normY2: nuc / c,
     XtX: matmulTN(Xstar, Xstar),
     YtY: matmulTN(Ystar, Ystar),
   };
-}
-
-/** Σ_{j<k} (w·S_j) q_j q_jᵀ for the first k columns of Q (rows×cols, row-major), symmetric output. */
-function weightedOuter(Q: Matrix, k: number, S: Float64Array, w: number): Matrix {
-  const n = Q.rows;
-  const p = Q.cols;
-  const out = zeros(n, n);
-  for (let a = 0; a < n; a++) {
-    for (let b = a; b < n; b++) {
-      let t = 0;
-      for (let j = 0; j < k; j++) t += w * S[j] * Q.data[a * p + j] * Q.data[b * p + j];
-      out.data[a * n + b] = t;
-      out.data[b * n + a] = t;
-    }
-  }
-  return out;
 }
 
 export interface Distances {
@@ -162,28 +186,46 @@ export interface Distances {
 
 /**
  * Rotation-invariant distances of (X, Y) from the prediction (THEORY.md §1, "Rotation-invariant
- * distances"). X is n×r', Y is m×r' (r' need not equal the prediction's r).
+ * distances"). X is n×r', Y is m×r' (r' need not equal the prediction's r); X, Y and M are
+ * Matrices or nested arrays (`number[][]`, e.g. a run result's `final.X`), checked like
+ * `predictFactorization`'s M.
  *
- * The differences XXᵀ − X*X*ᵀ and XYᵀ − M are formed entry by entry (each entry's dot product
- * minus the reference entry, then squared and summed) rather than via the expansion
- * ‖A‖² + ‖B‖² − 2⟨A, B⟩, which would cancel catastrophically exactly when the run is close to
- * the prediction — the case the numbers are for. Cost O(n²r' + m²r' + nmr').
+ * ‖XXᵀ − X*X*ᵀ‖ is computed without forming either n×n matrix (`gramDistance2`): both are
+ * Gram matrices of thin factors, so their difference lives in the ≤ (r' + rankM)-dimensional
+ * span of those factors' columns; a Householder QR of the factors maps it there, and the small
+ * difference is formed entry by entry. This avoids both the n² memory and the cancellation of
+ * the expansion ‖A‖² + ‖B‖² − 2⟨A, B⟩, which would lose all accuracy exactly when the run is
+ * close to the prediction — the case the numbers are for. XYᵀ − M is formed entry by entry
+ * against M (O(nmr') time, no extra memory). Memory beyond the inputs: O((n + m)(r' + rankM)).
  *
  * If a denominator is exactly zero (e.g. M = 0, or everything soft-thresholded away) the
  * corresponding distance is the absolute norm instead of a relative one (0 for an exact match,
  * never NaN).
  */
-export function factorizationDistances(X: Matrix, Y: Matrix, M: Matrix, p: Prediction): Distances {
+export function factorizationDistances(
+  Xin: Matrix | ArrayLike<ArrayLike<number>>,
+  Yin: Matrix | ArrayLike<ArrayLike<number>>,
+  Min: Matrix | ArrayLike<ArrayLike<number>>,
+  p: Prediction,
+): Distances {
+  const X = asMatrix(Xin, 'X');
+  const Y = asMatrix(Yin, 'Y');
+  const M = asMatrix(Min, 'M');
   const n = M.rows;
   const m = M.cols;
   if (X.rows !== n || Y.rows !== m || X.cols !== Y.cols) {
-    throw new Error(`factorizationDistances: X ${X.rows}x${X.cols}, Y ${Y.rows}x${Y.cols} do not fit M ${n}x${m}`);
+    throw new FlatminError('SHAPE', X.rows !== n ? 'X' : 'Y', `factorizationDistances: X ${X.rows}x${X.cols}, Y ${Y.rows}x${Y.cols} do not fit M ${n}x${m}`);
   }
-  if (p.XXt.rows !== n || p.YYt.rows !== m) {
-    throw new Error(`factorizationDistances: prediction is for ${p.XXt.rows}x${p.YYt.rows}, M is ${n}x${m}`);
+  if (p.U.rows !== n || p.V.rows !== m) {
+    throw new FlatminError('SHAPE', 'prediction', `factorizationDistances: prediction is for ${p.U.rows}x${p.V.rows}, M is ${n}x${m}`);
   }
-  const dX = relative(gramDiff2(X, p.XXt), frob2(p.XXt));
-  const dY = relative(gramDiff2(Y, p.YYt), frob2(p.YYt));
+  requireFinite(X, 'X');
+  requireFinite(Y, 'Y');
+  requireFinite(M, 'M');
+  const gx = gramDistance2(X, p.U, p.singularValues, p.c);
+  const gy = gramDistance2(Y, p.V, p.singularValues, 1 / p.c);
+  const dX = relative(gx.diff2, gx.ref2);
+  const dY = relative(gy.diff2, gy.ref2);
 
   const nx = frob2(X);
   const ny = frob2(Y);
@@ -213,22 +255,73 @@ export function factorizationDistances(X: Matrix, Y: Matrix, M: Matrix, p: Predi
   return { dX, dY, ratio, ratioError, balanceError, residual };
 }
 
-/** ‖A Aᵀ − B‖² for A n×r and symmetric B n×n, entry by entry (upper triangle counted twice). */
-function gramDiff2(A: Matrix, B: Matrix): number {
+/**
+ * ‖A Aᵀ − B‖² and ‖B‖² for A n×r and B = Q diag(w·S) Qᵀ (Q n×k orthonormal), in O(n(k + r)²)
+ * time and O(n(k + r)) memory — never n×n.
+ *
+ * [Q | A] = H R (Householder QR; H orthogonal, R upper trapezoidal, q = min(n, k + r) rows), so
+ * Q = H R_Q and A = H R_A with the column blocks R_Q, R_A of R; then A Aᵀ − B = H (R_A R_Aᵀ −
+ * R_Q diag(w·S) R_Qᵀ) Hᵀ, whose Frobenius norm is that of the q×q matrix in the middle. The
+ * reflections are backward stable (R represents [Q | A] to ~eps relative), so the small
+ * difference is as accurate as the n×n one formed entry by entry (~eps·‖A‖² absolute).
+ * B's own norm comes from the same R, so it is that of exactly the B the difference used.
+ */
+function gramDistance2(A: Matrix, Q: Matrix, S: Float64Array, w: number): { diff2: number; ref2: number } {
   const n = A.rows;
   const r = A.cols;
+  const k = Q.cols;
+  const c = k + r;
+  // Columns of [Q | A], each contiguous (the reflections below work column by column).
+  const cols: Float64Array[] = [];
+  for (let j = 0; j < k; j++) cols.push(Float64Array.from({ length: n }, (_, i) => Q.data[i * k + j]));
+  for (let j = 0; j < r; j++) cols.push(Float64Array.from({ length: n }, (_, i) => A.data[i * r + j]));
+  const q = Math.min(n, c);
+  for (let j = 0; j < q; j++) {
+    const x = cols[j];
+    let xn2 = 0;
+    for (let i = j + 1; i < n; i++) xn2 += x[i] * x[i];
+    if (xn2 === 0) continue; // already upper triangular in this column: H_j = I
+    const alpha = x[j];
+    const norm = Math.sqrt(alpha * alpha + xn2);
+    const beta = alpha >= 0 ? -norm : norm;
+    const tau = (beta - alpha) / beta;
+    const f = alpha - beta;
+    for (let i = j + 1; i < n; i++) x[i] = x[i] / f; // v = (1, x_{j+1}/f, …)
+    for (let l = j + 1; l < c; l++) {
+      const y = cols[l];
+      let t = y[j];
+      for (let i = j + 1; i < n; i++) t += x[i] * y[i];
+      const g = tau * t;
+      if (g === 0) continue;
+      y[j] -= g;
+      for (let i = j + 1; i < n; i++) y[i] -= g * x[i];
+    }
+    x[j] = beta;
+    for (let i = j + 1; i < n; i++) x[i] = 0;
+  }
+  // R's column l is cols[l][0 … q−1] (zero below its diagonal). Form G = R_A R_Aᵀ and
+  // Bq = R_Q diag(w·S) R_Qᵀ entry by entry (upper triangle; symmetric).
   let diag = 0;
   let off = 0;
-  for (let a = 0; a < n; a++) {
-    for (let b = a; b < n; b++) {
-      let t = 0;
-      for (let l = 0; l < r; l++) t += A.data[a * r + l] * A.data[b * r + l];
-      const d = t - B.data[a * n + b];
-      if (a === b) diag += d * d;
-      else off += d * d;
+  let refDiag = 0;
+  let refOff = 0;
+  for (let a = 0; a < q; a++) {
+    for (let b = a; b < q; b++) {
+      let g = 0;
+      for (let l = 0; l < r; l++) g += cols[k + l][a] * cols[k + l][b];
+      let h = 0;
+      for (let l = 0; l < k; l++) h += w * S[l] * cols[l][a] * cols[l][b];
+      const d = g - h;
+      if (a === b) {
+        diag += d * d;
+        refDiag += h * h;
+      } else {
+        off += d * d;
+        refOff += h * h;
+      }
     }
   }
-  return diag + 2 * off;
+  return { diff2: diag + 2 * off, ref2: refDiag + 2 * refOff };
 }
 
 /** sqrt(num2)/sqrt(den2), or the absolute sqrt(num2) when the reference is exactly zero. */
@@ -241,9 +334,10 @@ function relative(num2: number, den2: number): number {
  * (residual ~0), but it is not balanced, so dX/dY/ratioError are large unless G is orthogonal.
  * Throws if G is not r×r or is singular.
  */
-export function wrongMinimum(p: Prediction, G: Matrix): { X: Matrix; Y: Matrix } {
+export function wrongMinimum(p: Prediction, Gin: Matrix | ArrayLike<ArrayLike<number>>): { X: Matrix; Y: Matrix } {
+  const G = asMatrix(Gin, 'G');
   const r = p.Xstar.cols;
-  if (G.rows !== r || G.cols !== r) throw new Error(`wrongMinimum: G is ${G.rows}x${G.cols}, expected ${r}x${r}`);
+  if (G.rows !== r || G.cols !== r) throw new FlatminError('SHAPE', 'G', `wrongMinimum: G is ${G.rows}x${G.cols}, expected ${r}x${r}`);
   const Ginv = inverse(G);
   // Y* G⁻ᵀ = Y* (G⁻¹)ᵀ = matmulNT(Y*, G⁻¹).
   return { X: matmul(p.Xstar, G), Y: matmulNT(p.Ystar, Ginv) };

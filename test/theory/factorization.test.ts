@@ -5,6 +5,8 @@ import { orthonormalColumns } from '../../src/linalg/qr.js';
 import { inverse } from '../../src/linalg/inverse.js';
 import { predictFactorization, factorizationDistances, wrongMinimum } from '../../src/theory/factorization.js';
 import type { Prediction } from '../../src/theory/factorization.js';
+import { FlatminError } from '../../src/errors.js';
+import { toRows } from '../../src/linalg/matrix.js';
 
 /** Tiny deterministic generator for test data, uniform in [-0.5, 0.5). */
 function lcg(seed: number): () => number {
@@ -29,6 +31,12 @@ function scaleCols(q: Matrix, d: ArrayLike<number>): Matrix {
   return out;
 }
 
+function identity(k: number): Matrix {
+  const out = zeros(k, k);
+  for (let i = 0; i < k; i++) out.data[i * k + i] = 1;
+  return out;
+}
+
 function relErr(a: Matrix, b: Matrix): number {
   return frob(sub(a, b)) / frob(b);
 }
@@ -41,10 +49,23 @@ function target(n = 30, m = 20, s: number[] = [3, 2, 1], seed = 2024) {
   return { U, V, M, s };
 }
 
+/** The predicted X*X*ᵀ = c·U Σ Uᵀ (side 'X') or Y*Y*ᵀ = V Σ Vᵀ / c, formed densely (small tests only). */
+function predictedGram(p: Prediction, side: 'X' | 'Y'): Matrix {
+  const Q = side === 'X' ? p.U : p.V;
+  return scale(matmulNT(scaleCols(Q, p.singularValues), Q), side === 'X' ? p.c : 1 / p.c);
+}
+
 /** The identities of THEORY.md §1 that every prediction must satisfy. */
 function checkIdentities(p: Prediction, M: Matrix | null, r: number) {
-  const n = p.XXt.rows;
-  const m = p.YYt.rows;
+  const n = p.U.rows;
+  const m = p.V.rows;
+  // The thin factors of the predicted Gram matrices: orthonormal columns, one per direction used.
+  expect(p.U.cols).toBe(p.rankM);
+  expect(p.V.cols).toBe(p.rankM);
+  if (p.rankM > 0) {
+    expect(relErr(matmulTN(p.U, p.U), identity(p.rankM))).toBeLessThan(1e-14);
+    expect(relErr(matmulTN(p.V, p.V), identity(p.rankM))).toBeLessThan(1e-14);
+  }
   expect(p.Xstar.rows).toBe(n);
   expect(p.Xstar.cols).toBe(r);
   expect(p.Ystar.rows).toBe(m);
@@ -59,9 +80,11 @@ function checkIdentities(p: Prediction, M: Matrix | null, r: number) {
   expect(relErr(p.XtX, scale(p.YtY, p.c2))).toBeLessThan(1e-13);
   expect(relErr(matmulTN(p.Xstar, p.Xstar), p.XtX)).toBeLessThan(1e-15);
   expect(relErr(matmulTN(p.Ystar, p.Ystar), p.YtY)).toBeLessThan(1e-15);
-  // XXt = X*X*ᵀ, YYt = Y*Y*ᵀ.
-  expect(relErr(matmulNT(p.Xstar, p.Xstar), p.XXt)).toBeLessThan(1e-13);
-  expect(relErr(matmulNT(p.Ystar, p.Ystar), p.YYt)).toBeLessThan(1e-13);
+  // c·UΣUᵀ = X*X*ᵀ, VΣVᵀ/c = Y*Y*ᵀ.
+  if (p.rankM > 0) {
+    expect(relErr(matmulNT(p.Xstar, p.Xstar), predictedGram(p, 'X'))).toBeLessThan(1e-13);
+    expect(relErr(matmulNT(p.Ystar, p.Ystar), predictedGram(p, 'Y'))).toBeLessThan(1e-13);
+  }
   // Nuclear norm and rank are those of the Σ used.
   expect(p.singularValues.length).toBe(p.rankM);
   let sum = 0;
@@ -93,9 +116,9 @@ describe('predictFactorization', () => {
     checkIdentities(p, M, 3);
     // X*Y*ᵀ = M.
     expect(relErr(matmulNT(p.Xstar, p.Ystar), M)).toBeLessThan(1e-13);
-    // XXt = c U Σ Uᵀ, YYt = (1/c) V Σ Vᵀ with the U, V M was built from.
-    expect(relErr(p.XXt, scale(matmulNT(scaleCols(U, [3, 2, 1]), U), p.c))).toBeLessThan(1e-13);
-    expect(relErr(p.YYt, scale(matmulNT(scaleCols(V, [3, 2, 1]), V), 1 / p.c))).toBeLessThan(1e-13);
+    // X*X*ᵀ = c U Σ Uᵀ, Y*Y*ᵀ = (1/c) V Σ Vᵀ with the U, V M was built from.
+    expect(relErr(predictedGram(p, 'X'), scale(matmulNT(scaleCols(U, [3, 2, 1]), U), p.c))).toBeLessThan(1e-13);
+    expect(relErr(predictedGram(p, 'Y'), scale(matmulNT(scaleCols(V, [3, 2, 1]), V), 1 / p.c))).toBeLessThan(1e-13);
     expect(p.normX2).toBeCloseTo(6 * Math.sqrt(1.5), 12);
     expect(p.normY2).toBeCloseTo(6 / Math.sqrt(1.5), 12);
     const d = factorizationDistances(p.Xstar, p.Ystar, M, p);
@@ -176,7 +199,8 @@ describe('predictFactorization', () => {
     expect(p5.rankM).toBe(3);
     expect(p5.XtX.rows).toBe(5);
     checkIdentities(p5, M, 5);
-    expect(Array.from(p5.XXt.data)).toEqual(Array.from(p3.XXt.data));
+    expect(Array.from(p5.U.data)).toEqual(Array.from(p3.U.data));
+    expect(Array.from(p5.singularValues)).toEqual(Array.from(p3.singularValues));
     expect(relErr(matmulNT(p5.Xstar, p5.Ystar), M)).toBeLessThan(1e-13);
     // A 5-column wrong minimum mixes in the zero columns and still fits M.
     const G = zeros(5, 5);
@@ -239,7 +263,7 @@ describe('predictFactorization', () => {
     // Only the ratio matters (σ → 0 limit).
     const p2 = predictFactorization(M, 3, 0.01 * q, 0.01);
     expect(p2.c).toBeCloseTo(p.c, 14);
-    expect(relErr(p2.XXt, p.XXt)).toBeLessThan(1e-14);
+    expect(relErr(predictedGram(p2, 'X'), predictedGram(p, 'X'))).toBeLessThan(1e-14);
   });
 
   it('different σ ratios predict different minima', () => {
@@ -318,5 +342,66 @@ describe('inverse', () => {
     expect(() => inverse(zeros(2, 2))).toThrow(/singular/);
     expect(() => inverse(zeros(2, 3))).toThrow(/square/);
     expect(() => inverse(fromRows([[NaN]]))).toThrow(/non-finite/);
+  });
+});
+
+describe('nested arrays (number[][]) as well as Matrix', () => {
+  it('predictFactorization, factorizationDistances and wrongMinimum give the same numbers for toRows(…)', () => {
+    const { M } = target();
+    const p = predictFactorization(M, 3, 0.1, 0.05);
+    const q = predictFactorization(toRows(M), 3, 0.1, 0.05);
+    expect(Array.from(q.Xstar.data)).toEqual(Array.from(p.Xstar.data));
+    expect(q.c2).toBe(p.c2);
+    const X = matmul(p.Xstar, fromRows([[1.1, 0, 0], [0, 0.9, 0.1], [0, 0, 1]]));
+    const Y = p.Ystar;
+    // What a run result holds: final.X and final.Y as number[][].
+    expect(factorizationDistances(toRows(X), toRows(Y), toRows(M), p)).toEqual(factorizationDistances(X, Y, M, p));
+    const G = [[2, 0.5, 0], [0, 1, 0.3], [0.1, 0, 0.5]];
+    expect(wrongMinimum(p, G)).toEqual(wrongMinimum(p, fromRows(G)));
+  });
+
+  it('reports the progress of its SVD through onProgress (not called when the SVD is handed over)', () => {
+    const { M, U, V, s: sv } = target(120, 90, [3, 2, 1], 5);
+    const seen: number[] = [];
+    const p = predictFactorization(toRows(M), 3, 0.1, 0.1, { onProgress: (f) => seen.push(f) });
+    expect(p.rankM).toBe(3);
+    expect(seen.length).toBeGreaterThan(5);
+    expect(seen[seen.length - 1]).toBe(1);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
+    const none: number[] = [];
+    predictFactorization(M, 3, 0.1, 0.1, { svd: { U, s: Float64Array.from(sv), V }, onProgress: (f) => none.push(f) });
+    expect(none).toEqual([]);
+  });
+
+  /** The FlatminError `f` throws, as [code, path]. */
+  function failure(f: () => unknown): [string, string] {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(FlatminError);
+      return [(e as FlatminError).code, (e as FlatminError).path];
+    }
+    throw new Error('expected a throw');
+  }
+
+  it('ragged, non-numeric or non-finite input is a FlatminError naming the entry, not a TypeError', () => {
+    const { M } = target();
+    const p = predictFactorization(M, 3, 0.1, 0.1);
+    const X = toRows(p.Xstar);
+    const Y = toRows(p.Ystar);
+    expect(failure(() => predictFactorization([[1, 2], [3]], 1, 0.1, 0.1))).toEqual(['SHAPE', 'M[1]']);
+    expect(failure(() => predictFactorization([[1, 'a' as unknown as number]], 1, 0.1, 0.1))).toEqual(['TYPE', 'M[0][1]']);
+    expect(failure(() => predictFactorization([[1, Infinity]], 1, 0.1, 0.1))).toEqual(['NOT_FINITE', 'M[0][1]']);
+    expect(failure(() => predictFactorization(M, 0, 0.1, 0.1))).toEqual(['OUT_OF_RANGE', 'r']);
+    expect(failure(() => predictFactorization(M, 1, -1, 0.1))).toEqual(['OUT_OF_RANGE', 'sigmaX']);
+    expect(failure(() => predictFactorization(M, 1, 0.1, 0))).toEqual(['OUT_OF_RANGE', 'sigmaY']);
+    expect(failure(() => factorizationDistances(X.slice(1), Y, M, p))).toEqual(['SHAPE', 'X']);
+    expect(failure(() => factorizationDistances(X, [...Y.slice(1), [1, 2]], M, p))).toEqual(['SHAPE', 'Y[19]']);
+    expect(failure(() => factorizationDistances(X, Y, [[1]], p))).toEqual(['SHAPE', 'X']);
+    const bad = X.map((row) => [...row]);
+    bad[4][2] = NaN;
+    expect(failure(() => factorizationDistances(bad, Y, M, p))).toEqual(['NOT_FINITE', 'X[4][2]']);
+    expect(failure(() => factorizationDistances(X, null as unknown as number[][], M, p))).toEqual(['TYPE', 'Y']);
+    expect(failure(() => wrongMinimum(p, [[1, 0], [0, 1]]))).toEqual(['SHAPE', 'G']);
   });
 });

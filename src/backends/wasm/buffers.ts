@@ -16,12 +16,22 @@ export class WasmArray<C extends ViewCtor> {
   }
 }
 
-/** Allocates buffers and frees all of them at once. */
+/**
+ * Allocates buffers and frees all of them at once. If one allocation fails (the heap is full: a
+ * FlatminError 'OUT_OF_MEMORY' from the loader), the arena first frees everything it already
+ * holds, so a session that could not be created leaks nothing and the heap stays reusable.
+ */
 export class Arena {
   private readonly ptrs: number[] = [];
   constructor(readonly core: CoreExports) {}
   alloc<C extends ViewCtor>(ctor: C, length: number): WasmArray<C> {
-    const b = new WasmArray(this.core, ctor, length);
+    let b: WasmArray<C>;
+    try {
+      b = new WasmArray(this.core, ctor, length);
+    } catch (e) {
+      this.freeAll();
+      throw e;
+    }
     this.ptrs.push(b.ptr);
     return b;
   }

@@ -92,7 +92,8 @@ export async function instantiateCore(source: WasmSource): Promise<CoreExports> 
       env: {
         // AssemblyScript calls abort(message, file, line, column) with pointers to UTF-16 strings.
         abort(msg: number, file: number, line: number, col: number): never {
-          const text = (p: number) => {
+          const text = (ptr: number) => {
+            const p = ptr >>> 0; // an i32 from Wasm: addresses past 2 GiB arrive negative
             if (!memory || p === 0) return '?';
             const len = new Uint32Array(memory.buffer, p - 4, 1)[0] >>> 1;
             return String.fromCharCode(...new Uint16Array(memory.buffer, p, len));
@@ -102,15 +103,68 @@ export async function instantiateCore(source: WasmSource): Promise<CoreExports> 
       },
     };
     const instance = await WebAssembly.instantiate(module, imports);
-    const exports = instance.exports as unknown as CoreExports & { _initialize?: () => void };
-    memory = exports.memory;
-    exports._initialize?.();
+    const raw = instance.exports as unknown as CoreExports & { _initialize?: () => void };
+    memory = raw.memory;
+    raw._initialize?.();
+    const exports = withUnsignedPointers(raw);
     modules.set(exports, module);
     return exports;
   } catch (e) {
     if (e instanceof FlatminError) throw e;
     throw new FlatminError('WASM', 'wasm', `could not load the WebAssembly core: ${(e as Error).message}`);
   }
+}
+
+/**
+ * Largest block the core's allocator hands out (AssemblyScript TLSF's BLOCK_MAXSIZE, 2³⁰ bytes
+ * minus its 4-byte header): a bigger request would abort inside Wasm with "allocation too large".
+ */
+export const MAX_BLOCK_BYTES = 2 ** 30 - 4;
+
+/** Wasm memory is 32-bit: at most 65536 pages of 64 KiB (asconfig.json's maximumMemory). */
+export const MAX_HEAP_BYTES = 2 ** 32;
+
+/**
+ * The raw exports with every pointer-returning function read unsigned and `alloc` failing as a
+ * FlatminError. Wasm returns an i32, which JS sees signed: an address past 2 GiB would come back
+ * negative and every typed-array view over it would throw a RangeError — so the upper half of the
+ * 4 GiB heap was unusable. `>>> 0` reinterprets the same 32 bits as the unsigned address; passing
+ * such a number back into Wasm converts it to the same i32 bits again (ToInt32 is modular).
+ */
+function withUnsignedPointers(raw: CoreExports): CoreExports {
+  const { alloc, dlnEndToEnd } = raw;
+  return {
+    ...raw,
+    alloc(bytes: number): number {
+      const heapBytes = raw.memory.buffer.byteLength;
+      const fail = (why: string) =>
+        new FlatminError('OUT_OF_MEMORY', 'wasm', `cannot allocate ${formatBytes(bytes)} in the WebAssembly heap (${why})`, {
+          bytes,
+          heapBytes,
+          maxHeapBytes: MAX_HEAP_BYTES,
+        });
+      if (!(bytes >= 0 && bytes <= MAX_BLOCK_BYTES)) throw fail(`one buffer can hold at most ${formatBytes(MAX_BLOCK_BYTES)}`);
+      let p: number;
+      try {
+        p = alloc(bytes);
+      } catch (e) {
+        // The allocator traps (unreachable) only when memory.grow fails, before it changes any of
+        // its own state: the heap stays consistent and what is freed later can be reused.
+        if (e instanceof FlatminError) throw e;
+        throw fail(`memory.grow failed at ${formatBytes(heapBytes)} of at most ${formatBytes(MAX_HEAP_BYTES)}: ${(e as Error).message}`);
+      }
+      return p >>> 0;
+    },
+    dlnEndToEnd(L: number, dims: number, theta: number, work: number): number {
+      return dlnEndToEnd(L, dims, theta, work) >>> 0;
+    },
+  };
+}
+
+function formatBytes(b: number): string {
+  if (b >= 2 ** 30) return `${(b / 2 ** 30).toFixed(2)} GiB`;
+  if (b >= 2 ** 20) return `${(b / 2 ** 20).toFixed(1)} MiB`;
+  return `${b} bytes`;
 }
 
 async function compile(source: WasmSource): Promise<WebAssembly.Module> {
