@@ -32,9 +32,9 @@ export interface CurvatureOptions {
   gridPoints?: number;
   /** Density kernel width σ (default 1% of the spectrum's extent). */
   bandwidth?: number;
-  /** Extreme eigenvalues: residual tolerance relative to max|λ| (default 1e−10). */
+  /** Extreme eigenvalues: residual tolerance relative to max|λ| (default 1e−8; see src/linalg/lanczos.ts). */
   tol?: number;
-  /** Extreme eigenvalues: cap on products (default min(d, max(300, 20·top))). */
+  /** Extreme eigenvalues: cap on products (default min(d, max(500, 30·top))). */
   maxMatvecs?: number;
 }
 
@@ -93,8 +93,15 @@ export function validateCurvatureOptions(o: CurvatureOptions, d: number): void {
 }
 
 /** The curvature report of the operator `hvp` on Rᵈ (see CurvatureOptions for defaults). */
-export function curvature(hvp: SymOperator, d: number, options: CurvatureOptions, seed: Seed): Curvature {
+export function curvature(op: SymOperator, d: number, options: CurvatureOptions, seed: Seed): Curvature {
   validateCurvatureOptions(options, d);
+  // A non-finite product (diverged weights) would otherwise run every part to its cap on NaNs.
+  const hvp: SymOperator = (v, out) => {
+    op(v, out);
+    for (let k = 0; k < d; k++) {
+      if (!Number.isFinite(out[k])) throw new FlatminError('NOT_FINITE', PATH, `the Hessian-vector product has a non-finite entry (${out[k]} at ${k}): are the weights finite?`);
+    }
+  };
   const top = options.top ?? 1;
   const probes = options.probes ?? 10;
   const ext = extremeEigenvalues(hvp, d, { top: Math.max(top, 1), min: options.min ?? false, tol: options.tol, maxMatvecs: options.maxMatvecs },

@@ -111,6 +111,11 @@ describe('block Lanczos', () => {
     expect(r.matvecs).toBeLessThan(d / 2);
     expect(r.top).toEqual([100, 90, 80].map((x) => expect.closeTo(x, 8)));
     expect(r.min).toBeCloseTo(0, 8);
+    // Under a cap too small to converge: what it has, flagged, within the cap.
+    const capped = extremeEigenvalues(op, d, { top: 3, min: true, maxMatvecs: 9 }, seedGaussian('c'));
+    expect(capped.converged).toBe(false);
+    expect(capped.matvecs).toBeLessThanOrEqual(9);
+    expect(capped.top).toHaveLength(3);
   });
 });
 
@@ -226,6 +231,16 @@ describe('curvature()', () => {
     let mass = 0;
     for (let g = 1; g < x.length; g++) mass += ((x[g] - x[g - 1]) * (y[g] + y[g - 1])) / 2;
     expect(mass / d).toBeCloseTo(1, 6);
+  });
+
+  it('a non-finite product → FlatminError NOT_FINITE, not a run to the cap on NaNs', () => {
+    let calls = 0;
+    const nan: SymOperator = (v, out) => {
+      calls++;
+      out.fill(NaN);
+    };
+    expect(() => curvature(nan, 10, { top: 2 }, 0)).toThrow(expect.objectContaining({ code: 'NOT_FINITE', path: 'diagnostics.curvature' }));
+    expect(calls).toBe(1);
   });
 
   it.each<[string, object, string]>([
