@@ -1,6 +1,6 @@
 import { fillGaussian, type GaussianState } from '../random/gaussian.js';
 import { symEig } from './symEig.js';
-import { axpy, dot, norm, orthogonalize, scale } from './vector.js';
+import { dot, norm, orthogonalize, project, scale } from './vector.js';
 
 /**
  * Lanczos on a symmetric operator given only by its products, `op(v, out)`: out = H v (d entries).
@@ -38,7 +38,9 @@ export function lanczos(op: SymOperator, d: number, v0: Float64Array, steps: num
     scaleH = Math.max(scaleH, norm(w));
     const a = dot(q, w);
     alpha.push(a);
-    // w − α q − β q_prev, then against everything (the three-term part is inside the full pass).
+    // The three-term recurrence (w − α q − β q_prev) first, then against everything: after the local
+    // step only rounding is left to remove, so the full pass is usually needed once, not twice.
+    project(w, Q.slice(-2));
     orthogonalize(w, Q);
     if (j + 1 === m) break;
     const b = norm(w);
@@ -143,6 +145,8 @@ export function extremeEigenvalues(op: SymOperator, d: number, opts: ExtremeOpti
     for (let c = 0; c < W.length; c++) {
       const basis = Q.concat(fresher);
       const coef = new Float64Array(basis.length);
+      // The block three-term part (Q_j A_j + Q_{j−1} B_{j−1}ᵀ) first, then the full pass (see lanczos).
+      project(W[c], Q.slice(Math.max(0, n - 2 * b)));
       orthogonalize(W[c], basis, coef);
       for (let t = 0; t < fresher.length; t++) B[t][c] = coef[n + t];
       const beta = norm(W[c]);

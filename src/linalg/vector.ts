@@ -28,26 +28,28 @@ export function scale(x: Float64Array, alpha: number): Float64Array {
   return x;
 }
 
+/** One modified Gram–Schmidt pass of w against orthonormal Q; adds the coefficients to `coef` when given. */
+export function project(w: Float64Array, Q: readonly Float64Array[], coef?: Float64Array): Float64Array {
+  for (let i = 0; i < Q.length; i++) {
+    const c = dot(Q[i], w);
+    if (coef) coef[i] += c;
+    axpy(w, -c, Q[i]);
+  }
+  return w;
+}
+
 /**
- * w ← (I − QQᵀ)w for orthonormal vectors Q: modified Gram–Schmidt, repeated once when the first
- * pass cancelled more than 1 − 1/√2 of w's norm (the Daniel–Gragg–Kaufman–Stewart test: "twice is
+ * w ← (I − QQᵀ)w for orthonormal vectors Q: a modified Gram–Schmidt pass, repeated once when it
+ * cancelled more than 1 − 1/√2 of w's norm (the Daniel–Gragg–Kaufman–Stewart test: "twice is
  * enough" keeps w orthogonal to working precision even when it started nearly inside span Q, and a
  * pass that cancelled little needs no second). With `coef`, stores the sum of the passes'
  * coefficients there: Qᵀw as it was on entry, up to rounding.
  */
 export function orthogonalize(w: Float64Array, Q: readonly Float64Array[], coef?: Float64Array): Float64Array {
   if (coef) coef.fill(0);
-  let before = norm(w);
-  for (let pass = 0; pass < 2; pass++) {
-    for (let i = 0; i < Q.length; i++) {
-      const c = dot(Q[i], w);
-      if (coef) coef[i] += c;
-      axpy(w, -c, Q[i]);
-    }
-    const after = norm(w);
-    if (after > Math.SQRT1_2 * before) break;
-    before = after;
-  }
+  const before = norm(w);
+  project(w, Q, coef);
+  if (!(norm(w) > Math.SQRT1_2 * before)) project(w, Q, coef);
   return w;
 }
 
