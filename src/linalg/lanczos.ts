@@ -5,10 +5,11 @@ import { dot, norm, orthogonalize, project, scale } from './vector.js';
 /**
  * Lanczos on a symmetric operator given only by its products, `op(v, out)`: out = H v (d entries).
  * Plain f64, deterministic (start vectors from a seeded stream, sequential sums, sqrt only).
- * Every new vector is reorthogonalized against the whole basis (twice), so the basis stays
- * orthonormal to working precision and no spurious copies ("ghosts") of converged eigenvalues
- * appear; the cost is O(d·j) per step on top of the product, which is small next to a Hessian-
- * vector product at the sizes flatmin runs.
+ * Every new vector is reorthogonalized against the whole basis (a second pass when the first
+ * cancelled much: vector.ts's DGKS test), so the basis stays orthonormal to working precision and no
+ * spurious copies ("ghosts") of converged eigenvalues appear. The price is O(d·j) per step on top of
+ * the product: measured at d = 8192 (two-factor 256×256×16, ~355 steps) about half the time of the
+ * reference products; at d = 1200 (20×20 depth 3) a small share.
  */
 export type SymOperator = (v: Float64Array, out: Float64Array) => unknown;
 
