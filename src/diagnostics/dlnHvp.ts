@@ -41,6 +41,16 @@ export function deepLinearLoss(input: { M: Float64Array; mask: ArrayLike<number>
     : lossOfW({ kind: 'completion', mask: input.mask }, input.M);
 }
 
+/**
+ * The products of one point, shared by every product there: P[l] = W_l ⋯ W_1 and H[l] =
+ * (W_L ⋯ W_{l+1})ᵀ G for l = 1 … L (index 0 unused; P[1] is a view of θ, H[L] is G). The Wasm
+ * product (./dlnHvpWasm.ts) takes these from here.
+ */
+export function dlnPoint(f: DeepLinear, theta: Float64Array): { P: Float64Array[]; H: Float64Array[] } {
+  const { P, H } = pass(f, theta);
+  return { P, H };
+}
+
 /** Layer views and the forward/backward products of one point. */
 function pass(f: DeepLinear, theta: Float64Array) {
   const { dims } = f;
