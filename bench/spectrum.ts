@@ -1,7 +1,8 @@
 /**
  * Cost of a spectrum (top-5 eigenvalues by block Lanczos + SLQ density, 10 probes × 80 steps) with
  * the reference Hessian-vector products (plain f64 TypeScript):
- *   - deep model: Wang & Jacot's D2 (20×20, depth 3, width 20: 1200 weights) at its start point;
+ *   - deep model: Wang & Jacot's D2 (20×20, depth 3, width 20: 1200 weights) at its start point,
+ *     also with the Wasm product (assembly/kernels/dlnHvp.ts, same bits);
  *   - two-factor: 256×256, r = 16 (8192 weights), full target ½‖XYᵀ − M‖², at a random point and
  *     at a balanced global minimum (eigenvalues of multiplicity n − r = 240 there).
  * Prints products, seconds, and the share spent in the products. Median of 3 (deep) / 1 (256).
@@ -9,7 +10,9 @@
  *   npm run bench:spectrum
  */
 import { readFileSync } from 'node:fs';
+import { instantiateCore } from '../src/backends/wasm/loader.js';
 import { dlnHessianAt } from '../src/diagnostics/dlnCurvature.js';
+import { wasmDlnHvpAt } from '../src/diagnostics/dlnHvpWasm.js';
 import { hessianAt } from '../src/diagnostics/hessian.js';
 import { curvature, type CurvatureOptions } from '../src/diagnostics/spectrum.js';
 import { fixtureInput, type DlnFixture } from '../src/experiments/wangJacot.js';
@@ -43,7 +46,11 @@ function measure(name: string, op: SymOperator, d: number, repeats: number): voi
 
 const D2: DlnFixture = JSON.parse(readFileSync('src/experiments/fixtures/dln-D2.json', 'utf8'));
 const input = fixtureInput(D2, 1);
-measure('deep 20×20 depth 3 (D2 start)', dlnHessianAt(input, input.theta), input.theta.length, 3);
+measure('deep 20×20 depth 3 (D2 start), reference product', dlnHessianAt(input, input.theta), input.theta.length, 3);
+const core = await instantiateCore(readFileSync('build/flatmin.wasm'));
+const wasm = wasmDlnHvpAt(core, { dims: input.dims, M: input.M, lambda: input.lambda, loss: { kind: 'completion', mask: input.mask } }, input.theta);
+measure('deep 20×20 depth 3 (D2 start), Wasm product', wasm.hvp, input.theta.length, 3);
+wasm.dispose();
 
 const [n, m, r] = [256, 256, 16];
 const st = seedGaussian('bench-spectrum');

@@ -9,9 +9,11 @@ import { hutchinson, hutchPlusPlus } from './trace.js';
  * Curvature of any model from its Hessian-vector product: the k largest eigenvalues and the smallest
  * (block Lanczos, src/linalg/lanczos.ts), the trace (Hutch++ or Hutchinson, ./trace.ts) and the
  * eigenvalue density (stochastic Lanczos quadrature, ./density.ts). Everything is seeded: the same
- * (operator, options, seed) gives the same bits in every engine. Each part draws from its own
- * stream ("curvature-lanczos:", "curvature-trace:", "curvature-density:" + seed), so asking for one
- * more part never changes another's numbers.
+ * (operator, options, seed) gives the same bits in every engine. Each part seeds its own copy of its
+ * stream, so asking for one more part never changes another's numbers: the Lanczos start block from
+ * "curvature-lanczos:" + seed, the trace and the density probes both from "curvature-probes:" +
+ * seed — the same Rademacher vectors, so with the Hutchinson estimator the density's first moment
+ * is the reported trace (to rounding: Σ_i τ_i² θ_i = vᵀHv per probe).
  */
 export interface CurvatureOptions {
   /** How many of the largest eigenvalues (0 … d; default 1). */
@@ -47,6 +49,7 @@ export interface Curvature {
   min?: number;
   /** With `trace`. */
   trace?: number;
+  /** The trace's standard error (NaN with a single probe). */
   traceStdErr?: number;
   /** With `density`: ∫ y dx = d, ∫ x y dx ≈ trace. */
   density?: { x: number[]; y: number[] };
@@ -109,14 +112,14 @@ export function curvature(op: SymOperator, d: number, options: CurvatureOptions,
   const out: Curvature = { sharpness: ext.top[0], top: ext.top.slice(0, top), converged: ext.converged, matvecs: ext.matvecs };
   if (options.min) out.min = ext.min;
   if (options.trace) {
-    const st = seedGaussian(`curvature-trace:${seed}`);
+    const st = seedGaussian(`curvature-probes:${seed}`);
     const t = options.estimator === 'hutchinson' ? hutchinson(hvp, d, probes, st) : hutchPlusPlus(hvp, d, probes, st);
     out.trace = t.trace;
     out.traceStdErr = t.stdErr;
     out.matvecs += t.matvecs;
   }
   if (options.density) {
-    const q = slq(hvp, d, probes, options.lanczosSteps ?? 80, seedGaussian(`curvature-density:${seed}`));
+    const q = slq(hvp, d, probes, options.lanczosSteps ?? 80, seedGaussian(`curvature-probes:${seed}`));
     out.density = smoothDensity(q, d, { points: options.gridPoints, bandwidth: options.bandwidth });
     out.matvecs += q.matvecs;
   }

@@ -58,11 +58,13 @@ export function hutchinson(op: SymOperator, d: number, probes: number, st: Gauss
  * products) and the rest by Hutchinson on (I − QQᵀ)H(I − QQᵀ) with the remaining matvecs − 2s
  * probes. When H's spectrum decays, H S captures the large eigenvalues and the remaining variance is
  * that of the tail: error O(1/matvecs) instead of Hutchinson's O(1/√matvecs). The standard error is
- * that of the stochastic part (the deflated part is exact given S). Fewer than 3 matvecs: plain
- * Hutchinson.
+ * that of the stochastic part (the deflated part is exact given S). With 3 matvecs or fewer: plain
+ * Hutchinson (so that the error has two samples from 2 matvecs on).
  */
 export function hutchPlusPlus(op: SymOperator, d: number, matvecs: number, st: GaussianState): TraceEstimate {
-  const s = Math.floor(matvecs / 3);
+  let s = Math.floor(matvecs / 3);
+  // Keep two residual probes for a standard error where the budget allows (3 matvecs: Hutchinson).
+  if (matvecs - 2 * s < 2) s = Math.max(0, Math.floor((matvecs - 2) / 2));
   const g = matvecs - 2 * s;
   // Sketch and its range, dropping columns that add nothing (H of low rank, or s > rank).
   const Q: Float64Array[] = [];

@@ -143,6 +143,9 @@ describe('trace', () => {
       msePP += (pp.trace - tr) ** 2;
     }
     expect(msePP).toBeLessThan(mseH / 100);
+    // Small budgets keep two residual probes for the error (3 matvecs: Hutchinson); one probe has none.
+    for (const m of [2, 3, 4, 5]) expect(Number.isFinite(hutchPlusPlus(op, d, m, seedGaussian('m')).stdErr)).toBe(true);
+    expect(hutchPlusPlus(op, d, 1, seedGaussian('m')).stdErr).toBeNaN();
   });
 
   it('the standard error matches the spread of the estimates across seeds (within a factor 2)', () => {
@@ -221,6 +224,15 @@ describe('curvature()', () => {
     expect(c.trace).not.toBe(a.trace);
     c.top.forEach((v, i) => expect(v).toBeCloseTo(a.top[i], 8));
     expect(a.matvecs).toBeGreaterThan(6 * 15);
+  });
+
+  it('with the Hutchinson estimator the density\'s first moment is the reported trace (same probes)', () => {
+    const r = curvature(op, d, { trace: true, density: true, probes: 5, estimator: 'hutchinson', lanczosSteps: 12 }, 9);
+    const { x, y } = r.density!;
+    let first = 0;
+    for (let g = 1; g < x.length; g++) first += ((x[g] - x[g - 1]) * (x[g] * y[g] + x[g - 1] * y[g - 1])) / 2;
+    expect(Math.abs(first / r.trace! - 1)).toBeLessThan(1e-6);
+    expect(Number.isFinite(r.traceStdErr)).toBe(true);
   });
 
   it('trace is near the exact one within a few standard errors; density mass is d', () => {
