@@ -75,15 +75,14 @@ function positive(v: unknown, name: string): number {
 
 /** Checks the options against the parameter count d (FlatminError naming `diagnostics.curvature.*`). */
 export function validateCurvatureOptions(o: CurvatureOptions, d: number): void {
+  if (!(Number.isInteger(d) && d >= 1)) throw new FlatminError('OUT_OF_RANGE', PATH, `the model has no parameters (d = ${d})`);
   if (o.top !== undefined) integerIn(o.top, 'top', 0, d, `an integer 0 … ${d} (the parameter count)`);
-  const needsProbes = o.trace || o.density;
-  if (o.probes !== undefined || needsProbes) {
-    const p = o.probes ?? 10;
-    if (typeof p === 'number' && p < 1 && needsProbes) {
-      const what = o.density ? 'the density needs at least one SLQ probe' : 'the trace needs at least one probe';
-      throw new FlatminError('OUT_OF_RANGE', `${PATH}.probes`, `expected an integer ≥ 1 (${what}), got ${p}`);
+  if (o.probes !== undefined) {
+    if (typeof o.probes === 'number' && o.probes < 1) {
+      const what = o.density ? 'the density needs at least one SLQ probe' : o.trace ? 'the trace needs at least one probe' : 'at least one probe';
+      throw new FlatminError('OUT_OF_RANGE', `${PATH}.probes`, `expected an integer ≥ 1 (${what}), got ${o.probes}`);
     }
-    integerIn(p, 'probes', 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1');
+    integerIn(o.probes, 'probes', 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1');
   }
   if (o.estimator !== undefined && o.estimator !== 'hutch++' && o.estimator !== 'hutchinson') {
     throw new FlatminError('OUT_OF_RANGE', `${PATH}.estimator`, `expected "hutch++" or "hutchinson", got ${JSON.stringify(o.estimator)}`);
