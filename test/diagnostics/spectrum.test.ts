@@ -119,6 +119,49 @@ describe('block Lanczos', () => {
   });
 });
 
+describe('block Lanczos edge cases (a random orthogonal basis around a given spectrum)', () => {
+  /** Q diag(vals) Qᵀ with Q the eigenvectors of a random symmetric matrix. */
+  function withSpectrum(vals: number[], seed: number): Float64Array {
+    const d = vals.length;
+    const rnd = lcg(seed);
+    const r = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) r[i * d + j] = r[j * d + i] = rnd();
+    const Q = symEig(r, d).vectors;
+    const a = new Float64Array(d * d);
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j < d; j++) {
+        let s = 0;
+        for (let k = 0; k < d; k++) s += Q[i * d + k] * vals[k] * Q[j * d + k];
+        a[i * d + j] = s;
+      }
+    return a;
+  }
+
+  it.each<[string, number[], number]>([
+    ['d = 1', [3], 1],
+    ['top = d = 2, indefinite', [1, -2], 2],
+    ['the zero matrix', [0, 0, 0, 0], 3],
+    ['rank one', [0, 0, 5, 0, 0, 0], 4],
+    ['negative definite', [-1, -2, -3, -4, -5], 3],
+    ['the top value 7 times, top 5', [9, 9, 9, 9, 9, 9, 9, 1, 2, 3, 0.5, 0.1, -1, 4, 4, 4], 5],
+    ['top = d', [1, 2, 3, 4, 5, 6, 7], 7],
+    ['a cluster 1e−6 apart', Array.from({ length: 60 }, (_, i) => 1 + 1e-6 * i), 5],
+    ['the smallest value 3 times', [5, 4, 3, -2, -2, -2, 1, 0], 2],
+  ])('%s', (name, vals, k) => {
+    const d = vals.length;
+    const H = matrixOp(withSpectrum(vals, d), d);
+    const sorted = [...vals].sort((x, y) => y - x);
+    const r = extremeEigenvalues(H, d, { top: k, min: true }, seedGaussian(name));
+    const scale = Math.max(1, ...vals.map(Math.abs));
+    expect(r.converged).toBe(true);
+    expect(r.top).toHaveLength(k);
+    r.top.forEach((v, i) => expect(Math.abs(v - sorted[i])).toBeLessThan(1e-8 * scale));
+    expect(Math.abs(r.min! - sorted[d - 1])).toBeLessThan(1e-8 * scale);
+    const c = curvature(H, d, { top: k, trace: true, density: true, probes: 3 }, 1);
+    expect(c.density!.y.every(Number.isFinite)).toBe(true);
+  });
+});
+
 describe('trace', () => {
   it('Hutch++ beats Hutchinson at equal matvecs on a low-rank-plus-noise matrix (mean squared error over 20 seeds)', () => {
     const d = 120;
