@@ -19,3 +19,4 @@ export {
 } from './programs/factorization';
 export { shuffleI32 } from './random';
 export { dlnRun, dlnWorkLength, dlnEndToEnd } from './programs/dln';
+export { dlnHvp } from './kernels/dlnHvp';

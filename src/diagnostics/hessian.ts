@@ -1,7 +1,9 @@
 import { matmulNN, matmulNT, matmulTN } from '../backends/reference/kernels.js';
 import type { Seed } from '../config/types.js';
 import { endToEnd, type LossOfW } from '../problems/losses.js';
-import { gaussians, laneDouble, seedGaussian } from '../random/gaussian.js';
+import { dot } from '../linalg/vector.js';
+import { gaussians, seedGaussian } from '../random/gaussian.js';
+import { hutchinson as hutchinsonEstimate } from './trace.js';
 
 /**
  * Curvature of the two-factor objective f(X, Y) = ℓ(XYᵀ) + λ(‖X‖² + ‖Y‖²) at θ = [X | Y] (plain
@@ -91,18 +93,9 @@ export function hutchinsonTrace(f: TwoFactor, theta: Float64Array, probes: numbe
   return hutchinson(hessianAt(f, theta), theta.length, probes, seed);
 }
 
-/** Hutchinson's estimator for any Hessian-vector product on vectors of this length. */
+/** Hutchinson's estimator for any Hessian-vector product on vectors of this length (./trace.ts, stream "hutchinson:" + seed). */
 export function hutchinson(H: Hvp, length: number, probes: number, seed: Seed = 0): number {
-  const st = seedGaussian(`hutchinson:${seed}`);
-  const z = new Float64Array(length);
-  const Hz = new Float64Array(length);
-  let sum = 0;
-  for (let j = 0; j < probes; j++) {
-    for (let k = 0; k < z.length; k++) z[k] = laneDouble(st, 0) < 0.5 ? -1 : 1;
-    H(z, Hz);
-    sum += dot(z, Hz);
-  }
-  return sum / probes;
+  return hutchinsonEstimate(H, length, probes, seedGaussian(`hutchinson:${seed}`)).trace;
 }
 
 export interface PowerOptions {
@@ -141,11 +134,7 @@ export function powerIteration(H: Hvp, length: number, opts: PowerOptions = {}):
   return { value, iterations: maxIterations };
 }
 
-export function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let k = 0; k < a.length; k++) s += a[k] * b[k];
-  return s;
-}
+export { dot };
 
 /** Normalizes v in place; returns its former norm. */
 function scaleTo1(v: Float64Array): number {

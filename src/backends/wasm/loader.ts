@@ -29,6 +29,11 @@ export interface CoreExports {
   dlnWorkLength(L: number, dims: number): number;
   /** Computes A = W_L ⋯ W_1 into work; returns its byte pointer. */
   dlnEndToEnd(L: number, dims: number, theta: number, work: number): number;
+  /** assembly/kernels/dlnHvp.ts: out = ∇²f(θ)·v for the deep model (src/diagnostics/dlnHvpWasm.ts marshals it). */
+  dlnHvp(
+    L: number, dims: number, theta: number, P: number, H: number, dP: number, dH: number, t: number, T: number,
+    v: number, out: number, tl: number, hess: number, hw: number, hA: number, N: number, rv: number,
+  ): void;
 }
 
 /** assembly/programs/factorization.ts: runs up to `steps` steps, returns how many were done. */

@@ -1,0 +1,67 @@
+/**
+ * Dense f64 vector helpers for the spectral tools (src/linalg/lanczos.ts, src/diagnostics/): each
+ * sum accumulates sequentially in ascending index, no Math beyond sqrt, so every engine gives the
+ * same bits. Output-first where there is an output.
+ */
+
+/** Σ_k a_k b_k, in ascending k. */
+export function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += a[k] * b[k];
+  return s;
+}
+
+/** ‖a‖₂ (no scaling: the spectral tools work on unit-scale vectors). */
+export function norm(a: Float64Array): number {
+  return Math.sqrt(dot(a, a));
+}
+
+/** y ← y + αx. */
+export function axpy(y: Float64Array, alpha: number, x: Float64Array): Float64Array {
+  for (let k = 0; k < y.length; k++) y[k] += alpha * x[k];
+  return y;
+}
+
+/** x ← αx. */
+export function scale(x: Float64Array, alpha: number): Float64Array {
+  for (let k = 0; k < x.length; k++) x[k] *= alpha;
+  return x;
+}
+
+/** One modified Gram–Schmidt pass of w against orthonormal Q; adds the coefficients to `coef` when given. */
+export function project(w: Float64Array, Q: readonly Float64Array[], coef?: Float64Array): Float64Array {
+  for (let i = 0; i < Q.length; i++) {
+    const c = dot(Q[i], w);
+    if (coef) coef[i] += c;
+    axpy(w, -c, Q[i]);
+  }
+  return w;
+}
+
+/**
+ * w ← (I − QQᵀ)w for orthonormal vectors Q: a modified Gram–Schmidt pass, repeated once when it
+ * cancelled more than 1 − 1/√2 of w's norm (the Daniel–Gragg–Kaufman–Stewart test: "twice is
+ * enough" keeps w orthogonal to working precision even when it started nearly inside span Q, and a
+ * pass that cancelled little needs no second). With `coef`, stores the sum of the passes'
+ * coefficients there: Qᵀw as it was on entry, up to rounding.
+ */
+export function orthogonalize(w: Float64Array, Q: readonly Float64Array[], coef?: Float64Array): Float64Array {
+  if (coef) coef.fill(0);
+  const before = norm(w);
+  project(w, Q, coef);
+  if (!(norm(w) > Math.SQRT1_2 * before)) project(w, Q, coef);
+  return w;
+}
+
+/** √(a² + b²) without overflow or underflow (sqrt only: Math.hypot is not correctly rounded everywhere). */
+export function hypot(a: number, b: number): number {
+  const x = Math.abs(a);
+  const y = Math.abs(b);
+  if (x > y) {
+    const r = y / x;
+    return x * Math.sqrt(1 + r * r);
+  }
+  if (y === 0) return 0;
+  const r = x / y;
+  return y * Math.sqrt(1 + r * r);
+}
