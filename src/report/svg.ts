@@ -33,7 +33,7 @@ export interface PlotSpec {
   hlines?: HLine[];
   width?: number;
   height?: number;
-  /** Per-series point budget before min/max downsampling kicks in (default {@link DEFAULT_MAX_POINTS}). */
+  /** Per-series point budget before min/max downsampling kicks in (default 2000, `DEFAULT_MAX_POINTS`). */
   maxPoints?: number;
 }
 

@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// What `npm install flatmin` gets: the file list `npm pack` would publish (scripts skipped, so this
+// lists the dist/ and build/ of the last build, which `npm test` runs first).
+const REPO = resolve(import.meta.dirname, '../..');
+const packed = JSON.parse(
+  execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+) as Array<{ files: Array<{ path: string; size: number }>; unpackedSize: number }>;
+const files = packed[0].files.map((f) => f.path);
+
+describe('the npm package', () => {
+  it('carries the licence, README, changelog, the theory and the API reference', () => {
+    for (const f of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'docs/THEORY.md', 'docs/api/README.md']) {
+      expect(files, f).toContain(f);
+    }
+    expect(readFileSync(resolve(REPO, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} flatmin contributors/);
+  });
+
+  it('carries every image and document the README links to', () => {
+    const readme = readFileSync(resolve(REPO, 'README.md'), 'utf8');
+    const links = [...readme.matchAll(/\]\((docs\/[^)\s#]+)/g)].map((m) => m[1]);
+    expect(links.filter((l) => l.startsWith('docs/presets/')).length).toBeGreaterThanOrEqual(7);
+    for (const l of links) expect(files, l).toContain(l);
+  });
+
+  it('carries the entries, both Wasm builds and the CLI', () => {
+    for (const f of ['dist/node.js', 'dist/browser.js', 'dist/embedded.js', 'dist/index.d.ts', 'dist/cli/bin.js', 'dist/worker/browser-worker.js', 'build/flatmin.wasm', 'build/flatmin-scalar.wasm']) {
+      expect(files, f).toContain(f);
+    }
+  });
+
+  it('ships no source maps and no second copy of the sources', () => {
+    // tsc's ES2022 output reads like the source; maps doubled the package for little (issue 11).
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('src/'))).toEqual([]);
+    for (const f of ['dist/embedded.js', 'dist/node.js']) {
+      expect(readFileSync(resolve(REPO, f), 'utf8'), f).not.toContain('sourceMappingURL');
+    }
+  });
+
+  it('ships each fixture once', () => {
+    const fixtures = files.filter((f) => f.endsWith('.json') && f.includes('fixtures/')).map((f) => basename(f));
+    expect(fixtures.length).toBeGreaterThan(0);
+    expect(new Set(fixtures).size).toBe(fixtures.length);
+  });
+
+  it('stays small: under 1.5 MB unpacked (2.1 MB before maps and src/ were dropped)', () => {
+    expect(packed[0].unpackedSize).toBeLessThan(1_500_000);
+  });
+});
