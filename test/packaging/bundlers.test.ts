@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { build as viteBuild } from 'vite';
+import { createServer as viteServer, build as viteBuild } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../dist/node.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, serveDir, type Served } from '../browser.js';
@@ -16,9 +16,16 @@ const config = {
   seed: 'consumer',
 };
 
-function app(dir: string, entry: string, body: string): void {
+/** The files `npm pack` would publish, copied to node_modules/flatmin: exactly what a user installs. */
+function installPacked(dir: string): void {
+  const packed = JSON.parse(spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, encoding: 'utf8' }).stdout) as Array<{ files: Array<{ path: string }> }>;
+  for (const { path } of packed[0].files) cpSync(join(REPO, path), join(dir, 'node_modules', 'flatmin', path));
+}
+
+function app(dir: string, entry: string, body: string, install: 'link' | 'packed' = 'link'): void {
   mkdirSync(join(dir, 'node_modules'), { recursive: true });
-  symlinkSync(REPO, join(dir, 'node_modules', 'flatmin'), 'dir'); // as `npm install flatmin` would
+  if (install === 'packed') installPacked(dir);
+  else symlinkSync(REPO, join(dir, 'node_modules', 'flatmin'), 'dir'); // as `npm install flatmin` would
   writeFileSync(join(dir, 'main.js'), `import { run, runInWorker } from '${entry}';\nconst config = ${JSON.stringify(config)};\n${body}`);
   writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script type="module" src="./main.js"></script></body></html>\n');
 }
@@ -39,11 +46,15 @@ afterAll(async () => {
 async function resultIn(dir: string): Promise<{ X: number[][]; worker?: string; errors: string[] }> {
   const served = await serveDir(dir);
   servers.push(served);
+  return resultAt(served.url);
+}
+
+async function resultAt(url: string): Promise<{ X: number[][]; worker?: string; errors: string[] }> {
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.goto(served.url);
+  await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, null, { timeout: 30_000 });
   const out = await page.evaluate(() => (window as unknown as { __result: { X: number[][]; worker?: string } }).__result);
   await page.close();
@@ -61,6 +72,26 @@ describe('a consumer app in Chromium', { timeout: 90_000 }, () => {
     expect(got.errors).toEqual([]);
     expect(JSON.stringify(got.X)).toBe(JSON.stringify(want.final.X));
     expect(got.worker).toBe('same');
+  });
+
+  it('Vite dev server: `run` and `runInWorker` work with no configuration (the worker loads as ESM); same bits as Node', async () => {
+    // The dev server serves modules unbundled: before seedrandom left the runtime, the module
+    // worker received its CommonJS source and failed to start. A symlinked checkout would also
+    // sit outside the dev server's fs.allow; an installed copy is what users have.
+    const dir = mkdtempSync(join(tmpdir(), 'flatmin-vitedev-'));
+    dirs.push(dir);
+    app(dir, 'flatmin', `const a = await run(config);\nconst b = await runInWorker(config);\nwindow.__result = { X: a.final.X, worker: JSON.stringify(b.final) === JSON.stringify(a.final) ? 'same' : 'differs' };\n`, 'packed');
+    const server = await viteServer({ root: dir, logLevel: 'silent', configFile: false, server: { host: '127.0.0.1', port: 0, strictPort: false } });
+    await server.listen();
+    try {
+      const got = await resultAt(server.resolvedUrls!.local[0]);
+      const want = await run(config);
+      expect(got.errors).toEqual([]);
+      expect(JSON.stringify(got.X)).toBe(JSON.stringify(want.final.X));
+      expect(got.worker).toBe('same');
+    } finally {
+      await server.close();
+    }
   });
 
   it('esbuild: `import "flatmin/embedded"` carries the Wasm inside the bundle; same bits as Node', async () => {
