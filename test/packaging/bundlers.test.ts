@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { createServer as viteServer, build as viteBuild } from 'vite';
+import webpack from 'webpack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../dist/node.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, serveDir, type Served } from '../browser.js';
@@ -92,6 +93,24 @@ describe('a consumer app in Chromium', { timeout: 90_000 }, () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('webpack 5: `import "flatmin"` needs no configuration; the .wasm files and the worker are emitted; same bits as Node', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flatmin-webpack-'));
+    dirs.push(dir);
+    app(dir, 'flatmin', `const a = await run(config);\nconst b = await runInWorker(config);\nwindow.__result = { X: a.final.X, worker: JSON.stringify(b.final) === JSON.stringify(a.final) ? 'same' : 'differs' };\n`);
+    // Only what any webpack app has: mode, entry, output (unminified: terser would triple the test's
+    // time and test nothing of ours). Nothing about flatmin, Wasm or workers.
+    const stats = await new Promise<webpack.Stats>((ok, no) =>
+      webpack({ mode: 'production', context: dir, entry: './main.js', output: { path: join(dir, 'dist') }, optimization: { minimize: false } }, (e, st) => (e || !st ? no(e) : ok(st))),
+    );
+    expect(stats.toJson({ all: false, errors: true }).errors ?? []).toEqual([]);
+    writeFileSync(join(dir, 'dist/index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script src="./main.js"></script></body></html>\n');
+    const got = await resultIn(join(dir, 'dist'));
+    const want = await run(config);
+    expect(got.errors).toEqual([]);
+    expect(JSON.stringify(got.X)).toBe(JSON.stringify(want.final.X));
+    expect(got.worker).toBe('same');
   });
 
   it('esbuild: `import "flatmin/embedded"` carries the Wasm inside the bundle; same bits as Node', async () => {
