@@ -4,6 +4,12 @@
  * `renderLinePlot` returns a complete, standalone SVG document (no external fonts, scripts or
  * stylesheets). It carries a `viewBox`, so it scales cleanly when embedded with CSS sizing. The
  * output is a pure function of the input: the same spec always yields the same bytes.
+ *
+ * Layout never guesses: every string is measured with the width table of ./textWidth.ts (an upper
+ * bound over the usual sans-serif fonts), legends and titles wrap rather than being cut, tick
+ * labels thin out rather than collide, and a reference line's label goes where no curve passes or,
+ * failing that, into the legend. test/report/presetPlots.test.ts holds every preset's plots to this
+ * in Chromium.
  */
 import { textWidth, wrapText } from './textWidth.js';
 

@@ -18,7 +18,7 @@ function inspect(): Problem[] {
   const root = svg.getBoundingClientRect();
   const W = Number(svg.getAttribute('width'));
   const H = Number(svg.getAttribute('height'));
-  const texts = [...svg.querySelectorAll('text')].filter((t) => (t.textContent ?? '') !== '');
+  const texts = Array.from(svg.querySelectorAll('text')).filter((t) => (t.textContent ?? '') !== '');
   const boxes = texts.map((t) => {
     const r = t.getBoundingClientRect();
     return { label: t.textContent!, x0: r.left - root.left, y0: r.top - root.top, x1: r.right - root.left, y1: r.bottom - root.top, hline: t.closest('.hline-labels') !== null };
@@ -36,8 +36,8 @@ function inspect(): Problem[] {
     }
   }
   // Reference-line labels against the drawn curves and dots, sampled every pixel along each path.
-  const curves = [...svg.querySelectorAll<SVGPathElement>('.series path')];
-  const dots = [...svg.querySelectorAll<SVGCircleElement>('.series circle')];
+  const curves = Array.from(svg.querySelectorAll<SVGPathElement>('.series path'));
+  const dots = Array.from(svg.querySelectorAll<SVGCircleElement>('.series circle'));
   for (const b of boxes.filter((x) => x.hline)) {
     const inside = (x: number, y: number, pad: number) => x > b.x0 - pad && x < b.x1 + pad && y > b.y0 - pad && y < b.y1 + pad;
     for (const p of curves) {

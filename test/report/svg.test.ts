@@ -279,7 +279,7 @@ describe('layout from measured text', () => {
   });
 
   it('grows the canvas when the legend is taller than the plot', () => {
-    const series = range(30, (k) => ({ name: `series number ${k}`, x: [0, 1], y: [k, k + 1] }));
+    const series = Array.from({ length: 30 }, (_, k) => ({ name: `series number ${k}`, x: [0, 1], y: [k, k + 1] }));
     const svg = renderLinePlot({ title: 't', xLabel: 'x', yLabel: 'y', series });
     const H = Number(/viewBox="0 0 720 ([\d.]+)"/.exec(svg)![1]);
     expect(H).toBeGreaterThan(420);
