@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // What `npm install flatmin` gets: the file list `npm pack` would publish (scripts skipped, so this
@@ -17,6 +18,14 @@ describe('the npm package', () => {
       expect(files, f).toContain(f);
     }
     expect(readFileSync(resolve(REPO, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} flatmin contributors/);
+  });
+
+  it('has the metadata a registry page shows, and no runtime dependencies', () => {
+    const pkg = JSON.parse(readFileSync(resolve(REPO, 'package.json'), 'utf8')) as Record<string, unknown>;
+    expect(pkg.license).toBe('MIT');
+    for (const k of ['repository', 'homepage', 'bugs', 'author']) expect(pkg[k], k).toBeTruthy();
+    expect((pkg.keywords as string[]).length).toBeGreaterThanOrEqual(5);
+    expect(pkg.dependencies ?? {}).toEqual({});
   });
 
   it('carries every image and document the README links to', () => {
@@ -49,5 +58,29 @@ describe('the npm package', () => {
 
   it('stays small: under 1.5 MB unpacked (2.1 MB before maps and src/ were dropped)', () => {
     expect(packed[0].unpackedSize).toBeLessThan(1_500_000);
+  });
+});
+
+describe('the installed package', () => {
+  it('runs from exactly the packed files, with no runtime dependency (seedrandom is test-only) and its fixtures', () => {
+    const app = mkdtempSync(join(tmpdir(), 'flatmin-installed-'));
+    try {
+      for (const f of files) {
+        mkdirSync(dirname(join(app, 'node_modules/flatmin', f)), { recursive: true });
+        copyFileSync(join(REPO, f), join(app, 'node_modules/flatmin', f));
+      }
+      writeFileSync(join(app, 'package.json'), '{ "type": "module" }\n');
+      writeFileSync(join(app, 'main.js'), [
+        "import { run, runDln } from 'flatmin';",
+        "const a = await run({ problem: { target: { random: { n: 6, m: 5, singularValues: [1], seed: 's' } }, rank: 1 }, optimizer: { kind: 'perturbed-gd', lr: 0.01, steps: 50 }, seed: 3 });",
+        "const b = await runDln({ problem: { kind: 'completion', fixture: 'dln-D2' }, model: { kind: 'deep-linear', depth: 3, width: 20, init: 'fixture-start' }, optimizer: [{ kind: 'gd', lr: 0.05, batch: 'full', steps: 20 }], seed: 1 });",
+        "console.log(JSON.stringify({ steps: a.steps, dln: b.steps }));",
+      ].join('\n'));
+      const out = execFileSync(process.execPath, ['main.js'], { cwd: app, encoding: 'utf8' });
+      expect(JSON.parse(out)).toEqual({ steps: 50, dln: 20 });
+      expect(execFileSync(process.execPath, ['node_modules/flatmin/dist/cli/bin.js', 'presets'], { cwd: app, encoding: 'utf8' })).toContain('wang-jacot-D1');
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
   });
 });
