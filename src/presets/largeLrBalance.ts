@@ -71,9 +71,11 @@ export const largeLrBalance: Preset = {
       title: 'Final sharpness against the stability bound 2/η',
       xLabel: '2/η',
       yLabel: 'sharpness (top Hessian eigenvalue)',
+      // 2/η runs from ~3 to 100: on a linear axis all but one point crowd into the left fifth.
+      logX: true,
       logY: true,
       series: [
-        { name: 'final sharpness', x: bounds, y: runs.map((r) => r.sharpness) },
+        { name: 'final sharpness', x: bounds, y: runs.map((r) => r.sharpness), points: true },
         { name: 'sharpness = 2/η', x: bounds, y: bounds, dashed: true },
       ],
       hlines: [{ y: 2 * SIGMA, label: 'balanced minimum 2σ' }],

@@ -1,4 +1,3 @@
-import seedrandom from 'seedrandom';
 import type { Seed } from '../config/types.js';
 
 /**
@@ -13,12 +12,19 @@ export type RngState = Int32Array; // [x, y, z, w]
  * seedrandom's xor128 seeding of the seed's *string form*: 42 and "42" are the same seed. (Given a
  * number, seedrandom would put it straight into x — and seed 0 would leave the all-zero state, on
  * which xor128 is stuck at 0 forever and `double()` never returns.)
+ *
+ * Written out here rather than imported: seedrandom ships CommonJS only, which the Vite dev server
+ * hands unconverted to a module worker, and these eight lines are all of it we need at run time.
+ * seedrandom stays a devDependency, as the known-answer oracle of test/random/xor128.test.ts.
  */
 export function seedState(seed: Seed): RngState {
-  const s = seedrandom.xor128(String(seed), { state: true }).state() as unknown as {
-    x: number; y: number; z: number; w: number;
-  };
-  const st = Int32Array.of(s.x, s.y, s.z, s.w);
+  const str = String(seed);
+  const st = new Int32Array(4);
+  // Mix in the UTF-16 code units, then discard 64 values (charCodeAt past the end is NaN → 0).
+  for (let k = 0; k < str.length + 64; k++) {
+    st[0] ^= str.charCodeAt(k) | 0;
+    nextInt32(st);
+  }
   if (st.every((v) => v === 0)) throw new Error(`seed ${JSON.stringify(seed)} gives the all-zero xor128 state`);
   return st;
 }

@@ -28,6 +28,14 @@ describe('xor128 (reference)', () => {
     }
   });
 
+  it('seeds exactly as seedrandom.xor128 does (our own seeding, seedrandom only as the oracle)', () => {
+    const long = 'x'.repeat(1000);
+    for (const seed of ['a', 'flatmin#3', 'ü→🎲', long, 2 ** 31, -1, 1e21, 0.1]) {
+      const s = seedrandom.xor128(String(seed), { state: true }).state() as unknown as { x: number; y: number; z: number; w: number };
+      expect(Array.from(seedState(seed)), String(seed).slice(0, 20)).toEqual([s.x, s.y, s.z, s.w]);
+    }
+  });
+
   it('state is explicit: a copy continues identically', () => {
     const a = seedState('copy');
     nextDouble(a);

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { renderLinePlot, escapeXml, DEFAULT_MAX_POINTS } from '../../src/report/svg.js';
+import { textWidth } from '../../src/report/textWidth.js';
 import type { PlotSpec } from '../../src/report/svg.js';
 
 /** Minimal XML well-formedness check: balanced tags, quoted attributes, no stray `<` or `&`. */
@@ -84,9 +85,11 @@ describe('renderLinePlot', () => {
     expect(legend).toContain('>sgd</text>');
     expect(legend).toContain('>label-noise</text>');
     expect(legend).toContain('stroke-dasharray'); // the dashed series is dashed in the legend too
-    const h = svg.slice(svg.indexOf('<g class="hlines"'));
-    expect(h).toContain('>predicted c² = 0.3</text>');
-    expect(h).toMatch(/<line [^>]*stroke-dasharray/);
+    expect(svg).toContain('>predicted c² = 0.3</text>');
+    // Reference lines are solid: dashes mean a series (liu2021's title says "dashed: plain GD").
+    const h = svg.slice(svg.indexOf('<g class="hlines"'), svg.indexOf('</g>', svg.indexOf('<g class="hlines"')));
+    expect(h).toMatch(/<line /);
+    expect(h).not.toContain('stroke-dasharray');
   });
 
   it('gives series distinct palette colours unless a colour is given', () => {
@@ -251,5 +254,77 @@ describe('log x axis and point series', () => {
     expect(svg).toContain('>0.1</text>');
     expect(svg).toContain('>10</text>');
     expect(svg.match(/<path /g)).toHaveLength(1);
+  });
+});
+
+/** Every <text> in the SVG: position, anchor and content (the renderer writes x, y and optional anchor per group). */
+function texts(svg: string, group: string): Array<{ x: number; y: number; text: string }> {
+  const start = svg.indexOf(`<g class="${group}"`);
+  if (start < 0) return [];
+  const g = svg.slice(start, svg.indexOf('</g>', start));
+  return [...g.matchAll(/<text x="([^"]+)" y="([^"]+)"[^>]*>([^<]*)<\/text>/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), text: m[3] }));
+}
+
+describe('layout from measured text', () => {
+  const steps = range(200, (i) => i * 10);
+
+  it('wraps long legend names instead of cutting them, and keeps them on the canvas', () => {
+    const names = ['perturbed GD, small 1e-3', 'perturbed GD, wrong minimum', 'SGD batch 1, η 0.09, seed 2 (the one that jumped first)'];
+    const svg = renderLinePlot({ title: 't', xLabel: 'x', yLabel: 'y', series: names.map((name, k) => ({ name, x: steps, y: steps.map((s) => s + k) })) });
+    const lines = texts(svg, 'legend');
+    expect(svg).not.toContain('…');
+    expect(lines.map((l) => l.text).join(' ')).toBe(names.join(' '));
+    expect(lines.length).toBeGreaterThan(names.length);
+    for (const l of lines) expect(l.x + textWidth(l.text, 12)).toBeLessThanOrEqual(720 - 8);
+  });
+
+  it('grows the canvas when the legend is taller than the plot', () => {
+    const series = Array.from({ length: 30 }, (_, k) => ({ name: `series number ${k}`, x: [0, 1], y: [k, k + 1] }));
+    const svg = renderLinePlot({ title: 't', xLabel: 'x', yLabel: 'y', series });
+    const H = Number(/viewBox="0 0 720 ([\d.]+)"/.exec(svg)![1]);
+    expect(H).toBeGreaterThan(420);
+    expect(Math.max(...texts(svg, 'legend').map((l) => l.y))).toBeLessThan(H - 50);
+  });
+
+  it('wraps a title wider than the canvas onto more lines, each of which fits', () => {
+    const title = 'D2: rank of A over steps (SGD, then a GD polish; dashed: GD; seeds offset ≤ 0.1) and then some more words';
+    const svg = renderLinePlot({ title, xLabel: 'x', yLabel: 'y', series: [{ name: 's', x: [0, 1], y: [0, 1] }] });
+    const lines = texts(svg, 'title');
+    expect(lines.length).toBe(2);
+    expect(lines.map((l) => l.text).join(' ')).toBe(title);
+    for (const l of lines) {
+      const w = textWidth(l.text, 15, true);
+      expect(l.x - w / 2).toBeGreaterThanOrEqual(8);
+      expect(l.x + w / 2).toBeLessThanOrEqual(720 - 8);
+    }
+  });
+
+  it('integerY: ticks at integers only (a rank axis)', () => {
+    const svg = renderLinePlot({ title: 't', xLabel: 'x', yLabel: 'rank', integerY: true, series: [{ name: 's', x: [0, 1, 2], y: [1.95, 2.1, 0.9] }] });
+    expect(yTickLabels(svg)).toEqual(['1', '2']);
+    const wide = renderLinePlot({ title: 't', xLabel: 'x', yLabel: 'rank', integerY: true, series: [{ name: 's', x: [0, 1], y: [0, 37] }] });
+    for (const l of yTickLabels(wide)) expect(l).toMatch(/^\d+$/);
+  });
+
+  it('labels 2× and 5× on a log axis of one or two decades', () => {
+    const svg = renderLinePlot({ title: 't', xLabel: 'x', yLabel: 'y', logX: true, series: [{ name: 's', x: [2.86, 4, 100], y: [1, 2, 3] }] });
+    expect(texts(svg, 'x-ticks').map((t) => t.text)).toEqual(['1', '2', '5', '10', '20', '50', '100']);
+  });
+
+  it('puts a reference label where no curve passes, clear of the curves', () => {
+    // A curve that crosses c² = 1 at the left and sits far from it on the right.
+    const y = steps.map((s) => (s < 300 ? 1 + (300 - s) / 100 : 0.2));
+    const svg = renderLinePlot({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 'GD', x: steps, y }], hlines: [{ y: 1, label: 'c² = 1' }] });
+    const [label] = texts(svg, 'hline-labels');
+    expect(label.text).toBe('c² = 1');
+    const box = { x0: label.x - 2, x1: label.x + textWidth(label.text, 12) + 2, y0: label.y - 12, y1: label.y + 4 };
+    for (const [px, py] of pointsOf(paths(svg)[0])) expect(px > box.x0 && px < box.x1 && py > box.y0 && py < box.y1, `${px},${py}`).toBe(false);
+  });
+
+  it('names a reference line in the legend when every spot along it is taken by a curve', () => {
+    const series = [0.9, 1.1].map((c, k) => ({ name: `run ${k}`, x: steps, y: steps.map(() => c) }));
+    const svg = renderLinePlot({ title: 't', xLabel: 'x', yLabel: 'y', logY: true, series, hlines: [{ y: 1, label: 'predicted c² = 1' }] });
+    expect(texts(svg, 'hline-labels')).toEqual([]);
+    expect(texts(svg, 'legend').map((t) => t.text)).toEqual(['run 0', 'run 1', 'predicted c² = 1']);
   });
 });

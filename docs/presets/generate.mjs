@@ -1,0 +1,26 @@
+// Regenerates the README's preset pictures from the full (not --quick) presets, with the built
+// package (npm run docs:presets builds first). One SVG per preset: the one the README shows.
+// About a minute on one core; the output is deterministic, so an unchanged plot is an unchanged file.
+import { writeFileSync } from 'node:fs';
+import { presets } from '../../dist/node.js';
+
+const SHOWN = {
+  liu2021: 'ratio',
+  'liu2021-ratio': 'ratio',
+  'wang-jacot-D2': 'rank',
+  'wang-jacot-D1': 'singular-values',
+  'sensing-incremental': 'singular-values',
+  'large-lr-balance': 'large-lr-sharpness',
+  'noise-zoo': 'noise-zoo-trace',
+};
+
+for (const preset of presets) {
+  const file = SHOWN[preset.name];
+  if (file === undefined) throw new Error(`docs/presets/generate.mjs: which plot of ${preset.name} does the README show?`);
+  const t0 = performance.now();
+  const out = await preset.run();
+  const svg = out.svg[file];
+  if (svg === undefined) throw new Error(`${preset.name} has no plot ${file} (it has ${Object.keys(out.svg).join(', ')})`);
+  writeFileSync(new URL(`./${preset.name}.svg`, import.meta.url), svg);
+  console.log(`docs/presets/${preset.name}.svg  (${file}, ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+}
