@@ -7,11 +7,6 @@ import { FlatminError } from '../errors.js';
  */
 export type Dims = readonly number[];
 
-/** Depth L (number of weight matrices). */
-export function depthOf(dims: Dims): number {
-  return dims.length - 1;
-}
-
 /** Offsets of W_1 … W_L in the parameter vector, plus the total length at index L. */
 export function layerOffsets(dims: Dims): number[] {
   const o = [0];

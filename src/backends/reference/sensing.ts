@@ -1,4 +1,5 @@
-import { matmulNN, matmulTN, type Round } from './kernels.js';
+import { matmulNN, matmulTN } from '../../linalg/kernels.js';
+import type { Round } from '../../math/round.js';
 
 /**
  * The sensing residual R = ∂loss/∂W of ½ (N/|B|) Σ_B (⟨A_i, W⟩ − y_i)², shared by the two-factor

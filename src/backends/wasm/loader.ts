@@ -8,33 +8,19 @@ export interface CoreExports {
   free(ptr: number): void;
   /** count f64 normals to out from the 16-word lane state at st (src/random/gaussian.ts). */
   fillGaussian(out: number, count: number, st: number): void;
-  factorizationRunF64: FactorizationRun;
-  factorizationRunF32: FactorizationRun;
+  /** assembly/programs/step.ts: runs up to `steps` steps of the session described at S, returns how many were done. */
+  stepRunF64(S: number, steps: number, lr: number, batch: number, kind: number): number;
+  stepRunF32(S: number, steps: number, lr: number, batch: number, kind: number): number;
+  /** W at θ by the step's forward pass; returns its byte pointer (in the session's scratch). */
+  endToEndF64(S: number): number;
+  endToEndF32(S: number): number;
   factorizationLossF64(n: number, m: number, r: number, M: number, theta: number): number;
   factorizationLossF32(n: number, m: number, r: number, M: number, theta: number): number;
   sumSquaresF64(ptr: number, len: number): number;
   sumSquaresF32(ptr: number, len: number): number;
   /** Fisher–Yates on len i32 at a, lane 0 of the state at st (src/random/permutation.ts). */
   shuffleI32(a: number, len: number, st: number): void;
-  /** assembly/programs/dln.ts: runs up to `steps` steps, returns how many were done. */
-  dlnRun(
-    L: number, dims: number, theta: number, next: number, grad: number, work: number,
-    M: number, obs: number, nObs: number, order: number, samp: number, rng: number,
-    steps: number, lr: number, lambda: number, batch: number,
-    placement: number, sigma: number, P: number, prev: number, sens: number,
-  ): number;
-  /** f64 elements of the DLN work buffer for these dims. */
-  dlnWorkLength(L: number, dims: number): number;
-  /** Computes A = W_L ⋯ W_1 into work; returns its byte pointer. */
-  dlnEndToEnd(L: number, dims: number, theta: number, work: number): number;
 }
-
-/** assembly/programs/factorization.ts: runs up to `steps` steps, returns how many were done. */
-type FactorizationRun = (
-  n: number, m: number, r: number,
-  M: number, Mt: number, theta: number, next: number, P: number, work: number, noise: number, sched: number, rng: number,
-  steps: number, lr: number, sigmaX: number, sigmaY: number, ext: number, lambda: number,
-) => number;
 
 /** Where the Wasm bytes come from: a URL, a fetch Response, the bytes, or a compiled module. */
 export type WasmSource = string | URL | Response | BufferSource | WebAssembly.Module;
