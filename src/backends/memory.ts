@@ -87,7 +87,8 @@ export function elementBytes(type: BufferSpec['type'], precision: SessionInput['
 /**
  * Bytes of Wasm memory a session of this input allocates (for a check before allocating): every
  * buffer of the plan plus the descriptor, each rounded up to 16 bytes, plus 16 bytes of allocator
- * header per block (AssemblyScript's TLSF).
+ * overhead per block (AssemblyScript's TLSF needs less): an upper bound, a few percent above the
+ * heap a fresh core actually gives the session (test/backends/session.test.ts measures it).
  */
 export function sessionBytes(input: SessionShape): number {
   const block = (bytes: number) => Math.ceil(Math.max(1, bytes) / 16) * 16 + 16;
