@@ -45,9 +45,6 @@ export const MODEL_DEEP_LINEAR = 1;
 export const LOSS_FULL = 0;
 export const LOSS_COMPLETION = 1;
 export const LOSS_SENSING = 2;
-export const NOISE_PERTURBED = 0;
-export const NOISE_ANTICORRELATED = 1;
-export const NOISE_LANGEVIN = 2;
 
 /** Word i of the descriptor at S. */
 // @ts-ignore: decorator

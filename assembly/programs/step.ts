@@ -23,16 +23,22 @@
 //   5 update    NOISE_LANGEVIN: θ⁺ = NEXT + s_b·ξ_t with a fresh ξ_t (not applied if not finite).
 //   then scale ← scale·scaleMul in f64 (SCHED[0] holds the next step's scale on return).
 //
-// Adding a noise kind: its code in steps 2 or 5 here, and the twin lines in the reference step.
+// Adding a noise kind: its name in src/backends/types.ts (noiseKinds: the index is the code), its
+// code and lines in steps 2 or 5 here, and the twin lines in src/backends/reference/step.ts.
 import { anticorrelate, demote, descend, descendRidge, perturb, subtract, sumSquares } from '../kernels/elementwise';
 import { residual } from '../losses';
 import { deepBackward, deepForward } from '../models/deepLinear';
 import { twoFactorBackward, twoFactorForward, twoFactorFullLoss, twoFactorFullTarget } from '../models/factorization';
 import { epochStart, fillGaussian } from '../random';
 import {
-  LOSS_FULL, MODEL_TWO_FACTOR, NOISE_ANTICORRELATED, NOISE_LANGEVIN, S_BLOCKS, S_LOSS, S_MODEL, S_NBLOCKS, S_NEXT, S_NOBS,
+  LOSS_FULL, MODEL_TWO_FACTOR, S_BLOCKS, S_LOSS, S_MODEL, S_NBLOCKS, S_NEXT, S_NOBS,
   S_NOISE, S_OBS, S_ORDER, S_P, S_PREV, S_RNG, S_SAMP, S_SCHED, S_SIGMA, S_THETA, i32At, ptr, word,
 } from '../session';
+
+// Noise kinds: the index of the name in src/backends/types.ts noiseKinds. NOISE_PERTURBED = 0
+// needs no branch of its own: it is the evaluation point every kind but Langevin starts from.
+const NOISE_ANTICORRELATED = 1;
+const NOISE_LANGEVIN = 2;
 
 /** total standard normals into P, in T (f32: drawn in f64 into `noise`, then rounded). */
 // @ts-ignore: decorator

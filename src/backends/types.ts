@@ -14,6 +14,7 @@ import type { BackendName, Precision } from '../config/types.js';
  * With every σ_b·scale = 0 a step draws nothing and is plain GD, whatever the kind.
  */
 export type NoiseKind = 'perturbed' | 'anticorrelated' | 'langevin';
+/** Every NoiseKind; the index is the kind's code in the Wasm core (assembly/programs/step.ts). */
 export const noiseKinds: readonly NoiseKind[] = ['perturbed', 'anticorrelated', 'langevin'];
 
 /** The parametrization θ of the end-to-end matrix W. */

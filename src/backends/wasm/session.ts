@@ -3,14 +3,13 @@ import { roundOf } from '../../math/round.js';
 import { completionWeights } from '../../problems/losses.js';
 import { SESSION_WORDS, SLOT, elementBytes, sessionPlan } from '../memory.js';
 import { blocksOf, endToEndShape, hasSampler, universeOf, validateSessionInput, validateSessionStep } from '../shape.js';
-import type { EpochSampler, NoiseKind, Session, SessionInput, SessionStepParams, StepOutcome } from '../types.js';
+import { noiseKinds, type EpochSampler, type Session, type SessionInput, type SessionStepParams, type StepOutcome } from '../types.js';
 import { Arena, type WasmArray } from './buffers.js';
 import type { CoreExports } from './loader.js';
 
-/** The codes of assembly/session.ts. */
+/** The codes of assembly/session.ts; a noise kind's code is its index in noiseKinds (types.ts). */
 const MODEL_CODES = { factorization: 0, 'deep-linear': 1 } as const;
 const LOSS_CODES = { full: 0, completion: 1, sensing: 2 } as const;
-export const NOISE_CODES: Record<NoiseKind, number> = { perturbed: 0, anticorrelated: 1, langevin: 2 };
 
 type View = Float64ArrayConstructor | Float32ArrayConstructor | Int32ArrayConstructor;
 
@@ -91,7 +90,7 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
       const sched = at(SLOT.SCHED).view();
       sched[0] = p.scale;
       sched[1] = p.scaleMul;
-      const done = run(S.ptr, steps, p.lr, batch, NOISE_CODES[p.noise?.kind ?? 'perturbed']);
+      const done = run(S.ptr, steps, p.lr, batch, noiseKinds.indexOf(p.noise?.kind ?? 'perturbed'));
       return { done, scale: at(SLOT.SCHED).view()[0] };
     },
     endToEnd: () => {
