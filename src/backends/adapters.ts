@@ -2,7 +2,7 @@ import { dlnReports } from '../diagnostics/completion.js';
 import { roundOf } from '../math/round.js';
 import { dlnBatchUniverse, validateDlnInput, validateDlnStep } from '../problems/dln.js';
 import { batchUniverse } from '../problems/losses.js';
-import { factorizationLoss } from './reference/kernels.js';
+import { factorizationLoss } from '../linalg/kernels.js';
 import type {
   DataLoss, DlnInput, DlnSession, DlnStepParams, FactorizationInput, FactorizationSession, NoiseKind, NoisePlacement, Session,
   SessionInput, StepParams,

@@ -41,3 +41,20 @@ export function matmulNT(C: Float64Array, A: Float64Array, B: Float64Array, rows
       C[i * cols + c] = s;
     }
 }
+
+/**
+ * ½‖XYᵀ − M‖² with X = theta[0, nr), Y = theta[nr, …), in f64, entries in row-major order: a report,
+ * never fed back into a step (assembly/models/factorization.ts twoFactorFullLoss is the same sum).
+ */
+export function factorizationLoss(M: Float64Array, theta: Float64Array, n: number, m: number, r: number): number {
+  const y = n * r;
+  let s = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) {
+      let xy = 0;
+      for (let c = 0; c < r; c++) xy += theta[i * r + c] * theta[y + j * r + c];
+      const d = xy - M[i * m + j];
+      s += d * d;
+    }
+  return 0.5 * s;
+}

@@ -3,7 +3,7 @@
  * (node.ts, browser.ts, embedded.ts here) so that nothing else imports platform modules:
  * where the Wasm core lives, how `file:` URLs are read, and how a worker is spawned.
  */
-import type { Build, WasmSource } from '../backends/wasm/loader.js';
+import type { Build, WasmSource } from '../backends/wasm/source.js';
 import type { WorkerPort } from '../worker/protocol.js';
 
 export interface Platform {

@@ -73,17 +73,3 @@ export function sumSquares(a: Float64Array, lo: number, hi: number): number {
   for (let k = lo; k < hi; k++) s += a[k] * a[k];
   return s;
 }
-
-/** ½‖XYᵀ − M‖² with X = theta[0, nr), Y = theta[nr, …), in f64 (a report). */
-export function factorizationLoss(M: Float64Array, theta: Float64Array, n: number, m: number, r: number): number {
-  const y = n * r;
-  let s = 0;
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < m; j++) {
-      let xy = 0;
-      for (let c = 0; c < r; c++) xy += theta[i * r + c] * theta[y + j * r + c];
-      const d = xy - M[i * m + j];
-      s += d * d;
-    }
-  return 0.5 * s;
-}

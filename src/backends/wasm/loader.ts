@@ -1,5 +1,8 @@
 import { FlatminError } from '../../errors.js';
 import { currentPlatform } from '../../platform/registry.js';
+import type { Build, WasmSource } from './source.js';
+
+export type { Build, WasmSource } from './source.js';
 
 /** The raw exports of build/flatmin.wasm (see assembly/index.ts). Pointers are byte offsets. */
 export interface CoreExports {
@@ -22,8 +25,6 @@ export interface CoreExports {
   shuffleI32(a: number, len: number, st: number): void;
 }
 
-/** Where the Wasm bytes come from: a URL, a fetch Response, the bytes, or a compiled module. */
-export type WasmSource = string | URL | Response | BufferSource | WebAssembly.Module;
 
 let core: Promise<CoreExports> | undefined;
 
@@ -35,8 +36,6 @@ export function simdSupported(): boolean {
   return WebAssembly.validate(SIMD_PROBE);
 }
 
-/** The two builds of assembly/: same bits, one with SIMD kernels and one scalar fallback. */
-export type Build = 'simd' | 'scalar';
 
 /** The build this engine can run: SIMD where it validates, the scalar fallback elsewhere. */
 export function defaultSource(build: Build = simdSupported() ? 'simd' : 'scalar'): WasmSource {
