@@ -1,6 +1,11 @@
 /**
  * One interface, two implementations: `reference` (plain TypeScript, the oracle) and `wasm` (the
  * SIMD core). Given the same inputs both produce the same bits; the test suite runs over both.
+ *
+ * `Backend.session(SessionInput)` is the interface: one step skeleton per backend
+ * (reference/step.ts, assembly/programs/step.ts) over every model (ModelShape), loss (DataLoss)
+ * and noise kind (NoiseKind). `factorization()` and `dln()` with their inputs below are today's
+ * entry points, thin adapters over it (adapters.ts).
  */
 export type { BackendName, Precision } from '../config/types.js';
 import type { BackendName, Precision } from '../config/types.js';
