@@ -26,6 +26,16 @@ export function universeOf(loss: DataLoss): Int32Array {
   return batchUniverse(loss);
 }
 
+/**
+ * The target as the step reads it: completion's unobserved entries are 0 (they may be anything,
+ * NaN included, and are never data). Zero changes no bit of a finite run: the two-factor model's
+ * dense completion form multiplies them by a weight 0, and ±0 adds nothing to the sums after it.
+ */
+export function stepTarget(loss: Exclude<DataLoss, { kind: 'sensing' }>): Float64Array {
+  if (loss.kind === 'full') return loss.M;
+  return Float64Array.from(loss.M, (v, k) => (loss.mask[k] !== 0 ? v : 0));
+}
+
 /** Whether the session keeps an epoch sampler: some phase may ask for a minibatch. */
 export function hasSampler(input: Pick<SessionInput, 'loss' | 'maxBatch'>): boolean {
   return input.maxBatch !== undefined && input.loss.kind !== 'full';
@@ -62,19 +72,22 @@ export function validateSessionInput(input: SessionInput): void {
   const { rows, cols } = endToEndShape(model);
   const nm = rows * cols;
   const shape = `${rows}×${cols}`;
-  if (loss.kind === 'full' || loss.kind === 'completion') {
+  if (loss.kind === 'full') {
     length(loss.M, nm, 'loss.M', shape);
     finite(loss.M, 'loss.M');
-  }
-  if (loss.kind === 'completion') {
+  } else if (loss.kind === 'completion') {
+    length(loss.M, nm, 'loss.M', shape);
     length(loss.mask, nm, 'loss.mask', shape);
     if (universeOf(loss).length === 0) throw new FlatminError('OUT_OF_RANGE', 'loss.mask', 'no observed entry: the loss would be empty');
+    for (let k = 0; k < nm; k++) {
+      if (loss.mask[k] !== 0 && !Number.isFinite(loss.M[k])) throw new FlatminError('NOT_FINITE', `loss.M[${k}]`, `an observed entry must be finite, got ${loss.M[k]}`);
+    }
   } else if (loss.kind === 'sensing') {
     if (loss.y.length < 1) throw new FlatminError('OUT_OF_RANGE', 'loss.y', 'no measurement: the loss would be empty');
     length(loss.A, loss.y.length * nm, 'loss.A', `${loss.y.length} matrices of ${shape}`);
     finite(loss.A, 'loss.A');
     finite(loss.y, 'loss.y');
-  } else if (loss.kind !== 'full') {
+  } else {
     throw new FlatminError('UNKNOWN_KIND', 'loss.kind', `expected "full", "completion" or "sensing", got ${JSON.stringify((loss as { kind: unknown }).kind)}`);
   }
   if (!Number.isFinite(input.lambda)) throw new FlatminError('NOT_FINITE', 'lambda', `expected a finite number ≥ 0, got ${input.lambda}`);

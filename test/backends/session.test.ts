@@ -214,6 +214,27 @@ describe.each(allBackends)('%s backend, session()', (_name, backend) => {
     fact.dispose();
   });
 
+  it('completion never reads unobserved target entries: NaN there gives the bits of 0 there (both models)', async () => {
+    const be = await backend();
+    for (const [, model] of MODELS) {
+      const input = sessionInput(model, 'completion', 'f32', 'nan', 2);
+      if (input.loss.kind !== 'completion') throw new Error('completion expected');
+      const { M, mask } = input.loss;
+      const hole = Array.from(mask).indexOf(0);
+      const withNaN = be.session({ ...input, loss: { kind: 'completion', mask, M: M.map((v, k) => (k === hole ? NaN : v)) } });
+      const withZero = be.session({ ...input, loss: { kind: 'completion', mask, M: M.map((v, k) => (k === hole ? 0 : v)) } });
+      const p: SessionStepParams = { lr: 0.02, batch: 2, noise: { kind: 'perturbed', sigma: sigmas(model, 0.01) }, scale: 1, scaleMul: 1 };
+      expect(withNaN.run(40, p).done).toBe(40);
+      withZero.run(40, p);
+      expectSameState(withNaN, withZero);
+      withNaN.dispose();
+      withZero.dispose();
+      const observed = Array.from(mask).indexOf(1);
+      expect(() => be.session({ ...input, loss: { kind: 'completion', mask, M: M.map((v, k) => (k === observed ? NaN : v)) } }))
+        .toThrow(expect.objectContaining({ code: 'NOT_FINITE', path: `loss.M[${observed}]` }));
+    }
+  });
+
   it('rejects bad input with typed errors naming the field', async () => {
     const be = await backend();
     const good = sessionInput({ kind: 'deep-linear', dims: [4, 3, 5] }, 'completion', 'f64', 'bad', 2);

@@ -1,7 +1,7 @@
 import { roundOf } from '../../math/round.js';
 import { fillGaussian } from '../../random/gaussian.js';
 import { epochStart } from '../../random/permutation.js';
-import { blocksOf, endToEndShape, hasSampler, universeOf, validateSessionInput, validateSessionStep } from '../shape.js';
+import { blocksOf, endToEndShape, hasSampler, stepTarget, universeOf, validateSessionInput, validateSessionStep } from '../shape.js';
 import type { DataLoss, EpochSampler, Session, SessionInput, SessionStepParams, StepOutcome } from '../types.js';
 import { factorizationLoss } from '../../linalg/kernels.js';
 import { anticorrelate, descendFull, descendRidge, perturb, sumSquares } from './kernels.js';
@@ -40,6 +40,7 @@ export function referenceSession(input: SessionInput): Session {
   const { rows, cols } = endToEndShape(input.model);
   const loss = roundedLoss(input.loss, rd);
   const two = input.model.kind === 'factorization';
+  const rank = input.model.kind === 'factorization' ? input.model.r : undefined;
   const model: Model = input.model.kind === 'factorization'
     ? factorizationModel(input.model.n, input.model.m, input.model.r, rd)
     : deepLinearModel(input.model.dims, rd);
@@ -118,7 +119,7 @@ export function referenceSession(input: SessionInput): Session {
     blocks,
     run,
     endToEnd: () => model.forward(theta).slice(),
-    fullLoss: () => (two && loss.kind === 'full' ? factorizationLoss(loss.M, theta, rows, cols, (input.model as { r: number }).r) : NaN),
+    fullLoss: () => (rank !== undefined && loss.kind === 'full' ? factorizationLoss(loss.M, theta, rows, cols, rank) : NaN),
     blockNorms: () => blocks.slice(1).map((hi, b) => sumSquares(theta, blocks[b], hi)),
     theta: () => theta.slice(),
     setTheta: (t) => theta.set(t.map(rd)),
@@ -145,7 +146,7 @@ function roundedLoss(loss: DataLoss, rd: (x: number) => number): DataLoss {
     case 'full':
       return { kind: 'full', M: loss.M.map(rd) };
     case 'completion':
-      return { kind: 'completion', M: loss.M.map(rd), mask: loss.mask };
+      return { kind: 'completion', M: stepTarget(loss).map(rd), mask: loss.mask };
     case 'sensing':
       return { kind: 'sensing', A: loss.A.map(rd), y: loss.y.map(rd) };
   }

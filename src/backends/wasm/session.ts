@@ -2,7 +2,7 @@ import { FlatminError } from '../../errors.js';
 import { roundOf } from '../../math/round.js';
 import { completionWeights } from '../../problems/losses.js';
 import { SESSION_WORDS, SLOT, elementBytes, sessionPlan } from '../memory.js';
-import { blocksOf, endToEndShape, hasSampler, universeOf, validateSessionInput, validateSessionStep } from '../shape.js';
+import { blocksOf, endToEndShape, hasSampler, stepTarget, universeOf, validateSessionInput, validateSessionStep } from '../shape.js';
 import { noiseKinds, type EpochSampler, type Session, type SessionInput, type SessionStepParams, type StepOutcome } from '../types.js';
 import { Arena, type WasmArray } from './buffers.js';
 import type { CoreExports } from './loader.js';
@@ -54,7 +54,7 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
   at(SLOT.RNG).view().set(input.rng);
   at(SLOT.SCHED).view().set([1, 1, input.lambda]);
   buf.get(SLOT.PREV)?.view().fill(0); // the allocator does not clear memory: ξ_{−1} = 0
-  if (loss.kind !== 'sensing') at(SLOT.M).view().set(loss.M);
+  if (loss.kind !== 'sensing') at(SLOT.M).view().set(stepTarget(loss));
   if (buf.has(SLOT.MT) && loss.kind === 'full') {
     const M = loss.M;
     const mt = at(SLOT.MT).view(); // Mᵀ, packed once: the target never changes during a run
