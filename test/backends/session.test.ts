@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { getBackend, sessionBytes } from '../../src/backends/index.js';
+import { getBackend, sessionBytes, wasmBackend } from '../../src/backends/index.js';
 import type { Backend, DataLoss, ModelShape, NoiseKind, Session, SessionInput, SessionStepParams } from '../../src/backends/types.js';
 import type { Precision } from '../../src/config/types.js';
 import { layerOffsets } from '../../src/problems/dln.js';
 import { sensingMeasurements } from '../../src/problems/losses.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
 import { allBackends, hex, inBothPrecisions, instantiateBuild, lcg, wasmBuilds } from '../helpers.js';
-import { wasmBackend } from '../../src/backends/index.js';
 
 // backend.session(): the one step skeleton on every model × loss × noise kind, in f64 and f32.
 // The SIMD build, the scalar build and the reference agree bit for bit — iterate, RNG lanes,
