@@ -45,7 +45,7 @@ export function referenceSession(input: SessionInput): Session {
     ? factorizationModel(input.model.n, input.model.m, input.model.r, rd)
     : deepLinearModel(input.model.dims, rd);
   const fast = loss.kind === 'full' && model.fullTarget !== undefined;
-  const residual = residualOf(loss, rows * cols, rd, two);
+  const residual = residualOf(loss, rows * cols, rd, two); // two-factor: the dense completion form (losses.ts says why)
   const tl = rd(2 * input.lambda);
   let theta = input.theta.map(rd);
   let rng = Int32Array.from(input.rng);
