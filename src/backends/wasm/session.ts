@@ -32,11 +32,17 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
   const obsJs = universeOf(loss);
   // Allocate everything first: an alloc may grow memory and detach any view taken before it.
   const arena = new Arena(core);
-  const S = arena.alloc(Int32Array, SESSION_WORDS);
   const buf = new Map<number, WasmArray<View>>();
-  for (const b of sessionPlan(input)) {
-    const ctor: View = b.type === 'i32' ? Int32Array : elementBytes(b.type, input.precision) === 8 ? Float64Array : Float32Array;
-    buf.set(b.slot, arena.alloc(ctor, b.length));
+  let S: WasmArray<Int32ArrayConstructor>;
+  try {
+    S = arena.alloc(Int32Array, SESSION_WORDS);
+    for (const b of sessionPlan(input)) {
+      const ctor: View = b.type === 'i32' ? Int32Array : elementBytes(b.type, input.precision) === 8 ? Float64Array : Float32Array;
+      buf.set(b.slot, arena.alloc(ctor, b.length));
+    }
+  } catch (e) {
+    arena.freeAll(); // out of Wasm memory part-way: give back what was taken
+    throw e;
   }
   const at = (slot: number) => buf.get(slot)!;
   const words = new Int32Array(SESSION_WORDS);
