@@ -189,6 +189,22 @@ describe.each(allBackends)('%s backend, session()', (_name, backend) => {
     s.dispose();
   });
 
+  it('batch ≥ the universe is the full sums, bit for bit as no batch, and draws nothing', async () => {
+    const be = await backend();
+    for (const loss of ['completion', 'sensing'] as const) {
+      const input = sessionInput({ kind: 'factorization', n: 6, m: 5, r: 2 }, loss, 'f32', 'all', 4);
+      const none = be.session(input);
+      const all = be.session(input);
+      const p: SessionStepParams = { lr: loss === 'sensing' ? 0.02 : 0.1, scale: 1, scaleMul: 1 };
+      none.run(30, p);
+      all.run(30, { ...p, batch: 10_000 });
+      expectSameState(none, all);
+      expect(Array.from(all.rng())).toEqual(Array.from(input.rng));
+      none.dispose();
+      all.dispose();
+    }
+  });
+
   it('the deep model takes the full target ½‖W − M‖²: at depth 2 it follows the two-factor run X = W_2, Y = W_1ᵀ', async () => {
     const be = await backend();
     const n = 6, m = 5, r = 2;
