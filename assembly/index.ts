@@ -1,8 +1,11 @@
 // The flatmin Wasm core. JS owns the buffers (alloc/free) and calls whole runs of steps.
-//   detmath.ts     log, sin/cos(2πu) from IEEE basic operations (same bits as the TS reference)
-//   random.ts      four xor128 lanes + Box-Muller Gaussians
-//   kernels/       dense kernels on raw row-major buffers, generic over f64 / f32
-//   programs/      step loops composed from kernels (one per model), one export per precision
+//   programs/step.ts   THE STEP SKELETON: batch → noise → model gradient → ridge, descent → update noise
+//   session.ts         the session descriptor: one i32 table naming every buffer of a run
+//   models/            gradient kernels: two-factor X Yᵀ, deep linear W_L ⋯ W_1 (E → W, R → ∂/∂θ)
+//   losses.ts          R = ∂ℓ/∂W for full / completion / sensing, full sums and minibatches
+//   kernels/           dense kernels on raw row-major buffers, generic over f64 / f32
+//   detmath.ts         log, sin/cos(2πu) from IEEE basic operations (same bits as the TS reference)
+//   random.ts          four xor128 lanes + Box-Muller Gaussians, epoch shuffles
 
 /** 16-byte aligned, uninitialized; never moved. */
 export function alloc(bytes: usize): usize {
@@ -13,10 +16,8 @@ export function free(ptr: usize): void {
   heap.free(ptr);
 }
 
-export { fillGaussian } from './random';
+export { fillGaussian, shuffleI32 } from './random';
 export {
-  factorizationRunF64, factorizationRunF32, factorizationLossF64, factorizationLossF32, sumSquaresF64, sumSquaresF32,
-} from './programs/factorization';
-export { shuffleI32 } from './random';
-export { dlnRun, dlnWorkLength, dlnEndToEnd } from './programs/dln';
+  stepRunF64, stepRunF32, endToEndF64, endToEndF32, factorizationLossF64, factorizationLossF32, sumSquaresF64, sumSquaresF32,
+} from './programs/step';
 export { dlnHvp } from './kernels/dlnHvp';

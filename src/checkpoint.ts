@@ -1,6 +1,6 @@
 import type { ModelKind, Precision, RunConfig } from './config/types.js';
 import { FlatminError } from './errors.js';
-import type { SessionInput } from './models/sessionShim.js';
+import type { SessionInput } from './backends/types.js';
 import { observedIndices } from './problems/dln.js';
 import { LANES } from './random/gaussian.js';
 

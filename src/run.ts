@@ -7,7 +7,7 @@ import { FlatminError } from './errors.js';
 import { checkResume, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { deepLinearModel, type DeepLinearExtra, type DlnHistoryPoint } from './models/deepLinear.js';
 import { factorizationModel, type FactorizationExtra, type FactorizationRuntime, type HistoryPoint } from './models/factorization.js';
-import { openSession, type Session, type StepParams } from './models/sessionShim.js';
+import type { Session, SessionStepParams } from './backends/types.js';
 import type { ModelRuntime } from './models/types.js';
 import { compileScale } from './optimizers/schedule.js';
 import { langevinSigma } from './optimizers/noise.js';
@@ -145,7 +145,7 @@ export class Run<R extends RunResult = RunResult> {
     const resume = options.resume === undefined ? undefined : decodeCheckpoint(options.resume);
     if (resume) checkResume(resume, cfg, input, totalSteps(cfg.optimizer));
     const backend = await getBackend(cfg.backend, options.wasm);
-    const session = openSession(backend, resume ? { ...input, theta: resume.theta, rng: resume.rng } : input);
+    const session = backend.session(resume ? { ...input, theta: resume.theta, rng: resume.rng } : input);
     try {
       if (resume?.prevNoise) session.setPrevNoise(resume.prevNoise);
       if (resume?.sampler) session.setSampler(resume.sampler);
@@ -189,7 +189,7 @@ export class Run<R extends RunResult = RunResult> {
       const { phase, index, end, offset } = this.phaseAt(this.step);
       if (offset === 0) this.scale = phase.scale0;
       const chunk = Math.min(stop - this.step, every - (this.step % every), end - this.step, MAX_CHUNK);
-      const params: StepParams = { lr: phase.lr, batch: phase.batch, noise: phase.noise, scale: this.scale, scaleMul: phase.mul };
+      const params: SessionStepParams = { lr: phase.lr, batch: phase.batch, noise: phase.noise, scale: this.scale, scaleMul: phase.mul };
       const t0 = performance.now();
       const out = this.session.run(chunk, params);
       this.seconds += (performance.now() - t0) / 1000;

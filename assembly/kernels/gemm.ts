@@ -4,7 +4,7 @@
 //   gemmNN:  C[i][c] = Σ_k A[i·lda + k] · B[k·ldb + c]      (C = A B)
 //   gemmTN:  C[i][c] = Σ_k A[k·lda + i] · B[k·ldb + c]      (C = Aᵀ B)
 //
-// Bit-exactness contract with src/backends/reference/kernels.ts: each C element starts at +0.0 and
+// Bit-exactness contract with src/linalg/kernels.ts: each C element starts at +0.0 and
 // adds its products in ascending k, multiply then add, each rounded to T (Wasm never fuses). SIMD
 // runs across output columns only: a lane is one output element doing exactly the scalar
 // operations, so the SIMD build, the scalar build and the reference agree bit for bit.

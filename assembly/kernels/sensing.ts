@@ -1,5 +1,5 @@
-// The sensing residual, shared by the two-factor loop (programs/factorization.ts) and the deep one
-// (programs/dln.ts): R = ∂loss/∂W of ½ (N/|B|) Σ_B (⟨A_i, W⟩ − y_i)² at W (nm entries, row-major),
+// The sensing residual, the sensing branch of ../losses.ts (so of every model):
+// R = ∂loss/∂W of ½ (N/|B|) Σ_B (⟨A_i, W⟩ − y_i)² at W (nm entries, row-major),
 // in T. src/backends/reference/sensing.ts performs the same operations in the same order.
 //   size = 0 (the full sum)  rv = A vec(W) − y,                           vec(R) = Aᵀ rv
 //   size > 0 (batch idx)     Ab = rows A_i, i ∈ B in batch order;

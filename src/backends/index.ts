@@ -1,13 +1,15 @@
 import type { BackendName } from '../config/types.js';
-import { referenceBackend } from './reference/factorization.js';
-import type { Backend } from './types.js';
-import { wasmDln } from './wasm/dln.js';
-import { wasmFactorization } from './wasm/factorization.js';
+import { dlnSession, factorizationSession } from './adapters.js';
+import { referenceBackend } from './reference/index.js';
+import type { Backend, SessionInput } from './types.js';
 import { loadCore, type CoreExports, type WasmSource } from './wasm/loader.js';
+import { wasmSession } from './wasm/session.js';
 
 export type {
   Backend, FactorizationSession, FactorizationInput, StepParams, DlnInput, DlnSession, DlnStepParams, DlnSampler,
+  Session, SessionInput, SessionStepParams, NoiseKind, ModelShape, DataLoss,
 } from './types.js';
+export { sessionBytes, sessionMisfit } from './memory.js';
 
 /** Resolve a backend by name; `wasm` loads (once) and instantiates the core. */
 export async function getBackend(name: BackendName, wasm?: WasmSource): Promise<Backend> {
@@ -17,7 +19,13 @@ export async function getBackend(name: BackendName, wasm?: WasmSource): Promise<
 
 /** The wasm backend over a given core instance. */
 export function wasmBackend(core: CoreExports): Backend {
-  return { name: 'wasm', factorization: (input) => wasmFactorization(core, input), dln: (input) => wasmDln(core, input) };
+  const session = (input: SessionInput) => wasmSession(core, input);
+  return {
+    name: 'wasm',
+    session,
+    factorization: (input) => factorizationSession(session, input),
+    dln: (input) => dlnSession(session, input),
+  };
 }
 
 export const backendNames: readonly BackendName[] = ['wasm', 'reference'];

@@ -1,9 +1,112 @@
 /**
  * One interface, two implementations: `reference` (plain TypeScript, the oracle) and `wasm` (the
  * SIMD core). Given the same inputs both produce the same bits; the test suite runs over both.
+ *
+ * `Backend.session(SessionInput)` is the interface: one step skeleton per backend
+ * (reference/step.ts, assembly/programs/step.ts) over every model (ModelShape), loss (DataLoss)
+ * and noise kind (NoiseKind). `factorization()` and `dln()` with their inputs below are today's
+ * entry points, thin adapters over it (adapters.ts).
  */
 export type { BackendName, Precision } from '../config/types.js';
 import type { BackendName, Precision } from '../config/types.js';
+
+/**
+ * Where each step's noise σ_b·scale·ξ (fresh standard normals ξ_t, one σ per parameter block b) enters.
+ * One vocabulary from the config down to the Wasm codes (0, 1, 2 in this order):
+ *   perturbed       gradient at E = θ + σ·ξ_t                  (perturbed GD / SGD)
+ *   anticorrelated  gradient at E = θ + σ·(ξ_t − ξ_{t−1})      (ξ_{−1} = 0; ξ_{t−1} is session state)
+ *   langevin        E = θ;  θ⁺ = θ − η∇f(θ) + σ·ξ_t            (σ = √(2η·temperature))
+ * With every σ_b·scale = 0 a step draws nothing and is plain GD, whatever the kind.
+ */
+export type NoiseKind = 'perturbed' | 'anticorrelated' | 'langevin';
+/** Every NoiseKind; the index is the kind's code in the Wasm core (assembly/programs/step.ts). */
+export const noiseKinds: readonly NoiseKind[] = ['perturbed', 'anticorrelated', 'langevin'];
+
+/** The parametrization θ of the end-to-end matrix W. */
+export type ModelShape =
+  /** W = X Yᵀ (n×m); θ = [X (n×r) | Y (m×r)], blocks [X, Y]. */
+  | { kind: 'factorization'; n: number; m: number; r: number }
+  /** W = W_L ⋯ W_1 (d_L × d_0), W_l is d_l × d_{l−1}; θ = [W_1 | … | W_L], one block per layer. */
+  | { kind: 'deep-linear'; dims: readonly number[] };
+
+/**
+ * The data term as a function of the end-to-end matrix W (rows × cols = n×m, or d_L×d_0), row-major:
+ *   full        ½‖W − M‖²
+ *   completion  (1/|Ω|) Σ_Ω (W_ij − M_ij)²       mask nonzero = observed (at least one)
+ *   sensing     ½ Σ_i (⟨A_i, W⟩ − y_i)²           A: N matrices back to back (N·rows·cols), y: N values
+ * On a minibatch B (StepParams.batch): (1/|B|) Σ_B for completion and ½ (N/|B|) Σ_B for sensing —
+ * unbiased estimates of the full loss, equal to it when B is everything. `full` has no minibatches.
+ */
+export type DataLoss =
+  | { kind: 'full'; M: Float64Array }
+  | { kind: 'completion'; M: Float64Array; mask: ArrayLike<number> }
+  | { kind: 'sensing'; A: Float64Array; y: Float64Array };
+
+/** What a session is made from. Every array is f64; with precision "f32" the backend rounds on entry. */
+export interface SessionInput {
+  model: ModelShape;
+  precision: Precision;
+  loss: DataLoss;
+  /** Ridge λ Σ_b ‖θ_b‖², its gradient 2λθ taken at θ (not at the evaluation point). */
+  lambda: number;
+  /** Initial iterate, f64 (rounded to the precision on entry). */
+  theta: Float64Array;
+  /** State of the noise stream: 16 int32, four xor128 lanes (src/random/gaussian.ts); lane 0 also shuffles. */
+  rng: Int32Array;
+  /**
+   * Largest minibatch any phase asks for: allocates the epoch sampler (and sizes sensing's gather
+   * buffer). Absent: full batch only (a run with a smaller batch is an error).
+   */
+  maxBatch?: number;
+  /** Allocate ξ_{t−1} (some phase uses anticorrelated noise). */
+  anticorrelated?: boolean;
+}
+
+/** One call's parameters: constant lr, batch and noise; the noise multiplier is scale·scaleMul^t at its t-th step. */
+export interface SessionStepParams {
+  lr: number;
+  /** Minibatch size; absent or ≥ the universe (observed entries / measurements): the full sums. */
+  batch?: number;
+  /** One σ per block (2 for two-factor, L for deep); absent or all σ·scale = 0: no draw (plain GD). */
+  noise?: { kind: NoiseKind; sigma: readonly number[] };
+  /** Noise multiplier at this call's first step. */
+  scale: number;
+  /** Per-step geometric factor of the multiplier. */
+  scaleMul: number;
+}
+
+/**
+ * A run of the one step skeleton (src/backends/reference/step.ts, assembly/programs/step.ts) on one
+ * model, with its state (θ, RNG lanes, ξ_{t−1}, epoch sampler) held by the backend. Every step:
+ * batch → noise and evaluation point E → the model's gradient of the data loss at E on the batch →
+ * ridge 2λθ at θ → descent (kept only if finite) → Langevin's update noise.
+ */
+export interface Session {
+  readonly input: Readonly<SessionInput>;
+  /** Block boundaries in theta: [0, …, total] (length blocks + 1). */
+  readonly blocks: readonly number[];
+  /** Up to `steps` steps; fewer only if the next would make the iterate non-finite (then not applied). */
+  run(steps: number, p: SessionStepParams): StepOutcome;
+  /** W = X Yᵀ or W_L ⋯ W_1 at θ, computed as the step's forward pass is (an f64 copy). */
+  endToEnd(): Float64Array;
+  /** ½‖XYᵀ − M‖² (two-factor full loss, f64, factorizationLoss's bits); NaN for other losses and models. */
+  fullLoss(): number;
+  /** Σθ² per block, in f64 ascending (sumSquares's bits). */
+  blockNorms(): number[];
+  /** A copy of θ (f32 values widened exactly in f32). */
+  theta(): Float64Array;
+  setTheta(t: Float64Array): void;
+  rng(): Int32Array;
+  setRng(r: Int32Array): void;
+  /** A copy of ξ_{t−1} in working precision; empty if not allocated (SessionInput.anticorrelated). */
+  prevNoise(): Float64Array;
+  setPrevNoise(xi: Float64Array): void;
+  /** A copy of the epoch sampler's state; order empty if there is none (no maxBatch). */
+  sampler(): EpochSampler;
+  setSampler(s: EpochSampler): void;
+  /** Free the backend's buffers; the session is unusable afterwards. */
+  dispose(): void;
+}
 
 /**
  * The factorization problem as a backend sees it: raw row-major data, passed as f64. With
@@ -25,7 +128,7 @@ export interface FactorizationInput {
   loss?: FactorizationLoss;
   /** Ridge weight λ of λ(‖X‖² + ‖Y‖²) (default 0). */
   lambda?: number;
-  /** Where the noise σ·ξ goes (default "evaluation": perturbed GD). */
+  /** Where the noise σ·ξ goes (default "evaluation": perturbed GD; legacy names of NoiseKind). */
   noise?: NoisePlacement;
   /**
    * Minibatch SGD (completion and sensing only): each step's loss is over `batch` observed entries
@@ -51,15 +154,12 @@ export type FactorizationLoss =
   | { kind: 'sensing'; A: Float64Array; y: Float64Array };
 
 /**
- * Where each step's noise σ·ξ (fresh standard normals ξ_t) enters:
- *   evaluation      gradient at θ + σ·ξ_t                  (perturbed GD)
- *   anticorrelated  gradient at θ + σ·(ξ_t − ξ_{t−1})      (ξ_{−1} = 0; ξ_{t−1} is session state)
- *   update          θ⁺ = θ − η∇f(θ) + σ·ξ_t                (Langevin, with σ = √(2η/β))
- * With σ·scale = 0 a step draws nothing and is plain GD, whatever the placement.
+ * The names of NoiseKind in the legacy `factorization()` / `dln()` inputs (evaluation = perturbed,
+ * update = langevin); src/backends/adapters.ts translates them. New code uses NoiseKind.
  */
 export type NoisePlacement = 'evaluation' | 'anticorrelated' | 'update';
 
-/** One stretch of the schedule: constant lr and σ, noise multiplier scale·mul^t at its t-th step. */
+/** Legacy two-factor run parameters (backend.factorization): one stretch of constant lr and σ_X, σ_Y. */
 export interface StepParams {
   lr: number;
   sigmaX: number;
@@ -181,6 +281,10 @@ export interface DlnSession {
 
 export interface Backend {
   readonly name: BackendName;
+  /** A session of the step skeleton on any model, loss and noise. */
+  session(input: SessionInput): Session;
+  /** The two-factor model in today's form: a thin adapter over session() (src/backends/adapters.ts). */
   factorization(input: FactorizationInput): FactorizationSession;
+  /** The deep linear network in today's form: a thin adapter over session(). */
   dln(input: DlnInput): DlnSession;
 }

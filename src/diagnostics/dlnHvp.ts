@@ -1,4 +1,4 @@
-import { matmulNN, matmulNT, matmulTN } from '../backends/reference/kernels.js';
+import { matmulNN, matmulNT, matmulTN } from '../linalg/kernels.js';
 import { layerOffsets, type Dims } from '../problems/dln.js';
 import { lossOfW, type LossOfW } from '../problems/losses.js';
 

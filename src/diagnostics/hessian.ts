@@ -1,4 +1,4 @@
-import { matmulNN, matmulNT, matmulTN } from '../backends/reference/kernels.js';
+import { matmulNN, matmulNT, matmulTN } from '../linalg/kernels.js';
 import type { Seed } from '../config/types.js';
 import { endToEnd, type LossOfW } from '../problems/losses.js';
 import { dot } from '../linalg/vector.js';

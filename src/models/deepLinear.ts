@@ -7,7 +7,8 @@ import { completionData, layerOffsets, packLayers, uniformDims } from '../proble
 import { initStreamSeed } from '../problems/factorization.js';
 import { sensingMeasurements } from '../problems/losses.js';
 import { gaussians, seedGaussian } from '../random/gaussian.js';
-import type { DataLoss } from './sessionShim.js';
+import { sessionMisfit } from '../backends/index.js';
+import type { DataLoss } from '../backends/types.js';
 import type { ModelRuntime } from './types.js';
 
 /** One recording of a deep-linear run (THEORY.md §2 diagnostics). */
@@ -32,9 +33,6 @@ export interface DeepLinearExtra {
   final: DlnHistoryPoint & { weights: number[][][] };
 }
 
-/** Wasm memory is 32-bit: the weights (×5: θ, next, grad, P, ξ_{t−1}), the work products and the data must fit. */
-const MAX_BYTES = 2 ** 30;
-
 /** The deep linear network W_L ⋯ W_1 of a validated config: data, dims and θ₀ built once. */
 export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryPoint, DeepLinearExtra> {
   const data = completionData(cfg.problem);
@@ -43,7 +41,7 @@ export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryP
   const dims = uniformDims(cols, rows, depth, width);
   const offsets = layerOffsets(dims);
   const total = offsets[depth];
-  checkMemory(cfg, dims, total);
+  checkFits(cfg, dims);
   let theta: Float64Array;
   if (init === 'fixture-start') theta = packLayers(data.start!);
   else if (init.kind === 'given') theta = packLayers(init.weights);
@@ -105,14 +103,23 @@ export function rankJumps(history: readonly DlnHistoryPoint[]): RankJump[] {
   return jumps;
 }
 
-function checkMemory(cfg: DeepLinearConfig, dims: number[], total: number): void {
-  const size = cfg.precision === 'f32' ? 4 : 8;
-  const d0 = dims[0];
-  const nm = dims[dims.length - 1] * d0;
-  const work = dims.slice(1).reduce((s, d) => s + 2 * d * d0, 0) + nm;
-  const N = cfg.problem.kind === 'sensing' ? cfg.problem.measurements : 0;
-  const maxBatch = Math.max(0, ...cfg.optimizer.map((q) => q.batch ?? 0));
-  const bytes = size * (5 * total + work + 2 * nm + N * nm + 2 * N + Math.min(maxBatch, N) * nm) + 12 * nm;
-  if (bytes > MAX_BYTES)
-    throw new FlatminError('OUT_OF_RANGE', 'model.width', `this network needs ${(bytes / 2 ** 20).toFixed(0)} MiB of buffers; at most ${MAX_BYTES / 2 ** 20} MiB fit (use a smaller width or depth)`);
+/**
+ * The session's buffers must fit the Wasm heap (src/backends/memory.ts sizes them): checked before
+ * the weights and the measurements are built. Completion is sized with every entry observed (an
+ * upper bound: the observed list is at most n·m long).
+ */
+function checkFits(cfg: DeepLinearConfig, dims: number[]): void {
+  const nm = dims[0] * dims[dims.length - 1];
+  const p = cfg.problem;
+  const batches = cfg.optimizer.flatMap((q) => (q.batch === undefined ? [] : [q.batch]));
+  const N = p.kind === 'sensing' ? p.measurements : 0;
+  const misfit = sessionMisfit({
+    model: { kind: 'deep-linear', dims }, precision: cfg.precision, lambda: cfg.lambda,
+    loss: p.kind === 'sensing'
+      ? { kind: 'sensing', A: { length: N * nm } as Float64Array, y: { length: N } as Float64Array }
+      : { kind: 'completion', M: new Float64Array(0), mask: { length: nm } as ArrayLike<number> },
+    ...(batches.length > 0 ? { maxBatch: Math.max(...batches) } : {}),
+    anticorrelated: cfg.optimizer.some((q) => q.noise?.kind === 'anticorrelated'),
+  });
+  if (misfit) throw new FlatminError('OUT_OF_RANGE', 'model.width', `this network does not fit: ${misfit} (use a smaller width or depth)`);
 }

@@ -7,7 +7,9 @@ import { buildInit, buildTarget } from '../problems/factorization.js';
 import { batchUniverse, buildLoss, lossOfW, objective } from '../problems/losses.js';
 import { seedGaussian } from '../random/gaussian.js';
 import { factorizationDistances, predictFactorization, type Distances, type Prediction } from '../theory/factorization.js';
-import type { DataLoss, Session } from './sessionShim.js';
+import { sessionMisfit } from '../backends/index.js';
+import type { SessionShape } from '../backends/memory.js';
+import type { DataLoss, Session, SessionInput } from '../backends/types.js';
 import type { ModelRuntime } from './types.js';
 
 /** One recording of a two-factor run. */
@@ -36,10 +38,10 @@ export interface FactorizationRuntime extends ModelRuntime<HistoryPoint, Factori
 
 /** The two-factor model X Yᵀ of a validated config: target, init, loss and prediction built once. */
 export function factorizationModel(cfg: FactorizationConfig): FactorizationRuntime {
+  checkFits(cfg);
   const { M, svd } = buildTarget(cfg.problem);
   const r = cfg.problem.rank;
   const [n, m] = [M.rows, M.cols];
-  checkMemory(cfg, n, m);
   const [sx, sy] = cfg.prediction.sigma;
   const prediction = predictFactorization(M, r, sx, sy, { svd });
   const lossInput = buildLoss(cfg.problem.loss, M, cfg.seed);
@@ -63,14 +65,18 @@ export function factorizationModel(cfg: FactorizationConfig): FactorizationRunti
     const { X, Y } = split(theta);
     return factorizationDistances(X, Y, M, prediction);
   };
+  const sessionInput: SessionInput = {
+    model: { kind: 'factorization', n, m, r }, precision: cfg.precision, loss, lambda,
+    // A batch only samples a loss with terms (the validator rejects one on the full target).
+    ...(batches.length > 0 && loss.kind !== 'full' ? { maxBatch: Math.max(...batches) } : {}),
+    anticorrelated: cfg.optimizer.some((p) => p.noise?.kind === 'anticorrelated'),
+    theta: new Float64Array(0), rng: new Int32Array(0),
+  };
+  checkFits(cfg, sessionInput);
+  sessionInput.theta = buildInit(cfg.init, M, r, cfg.seed);
+  sessionInput.rng = seedGaussian(cfg.seed);
   return {
-    M, prediction, objective: objectiveF, distances,
-    sessionInput: {
-      model: { kind: 'factorization', n, m, r }, precision: cfg.precision, loss, lambda,
-      theta: buildInit(cfg.init, M, r, cfg.seed), rng: seedGaussian(cfg.seed),
-      ...(batches.length > 0 ? { maxBatch: Math.max(...batches) } : {}),
-      anticorrelated: cfg.optimizer.some((p) => p.noise?.kind === 'anticorrelated'),
-    },
+    M, prediction, objective: objectiveF, distances, sessionInput,
     lossScale: 0.5 * frob2(M),
     record(session, step) {
       const [normX2, normY2] = session.blockNorms();
@@ -92,24 +98,24 @@ export function factorizationModel(cfg: FactorizationConfig): FactorizationRunti
 }
 
 /**
- * Wasm memory is 32-bit: M, Mᵀ, three copies of [X | Y], [MY | MtX] and two r×r Grams must fit
- * (in f32 at half the size, plus the f64 noise before rounding), checked before anything is allocated.
+ * The session's buffers must fit the Wasm heap (src/backends/memory.ts sizes them): checked from
+ * the config's sizes alone, before the target, the measurements or the iterate are built — the
+ * config's 1e8-entry caps are not enough (a sensing problem holds N·n·m measurement entries) — and
+ * again, exactly, on the built input. (The early check sizes completion as the full target: their
+ * buffers differ by a few n×m ones, which the exact check then counts.)
  */
-function checkMemory(cfg: FactorizationConfig, n: number, m: number): void {
-  const r = cfg.problem.rank;
-  const size = cfg.precision === 'f32' ? 4 : 8;
-  const xy = (n + m) * r;
-  const nm = n * m;
+function checkFits(cfg: FactorizationConfig, input?: SessionShape): void {
+  const t = cfg.problem.target;
+  const [n, m] = Array.isArray(t) ? [t.length, t[0].length] : [t.random.n, t.random.m];
   const loss = cfg.problem.loss;
-  // The other losses add W, R (n×m) and Ypᵀ; sensing its N measurement matrices and two N-vectors.
-  const extra = loss.kind === 'full' ? 0 : 2 * nm + m * r + (loss.kind === 'sensing' ? (nm + 2) * loss.measurements : nm);
-  const prev = cfg.optimizer.some((p) => p.noise?.kind === 'anticorrelated') ? xy : 0; // ξ_{t−1}
-  const maxBatch = Math.max(0, ...cfg.optimizer.map((p) => p.batch ?? 0));
-  // Minibatch sensing gathers its batch's rows (the int32 sampler arrays are negligible).
-  const gathered = loss.kind === 'sensing' ? maxBatch * nm : 0;
-  const bytes = size * (2 * nm + 4 * xy + prev + 2 * r * r + extra + gathered) + (size === 4 ? 8 * xy : 0);
-  if (bytes > 2 ** 30)
-    throw new FlatminError('OUT_OF_RANGE', 'problem.rank', `this problem needs ${(bytes / 2 ** 20).toFixed(0)} MiB of buffers; at most 1024 MiB fit (use a smaller rank or target)`);
+  const misfit = sessionMisfit(input ?? {
+    model: { kind: 'factorization', n, m, r: cfg.problem.rank }, precision: cfg.precision, lambda: cfg.problem.lambda,
+    loss: loss.kind === 'sensing'
+      ? { kind: 'sensing', A: { length: loss.measurements * n * m } as Float64Array, y: { length: loss.measurements } as Float64Array }
+      : { kind: 'full', M: new Float64Array(0) },
+    anticorrelated: cfg.optimizer.some((p) => p.noise?.kind === 'anticorrelated'),
+  });
+  if (misfit) throw new FlatminError('OUT_OF_RANGE', 'problem.rank', `this problem does not fit: ${misfit} (use a smaller rank or target)`);
 }
 
 export type { Session };

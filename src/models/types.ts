@@ -1,5 +1,5 @@
 import type { RunConfig } from '../config/types.js';
-import type { Session, SessionInput } from './sessionShim.js';
+import type { Session, SessionInput } from '../backends/types.js';
 
 /**
  * What the run layer (src/run.ts) needs from a model: how to build the backend session of a

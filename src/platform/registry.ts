@@ -3,11 +3,9 @@
  * (node.ts, browser.ts, embedded.ts here) so that nothing else imports platform modules:
  * where the Wasm core lives, how `file:` URLs are read, and how a worker is spawned.
  */
+import type { Build, WasmSource } from '../backends/wasm/source.js';
 
-/** Where the Wasm core comes from: a URL or path, a fetch Response, the bytes, or a compiled module. */
-export type WasmSource = string | URL | Response | BufferSource | WebAssembly.Module;
-/** The two builds of the core: SIMD, and the scalar fallback for engines without Wasm SIMD. */
-export type Build = 'simd' | 'scalar';
+export type { Build, WasmSource };
 
 /**
  * The little that differs between a Web Worker and a worker_threads Worker, seen from the main

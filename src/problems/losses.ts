@@ -1,6 +1,6 @@
 import type { FactorizationLoss } from '../backends/types.js';
 import type { LossConfig, Seed } from '../config/types.js';
-import type { Round } from '../backends/reference/kernels.js';
+import type { Round } from '../math/round.js';
 import { fromRows, type Matrix } from '../linalg/matrix.js';
 import { gaussians, laneDouble, seedGaussian } from '../random/gaussian.js';
 import { observedIndices } from './dln.js';

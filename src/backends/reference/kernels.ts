@@ -1,16 +1,11 @@
+import type { Round } from '../../math/round.js';
+
 /**
- * Scalar reference kernels: the arithmetic order every backend must reproduce bit for bit.
- * Each output element starts at 0 and accumulates its products in ascending k; no fused ops
- * (JS has none). Arrays are row-major Float64Array views; `o` arguments are element offsets.
- * Read beside assembly/kernels/, which does the same with SIMD across output columns.
- *
- * `rd` rounds to the working precision after *every* operation: the identity for f64, Math.fround
- * for f32 — a double operation rounded to f32 gives exactly the IEEE single result, so this is
- * bit-identical to f32 arithmetic in Wasm.
+ * Scalar elementwise reference kernels: the arithmetic order every backend must reproduce bit for
+ * bit (the matrix products are in src/linalg/kernels.ts). `rd` rounds to the working precision
+ * after *every* operation (src/math/round.ts). Read beside assembly/kernels/elementwise.ts, which
+ * does the same with SIMD lanes.
  */
-export type Round = (x: number) => number;
-export const roundF64: Round = (x) => x;
-export const roundF32: Round = Math.fround;
 
 /**
  * The full-target descent step, elementwise on [0, len): g = next[k] − B[k] (next holds P·G, B the
@@ -77,54 +72,4 @@ export function sumSquares(a: Float64Array, lo: number, hi: number): number {
   let s = 0;
   for (let k = lo; k < hi; k++) s += a[k] * a[k];
   return s;
-}
-
-/** ½‖XYᵀ − M‖² with X = theta[0, nr), Y = theta[nr, …), in f64 (a report). */
-export function factorizationLoss(M: Float64Array, theta: Float64Array, n: number, m: number, r: number): number {
-  const y = n * r;
-  let s = 0;
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < m; j++) {
-      let xy = 0;
-      for (let c = 0; c < r; c++) xy += theta[i * r + c] * theta[y + j * r + c];
-      const d = xy - M[i * m + j];
-      s += d * d;
-    }
-  return 0.5 * s;
-}
-
-/**
- * C (rows×cols) = A (rows×K) · B (K×cols), all packed row-major: C[i][c] = Σ_k A[i][k]·B[k][c]
- * (assembly: gemmNN). `rd` rounds every operation, as the working precision does.
- */
-export function matmulNN(C: Float64Array, A: Float64Array, B: Float64Array, rows: number, cols: number, K: number, rd: Round = roundF64): void {
-  for (let i = 0; i < rows; i++)
-    for (let c = 0; c < cols; c++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s = rd(s + rd(A[i * K + k] * B[k * cols + c]));
-      C[i * cols + c] = s;
-    }
-}
-
-/** C (rows×cols) = Aᵀ · B with A K×rows, B K×cols: C[i][c] = Σ_k A[k][i]·B[k][c] (assembly: gemmTN). */
-export function matmulTN(C: Float64Array, A: Float64Array, B: Float64Array, rows: number, cols: number, K: number, rd: Round = roundF64): void {
-  for (let i = 0; i < rows; i++)
-    for (let c = 0; c < cols; c++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s = rd(s + rd(A[k * rows + i] * B[k * cols + c]));
-      C[i * cols + c] = s;
-    }
-}
-
-/**
- * C (rows×cols) = A · Bᵀ with A rows×K, B cols×K: C[i][c] = Σ_k A[i][k]·B[c][k] (assembly: Bᵀ
- * packed by transpose, then gemmNN — the same sums in the same order).
- */
-export function matmulNT(C: Float64Array, A: Float64Array, B: Float64Array, rows: number, cols: number, K: number, rd: Round = roundF64): void {
-  for (let i = 0; i < rows; i++)
-    for (let c = 0; c < cols; c++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s = rd(s + rd(A[i * K + k] * B[c * K + k]));
-      C[i * cols + c] = s;
-    }
 }

@@ -1,8 +1,9 @@
-import { matmulNN, matmulTN, type Round } from './kernels.js';
+import { matmulNN, matmulTN } from '../../linalg/kernels.js';
+import type { Round } from '../../math/round.js';
 
 /**
- * The sensing residual R = ∂loss/∂W of ½ (N/|B|) Σ_B (⟨A_i, W⟩ − y_i)², shared by the two-factor
- * and the deep reference loops (assembly/kernels/sensing.ts is the same arithmetic), in working
+ * The sensing residual R = ∂loss/∂W of ½ (N/|B|) Σ_B (⟨A_i, W⟩ − y_i)², the sensing branch of
+ * losses.ts (assembly/kernels/sensing.ts is the same arithmetic), in working
  * precision rd. A holds the N measurement matrices back to back (N·nm), W and R are nm.
  *   size = 0 (the full sum)          rv = A vec(W) − y,  vec(R) = Aᵀ rv
  *   size > 0 (B = idx[lo, lo+size))  Ab = the rows A_i, i ∈ B, in batch order;

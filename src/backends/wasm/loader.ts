@@ -1,7 +1,8 @@
 import { FlatminError } from '../../errors.js';
-import { currentPlatform, type Build, type WasmSource } from '../../platform/registry.js';
+import { currentPlatform } from '../../platform/registry.js';
+import type { Build, WasmSource } from './source.js';
 
-export type { Build, WasmSource };
+export type { Build, WasmSource } from './source.js';
 
 /** The raw exports of build/flatmin.wasm (see assembly/index.ts). Pointers are byte offsets. */
 export interface CoreExports {
@@ -10,25 +11,18 @@ export interface CoreExports {
   free(ptr: number): void;
   /** count f64 normals to out from the 16-word lane state at st (src/random/gaussian.ts). */
   fillGaussian(out: number, count: number, st: number): void;
-  factorizationRunF64: FactorizationRun;
-  factorizationRunF32: FactorizationRun;
+  /** assembly/programs/step.ts: runs up to `steps` steps of the session described at S, returns how many were done. */
+  stepRunF64(S: number, steps: number, lr: number, batch: number, kind: number): number;
+  stepRunF32(S: number, steps: number, lr: number, batch: number, kind: number): number;
+  /** W at θ by the step's forward pass; returns its byte pointer (in the session's scratch). */
+  endToEndF64(S: number): number;
+  endToEndF32(S: number): number;
   factorizationLossF64(n: number, m: number, r: number, M: number, theta: number): number;
   factorizationLossF32(n: number, m: number, r: number, M: number, theta: number): number;
   sumSquaresF64(ptr: number, len: number): number;
   sumSquaresF32(ptr: number, len: number): number;
   /** Fisher–Yates on len i32 at a, lane 0 of the state at st (src/random/permutation.ts). */
   shuffleI32(a: number, len: number, st: number): void;
-  /** assembly/programs/dln.ts: runs up to `steps` steps, returns how many were done. */
-  dlnRun(
-    L: number, dims: number, theta: number, next: number, grad: number, work: number,
-    M: number, obs: number, nObs: number, order: number, samp: number, rng: number,
-    steps: number, lr: number, lambda: number, batch: number,
-    placement: number, sigma: number, P: number, prev: number, sens: number,
-  ): number;
-  /** f64 elements of the DLN work buffer for these dims. */
-  dlnWorkLength(L: number, dims: number): number;
-  /** Computes A = W_L ⋯ W_1 into work; returns its byte pointer. */
-  dlnEndToEnd(L: number, dims: number, theta: number, work: number): number;
   /** assembly/kernels/dlnHvp.ts: out = ∇²f(θ)·v for the deep model (src/diagnostics/dlnHvpWasm.ts marshals it). */
   dlnHvp(
     L: number, dims: number, theta: number, P: number, H: number, dP: number, dH: number, t: number, T: number,
@@ -36,14 +30,6 @@ export interface CoreExports {
   ): void;
 }
 
-/** assembly/programs/factorization.ts: runs up to `steps` steps, returns how many were done. */
-type FactorizationRun = (
-  n: number, m: number, r: number,
-  M: number, Mt: number, theta: number, next: number, P: number, work: number, noise: number, sched: number, rng: number,
-  steps: number, lr: number, sigmaX: number, sigmaY: number, ext: number, lambda: number,
-) => number;
-
-/** Where the Wasm bytes come from: a URL, a fetch Response, the bytes, or a compiled module. */
 
 let core: Promise<CoreExports> | undefined;
 
@@ -55,7 +41,6 @@ export function simdSupported(): boolean {
   return WebAssembly.validate(SIMD_PROBE);
 }
 
-/** The two builds of assembly/: same bits, one with SIMD kernels and one scalar fallback. */
 
 /** The build this engine can run: SIMD where it validates, the scalar fallback elsewhere. */
 export function defaultSource(build: Build = simdSupported() ? 'simd' : 'scalar'): WasmSource {
@@ -137,7 +122,7 @@ export const MAX_HEAP_BYTES = 2 ** 32;
  * such a number back into Wasm converts it to the same i32 bits again (ToInt32 is modular).
  */
 function withUnsignedPointers(raw: CoreExports): CoreExports {
-  const { alloc, dlnEndToEnd } = raw;
+  const { alloc, endToEndF64, endToEndF32 } = raw;
   return {
     ...raw,
     alloc(bytes: number): number {
@@ -160,9 +145,8 @@ function withUnsignedPointers(raw: CoreExports): CoreExports {
       }
       return p >>> 0;
     },
-    dlnEndToEnd(L: number, dims: number, theta: number, work: number): number {
-      return dlnEndToEnd(L, dims, theta, work) >>> 0;
-    },
+    endToEndF64: (S: number): number => endToEndF64(S) >>> 0,
+    endToEndF32: (S: number): number => endToEndF32(S) >>> 0,
   };
 }
 

@@ -1,0 +1,74 @@
+// The deep linear network W = W_L ⋯ W_1 as a gradient kernel of the step skeleton
+// (programs/step.ts): θ = [W_1 | … | W_L], W_l is d_l × d_{l−1} (d_0 = d_in, d_L = d_out), DIMS
+// holds d_0 … d_L and NBLOCKS = L. src/backends/reference/models/deepLinear.ts is the same
+// arithmetic (read it first). Every product is a gemm, each element summed from +0.0 in ascending k.
+//
+//   forward    P_1 = W_1,  P_l = W_l P_{l−1}  (l = 2 … L),  W = P_L
+//   backward   H_L = R,  H_l = W_{l+1}ᵀ H_{l+1}  (l = L−1 … 1; H_1 lands in out's W_1 slot: it is ∂/∂W_1)
+//              ∂/∂W_l = H_l P_{l−1}ᵀ  (l = L … 2; P_{l−1}ᵀ packed into T first, then a plain NN product)
+//   all read at the evaluation point E; backward uses the P_l of the forward just before it.
+//
+// WORK (in T; the length is src/backends/memory.ts deepWorkLength):
+//   [ P_2 | … | P_L ]        prefix products (d_l × d_0)
+//   [ H_2 | … | H_{L−1} ]    backward products (d_l × d_0)
+//   [ T ]                    P_{l−1}ᵀ, max over l < L of d_l × d_0
+import { gemmNN, gemmTN } from '../kernels/gemm';
+import { transpose } from '../kernels/elementwise';
+import { S_BLOCKS, S_DIMS, S_NBLOCKS, S_WORK, i32At, ptr, word } from '../session';
+
+/** Element offset of P_l (l ≥ 2) in WORK: P_2 first. Also H_l's offset relative to the H block. */
+function blockOffset(dims: usize, l: i32): i32 {
+  const d0 = i32At(dims, 0);
+  let o = 0;
+  for (let j = 2; j < l; j++) o += i32At(dims, j) * d0;
+  return o;
+}
+
+// @ts-ignore: decorator
+@inline function at<T>(p: usize, i: i32): usize {
+  return p + (<usize>i << alignof<T>());
+}
+
+/** The prefix products into WORK; returns the byte pointer of W = P_L. */
+export function deepForward<T>(S: usize, E: usize): usize {
+  const dims = ptr(S, S_DIMS);
+  const blocks = ptr(S, S_BLOCKS);
+  const work = ptr(S, S_WORK);
+  const L = word(S, S_NBLOCKS);
+  const d0 = i32At(dims, 0);
+  let prev = E; // P_1 = W_1
+  for (let l = 2; l <= L; l++) {
+    const P = at<T>(work, blockOffset(dims, l));
+    // P_l (d_l × d_0) = W_l (d_l × d_{l−1}) · P_{l−1} (d_{l−1} × d_0)
+    gemmNN<T>(P, d0, at<T>(E, i32At(blocks, l - 1)), i32At(dims, l - 1), prev, d0, i32At(dims, l), d0, i32At(dims, l - 1));
+    prev = P;
+  }
+  return prev;
+}
+
+/** ∂ℓ/∂θ at E into out, from R = ∂ℓ/∂W (d_L × d_0) and the last deepForward(S, E). */
+export function deepBackward<T>(S: usize, E: usize, R: usize, out: usize): void {
+  const dims = ptr(S, S_DIMS);
+  const blocks = ptr(S, S_BLOCKS);
+  const work = ptr(S, S_WORK);
+  const L = word(S, S_NBLOCKS);
+  const d0 = i32At(dims, 0);
+  const Hb = at<T>(work, blockOffset(dims, L + 1));
+  const Tp = at<T>(Hb, blockOffset(dims, L));
+  // H_l = W_{l+1}ᵀ H_{l+1}, l = L−1 … 1.
+  let H = R;
+  for (let l = L - 1; l >= 1; l--) {
+    const o = l == 1 ? out : at<T>(Hb, blockOffset(dims, l));
+    // W_{l+1} is d_{l+1} × d_l: C (d_l × d_0) = W_{l+1}ᵀ H_{l+1}, K = d_{l+1}
+    gemmTN<T>(o, d0, at<T>(E, i32At(blocks, l)), i32At(dims, l), H, d0, i32At(dims, l), d0, i32At(dims, l + 1));
+    H = o;
+  }
+  // ∂/∂W_l = H_l P_{l−1}ᵀ, l = L … 2.
+  for (let l = L; l >= 2; l--) {
+    const Hl = l == L ? R : at<T>(Hb, blockOffset(dims, l));
+    const Pm = l == 2 ? E : at<T>(work, blockOffset(dims, l - 1));
+    const dm = i32At(dims, l - 1);
+    transpose<T>(Tp, Pm, dm, d0); // T is d_0 × d_{l−1}
+    gemmNN<T>(at<T>(out, i32At(blocks, l - 1)), dm, Hl, d0, Tp, dm, i32At(dims, l), dm, d0);
+  }
+}

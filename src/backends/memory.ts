@@ -1,0 +1,116 @@
+import { MAX_BLOCK_BYTES, MAX_HEAP_BYTES } from './wasm/loader.js';
+import { blocksOf, endToEndShape, hasSampler, universeOf } from './shape.js';
+import type { SessionInput } from './types.js';
+
+/**
+ * The buffers of a Wasm session, as one plan that the marshalling (wasm/session.ts) allocates and
+ * sessionBytes() sums, so the size check and the allocation cannot disagree. Each buffer fills one
+ * word of the session descriptor; the word numbers are assembly/session.ts's (its table says what
+ * each buffer holds).
+ */
+export const SLOT = {
+  MODEL: 0, LOSS: 1, NBLOCKS: 2, BLOCKS: 3, DIMS: 4, THETA: 5, NEXT: 6, P: 7, NOISE: 8, PREV: 9, SIGMA: 10, RNG: 11, SCHED: 12,
+  M: 13, MT: 14, WEIGHTS: 15, N: 16, A: 17, Y: 18, RV: 19, AB: 20, OBS: 21, NOBS: 22, ORDER: 23, SAMP: 24, W: 25, R: 26, WORK: 27,
+  NM: 28,
+} as const;
+export const SESSION_WORDS = 29;
+
+/** One buffer: its descriptor slot, element type (T = the session's precision) and length in elements. */
+export interface BufferSpec {
+  slot: number;
+  type: 'T' | 'f64' | 'i32';
+  length: number;
+}
+
+/** The input fields that size a session (theta and rng only fill it). */
+export type SessionShape = Omit<SessionInput, 'theta' | 'rng'>;
+
+/** f64 elements of the deep model's WORK: [P_2 … P_L | H_2 … H_{L−1} | T] (assembly/models/deepLinear.ts). */
+export function deepWorkLength(dims: readonly number[]): number {
+  const L = dims.length - 1;
+  const d0 = dims[0];
+  let t = 0;
+  let len = 0;
+  for (let l = 2; l <= L; l++) len += dims[l] * d0; // P_l
+  for (let l = 2; l < L; l++) len += dims[l] * d0; // H_l
+  for (let l = 1; l < L; l++) t = Math.max(t, dims[l] * d0);
+  return len + t;
+}
+
+export function sessionPlan(input: SessionShape): BufferSpec[] {
+  const { model, loss } = input;
+  const blocks = blocksOf(model);
+  const nb = blocks.length - 1;
+  const total = blocks[nb];
+  const { rows, cols } = endToEndShape(model);
+  const nm = rows * cols;
+  const two = model.kind === 'factorization';
+  const plan: BufferSpec[] = [];
+  const add = (slot: number, type: BufferSpec['type'], length: number) => plan.push({ slot, type, length });
+  add(SLOT.DIMS, 'i32', two ? 3 : model.dims.length);
+  add(SLOT.BLOCKS, 'i32', nb + 1);
+  add(SLOT.THETA, 'T', total);
+  add(SLOT.NEXT, 'T', total);
+  add(SLOT.P, 'T', total);
+  if (input.precision === 'f32') add(SLOT.NOISE, 'f64', total);
+  if (input.anticorrelated) add(SLOT.PREV, 'T', total);
+  add(SLOT.SIGMA, 'f64', nb);
+  add(SLOT.RNG, 'i32', 16);
+  add(SLOT.SCHED, 'f64', 3);
+  if (loss.kind !== 'sensing') add(SLOT.M, 'T', nm);
+  if (two && loss.kind === 'full') add(SLOT.MT, 'T', nm);
+  if (two && loss.kind === 'completion') add(SLOT.WEIGHTS, 'T', nm);
+  const N = universeOf(loss).length;
+  const sampler = hasSampler(input);
+  if (loss.kind === 'sensing') {
+    add(SLOT.A, 'T', N * nm);
+    add(SLOT.Y, 'T', N);
+    add(SLOT.RV, 'T', N);
+    // A batch below N gathers its rows; N itself is the full sum, read in place.
+    if (sampler) add(SLOT.AB, 'T', Math.max(1, Math.min(input.maxBatch!, N - 1)) * nm);
+  }
+  if (loss.kind !== 'full') add(SLOT.OBS, 'i32', N);
+  if (sampler) {
+    add(SLOT.ORDER, 'i32', N);
+    add(SLOT.SAMP, 'i32', 1);
+  }
+  if (two) add(SLOT.W, 'T', nm);
+  if (!(two && loss.kind === 'full')) add(SLOT.R, 'T', nm);
+  add(SLOT.WORK, 'T', two ? 2 * model.r * model.r + total + model.m * model.r : deepWorkLength(model.dims));
+  return plan;
+}
+
+/** Bytes per element of a buffer type. */
+export function elementBytes(type: BufferSpec['type'], precision: SessionInput['precision']): number {
+  return type === 'i32' ? 4 : type === 'f64' || precision === 'f64' ? 8 : 4;
+}
+
+/**
+ * Bytes of Wasm memory a session of this input allocates (for a check before allocating): every
+ * buffer of the plan plus the descriptor, each rounded up to 16 bytes, plus 16 bytes of allocator
+ * overhead per block (AssemblyScript's TLSF needs less): an upper bound, a few percent above the
+ * heap a fresh core actually gives the session (test/backends/session.test.ts measures it).
+ */
+export function sessionBytes(input: SessionShape): number {
+  const block = (bytes: number) => Math.ceil(Math.max(1, bytes) / 16) * 16 + 16;
+  let sum = block(SESSION_WORDS * 4);
+  for (const b of sessionPlan(input)) sum += block(Math.max(1, b.length) * elementBytes(b.type, input.precision));
+  return sum;
+}
+
+/** What one session may take of the 4 GiB heap: all but 256 MiB (the core's own data, other sessions). */
+const SESSION_BUDGET = MAX_HEAP_BYTES - 2 ** 28;
+
+/**
+ * Why a session of this input cannot be allocated — one buffer above the allocator's 1 GiB, or
+ * more than the heap can give — in words for an error message; undefined when it fits. Checked
+ * before anything is allocated (the models name the config field that sized it).
+ */
+export function sessionMisfit(input: SessionShape): string | undefined {
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  const largest = Math.max(...sessionPlan(input).map((b) => Math.max(1, b.length) * elementBytes(b.type, input.precision)));
+  if (largest > MAX_BLOCK_BYTES) return `one of its buffers needs ${mib(largest)}; the WebAssembly allocator gives at most ${mib(MAX_BLOCK_BYTES)} per buffer`;
+  const total = sessionBytes(input);
+  if (total > SESSION_BUDGET) return `its buffers need ${mib(total)}; at most ${mib(SESSION_BUDGET)} fit in the 4 GiB WebAssembly heap`;
+  return undefined;
+}

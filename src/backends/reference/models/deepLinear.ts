@@ -1,0 +1,42 @@
+import { matmulNN, matmulNT, matmulTN } from '../../../linalg/kernels.js';
+import type { Round } from '../../../math/round.js';
+import { layerOffsets } from '../../../problems/dln.js';
+import type { Model } from './model.js';
+
+/**
+ * The deep linear network W = W_L ⋯ W_1, θ = [W_1 | … | W_L], W_l of shape d_l × d_{l−1}, in
+ * working precision rd (assembly/models/deepLinear.ts is the same arithmetic). With prefix
+ * products P_l = W_l ⋯ W_1 and backpropagated H_l = (W_L ⋯ W_{l+1})ᵀ R:
+ *
+ *   P_1 = W_1,  P_l = W_l · P_{l−1}        l = 2 … L       forward, W = P_L
+ *   H_L = R,    H_l = W_{l+1}ᵀ · H_{l+1}   l = L−1 … 1     backward; ∂/∂W_1 = H_1
+ *   ∂/∂W_l = H_l · P_{l−1}ᵀ                l = L … 2
+ *
+ * every product read at the evaluation point E, each element summed from 0 in ascending k.
+ */
+export function deepLinearModel(dims: readonly number[], rd: Round): Model {
+  const L = dims.length - 1;
+  const d0 = dims[0];
+  const off = layerOffsets(dims);
+  const W = (t: Float64Array, l: number) => t.subarray(off[l - 1], off[l]);
+  // P[l], H[l] for l = 1 … L (index 0 unused): P[1] is W_1 of E; H[L] is R, H[1] is out's W_1 slot.
+  const P: Float64Array[] = [new Float64Array(0), new Float64Array(0)];
+  for (let l = 2; l <= L; l++) P.push(new Float64Array(dims[l] * d0));
+  const H: Float64Array[] = [new Float64Array(0), new Float64Array(0)];
+  for (let l = 2; l < L; l++) H.push(new Float64Array(dims[l] * d0));
+  H.push(new Float64Array(0));
+
+  return {
+    forward(E) {
+      P[1] = W(E, 1);
+      for (let l = 2; l <= L; l++) matmulNN(P[l], W(E, l), P[l - 1], dims[l], d0, dims[l - 1], rd);
+      return P[L];
+    },
+    backward(E, R, out) {
+      H[L] = R;
+      H[1] = W(out, 1);
+      for (let l = L - 1; l >= 1; l--) matmulTN(H[l], W(E, l + 1), H[l + 1], dims[l], d0, dims[l + 1], rd);
+      for (let l = L; l >= 2; l--) matmulNT(W(out, l), H[l], P[l - 1], dims[l], dims[l - 1], d0, rd);
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import { roundOf } from '../../math/round.js';
+import { fillGaussian } from '../../random/gaussian.js';
+import { epochStart } from '../../random/permutation.js';
+import { blocksOf, endToEndShape, hasSampler, stepTarget, universeOf, validateSessionInput, validateSessionStep } from '../shape.js';
+import type { DataLoss, EpochSampler, Session, SessionInput, SessionStepParams, StepOutcome } from '../types.js';
+import { factorizationLoss } from '../../linalg/kernels.js';
+import { anticorrelate, descendFull, descendRidge, perturb, sumSquares } from './kernels.js';
+import { residualOf } from './losses.js';
+import { deepLinearModel } from './models/deepLinear.js';
+import { factorizationModel } from './models/factorization.js';
+import type { Model } from './models/model.js';
+
+/**
+ * The step skeleton of the reference backend, for every model, loss and noise kind: one step at
+ * a time in plain TypeScript, in working precision rd (f64: the identity; f32: Math.fround after
+ * every operation). assembly/programs/step.ts is the same loop; this one defines its arithmetic.
+ *
+ *   1 batch     batch < universe: the next min(batch, N − pos) entries of an epoch permutation of
+ *               the universe (observed indices / measurement numbers), reshuffled when used up
+ *               (src/random/permutation.ts epochStart); otherwise the full sums, nothing drawn
+ *   2 noise     s_b = rd(σ_b·scale) per block b; if some s_b ≠ 0, ξ_t = fillGaussian over all of θ
+ *               (f64, rounded by the kernels) and the evaluation point is
+ *                 perturbed       E = θ + s_b·ξ_t
+ *                 anticorrelated  E = θ + s_b·(ξ_t − ξ_{t−1})     (ξ_{t−1} kept in prev)
+ *                 langevin        E = θ (its noise comes in step 5)
+ *               else E = θ
+ *   3 gradient  the model at E: W = forward(E), R = ∂ℓ/∂W on the batch (losses.ts), g = backward(E, R);
+ *               the two-factor full target takes its fast path g = out − B instead (no W formed)
+ *   4 descent   θ⁺ = θ − rd(η)·(g + rd(2λ)·θ), the ridge at θ; not applied if some entry is not
+ *               finite (the run stops there, its batch stays drawn)
+ *   5 update    langevin: θ⁺ = θ⁺ + s_b·ξ_t with a fresh ξ_t (not applied if not finite)
+ *   then scale ← scale·scaleMul (f64)
+ */
+export function referenceSession(input: SessionInput): Session {
+  validateSessionInput(input);
+  const rd = roundOf(input.precision);
+  const blocks = blocksOf(input.model);
+  const nb = blocks.length - 1;
+  const total = blocks[nb];
+  const { rows, cols } = endToEndShape(input.model);
+  const loss = roundedLoss(input.loss, rd);
+  const two = input.model.kind === 'factorization';
+  const rank = input.model.kind === 'factorization' ? input.model.r : undefined;
+  const model: Model = input.model.kind === 'factorization'
+    ? factorizationModel(input.model.n, input.model.m, input.model.r, rd)
+    : deepLinearModel(input.model.dims, rd);
+  const fast = loss.kind === 'full' && model.fullTarget !== undefined;
+  const residual = residualOf(loss, rows * cols, rd, two); // two-factor: the dense completion form (losses.ts says why)
+  const tl = rd(2 * input.lambda);
+  let theta = input.theta.map(rd);
+  let rng = Int32Array.from(input.rng);
+  const next = new Float64Array(total);
+  const P = new Float64Array(total); // E, or θ⁺ + σ·ξ for Langevin
+  const prev = new Float64Array(input.anticorrelated ? total : 0);
+  const obs = universeOf(input.loss);
+  const order = Int32Array.from(hasSampler(input) ? obs : []);
+  let pos = order.length; // the epoch is used up: the first SGD step shuffles
+
+  /** out = base + s_b·out on each block (out holds standard normals); false if some entry is not finite. */
+  function perturbBlocks(out: Float64Array, base: Float64Array, s: number[]): boolean {
+    let finite = true;
+    for (let b = 0; b < nb; b++) finite = perturb(out, base, blocks[b], blocks[b + 1], s[b], rd) && finite;
+    return finite;
+  }
+
+  function run(steps: number, p: SessionStepParams): StepOutcome {
+    const batch = validateSessionStep(p, nb, obs.length, input);
+    const kind = p.noise?.kind ?? 'perturbed';
+    const sigma = p.noise?.sigma ?? [];
+    const lr = rd(p.lr);
+    const s = new Array<number>(nb).fill(0);
+    let scale = p.scale;
+    let done = 0;
+    for (; done < steps; done++) {
+      // 1 batch: `size` entries of order from lo (size 0: the full sums)
+      let lo = 0;
+      let size = 0;
+      if (batch > 0) {
+        pos = epochStart(order, obs, pos, rng);
+        lo = pos;
+        size = Math.min(batch, obs.length - pos);
+        pos += size;
+      }
+      // 2 noise
+      let noisy = false;
+      for (let b = 0; b < nb; b++) noisy = (s[b] = rd((sigma[b] ?? 0) * scale)) !== 0 || noisy;
+      let E = theta;
+      if (noisy && kind !== 'langevin') {
+        fillGaussian(P, 0, total, rng);
+        if (kind === 'anticorrelated') anticorrelate(P, prev, rd);
+        perturbBlocks(P, theta, s); // a non-finite E makes a non-finite step: caught below
+        E = P;
+      }
+      // 3 gradient and 4 descent
+      let finite: boolean;
+      if (fast) {
+        const B = model.fullTarget!(E, loss.M, next);
+        finite = descendFull(next, theta, B, total, lr, tl, rd);
+      } else {
+        model.backward(E, residual(model.forward(E), order, lo, size), next);
+        finite = descendRidge(next, theta, next, total, lr, tl, rd);
+      }
+      if (!finite) break; // keep the last finite state
+      // 5 update noise
+      if (noisy && kind === 'langevin') {
+        fillGaussian(P, 0, total, rng);
+        if (!perturbBlocks(P, next, s)) break;
+        theta.set(P);
+      } else {
+        theta.set(next);
+      }
+      scale *= p.scaleMul;
+    }
+    return { done, scale };
+  }
+
+  return {
+    input,
+    blocks,
+    run,
+    endToEnd: () => model.forward(theta).slice(),
+    fullLoss: () => (rank !== undefined && loss.kind === 'full' ? factorizationLoss(loss.M, theta, rows, cols, rank) : NaN),
+    blockNorms: () => blocks.slice(1).map((hi, b) => sumSquares(theta, blocks[b], hi)),
+    theta: () => theta.slice(),
+    setTheta: (t) => theta.set(t.map(rd)),
+    rng: () => rng.slice(),
+    setRng: (r) => rng.set(r),
+    prevNoise: () => prev.slice(),
+    setPrevNoise: (xi) => prev.set(xi.map(rd)),
+    sampler: (): EpochSampler => ({ order: order.slice(), pos: order.length === 0 ? 0 : pos }),
+    setSampler: (st) => {
+      if (order.length === 0) return; // no sampler (as in wasm)
+      order.set(st.order);
+      pos = st.pos;
+    },
+    dispose: () => {
+      theta = new Float64Array(0);
+      rng = new Int32Array(0);
+    },
+  };
+}
+
+/** The loss's arrays rounded to the working precision (the step reads them in T). */
+function roundedLoss(loss: DataLoss, rd: (x: number) => number): DataLoss {
+  switch (loss.kind) {
+    case 'full':
+      return { kind: 'full', M: loss.M.map(rd) };
+    case 'completion':
+      return { kind: 'completion', M: stepTarget(loss).map(rd), mask: loss.mask };
+    case 'sensing':
+      return { kind: 'sensing', A: loss.A.map(rd), y: loss.y.map(rd) };
+  }
+}

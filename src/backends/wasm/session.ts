@@ -1,0 +1,135 @@
+import { FlatminError } from '../../errors.js';
+import { roundOf } from '../../math/round.js';
+import { completionWeights } from '../../problems/losses.js';
+import { SESSION_WORDS, SLOT, elementBytes, sessionPlan } from '../memory.js';
+import { blocksOf, endToEndShape, hasSampler, stepTarget, universeOf, validateSessionInput, validateSessionStep } from '../shape.js';
+import { noiseKinds, type EpochSampler, type Session, type SessionInput, type SessionStepParams, type StepOutcome } from '../types.js';
+import { Arena, type WasmArray } from './buffers.js';
+import type { CoreExports } from './loader.js';
+
+/** The codes of assembly/session.ts; a noise kind's code is its index in noiseKinds (types.ts). */
+const MODEL_CODES = { factorization: 0, 'deep-linear': 1 } as const;
+const LOSS_CODES = { full: 0, completion: 1, sensing: 2 } as const;
+
+type View = Float64ArrayConstructor | Float32ArrayConstructor | Int32ArrayConstructor;
+
+/**
+ * Marshalling only: allocates the plan of src/backends/memory.ts, fills the buffers and the session
+ * descriptor (assembly/session.ts), and calls the step skeleton (assembly/programs/step.ts).
+ */
+export function wasmSession(core: CoreExports, input: SessionInput): Session {
+  validateSessionInput(input);
+  const f32 = input.precision === 'f32';
+  const rd = roundOf(input.precision);
+  const T = f32 ? Float32Array : Float64Array;
+  const run = f32 ? core.stepRunF32 : core.stepRunF64;
+  const { model, loss } = input;
+  const blocks = blocksOf(model);
+  const nb = blocks.length - 1;
+  const total = blocks[nb];
+  const { rows, cols } = endToEndShape(model);
+  const nm = rows * cols;
+  const obsJs = universeOf(loss);
+  // Allocate everything first: an alloc may grow memory and detach any view taken before it.
+  const arena = new Arena(core);
+  const buf = new Map<number, WasmArray<View>>();
+  let S: WasmArray<Int32ArrayConstructor>;
+  try {
+    S = arena.alloc(Int32Array, SESSION_WORDS);
+    for (const b of sessionPlan(input)) {
+      const ctor: View = b.type === 'i32' ? Int32Array : elementBytes(b.type, input.precision) === 8 ? Float64Array : Float32Array;
+      buf.set(b.slot, arena.alloc(ctor, b.length));
+    }
+  } catch (e) {
+    arena.freeAll(); // out of Wasm memory part-way: give back what was taken
+    throw e;
+  }
+  const at = (slot: number) => buf.get(slot)!;
+  const words = new Int32Array(SESSION_WORDS);
+  for (const [slot, b] of buf) words[slot] = b.ptr;
+  words[SLOT.MODEL] = MODEL_CODES[model.kind];
+  words[SLOT.LOSS] = LOSS_CODES[loss.kind];
+  words[SLOT.NBLOCKS] = nb;
+  words[SLOT.NOBS] = obsJs.length;
+  words[SLOT.NM] = nm;
+  if (loss.kind === 'sensing') words[SLOT.N] = loss.y.length;
+  S.view().set(words);
+  at(SLOT.DIMS).view().set(model.kind === 'factorization' ? [model.n, model.m, model.r] : model.dims);
+  at(SLOT.BLOCKS).view().set(blocks);
+  at(SLOT.THETA).view().set(input.theta);
+  at(SLOT.RNG).view().set(input.rng);
+  at(SLOT.SCHED).view().set([1, 1, input.lambda]);
+  buf.get(SLOT.PREV)?.view().fill(0); // the allocator does not clear memory: ξ_{−1} = 0
+  if (loss.kind !== 'sensing') at(SLOT.M).view().set(stepTarget(loss));
+  if (buf.has(SLOT.MT) && loss.kind === 'full') {
+    const M = loss.M;
+    const mt = at(SLOT.MT).view(); // Mᵀ, packed once: the target never changes during a run
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mt[j * rows + i] = M[i * cols + j];
+  }
+  if (loss.kind === 'completion' && buf.has(SLOT.WEIGHTS)) at(SLOT.WEIGHTS).view().set(completionWeights(loss.mask, rd));
+  if (loss.kind === 'sensing') {
+    at(SLOT.A).view().set(loss.A);
+    at(SLOT.Y).view().set(loss.y);
+  }
+  if (buf.has(SLOT.OBS)) at(SLOT.OBS).view().set(obsJs);
+  const sampler = hasSampler(input) ? { order: at(SLOT.ORDER), samp: at(SLOT.SAMP) } : undefined;
+  if (sampler) {
+    sampler.order.view().set(obsJs);
+    sampler.samp.view()[0] = obsJs.length; // the epoch is used up: the first SGD step shuffles
+  }
+  const theta = at(SLOT.THETA);
+  const prev = buf.get(SLOT.PREV);
+  let live = true;
+  const alive = () => {
+    if (!live) throw new FlatminError('USAGE', 'session', 'this run was disposed');
+  };
+
+  return {
+    input,
+    blocks,
+    run(steps: number, p: SessionStepParams): StepOutcome {
+      alive();
+      const batch = validateSessionStep(p, nb, obsJs.length, input);
+      const sigma = at(SLOT.SIGMA).view();
+      sigma.fill(0);
+      if (p.noise) sigma.set(p.noise.sigma);
+      const sched = at(SLOT.SCHED).view();
+      sched[0] = p.scale;
+      sched[1] = p.scaleMul;
+      const done = run(S.ptr, steps, p.lr, batch, noiseKinds.indexOf(p.noise?.kind ?? 'perturbed'));
+      return { done, scale: at(SLOT.SCHED).view()[0] };
+    },
+    endToEnd: () => {
+      alive();
+      const p = (f32 ? core.endToEndF32 : core.endToEndF64)(S.ptr);
+      return Float64Array.from(new T(core.memory.buffer, p, nm));
+    },
+    fullLoss: () => {
+      alive();
+      if (model.kind !== 'factorization' || loss.kind !== 'full') return NaN;
+      return (f32 ? core.factorizationLossF32 : core.factorizationLossF64)(model.n, model.m, model.r, at(SLOT.M).ptr, theta.ptr);
+    },
+    blockNorms: () => {
+      alive();
+      const sumSquares = f32 ? core.sumSquaresF32 : core.sumSquaresF64;
+      return blocks.slice(1).map((hi, b) => sumSquares(theta.ptr + blocks[b] * T.BYTES_PER_ELEMENT, hi - blocks[b]));
+    },
+    theta: () => (alive(), Float64Array.from(theta.view())),
+    setTheta: (t) => (alive(), theta.view().set(t)),
+    rng: () => (alive(), at(SLOT.RNG).view().slice() as Int32Array),
+    setRng: (r) => (alive(), at(SLOT.RNG).view().set(r)),
+    prevNoise: () => (alive(), prev ? Float64Array.from(prev.view()) : new Float64Array(0)),
+    setPrevNoise: (xi) => (alive(), prev?.view().set(xi)),
+    sampler: (): EpochSampler => (alive(), sampler ? { order: sampler.order.view().slice() as Int32Array, pos: sampler.samp.view()[0] } : { order: new Int32Array(0), pos: 0 }),
+    setSampler: (s) => {
+      alive();
+      if (!sampler) return;
+      sampler.order.view().set(s.order);
+      sampler.samp.view()[0] = s.pos;
+    },
+    dispose() {
+      if (live) arena.freeAll();
+      live = false;
+    },
+  };
+}
