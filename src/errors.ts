@@ -16,6 +16,7 @@ export type FlatminErrorCode =
   | 'SHAPE' // matrix dimensions do not fit together
   | 'DIVERGED' // the run blew up; the result keeps the last finite state
   | 'USAGE' // command-line misuse
+  | 'CONFLICT' // two results for the same sweep run differ (src/sweep/merge.ts)
   | 'WASM'; // the WebAssembly core could not be loaded
 
 export class FlatminError extends Error {
