@@ -86,6 +86,8 @@ export interface Sweep {
 
 const SPEC_KEYS = ['description', 'base', 'grid', 'zip', 'seeds', 'report'] as const;
 const REPORT_KEYS = ['metrics', 'tolerance'] as const;
+/** Run keys are file names (`runs/<key>.json`): most file systems allow 255 bytes. */
+const MAX_KEY = 200;
 /** More runs than this in one spec is almost surely a mistake (and would not fit in memory as keys). */
 export const MAX_RUNS = 10_000_000;
 
@@ -127,6 +129,8 @@ export function expandSweep(raw: unknown): Sweep {
       runs.push({ index: point.index * spec.seeds.length + s, key, point, seed, config: { ...(config as object), seed: `${baseSeed}/${seed}` } });
     });
     checkPoint(runs.at(-1)!.config, point, axes);
+    const long = runs.at(-1)!.key;
+    if (long.length > MAX_KEY) fail('OUT_OF_RANGE', 'grid', `run keys such as ${long} are ${long.length} characters; file names hold ${MAX_KEY} (shorten the paths' last segments or use fewer axes)`);
   }
   return { spec, model, axes, points, runs };
 }
