@@ -19,7 +19,10 @@ export function sweepPlots(sweep: Sweep, stats: SweepStats): Record<string, stri
     if (axis.paths.length !== 1) return;
     const xs = axis.values.map((v) => v[0]);
     if (!xs.every((x) => typeof x === 'number' && Number.isFinite(x))) return;
-    const logX = (xs as number[]).every((x) => x > 0) && Math.max(...(xs as number[])) >= 10 * Math.min(...(xs as number[]));
+    const [lo, hi] = [Math.min(...(xs as number[])), Math.max(...(xs as number[]))];
+    const logX = lo > 0 && hi >= 10 * lo;
+    // A margin of 5 % of the range (a factor on a log axis), so bars at the ends stay off the frame.
+    const margin = logX ? [lo / (hi / lo) ** 0.05, hi * (hi / lo) ** 0.05] : [lo - 0.05 * (hi - lo || 1), hi + 0.05 * (hi - lo || 1)];
     // Series: the points that agree on every other axis, in canonical order.
     const groups = new Map<string, number[]>();
     for (const p of sweep.points) {
@@ -35,20 +38,20 @@ export function sweepPlots(sweep: Sweep, stats: SweepStats): Record<string, stri
           ...pts.map((p) => ({ name: '', x: [p.x, p.x], y: [p.v.lo, p.v.hi], color })),
         ];
       });
-    const title = (what: string) => `${what} against ${axis.paths[0]}${sweep.axes.length > 1 ? ' (one line per other grid value)' : ''}`;
+    const title = (what: string) => `${what} against ${axis.names[0]}`;
     for (const m of stats.metrics) {
       const s = series((i) => {
         const q = stats.points[i].metrics[m];
         return q ? { mid: q.median, lo: q.q25, hi: q.q75 } : null;
       });
-      if (s.length) out[`${m}-vs-${axis.names[0]}`] = renderLinePlot({ title: title(`${m}: median, bars 25–75 %`), xLabel: axis.paths[0], yLabel: m, logX, series: s });
+      if (s.length) out[`${m}-vs-${axis.names[0]}`] = renderLinePlot({ title: title(`${m}: median, bars 25–75 %,`), xLabel: axis.paths[0], yLabel: m, logX, series: s, include: { x: margin } });
     }
     for (const e of Object.keys(stats.events)) {
       const s = series((i) => {
         const r = stats.points[i].events[e];
         return r ? { mid: r.rate, lo: r.lo, hi: r.hi } : null;
       });
-      if (s.length) out[`${e}-rate-vs-${axis.names[0]}`] = renderLinePlot({ title: title(`${e} rate, bars Wilson 95 %`), xLabel: axis.paths[0], yLabel: `${e} rate`, logX, series: s });
+      if (s.length) out[`${e}-rate-vs-${axis.names[0]}`] = renderLinePlot({ title: title(`${e} rate, bars Wilson 95 %,`), xLabel: axis.paths[0], yLabel: `${e} rate`, logX, series: s, include: { x: margin, y: [-0.02, 1.02] } });
     }
   });
   if (stats.model === 'deep-linear') {
