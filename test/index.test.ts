@@ -6,7 +6,7 @@ describe('the public API (package entry)', () => {
   it.each([
     'run', 'FactorizationRun', 'FlatminError', 'validateConfig', 'parseConfigText', 'init', 'simdSupported',
     'WorkerRun', 'runInWorker', 'runDln', 'presets', 'findPreset', 'renderLinePlot',
-    'predictFactorization', 'factorizationDistances', 'getBackend', 'backendNames',
+    'predictFactorization', 'factorizationDistances', 'getBackend', 'backendNames', 'runEnsemble', 'expandSweep',
   ])('exports %s', (name) => {
     expect((api as Record<string, unknown>)[name]).toBeDefined();
   });

@@ -43,7 +43,7 @@ export async function runSweep(sweep: Sweep, o: SweepRunOptions): Promise<SweepR
   o.log?.(`${shard}${mine.length} of ${sweep.runs.length} runs; ${summary.skipped} already done, ${todo.length} to run on ${workers} worker${workers === 1 ? '' : 's'}`);
   if (todo.length === 0) return summary;
   const progress = o.progress?.(todo.length);
-  const pool = new SweepPool(workers);
+  const pool = await SweepPool.create(workers);
   let finished = 0;
   try {
     await Promise.all(todo.map(async (run) => {
@@ -55,7 +55,7 @@ export async function runSweep(sweep: Sweep, o: SweepRunOptions): Promise<SweepR
     }));
   } finally {
     progress?.finish();
-    await pool.close();
+    pool.close();
   }
   return summary;
 }

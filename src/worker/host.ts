@@ -1,10 +1,12 @@
 /**
- * The worker side: holds one FactorizationRun and answers Requests. Platform-neutral; the two
+ * The worker side: holds one FactorizationRun and answers Requests (and runs whole sweep runs). Platform-neutral; the two
  * entry scripts (browser-worker.ts, node-worker.ts) only wire `handle` to their message port.
  */
 import { loadCore } from '../backends/wasm/loader.js';
 import { FlatminError } from '../errors.js';
 import { FactorizationRun } from '../run.js';
+import { outcomeOf } from '../sweep/metrics.js';
+import { runOne } from '../sweep/runOne.js';
 import type { FlatResult, Reply, Request, Snapshot } from './protocol.js';
 
 export function createHost(reply: (message: Reply, transfer?: Transferable[]) => void): (request: Request) => Promise<void> {
@@ -51,6 +53,11 @@ export function createHost(reply: (message: Reply, transfer?: Transferable[]) =>
           const { X, Y } = r.factors();
           const result: FlatResult = { ...rest, n: r.M.rows, m: r.M.cols, r: r.config.problem.rank, X, Y };
           reply({ type: 'ok', result }, [X.buffer, Y.buffer]);
+          return;
+        }
+        case 'runOne': {
+          if (req.module) await loadCore(req.module);
+          reply({ type: 'ok', outcome: await outcomeOf(() => runOne(req.config), req.keepHistory) });
           return;
         }
       }

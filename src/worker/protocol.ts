@@ -6,12 +6,15 @@
 import type { FlatminErrorCode } from '../errors.js';
 import type { Checkpoint, HistoryPoint, RunResult } from '../run.js';
 import type { Distances } from '../theory/factorization.js';
+import type { Outcome } from '../sweep/metrics.js';
 
 export type Request =
   | { type: 'create'; config: unknown; module?: WebAssembly.Module; resume?: Checkpoint }
   | { type: 'advance'; steps: number }
   | { type: 'checkpoint' }
-  | { type: 'result' };
+  | { type: 'result' }
+  /** One whole run of a sweep, either model (src/sweep/pool.ts); stateless, beside any FactorizationRun. */
+  | { type: 'runOne'; config: unknown; keepHistory: boolean; module?: WebAssembly.Module };
 
 /** What the main thread learns after create and after every advance. */
 export interface Snapshot {
@@ -33,7 +36,7 @@ export interface FlatResult extends Omit<RunResult, 'final'> {
 }
 
 export type Reply =
-  | { type: 'ok'; snapshot?: Snapshot; checkpoint?: Checkpoint; result?: FlatResult }
+  | { type: 'ok'; snapshot?: Snapshot; checkpoint?: Checkpoint; result?: FlatResult; outcome?: Outcome }
   | { type: 'error'; error: { code?: FlatminErrorCode; path?: string; reason: string; details?: Record<string, unknown> } };
 
 /** The little that differs between a Web Worker and a worker_threads Worker, seen from the main thread. */
