@@ -8,6 +8,7 @@
  */
 import { FlatminError, liu2021Problem, WorkerRun, type HistoryPoint, type Snapshot } from '../src/browser.js';
 import { PALETTE, renderLinePlot, type Series } from '../src/report/svg.js';
+import { setupEnsemble } from './ensemble.js';
 
 type Key = 'gd' | 'pgd';
 type State = 'idle' | 'creating' | 'ready' | 'running' | 'paused' | 'done';
@@ -446,4 +447,5 @@ for (const s of Object.values(slots)) {
   });
 }
 updatePreviews();
+setupEnsemble();
 setState('idle');

@@ -69,6 +69,8 @@ export function sweepPlots(sweep: Sweep, stats: SweepStats): Record<string, stri
           x.push(b * width, (b + 1) * width);
           y.push(c, c);
         });
+        x.push((HISTOGRAM_BINS + 1) * width);
+        y.push(0);
         return { name: p.point || 'all runs', x, y, color: PALETTE[g % PALETTE.length] };
       });
       out['jump-times'] = renderLinePlot({ title: `first rank jump: runs per ${width}-step bin`, xLabel: 'step of the first fall of the rank', yLabel: 'runs', series });
