@@ -9,6 +9,7 @@
 import { FlatminError, WorkerRun, type FactorizationResult, type HistoryPoint, type Snapshot } from '../src/browser.js';
 import { liu2021Problem } from '../src/experiments/index.js';
 import { PALETTE, renderLinePlot, type Series } from '../src/report/svg.js';
+import { setupEnsemble } from './ensemble.js';
 
 type Key = 'gd' | 'pgd';
 type State = 'idle' | 'creating' | 'ready' | 'running' | 'paused' | 'done';
@@ -447,4 +448,5 @@ for (const s of Object.values(slots)) {
   });
 }
 updatePreviews();
+setupEnsemble();
 setState('idle');

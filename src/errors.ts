@@ -17,6 +17,7 @@ export type FlatminErrorCode =
   | 'DIVERGED' // the run blew up; the result keeps the last finite state
   | 'USAGE' // command-line misuse
   | 'OUT_OF_MEMORY' // the WebAssembly heap (at most 4 GiB) cannot hold the buffers; nothing is leaked
+  | 'CONFLICT' // two results for the same sweep run differ (src/sweep/merge.ts)
   | 'WASM'; // the WebAssembly core could not be loaded
 
 export class FlatminError extends Error {

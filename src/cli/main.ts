@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'presets':
         return (console.log(listPresets()), 0);
       case 'sweep':
-        return await sweepCommand(args.rest);
+        return await sweepCommand(args.rest, { stdout: process.stdout, stderr: process.stderr, env: process.env });
     }
     const backend = checkChoice('--backend', 'backend', args.backend, backendNames);
     const precision = checkChoice('--precision', 'precision', args.precision, precisions);

@@ -21,6 +21,10 @@ export interface ProgressOptions {
   delayMs?: number;
   /** Injectable clock in milliseconds (default `performance.now`, falling back to `Date.now`). */
   now?: () => number;
+  /** What is counted (default "steps"; a sweep counts "runs"). */
+  unit?: string;
+  /** Plain (non-terminal) lines carry the ETA too: for long jobs whose log is read while they run (cluster tasks). */
+  etaInLog?: boolean;
 }
 
 export interface Progress {
@@ -74,7 +78,7 @@ export function createProgress(o: ProgressOptions): Progress {
   let lastLen = 0; // tty mode: length of the line currently shown
 
   const fraction = (): number => (total === 0 ? 1 : Math.min(1, Math.max(0, done / total)));
-  const steps = (): string => `${Math.round(done)}/${Math.round(total)} steps`;
+  const steps = (): string => `${Math.round(done)}/${Math.round(total)} ${o.unit ?? 'steps'}`;
 
   const write = (s: string): void => {
     try {
@@ -121,7 +125,8 @@ export function createProgress(o: ProgressOptions): Progress {
   };
 
   const plainLine = (t: number): void => {
-    write(`${o.label}: ${Math.floor(fraction() * 100)}% (${steps()}, ${formatDuration(t - start)})\n`);
+    const tail = o.etaInLog && fraction() < 1 ? `, ${eta(t - start)}` : '';
+    write(`${o.label}: ${Math.floor(fraction() * 100)}% (${steps()}, ${formatDuration(t - start)}${tail})\n`);
     lastWrite = t;
     printed = true;
   };

@@ -49,6 +49,8 @@ export interface PlotSpec {
   height?: number;
   /** Per-series point budget before min/max downsampling kicks in (default 2000, `DEFAULT_MAX_POINTS`). */
   maxPoints?: number;
+  /** Values the axes must cover besides the data (e.g. a margin, so marks at the ends stay off the frame). */
+  include?: { x?: number[]; y?: number[] };
 }
 
 export const DEFAULT_WIDTH = 720;
@@ -374,6 +376,18 @@ export function renderLinePlot(spec: PlotSpec): string {
   }
   for (const h of hlines) {
     const y = logY ? Math.log10(h.y) : h.y;
+    if (y < yMin) yMin = y;
+    if (y > yMax) yMax = y;
+  }
+  for (const v of spec.include?.x ?? []) {
+    if (!Number.isFinite(v) || (logX && v <= 0)) continue;
+    const x = logX ? Math.log10(v) : v;
+    if (x < xMin) xMin = x;
+    if (x > xMax) xMax = x;
+  }
+  for (const v of spec.include?.y ?? []) {
+    if (!Number.isFinite(v) || (logY && v <= 0)) continue;
+    const y = logY ? Math.log10(v) : v;
     if (y < yMin) yMin = y;
     if (y > yMax) yMax = y;
   }

@@ -1,10 +1,12 @@
 /**
- * The worker side: holds one Run (any model) and answers Requests. Platform-neutral; the two
+ * The worker side: holds one Run (any model) and answers Requests, and runs whole sweep runs. Platform-neutral; the two
  * entry scripts (browser-worker.ts, node-worker.ts) only wire `handle` to their message port.
  */
 import { loadCore } from '../backends/wasm/loader.js';
 import { FlatminError } from '../errors.js';
 import { Run } from '../run.js';
+import { outcomeOf } from '../sweep/metrics.js';
+import { runOne } from '../sweep/runOne.js';
 import type { Reply, Request, Snapshot } from './protocol.js';
 
 export function createHost(reply: (message: Reply, transfer?: Transferable[]) => void): (request: Request) => Promise<void> {
@@ -50,6 +52,11 @@ export function createHost(reply: (message: Reply, transfer?: Transferable[]) =>
         case 'result':
           reply({ type: 'ok', result: current().result() });
           return;
+        case 'runOne': {
+          if (req.module) await loadCore(req.module);
+          reply({ type: 'ok', outcome: await outcomeOf(() => runOne(req.config), req.keepHistory) });
+          return;
+        }
       }
     } catch (e) {
       const err = e instanceof FlatminError

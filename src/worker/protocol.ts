@@ -5,12 +5,15 @@
 import type { FlatminErrorCode } from '../errors.js';
 import type { Checkpoint, DlnHistoryPoint, FactorizationResult, HistoryPoint, RunResult } from '../run.js';
 import type { Distances } from '../theory/factorization.js';
+import type { Outcome } from '../sweep/metrics.js';
 
 export type Request =
   | { type: 'create'; config: unknown; module?: WebAssembly.Module; resume?: Checkpoint }
   | { type: 'advance'; steps: number }
   | { type: 'checkpoint' }
-  | { type: 'result' };
+  | { type: 'result' }
+  /** One whole run of a sweep, either model (src/sweep/pool.ts); stateless, beside any FactorizationRun. */
+  | { type: 'runOne'; config: unknown; keepHistory: boolean; module?: WebAssembly.Module };
 
 /** What the main thread learns after create and after every advance. */
 export interface Snapshot<R extends RunResult = RunResult> {
@@ -27,5 +30,5 @@ export interface Snapshot<R extends RunResult = RunResult> {
 export type AnyHistoryPoint = HistoryPoint | DlnHistoryPoint;
 
 export type Reply =
-  | { type: 'ok'; snapshot?: Snapshot; checkpoint?: Checkpoint; result?: RunResult }
+  | { type: 'ok'; snapshot?: Snapshot; checkpoint?: Checkpoint; result?: RunResult; outcome?: Outcome }
   | { type: 'error'; error: { code?: FlatminErrorCode; path?: string; reason: string; details?: Record<string, unknown> } };

@@ -208,4 +208,25 @@ describe('demo page (Chromium)', () => {
       await page.close();
     }
   }, TIMEOUT);
+
+  it('ensemble view: 32 seeds of D2 SGD on Web Workers fill in the jump rate with its interval and the jump-time histogram', async () => {
+    const { page, problems } = await openDemo();
+    try {
+      await page.getByRole('button', { name: 'Run 32 seeds' }).click();
+      await page.waitForSelector('#ensemble[data-state="running"]');
+      await page.waitForSelector('#ensemble[data-state="done"]', { timeout: TIMEOUT });
+      expect(await page.locator('#ens-status').innerText()).toMatch(/^32\/32 runs on \d workers$/);
+      // D2 at batch 1 jumps in (nearly) every seed (THEORY.md §2: 5/5); the interval is Wilson's.
+      const jumped = await page.locator('#ens-rates [data-event="jumped"]').innerText();
+      const m = /^(\d+)\/32 = ([\d.]+) \[([\d.]+), ([\d.]+)\]$/.exec(jumped);
+      expect(m, jumped).not.toBeNull();
+      expect(Number(m![1])).toBeGreaterThanOrEqual(28);
+      expect(Number(m![3])).toBeLessThan(Number(m![2]));
+      expect(await page.locator('#ens-hist svg').count()).toBe(1);
+      expect(await page.getByRole('button', { name: 'Run 32 seeds' }).isEnabled()).toBe(true);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, TIMEOUT);
 });
