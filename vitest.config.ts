@@ -11,12 +11,15 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['test/**/*.test.ts'],
+          // Whole runs on 2 shared cores: a 5 s default fails on load, not on a bug. A hang still fails.
+          testTimeout: 30_000,
           setupFiles: ['test/setup.node.ts'],
         },
       },
       {
         test: {
           name: 'chromium',
+          testTimeout: 30_000,
           include: ['test/random/**/*.test.ts', 'test/math/**/*.test.ts', 'test/backends/**/*.test.ts'],
           setupFiles: ['test/setup.browser.ts'],
           browser: {

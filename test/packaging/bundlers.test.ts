@@ -58,7 +58,7 @@ async function resultAt(url: string): Promise<{ X: number[][]; worker?: string; 
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, null, { timeout: 30_000 });
+  await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, null, { timeout: 90_000 });
   const out = await page.evaluate(() => (window as unknown as { __result: { X: number[][]; worker?: string } }).__result);
   await page.close();
   return { ...out, errors };
