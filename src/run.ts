@@ -1,7 +1,7 @@
 import { backendNames, getBackend } from './backends/index.js';
 import type { WasmSource } from './backends/wasm/loader.js';
 import { phaseField, totalSteps } from './config/optimizer.js';
-import type { BackendName, DeepLinearConfig, DeepLinearInput, FactorizationConfig, FlatminConfig, NoiseKind, RunConfig } from './config/types.js';
+import type { BackendName, DeepLinearConfig, DeepLinearInput, FactorizationConfig, FlatminConfig, NoiseConfig, NoiseKind, RunConfig } from './config/types.js';
 import { validateConfig } from './config/validate.js';
 import { FlatminError } from './errors.js';
 import { checkResume, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
@@ -77,13 +77,36 @@ interface CompiledPhase {
   steps: number;
   lr: number;
   batch?: number;
-  noise?: { kind: NoiseKind; sigma: number[] };
+  noise?: { kind: NoiseKind; sigma: number[]; gamma?: number };
   scale0: number;
   mul: number;
 }
 
 type AnyRuntime = ModelRuntime<HistoryPoint, FactorizationExtra> | ModelRuntime<DlnHistoryPoint, DeepLinearExtra>;
 type AnyPoint = HistoryPoint | DlnHistoryPoint;
+
+/**
+ * A phase's noise as the step skeleton takes it (src/backends/types.ts NoiseKind): one strength per
+ * block — Langevin's √(2ηT), SAM's ρ, the label σ (the step reads block 0's), annealed noise's η·√eta
+ * (θ⁺ = θ − η(∇f + √eta·(1+t)^(−γ/2)·ξ)).
+ */
+function stepNoise(n: NoiseConfig, lr: number, blocks: number): NonNullable<CompiledPhase['noise']> {
+  const every = (s: number) => Array.from({ length: blocks }, () => s);
+  switch (n.kind) {
+    case 'perturbed':
+    case 'anticorrelated':
+      return { kind: n.kind, sigma: n.sigma };
+    case 'langevin':
+      return { kind: n.kind, sigma: every(langevinSigma(lr, n.temperature)) };
+    case 'sam':
+    case 'asam':
+      return { kind: n.kind, sigma: every(n.rho) };
+    case 'label':
+      return { kind: n.kind, sigma: every(n.sigma) };
+    case 'annealed':
+      return { kind: n.kind, sigma: every(lr * Math.sqrt(n.eta)), gamma: n.gamma };
+  }
+}
 
 /**
  * A run in progress, of any model: advance it, checkpoint it, read its result. `run()` below is the
@@ -111,11 +134,7 @@ export class Run<R extends RunResult = RunResult> {
   ) {
     this.phases = config.optimizer.map((p) => {
       const { scale0, mul } = compileScale(p.scale, p.steps);
-      const n = p.noise;
-      const blocks = session.blocks.length - 1;
-      const noise = n === undefined ? undefined
-        : n.kind === 'langevin' ? { kind: n.kind, sigma: Array.from({ length: blocks }, () => langevinSigma(p.lr, n.temperature)) }
-        : { kind: n.kind, sigma: n.sigma };
+      const noise = p.noise && stepNoise(p.noise, p.lr, session.blocks.length - 1);
       return { steps: p.steps, lr: p.lr, ...(p.batch !== undefined ? { batch: p.batch } : {}), ...(noise ? { noise } : {}), scale0, mul };
     });
     this.total = totalSteps(config.optimizer);
@@ -189,7 +208,7 @@ export class Run<R extends RunResult = RunResult> {
       const { phase, index, end, offset } = this.phaseAt(this.step);
       if (offset === 0) this.scale = phase.scale0;
       const chunk = Math.min(stop - this.step, every - (this.step % every), end - this.step, MAX_CHUNK);
-      const params: SessionStepParams = { lr: phase.lr, batch: phase.batch, noise: phase.noise, scale: this.scale, scaleMul: phase.mul };
+      const params: SessionStepParams = { lr: phase.lr, batch: phase.batch, noise: phase.noise, step: offset, scale: this.scale, scaleMul: phase.mul };
       const t0 = performance.now();
       const out = this.session.run(chunk, params);
       this.seconds += (performance.now() - t0) / 1000;
