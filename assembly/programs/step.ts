@@ -7,11 +7,21 @@
 //   1 batch     batch in 1 … NOBS − 1: the next min(batch, NOBS − pos) entries of ORDER, an epoch
 //               permutation of OBS redrawn when used up (random.ts epochStart; pos lives in SAMP,
 //               so a chunked run continues the epoch). Otherwise the full sums; nothing drawn.
-//   2 noise     s_b = T(σ_b·scale) for each block b (SIGMA, SCHED[0]). If some s_b ≠ 0: ξ_t =
-//               fillGaussian over all of θ (f32: drawn in f64 into NOISE, then rounded) and
-//                 NOISE_PERTURBED       E = θ + s_b·ξ_t
+//   2 noise     s_b = T(σ_b·a) for each block b (SIGMA), a = scale (SCHED[0]), or for annealed noise
+//               a = scale·(1 + t)^(−γ/2) by detExp/detLog (γ = SCHED[3], t = SCHED[4] + steps done).
+//               If some s_b ≠ 0:
+//                 NOISE_PERTURBED       ξ_t = fillGaussian over all of θ (f32: drawn in f64 into
+//                                       NOISE, then rounded); E = θ + s_b·ξ_t
 //                 NOISE_ANTICORRELATED  E = θ + s_b·(ξ_t − ξ_{t−1})     (ξ_{t−1} in PREV)
 //                 NOISE_LANGEVIN        E = θ; its noise comes in 5
+//                 NOISE_SAM, NOISE_ASAM g = the data gradient at θ on the same batch (into P, as 3
+//                                       computes it; no ridge), u = ascent(g) (SAM g/‖g‖, ASAM
+//                                       |θ|²⊙g/‖|θ|⊙g‖; ‖·‖ summed in f64, k ascending), E = θ + s_b·u
+//                 NOISE_LABEL           E = θ; fresh ξ, one per target of the batch (batch order;
+//                                       the full sums: every observed entry / y_i, every M entry for
+//                                       `full`), into LNOISE; target_e = clean_e + T(s_0)·T(ξ) (M and
+//                                       Mᵀ, or Y), put back to LCLEAN after 3
+//                 NOISE_ANNEALED        E = θ; its noise comes in 5
 //               else E = θ (plain GD / SGD).
 //   3 gradient  the model at E into NEXT: W = forward(E), R = ∂ℓ/∂W on the batch (../losses.ts),
 //               NEXT = backward(E, R) — ../models/factorization.ts, ../models/deepLinear.ts. The
@@ -20,7 +30,8 @@
 //               the fast path without ridge fuses ∇ = NEXT − B into `descend`). Not applied if some
 //               entry is not finite: θ keeps the last finite state and the run returns early (the
 //               step's batch stays drawn).
-//   5 update    NOISE_LANGEVIN: θ⁺ = NEXT + s_b·ξ_t with a fresh ξ_t (not applied if not finite).
+//   5 update    NOISE_LANGEVIN, NOISE_ANNEALED: θ⁺ = NEXT + s_b·ξ_t with a fresh ξ_t (not applied if
+//               not finite).
 //   then scale ← scale·scaleMul in f64 (SCHED[0] holds the next step's scale on return).
 //
 // Cost of the generality, measured against the two hand-inlined loops this replaced (paired CPU

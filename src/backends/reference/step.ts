@@ -19,17 +19,22 @@ import type { Model } from './models/model.js';
  *   1 batch     batch < universe: the next min(batch, N − pos) entries of an epoch permutation of
  *               the universe (observed indices / measurement numbers), reshuffled when used up
  *               (src/random/permutation.ts epochStart); otherwise the full sums, nothing drawn
- *   2 noise     s_b = rd(σ_b·scale) per block b; if some s_b ≠ 0, ξ_t = fillGaussian over all of θ
- *               (f64, rounded by the kernels) and the evaluation point is
- *                 perturbed       E = θ + s_b·ξ_t
+ *   2 noise     s_b = rd(σ_b·a) per block b, a = scale (annealed: scale·(1 + t)^(−γ/2) by detmath
+ *               exp/log, t = p.step + steps done); if some s_b ≠ 0 the evaluation point is
+ *                 perturbed       E = θ + s_b·ξ_t, ξ_t = fillGaussian over all of θ (f64, rounded by the kernels)
  *                 anticorrelated  E = θ + s_b·(ξ_t − ξ_{t−1})     (ξ_{t−1} kept in prev)
  *                 langevin        E = θ (its noise comes in step 5)
+ *                 sam, asam       E = θ + s_b·u, u = g/‖g‖ or |θ|²⊙g/‖|θ|⊙g‖, g the data gradient at θ on
+ *                                 the batch (no ridge)
+ *                 label           E = θ; the batch's targets get rd(s_0·ξ) (fresh ξ, one per target, batch
+ *                                 order), put back after step 3
+ *                 annealed        E = θ (its noise comes in step 5)
  *               else E = θ
  *   3 gradient  the model at E: W = forward(E), R = ∂ℓ/∂W on the batch (losses.ts), g = backward(E, R);
  *               the two-factor full target takes its fast path g = out − B instead (no W formed)
  *   4 descent   θ⁺ = θ − rd(η)·(g + rd(2λ)·θ), the ridge at θ; not applied if some entry is not
  *               finite (the run stops there, its batch stays drawn)
- *   5 update    langevin: θ⁺ = θ⁺ + s_b·ξ_t with a fresh ξ_t (not applied if not finite)
+ *   5 update    langevin, annealed: θ⁺ = θ⁺ + s_b·ξ_t with a fresh ξ_t (not applied if not finite)
  *   then scale ← scale·scaleMul (f64)
  */
 export function referenceSession(input: SessionInput): Session {
