@@ -100,3 +100,52 @@ describe('SAM by hand', () => {
     }
   });
 });
+
+describe('tail averaging (SWA)', () => {
+  const cfg = { ...completion, seed: 5, optimizer: [{ steps: 40, lr: 0.05, noise: { kind: 'perturbed', sigma: 0.05 }, average: 15 }, { steps: 30, lr: 0.05, noise: { kind: 'label', sigma: 0.2 }, batch: 8, average: 30 }] };
+
+  it.each([
+    [{ steps: 5, lr: 0.1, average: 0 }, 'OUT_OF_RANGE', 'optimizer.average'],
+    [{ steps: 5, lr: 0.1, average: 6 }, 'OUT_OF_RANGE', 'optimizer.average'],
+    [{ steps: 5, lr: 0.1, average: 2.5 }, 'NOT_INTEGER', 'optimizer.average'],
+  ])('%j is a %s at %s', (optimizer, code, path) => {
+    expect(() => validateConfig({ ...completion, optimizer })).toThrow(expect.objectContaining({ code, path }));
+  });
+
+  it('is the mean of the iterates after each step of the windows, summed in step order', async () => {
+    const r = await Run.create(cfg);
+    const sum = new Float64Array(r.theta().length);
+    let count = 0;
+    while (r.done < r.total) {
+      r.advance(1);
+      if ((r.done > 25 && r.done <= 40) || r.done > 40) {
+        r.theta().forEach((v, k) => (sum[k] += v));
+        count++;
+      }
+    }
+    const avg = r.result().average!;
+    r.dispose();
+    expect(count).toBe(45);
+    expect(avg.steps).toBe(45);
+    expect(avg.theta).toEqual(Array.from(sum, (v) => v / count));
+    const whole = await run(cfg);
+    expect(whole.average).toEqual(avg); // chunked as run() chunks it: the same bits
+    expect(JSON.stringify(whole.average!.theta)).not.toBe(JSON.stringify((await run({ ...completion, seed: 5, optimizer: cfg.optimizer.map(({ average: _, ...p }) => p) })).final));
+  });
+
+  it('checkpoint → JSON → resume inside a window continues the sum on the other backend', async () => {
+    const whole = await run(cfg, { backend: 'reference' });
+    const first = await Run.create(cfg);
+    first.advance(33);
+    const saved = JSON.parse(JSON.stringify(first.checkpoint()));
+    first.dispose();
+    expect(saved.average.count).toBe(8);
+    const second = await Run.create(cfg, { resume: saved, backend: 'reference' });
+    second.advance();
+    expect(JSON.stringify(second.result().average)).toBe(JSON.stringify(whole.average));
+    second.dispose();
+    await expect(Run.create(cfg, { resume: { ...saved, average: { ...saved.average, count: 7 } } })).rejects.toMatchObject({ code: 'TYPE', path: 'resume.average' });
+    const { average: _, ...without } = saved;
+    await expect(Run.create(cfg, { resume: without })).rejects.toMatchObject({ code: 'TYPE', path: 'resume.average' });
+  });
+});

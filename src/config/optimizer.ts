@@ -34,7 +34,7 @@ const NOISE_PARAMS: Record<NoiseKind, readonly string[]> = {
 };
 /** optax add_noise's default decay exponent. */
 export const DEFAULT_ANNEAL_GAMMA = 0.55;
-const PHASE_KEYS = ['steps', 'lr', 'batch', 'noise', 'scale', 'kind'] as const;
+const PHASE_KEYS = ['steps', 'lr', 'batch', 'noise', 'scale', 'average', 'kind'] as const;
 /** The 0.1 two-factor optimizer kinds (`kind` of a single optimizer object). */
 const LEGACY_KINDS = ['gd', 'perturbed-gd', 'anticorrelated-gd', 'langevin'] as const;
 const LEGACY_KEYS = ['kind', 'lr', 'sigmaX', 'sigmaY', 'temperature', 'steps', 'schedule', 'batch'] as const;
@@ -78,6 +78,10 @@ function validatePhase(raw: unknown, path: string, ctx: OptimizerContext): Phase
     phase.batch = validateBatch(o.batch, bpath, ctx);
   }
   if (o.noise !== undefined) phase.noise = validateNoise(o.noise, `${path}.noise`, ctx);
+  if (o.average !== undefined) {
+    phase.average = integer(o.average, `${path}.average`, 1);
+    if (phase.average > steps) fail('OUT_OF_RANGE', `${path}.average`, `expected at most the phase's ${steps} steps, got ${phase.average}`);
+  }
   return phase;
 }
 

@@ -110,6 +110,13 @@ export interface PhaseInput {
   noise?: NoiseInput;
   /** Multiplies σ (default 1; 0 = noiseless). */
   scale?: ScaleSchedule;
+  /**
+   * Tail averaging (SWA): average the iterate over this phase's last `average` steps (1 … steps).
+   * The result's `average` is the mean over every averaged step of the run.
+   * @asType integer
+   * @minimum 1
+   */
+  average?: number;
 }
 
 /** One phase as run (every default filled in; `batch` absent = full batch). */
@@ -119,6 +126,8 @@ export interface PhaseConfig {
   batch?: number;
   noise?: NoiseConfig;
   scale: ScaleSchedule;
+  /** Tail averaging over the phase's last `average` steps. */
+  average?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
