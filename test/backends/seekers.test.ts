@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../src/backends/index.js';
 import type { DataLoss, ModelShape, NoiseKind, Precision, SessionInput, SessionStepParams } from '../../src/backends/types.js';
 import { sensingMeasurements } from '../../src/problems/losses.js';
-import { seedGaussian } from '../../src/random/gaussian.js';
+import { exp, log } from '../../src/math/detmath.js';
+import { gaussians, seedGaussian } from '../../src/random/gaussian.js';
 import { hex, inBothPrecisions, lcg, wasmBuilds } from '../helpers.js';
 
 // The flat-minimum seekers of the one step skeleton (SAM, ASAM, label noise, annealed noise): the
@@ -66,5 +67,45 @@ describe.each(wasmBuilds)('%s and reference agree bit for bit on the seekers', (
       a.dispose();
       b.dispose();
     }
+  });
+});
+
+describe.each(['wasm', 'reference'] as const)('%s: the seekers mean what they say', (name) => {
+  it('label noise is GD on targets + σ·ξ, ξ drawn from the stream over the observed entries in order', async () => {
+    const backend = await getBackend(name);
+    const inp = input(two, 'completion', 99, 'f64');
+    const loss = inp.loss as Extract<DataLoss, { kind: 'completion' }>;
+    const a = backend.session(inp);
+    const rng = a.rng();
+    a.run(1, { lr: 0.1, noise: noise('label', 0.3, 2), scale: 1, scaleMul: 1 });
+    const observed = Array.from(loss.mask, (v, k) => (v !== 0 ? k : -1)).filter((k) => k >= 0);
+    const xi = gaussians(observed.length, rng);
+    const noisy = Float64Array.from(loss.M);
+    observed.forEach((k, t) => (noisy[k] = loss.M[k] + 0.3 * xi[t]));
+    const b = backend.session({ ...inp, loss: { ...loss, M: noisy }, labelNoise: false });
+    b.run(1, { lr: 0.1, scale: 1, scaleMul: 1 });
+    expect(hex(a.theta())).toBe(hex(b.theta()));
+    expect(Array.from(a.rng())).toEqual(Array.from(rng)); // the stream moved by exactly those draws
+    // The clean targets are back: one more GD step matches a session on the clean targets from there.
+    const c = backend.session({ ...inp, theta: a.theta(), labelNoise: false });
+    a.run(1, { lr: 0.1, scale: 1, scaleMul: 1 });
+    c.run(1, { lr: 0.1, scale: 1, scaleMul: 1 });
+    expect(hex(a.theta())).toBe(hex(c.theta()));
+    c.dispose();
+    a.dispose();
+    b.dispose();
+  });
+
+  it('annealed noise is Langevin-placed noise at scale·(1 + t)^(−γ/2), t counted from the call\'s step', async () => {
+    const backend = await getBackend(name);
+    const inp = input(deep, 'full', 98, 'f64');
+    const a = backend.session(inp);
+    const b = backend.session(inp);
+    const gamma = 0.55;
+    a.run(7, { lr: 0.05, noise: noise('annealed', 0.03, 3, gamma), step: 4, scale: 1, scaleMul: 1 });
+    for (let t = 4; t < 11; t++) b.run(1, { lr: 0.05, noise: noise('langevin', 0.03, 3), scale: exp(-0.5 * gamma * log(1 + t)), scaleMul: 1 });
+    expect(hex(a.theta())).toBe(hex(b.theta()));
+    a.dispose();
+    b.dispose();
   });
 });
