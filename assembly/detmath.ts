@@ -145,3 +145,33 @@ const TWO_PI: f64 = 6.283185307179586;
 @inline export function turnReducedV(u: v128, q: v128): v128 {
   return f64x2.mul(f64x2.sub(u, f64x2.mul(q, sp(0.25))), sp(TWO_PI));
 }
+
+const INV_LN2: f64 = 1.44269504088896338700e0;
+const P1: f64 = 1.66666666666666019037e-1;
+const P2: f64 = -2.77777777770155933842e-3;
+const P3: f64 = 6.61375632143793436117e-5;
+const P4: f64 = -1.65339022054652515390e-6;
+const P5: f64 = 4.13813679705723846039e-8;
+
+/** e^x for |x| ≤ 700 (fdlibm): src/math/detmath.ts exp, operation for operation. */
+export function detExp(x: f64): f64 {
+  const high = <u32>(reinterpret<u64>(x) >> 32);
+  const hx = high & 0x7fffffff;
+  const sign = high >> 31;
+  let k = 0;
+  let hi = x;
+  let lo: f64 = 0;
+  if (hx > 0x3fd62e42) {
+    if (hx >= 0x3ff0a2b2) k = <i32>trunc(INV_LN2 * x + (sign ? -0.5 : 0.5));
+    else k = 1 - <i32>sign - <i32>sign;
+    hi = x - <f64>k * LN2_HI;
+    lo = <f64>k * LN2_LO;
+    x = hi - lo;
+  } else if (hx <= 0x3e300000) {
+    return 1 + x;
+  }
+  const xx = x * x;
+  const c = x - xx * (P1 + xx * (P2 + xx * (P3 + xx * (P4 + xx * P5))));
+  const y = 1 + ((x * c) / (2 - c) - lo + hi);
+  return k == 0 ? y : y * reinterpret<f64>(<u64>(k + 0x3ff) << 52);
+}

@@ -17,7 +17,8 @@
 //   9     PREV      like θ: ξ_{t−1} of anticorrelated noise (0 if not allocated)
 //   10    SIGMA     f64[NBLOCKS]: σ_b of this run (JS writes them before each call)
 //   11    RNG       i32[16]: four xor128 lanes (random.ts); lane 0 also shuffles the epochs
-//   12    SCHED     f64[3]: [scale, scaleMul, λ]; scale is advanced in place by the run
+//   12    SCHED     f64[5]: [scale, scaleMul, λ, γ, t]; scale is advanced in place by the run; γ and
+//                   t (the phase step of the call's first step) are annealed noise's
 //   13    M         rows×cols target (full, completion)
 //   14    MT        its transpose (two-factor full target: Mᵀ Xp then streams rows)
 //   15    WEIGHTS   two-factor completion: rd(2/|Ω|) on Ω, 0 elsewhere (losses.ts: dense form)
@@ -34,11 +35,13 @@
 //   26    R         rows×cols: ∂ℓ/∂W (losses.ts)
 //   27    WORK      the model's scratch (models/factorization.ts, models/deepLinear.ts)
 //   28    NM        rows·cols
+//   29    LCLEAN    label noise: the clean targets (M, or y for sensing), like M / Y (0 if not allocated)
+//   30    LNOISE    f64: label noise's Gaussians, one per entry of the universe (nm for full, else NOBS)
 
 export const S_MODEL = 0, S_LOSS = 1, S_NBLOCKS = 2, S_BLOCKS = 3, S_DIMS = 4, S_THETA = 5, S_NEXT = 6, S_P = 7;
 export const S_NOISE = 8, S_PREV = 9, S_SIGMA = 10, S_RNG = 11, S_SCHED = 12, S_M = 13, S_MT = 14, S_WEIGHTS = 15;
 export const S_N = 16, S_A = 17, S_Y = 18, S_RV = 19, S_AB = 20, S_OBS = 21, S_NOBS = 22, S_ORDER = 23, S_SAMP = 24;
-export const S_W = 25, S_R = 26, S_WORK = 27, S_NM = 28;
+export const S_W = 25, S_R = 26, S_WORK = 27, S_NM = 28, S_LCLEAN = 29, S_LNOISE = 30;
 
 export const MODEL_TWO_FACTOR = 0;
 export const MODEL_DEEP_LINEAR = 1;

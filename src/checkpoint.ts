@@ -25,6 +25,8 @@ export interface Checkpoint {
   prevNoise?: string;
   /** Minibatch runs only: this epoch's permutation and the next position in it (mid-epoch is state). */
   sampler?: { order: number[]; pos: number };
+  /** Tail averaging only: the f64 sum of the averaged iterates (base64) and how many (the average is state). */
+  average?: { count: number; sum: string };
   history: object[];
 }
 
@@ -35,7 +37,8 @@ interface CheckpointV2 extends Omit<Checkpoint, 'format' | 'model' | 'config'> {
 
 export function encodeCheckpoint(s: {
   config: RunConfig; step: number; scale: number; theta: Float64Array; rng: Int32Array;
-  prevNoise?: Float64Array; sampler?: { order: Int32Array; pos: number }; history: readonly object[];
+  prevNoise?: Float64Array; sampler?: { order: Int32Array; pos: number }; average?: { count: number; sum: Float64Array };
+  history: readonly object[];
 }): Checkpoint {
   return {
     format: 'flatmin-checkpoint-3',
@@ -48,6 +51,7 @@ export function encodeCheckpoint(s: {
     rng: Array.from(s.rng),
     ...(s.prevNoise ? { prevNoise: encodeF64(s.prevNoise) } : {}),
     ...(s.sampler ? { sampler: { order: Array.from(s.sampler.order), pos: s.sampler.pos } } : {}),
+    ...(s.average ? { average: { count: s.average.count, sum: encodeF64(s.average.sum) } } : {}),
     history: s.history.map((h) => ({ ...h })),
   };
 }
@@ -58,6 +62,7 @@ export interface DecodedCheckpoint {
   rng: Int32Array;
   prevNoise?: Float64Array;
   sampler?: { order: Int32Array; pos: number };
+  average?: { count: number; sum: Float64Array };
 }
 
 const bad = (path: string, msg: string) => new FlatminError('TYPE', `resume${path ? `.${path}` : ''}`, msg);
@@ -87,6 +92,11 @@ export function decodeCheckpoint(raw: unknown): DecodedCheckpoint {
     const s = c.sampler;
     if (typeof s !== 'object' || s === null || !Array.isArray(s.order)) throw bad('sampler', 'expected { order, pos }');
     out.sampler = { order: Int32Array.from(s.order, (v) => (Number.isInteger(v) ? v : -1)), pos: s.pos };
+  }
+  if (c.format === 'flatmin-checkpoint-3' && c.average !== undefined) {
+    const a = c.average;
+    if (typeof a !== 'object' || a === null || typeof a.sum !== 'string') throw bad('average', 'expected { count, sum } (sum: base64 of f64 bytes)');
+    out.average = { count: a.count, sum: decodeF64(a.sum) };
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { backendNames, getBackend } from './backends/index.js';
 import type { WasmSource } from './backends/wasm/loader.js';
 import { phaseField, totalSteps } from './config/optimizer.js';
-import type { BackendName, DeepLinearConfig, DeepLinearInput, FactorizationConfig, FlatminConfig, NoiseKind, RunConfig } from './config/types.js';
+import type { BackendName, DeepLinearConfig, DeepLinearInput, FactorizationConfig, FlatminConfig, NoiseConfig, NoiseKind, RunConfig } from './config/types.js';
 import { validateConfig } from './config/validate.js';
 import { FlatminError } from './errors.js';
 import { checkResume, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
@@ -35,6 +35,15 @@ interface ResultBase<C extends RunConfig, H> {
   microsecondsPerStep: number;
   /** Present when the run stopped early (the rest of the result is its last finite state). */
   diverged?: Divergence;
+  /** Tail averaging (a phase's `average`): the mean of the iterates after each averaged step. */
+  average?: TailAverage;
+}
+
+/** The SWA average: θ's layout ([X | Y] or [W_1 | … | W_L], row-major blocks), f64. */
+export interface TailAverage {
+  /** Steps averaged so far. */
+  steps: number;
+  theta: number[];
 }
 
 export interface FactorizationResult extends ResultBase<FactorizationConfig, HistoryPoint>, FactorizationExtra {
@@ -77,13 +86,38 @@ interface CompiledPhase {
   steps: number;
   lr: number;
   batch?: number;
-  noise?: { kind: NoiseKind; sigma: number[] };
+  noise?: { kind: NoiseKind; sigma: number[]; gamma?: number };
   scale0: number;
   mul: number;
+  /** Tail averaging over the phase's last `average` steps. */
+  average?: number;
 }
 
 type AnyRuntime = ModelRuntime<HistoryPoint, FactorizationExtra> | ModelRuntime<DlnHistoryPoint, DeepLinearExtra>;
 type AnyPoint = HistoryPoint | DlnHistoryPoint;
+
+/**
+ * A phase's noise as the step skeleton takes it (src/backends/types.ts NoiseKind): one strength per
+ * block — Langevin's √(2ηT), SAM's ρ, the label σ (the step reads block 0's), annealed noise's η·√eta
+ * (θ⁺ = θ − η(∇f + √eta·(1+t)^(−γ/2)·ξ)).
+ */
+function stepNoise(n: NoiseConfig, lr: number, blocks: number): NonNullable<CompiledPhase['noise']> {
+  const every = (s: number) => Array.from({ length: blocks }, () => s);
+  switch (n.kind) {
+    case 'perturbed':
+    case 'anticorrelated':
+      return { kind: n.kind, sigma: n.sigma };
+    case 'langevin':
+      return { kind: n.kind, sigma: every(langevinSigma(lr, n.temperature)) };
+    case 'sam':
+    case 'asam':
+      return { kind: n.kind, sigma: every(n.rho) };
+    case 'label':
+      return { kind: n.kind, sigma: every(n.sigma) };
+    case 'annealed':
+      return { kind: n.kind, sigma: every(lr * Math.sqrt(n.eta)), gamma: n.gamma };
+  }
+}
 
 /**
  * A run in progress, of any model: advance it, checkpoint it, read its result. `run()` below is the
@@ -100,6 +134,9 @@ export class Run<R extends RunResult = RunResult> {
   private readonly lossLimit: number;
   private divergence?: Divergence;
   private disposed = false;
+  /** Tail averaging: the f64 sum of the averaged iterates, in step order, and their count. */
+  private readonly avgSum?: Float64Array;
+  private avgCount = 0;
 
   private constructor(
     readonly config: RunConfig,
@@ -108,21 +145,30 @@ export class Run<R extends RunResult = RunResult> {
     private readonly session: Session,
     readonly backend: BackendName,
     resume?: Pick<Checkpoint, 'step' | 'scale' | 'history'>,
+    average?: { count: number; sum: Float64Array },
   ) {
     this.phases = config.optimizer.map((p) => {
       const { scale0, mul } = compileScale(p.scale, p.steps);
-      const n = p.noise;
-      const blocks = session.blocks.length - 1;
-      const noise = n === undefined ? undefined
-        : n.kind === 'langevin' ? { kind: n.kind, sigma: Array.from({ length: blocks }, () => langevinSigma(p.lr, n.temperature)) }
-        : { kind: n.kind, sigma: n.sigma };
-      return { steps: p.steps, lr: p.lr, ...(p.batch !== undefined ? { batch: p.batch } : {}), ...(noise ? { noise } : {}), scale0, mul };
+      const noise = p.noise && stepNoise(p.noise, p.lr, session.blocks.length - 1);
+      return {
+        steps: p.steps, lr: p.lr, ...(p.batch !== undefined ? { batch: p.batch } : {}), ...(noise ? { noise } : {}), scale0, mul,
+        ...(p.average !== undefined ? { average: p.average } : {}),
+      };
     });
     this.total = totalSteps(config.optimizer);
     this.scale = this.phases[0].scale0;
+    if (this.phases.some((p) => p.average !== undefined)) this.avgSum = new Float64Array(session.blocks[session.blocks.length - 1]);
     if (resume) {
       this.step = resume.step;
       this.scale = resume.scale;
+      if (this.avgSum) {
+        const a = average;
+        const expected = this.averagedBefore(resume.step);
+        if (!a || a.count !== expected || a.sum.length !== this.avgSum.length || !a.sum.every(Number.isFinite))
+          throw new FlatminError('TYPE', 'resume.average', `expected { count: ${expected}, sum: ${this.avgSum.length} finite f64 values, base64 }: a tail-averaging run carries its running sum`);
+        this.avgSum.set(a.sum);
+        this.avgCount = a.count;
+      }
       this.history.push(...(resume.history as AnyPoint[]));
     } else if (!this.record()) {
       throw new FlatminError('OUT_OF_RANGE', 'init', 'the initial iterate is not finite (its end-to-end product overflows)');
@@ -149,7 +195,7 @@ export class Run<R extends RunResult = RunResult> {
     try {
       if (resume?.prevNoise) session.setPrevNoise(resume.prevNoise);
       if (resume?.sampler) session.setSampler(resume.sampler);
-      return new Run(cfg, model, session, cfg.backend, resume?.checkpoint);
+      return new Run(cfg, model, session, cfg.backend, resume?.checkpoint, resume?.average);
     } catch (e) {
       session.dispose();
       throw e;
@@ -188,13 +234,17 @@ export class Run<R extends RunResult = RunResult> {
     while (this.step < stop) {
       const { phase, index, end, offset } = this.phaseAt(this.step);
       if (offset === 0) this.scale = phase.scale0;
-      const chunk = Math.min(stop - this.step, every - (this.step % every), end - this.step, MAX_CHUNK);
-      const params: SessionStepParams = { lr: phase.lr, batch: phase.batch, noise: phase.noise, scale: this.scale, scaleMul: phase.mul };
+      // Tail averaging sees every iterate of its window: one step per call there, and no chunk crosses into it.
+      const from = phase.average === undefined ? end : end - phase.average;
+      const averaging = this.step >= from;
+      const chunk = averaging ? 1 : Math.min(stop - this.step, every - (this.step % every), from - this.step, MAX_CHUNK);
+      const params: SessionStepParams = { lr: phase.lr, batch: phase.batch, noise: phase.noise, step: offset, scale: this.scale, scaleMul: phase.mul };
       const t0 = performance.now();
       const out = this.session.run(chunk, params);
       this.seconds += (performance.now() - t0) / 1000;
       this.step += out.done;
       this.scale = out.scale;
+      if (averaging && out.done === 1) this.accumulate();
       if (out.done < chunk) {
         this.record();
         this.diverge(index, this.step + 1, `the iterate would have become non-finite at step ${this.step + 1}`);
@@ -222,6 +272,7 @@ export class Run<R extends RunResult = RunResult> {
       rng: this.session.rng(),
       prevNoise: anticorrelated ? this.session.prevNoise() : undefined,
       sampler: usesSampler ? this.session.sampler() : undefined,
+      average: this.avgSum ? { count: this.avgCount, sum: this.avgSum } : undefined,
       history: this.history,
     });
   }
@@ -237,6 +288,7 @@ export class Run<R extends RunResult = RunResult> {
       seconds: this.seconds,
       microsecondsPerStep: this.step > 0 ? (this.seconds * 1e6) / this.step : 0,
       ...(this.divergence ? { diverged: { ...this.divergence } } : {}),
+      ...(this.avgSum ? { average: { steps: this.avgCount, theta: Array.from(this.avgSum, (v) => (this.avgCount > 0 ? v / this.avgCount : NaN)) } } : {}),
     };
     const extra = (this.model.result as (s: Session, h: readonly AnyPoint[]) => object)(this.session, this.history);
     return { kind: this.config.model.kind, ...base, ...extra } as unknown as R;
@@ -272,6 +324,26 @@ export class Run<R extends RunResult = RunResult> {
   /** Two-factor runs: the model's target, prediction and distances (undefined for other models). */
   get factorization(): FactorizationRuntime | undefined {
     return this.config.model.kind === 'factorization' ? (this.model as FactorizationRuntime) : undefined;
+  }
+
+  /** Adds θ to the tail average's sum (f64, element by element, in step order: the same bits everywhere). */
+  private accumulate(): void {
+    const theta = this.session.theta();
+    const sum = this.avgSum!;
+    for (let k = 0; k < sum.length; k++) sum[k] += theta[k];
+    this.avgCount++;
+  }
+
+  /** Averaged steps among the first `step` steps of the schedule. */
+  private averagedBefore(step: number): number {
+    let start = 0;
+    let n = 0;
+    for (const p of this.phases) {
+      const end = start + p.steps;
+      if (p.average !== undefined) n += Math.max(0, Math.min(step, end) - (end - p.average));
+      start = end;
+    }
+    return n;
   }
 
   private alive(): void {

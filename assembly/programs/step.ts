@@ -7,11 +7,21 @@
 //   1 batch     batch in 1 … NOBS − 1: the next min(batch, NOBS − pos) entries of ORDER, an epoch
 //               permutation of OBS redrawn when used up (random.ts epochStart; pos lives in SAMP,
 //               so a chunked run continues the epoch). Otherwise the full sums; nothing drawn.
-//   2 noise     s_b = T(σ_b·scale) for each block b (SIGMA, SCHED[0]). If some s_b ≠ 0: ξ_t =
-//               fillGaussian over all of θ (f32: drawn in f64 into NOISE, then rounded) and
-//                 NOISE_PERTURBED       E = θ + s_b·ξ_t
+//   2 noise     s_b = T(σ_b·a) for each block b (SIGMA), a = scale (SCHED[0]), or for annealed noise
+//               a = scale·(1 + t)^(−γ/2) by detExp/detLog (γ = SCHED[3], t = SCHED[4] + steps done).
+//               If some s_b ≠ 0:
+//                 NOISE_PERTURBED       ξ_t = fillGaussian over all of θ (f32: drawn in f64 into
+//                                       NOISE, then rounded); E = θ + s_b·ξ_t
 //                 NOISE_ANTICORRELATED  E = θ + s_b·(ξ_t − ξ_{t−1})     (ξ_{t−1} in PREV)
 //                 NOISE_LANGEVIN        E = θ; its noise comes in 5
+//                 NOISE_SAM, NOISE_ASAM g = the data gradient at θ on the same batch (into P, as 3
+//                                       computes it; no ridge), u = ascent(g) (SAM g/‖g‖, ASAM
+//                                       |θ|²⊙g/‖|θ|⊙g‖; ‖·‖ summed in f64, k ascending), E = θ + s_b·u
+//                 NOISE_LABEL           E = θ; fresh ξ, one per target of the batch (batch order;
+//                                       the full sums: every observed entry / y_i, every M entry for
+//                                       `full`), into LNOISE; target_e = clean_e + T(s_0)·T(ξ) (M and
+//                                       Mᵀ, or Y), put back to LCLEAN after 3
+//                 NOISE_ANNEALED        E = θ; its noise comes in 5
 //               else E = θ (plain GD / SGD).
 //   3 gradient  the model at E into NEXT: W = forward(E), R = ∂ℓ/∂W on the batch (../losses.ts),
 //               NEXT = backward(E, R) — ../models/factorization.ts, ../models/deepLinear.ts. The
@@ -20,7 +30,8 @@
 //               the fast path without ridge fuses ∇ = NEXT − B into `descend`). Not applied if some
 //               entry is not finite: θ keeps the last finite state and the run returns early (the
 //               step's batch stays drawn).
-//   5 update    NOISE_LANGEVIN: θ⁺ = NEXT + s_b·ξ_t with a fresh ξ_t (not applied if not finite).
+//   5 update    NOISE_LANGEVIN, NOISE_ANNEALED: θ⁺ = NEXT + s_b·ξ_t with a fresh ξ_t (not applied if
+//               not finite).
 //   then scale ← scale·scaleMul in f64 (SCHED[0] holds the next step's scale on return).
 //
 // Cost of the generality, measured against the two hand-inlined loops this replaced (paired CPU
@@ -28,6 +39,10 @@
 // D2's SGD batch-1 step 5.3 µs, each within ±2% of before — the descriptor loads and the model
 // calls are a few dozen instructions a step. Measured and dropped: @inline on the model and loss
 // functions (one huge function per T) made the f64 perturbed step ≈20% slower on V8.
+// The seekers at 30×20 r3, full target (median µs/step of 15 interleaved runs on a loaded 2-core
+// machine, f64 / f32): GD 2.7 / 3.7, perturbed 5.0 / 6.2, SAM 5.4 / 7.6, ASAM 5.4 / 7.0 (a second
+// gradient: ≈2× GD), annealed 5.7 / 5.9, label 25 / 23 (600 Gaussians for the 600 entries of M,
+// against 150 for θ, and the Mᵀ scatter); on half-observed completion label costs 9.3 / 6.7.
 //
 // Adding a noise kind: its name in src/backends/types.ts (noiseKinds: the index is the code), its
 // code and lines in steps 2 or 5 here, and the twin lines in src/backends/reference/step.ts.
@@ -36,15 +51,83 @@ import { residual } from '../losses';
 import { deepBackward, deepForward } from '../models/deepLinear';
 import { twoFactorBackward, twoFactorForward, twoFactorFullLoss, twoFactorFullTarget } from '../models/factorization';
 import { epochStart, fillGaussian } from '../random';
+import { detExp, detLog } from '../detmath';
 import {
-  LOSS_FULL, MODEL_TWO_FACTOR, S_BLOCKS, S_LOSS, S_MODEL, S_NBLOCKS, S_NEXT, S_NOBS,
-  S_NOISE, S_OBS, S_ORDER, S_P, S_PREV, S_RNG, S_SAMP, S_SCHED, S_SIGMA, S_THETA, i32At, ptr, word,
+  LOSS_FULL, LOSS_SENSING, MODEL_TWO_FACTOR, S_BLOCKS, S_DIMS, S_LCLEAN, S_LNOISE, S_LOSS, S_M, S_MODEL, S_MT, S_NBLOCKS, S_NEXT,
+  S_NM, S_NOBS, S_NOISE, S_OBS, S_ORDER, S_P, S_PREV, S_RNG, S_SAMP, S_SCHED, S_SIGMA, S_THETA, S_Y, i32At, ptr, word,
 } from '../session';
 
 // Noise kinds: the index of the name in src/backends/types.ts noiseKinds. NOISE_PERTURBED = 0
 // needs no branch of its own: it is the evaluation point every kind but Langevin starts from.
 const NOISE_ANTICORRELATED = 1;
 const NOISE_LANGEVIN = 2;
+const NOISE_SAM = 3;
+const NOISE_ASAM = 4;
+const NOISE_LABEL = 5;
+const NOISE_ANNEALED = 6;
+
+/** The data gradient at E on the batch into out (the fast path: out − B), as step 3 computes it. */
+// @ts-ignore: decorator
+@inline function gradient<T>(S: usize, E: usize, idx: usize, size: i32, out: usize, total: i32, twoFactor: bool, fast: bool): void {
+  if (fast) {
+    const B = twoFactorFullTarget<T>(S, E, out);
+    subtract<T>(out, out, B, total);
+  } else if (twoFactor) twoFactorBackward<T>(S, E, residual<T>(S, twoFactorForward<T>(S, E), idx, size), out);
+  else deepBackward<T>(S, E, residual<T>(S, deepForward<T>(S, E), idx, size), out);
+}
+
+/**
+ * SAM's and ASAM's unit ascent direction into P, which holds g = ∇f(θ) on the batch:
+ *   sam   u = T(1/‖g‖)·g
+ *   asam  w = T(|θ|·g), u = T(1/‖w‖)·T(|θ|·w)      (= |θ|²⊙g/‖|θ|⊙g‖)
+ * ‖·‖ = √(Σ f64(v_k)²), k ascending in f64; a zero norm gives u = 0 (E = θ).
+ */
+// @ts-ignore: decorator
+@inline function ascent<T>(P: usize, theta: usize, total: i32, adaptive: bool): void {
+  const sh = alignof<T>();
+  if (adaptive) for (let k = 0; k < total; k++) {
+    const e = <usize>k << sh;
+    store<T>(P + e, <T>abs<T>(load<T>(theta + e)) * load<T>(P + e));
+  }
+  const n2 = sumSquares<T>(P, total);
+  const c = n2 == 0 ? <T>0 : <T>(1 / Math.sqrt(n2));
+  for (let k = 0; k < total; k++) {
+    const e = <usize>k << sh;
+    const v = adaptive ? <T>(<T>abs<T>(load<T>(theta + e)) * load<T>(P + e)) : load<T>(P + e);
+    store<T>(P + e, v * c);
+  }
+}
+
+/**
+ * Label noise: the step's targets (M, and Mᵀ for the two-factor full target; y for sensing) get
+ * T(s)·T(ξ_t) on the batch's entries (in batch order; the full sums: every observed entry, every
+ * M entry for `full`, every y_i) with fresh ξ_t; restore = true puts the clean targets back.
+ */
+// @ts-ignore: decorator
+@inline function labels<T>(S: usize, idx: usize, size: i32, s: T, restore: bool): void {
+  const sh = alignof<T>();
+  const loss = word(S, S_LOSS);
+  const full = loss == LOSS_FULL;
+  const count = size > 0 ? size : full ? word(S, S_NM) : word(S, S_NOBS);
+  const tgt = loss == LOSS_SENSING ? ptr(S, S_Y) : ptr(S, S_M);
+  const clean = ptr(S, S_LCLEAN), xi = ptr(S, S_LNOISE), mt = ptr(S, S_MT);
+  const list = size > 0 ? idx : ptr(S, S_OBS);
+  if (!restore) fillGaussian(xi, count, ptr(S, S_RNG));
+  const cols = mt != 0 ? i32At(ptr(S, S_DIMS), 1) : 1;
+  const rows = mt != 0 ? i32At(ptr(S, S_DIMS), 0) : 1;
+  for (let t = 0; t < count; t++) {
+    const e = size == 0 && full ? t : load<i32>(list + (<usize>t << 2));
+    const v: T = restore ? load<T>(clean + (<usize>e << sh)) : load<T>(clean + (<usize>e << sh)) + s * <T>load<f64>(xi + (<usize>t << 3));
+    store<T>(tgt + (<usize>e << sh), v);
+    if (mt != 0) store<T>(mt + (<usize>((e % cols) * rows + e / cols) << sh), v);
+  }
+}
+
+/** Annealed noise's factor (1 + t)^(−γ/2) = exp(−γ/2 · log(1 + t)), by the deterministic exp and log. */
+// @ts-ignore: decorator
+@inline function anneal(gamma: f64, t: f64): f64 {
+  return detExp(-0.5 * gamma * detLog(1 + t));
+}
 
 /** total standard normals into P, in T (f32: drawn in f64 into `noise`, then rounded). */
 // @ts-ignore: decorator
@@ -94,6 +177,9 @@ const NOISE_LANGEVIN = 2;
   const tl = <T>(2 * load<f64>(sched, 16));
   let scale = load<f64>(sched, 0);
   const mul = load<f64>(sched, 8);
+  const gamma = load<f64>(sched, 24), t0 = load<f64>(sched, 32);
+  const sam = kind == NOISE_SAM || kind == NOISE_ASAM;
+  const update = kind == NOISE_LANGEVIN || kind == NOISE_ANNEALED;
   const nObs = word(S, S_NOBS);
   const obs = ptr(S, S_OBS), order = ptr(S, S_ORDER), samp = ptr(S, S_SAMP);
   const batched = batch > 0 && batch < nObs && order != 0;
@@ -110,12 +196,21 @@ const NOISE_LANGEVIN = 2;
       pos += size;
     }
     // 2 noise
-    const noisy = anyNoise<T>(sigma, nb, scale);
+    const amp = kind == NOISE_ANNEALED ? scale * anneal(gamma, t0 + <f64>done) : scale;
+    const noisy = anyNoise<T>(sigma, nb, amp);
     let E = theta;
-    if (noisy && kind != NOISE_LANGEVIN) {
+    const label = noisy && kind == NOISE_LABEL;
+    if (label) {
+      labels<T>(S, idx, size, <T>(load<f64>(sigma) * amp), false);
+    } else if (noisy && sam) {
+      gradient<T>(S, theta, idx, size, P, total, twoFactor, fast);
+      ascent<T>(P, theta, total, kind == NOISE_ASAM);
+      perturbBlocks<T>(P, theta, blocks, nb, sigma, amp);
+      E = P;
+    } else if (noisy && !update) {
       draw<T>(P, noise, total, rng);
       if (kind == NOISE_ANTICORRELATED) anticorrelate<T>(P, prev, total);
-      perturbBlocks<T>(P, theta, blocks, nb, sigma, scale); // a non-finite E makes a non-finite step: caught below
+      perturbBlocks<T>(P, theta, blocks, nb, sigma, amp); // a non-finite E makes a non-finite step: caught below
       E = P;
     }
     // 3 gradient and 4 descent
@@ -133,11 +228,12 @@ const NOISE_LANGEVIN = 2;
       else deepBackward<T>(S, E, residual<T>(S, deepForward<T>(S, E), idx, size), next);
       finite = descendRidge<T>(next, theta, next, total, lrT, tl);
     }
+    if (label) labels<T>(S, idx, size, <T>0, true);
     if (!finite) break; // a NaN or ±Inf: keep the last finite state
     // 5 update noise
-    if (noisy && kind == NOISE_LANGEVIN) {
+    if (noisy && update) {
       draw<T>(P, noise, total, rng);
-      if (!perturbBlocks<T>(P, next, blocks, nb, sigma, scale)) break;
+      if (!perturbBlocks<T>(P, next, blocks, nb, sigma, amp)) break;
       memory.copy(theta, P, <usize>total << sh);
     } else {
       memory.copy(theta, next, <usize>total << sh);

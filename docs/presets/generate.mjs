@@ -12,6 +12,7 @@ const SHOWN = {
   'sensing-incremental': 'singular-values',
   'large-lr-balance': 'large-lr-sharpness',
   'noise-zoo': 'noise-zoo-trace',
+  'flat-seekers': 'flat-seekers',
 };
 
 for (const preset of presets) {

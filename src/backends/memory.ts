@@ -11,9 +11,9 @@ import type { SessionInput } from './types.js';
 export const SLOT = {
   MODEL: 0, LOSS: 1, NBLOCKS: 2, BLOCKS: 3, DIMS: 4, THETA: 5, NEXT: 6, P: 7, NOISE: 8, PREV: 9, SIGMA: 10, RNG: 11, SCHED: 12,
   M: 13, MT: 14, WEIGHTS: 15, N: 16, A: 17, Y: 18, RV: 19, AB: 20, OBS: 21, NOBS: 22, ORDER: 23, SAMP: 24, W: 25, R: 26, WORK: 27,
-  NM: 28,
+  NM: 28, LCLEAN: 29, LNOISE: 30,
 } as const;
-export const SESSION_WORDS = 29;
+export const SESSION_WORDS = 31;
 
 /** One buffer: its descriptor slot, element type (T = the session's precision) and length in elements. */
 export interface BufferSpec {
@@ -56,7 +56,7 @@ export function sessionPlan(input: SessionShape): BufferSpec[] {
   if (input.anticorrelated) add(SLOT.PREV, 'T', total);
   add(SLOT.SIGMA, 'f64', nb);
   add(SLOT.RNG, 'i32', 16);
-  add(SLOT.SCHED, 'f64', 3);
+  add(SLOT.SCHED, 'f64', 5);
   if (loss.kind !== 'sensing') add(SLOT.M, 'T', nm);
   if (two && loss.kind === 'full') add(SLOT.MT, 'T', nm);
   if (two && loss.kind === 'completion') add(SLOT.WEIGHTS, 'T', nm);
@@ -73,6 +73,10 @@ export function sessionPlan(input: SessionShape): BufferSpec[] {
   if (sampler) {
     add(SLOT.ORDER, 'i32', N);
     add(SLOT.SAMP, 'i32', 1);
+  }
+  if (input.labelNoise) {
+    add(SLOT.LCLEAN, 'T', loss.kind === 'sensing' ? N : nm);
+    add(SLOT.LNOISE, 'f64', loss.kind === 'full' ? nm : N);
   }
   if (two) add(SLOT.W, 'T', nm);
   if (!(two && loss.kind === 'full')) add(SLOT.R, 'T', nm);

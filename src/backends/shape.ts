@@ -103,7 +103,7 @@ export function validateSessionInput(input: SessionInput): void {
  * Checks one run's parameters; returns the batch size to use, 0 for the full sums (batch absent or
  * ≥ the universe of `universe` entries).
  */
-export function validateSessionStep(p: SessionStepParams, blocks: number, universe: number, input: Pick<SessionInput, 'loss' | 'maxBatch' | 'anticorrelated'>): number {
+export function validateSessionStep(p: SessionStepParams, blocks: number, universe: number, input: Pick<SessionInput, 'loss' | 'maxBatch' | 'anticorrelated' | 'labelNoise'>): number {
   if (!Number.isFinite(p.lr)) throw new FlatminError('NOT_FINITE', 'lr', `expected a finite number, got ${p.lr}`);
   if (!Number.isFinite(p.scale)) throw new FlatminError('NOT_FINITE', 'scale', `expected a finite number, got ${p.scale}`);
   if (!Number.isFinite(p.scaleMul)) throw new FlatminError('NOT_FINITE', 'scaleMul', `expected a finite number, got ${p.scaleMul}`);
@@ -114,6 +114,11 @@ export function validateSessionStep(p: SessionStepParams, blocks: number, univer
     if (p.noise.kind === 'anticorrelated' && !input.anticorrelated) {
       throw new FlatminError('USAGE', 'noise.kind', 'anticorrelated noise needs ξ_{t−1}: make the session with anticorrelated: true');
     }
+    if (p.noise.kind === 'label' && !input.labelNoise) {
+      throw new FlatminError('USAGE', 'noise.kind', 'label noise needs the clean targets: make the session with labelNoise: true');
+    }
+    const gamma = p.noise.gamma ?? 0;
+    if (!(Number.isFinite(gamma) && gamma >= 0)) throw new FlatminError('OUT_OF_RANGE', 'noise.gamma', `expected a finite number ≥ 0, got ${gamma}`);
     if (!Array.isArray(p.noise.sigma) || p.noise.sigma.length !== blocks) {
       throw new FlatminError('SHAPE', 'noise.sigma', `expected one σ per block (${blocks}), got ${Array.isArray(p.noise.sigma) ? p.noise.sigma.length : typeof p.noise.sigma}`);
     }
@@ -122,6 +127,8 @@ export function validateSessionStep(p: SessionStepParams, blocks: number, univer
       if (s < 0) throw new FlatminError('OUT_OF_RANGE', `noise.sigma[${b}]`, `expected a number ≥ 0, got ${s}`);
     });
   }
+  const step = p.step ?? 0;
+  if (!(Number.isInteger(step) && step >= 0)) throw new FlatminError('NOT_INTEGER', 'step', `expected an integer ≥ 0, got ${step}`);
   if (p.batch === undefined) return 0;
   int(p.batch, 'batch', 1);
   if (p.batch >= universe) return 0;

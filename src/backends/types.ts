@@ -11,16 +11,21 @@ export type { BackendName, Precision } from '../config/types.js';
 import type { BackendName, Precision } from '../config/types.js';
 
 /**
- * Where each step's noise σ_b·scale·ξ (fresh standard normals ξ_t, one σ per parameter block b) enters.
- * One vocabulary from the config down to the Wasm codes (0, 1, 2 in this order):
- *   perturbed       gradient at E = θ + σ·ξ_t                  (perturbed GD / SGD)
- *   anticorrelated  gradient at E = θ + σ·(ξ_t − ξ_{t−1})      (ξ_{−1} = 0; ξ_{t−1} is session state)
- *   langevin        E = θ;  θ⁺ = θ − η∇f(θ) + σ·ξ_t            (σ = √(2η·temperature))
- * With every σ_b·scale = 0 a step draws nothing and is plain GD, whatever the kind.
+ * How a step departs from GD, with strength s_b = σ_b·scale per parameter block b (ξ_t: fresh
+ * standard normals). One vocabulary from the config down to the Wasm codes (0 … 6 in this order):
+ *   perturbed       gradient at E = θ + s·ξ_t                  (perturbed GD / SGD)
+ *   anticorrelated  gradient at E = θ + s·(ξ_t − ξ_{t−1})      (ξ_{−1} = 0; ξ_{t−1} is session state)
+ *   langevin        E = θ;  θ⁺ = θ − η∇f(θ) + s·ξ_t            (σ = √(2η·temperature))
+ *   sam             gradient at E = θ + s·g/‖g‖, g = ∇f(θ) on the same batch, no ridge (σ = ρ; Foret et al. 2021)
+ *   asam            gradient at E = θ + s·|θ|²⊙g/‖|θ|⊙g‖                    (σ = ρ; Kwon et al. 2021)
+ *   label           gradient at θ with the batch's targets (M entries, y_i) + s_0·ξ_t (σ_0 = label σ; Damian et al. 2021)
+ *   annealed        as langevin with s_b·(1 + t)^(−γ/2), t = SessionStepParams.step + steps done
+ *                   (σ = η·√eta: θ⁺ = θ − η(∇f + N(0, eta/(1+t)^γ)), optax add_noise)
+ * With every s_b = 0 a step draws nothing and is plain GD, whatever the kind.
  */
-export type NoiseKind = 'perturbed' | 'anticorrelated' | 'langevin';
+export type NoiseKind = 'perturbed' | 'anticorrelated' | 'langevin' | 'sam' | 'asam' | 'label' | 'annealed';
 /** Every NoiseKind; the index is the kind's code in the Wasm core (assembly/programs/step.ts). */
-export const noiseKinds: readonly NoiseKind[] = ['perturbed', 'anticorrelated', 'langevin'];
+export const noiseKinds: readonly NoiseKind[] = ['perturbed', 'anticorrelated', 'langevin', 'sam', 'asam', 'label', 'annealed'];
 
 /** The parametrization θ of the end-to-end matrix W. */
 export type ModelShape =
@@ -60,6 +65,8 @@ export interface SessionInput {
   maxBatch?: number;
   /** Allocate ξ_{t−1} (some phase uses anticorrelated noise). */
   anticorrelated?: boolean;
+  /** Allocate the clean targets and label noise's Gaussians (some phase uses label noise). */
+  labelNoise?: boolean;
 }
 
 /** One call's parameters: constant lr, batch and noise; the noise multiplier is scale·scaleMul^t at its t-th step. */
@@ -68,7 +75,9 @@ export interface SessionStepParams {
   /** Minibatch size; absent or ≥ the universe (observed entries / measurements): the full sums. */
   batch?: number;
   /** One σ per block (2 for two-factor, L for deep); absent or all σ·scale = 0: no draw (plain GD). */
-  noise?: { kind: NoiseKind; sigma: readonly number[] };
+  noise?: { kind: NoiseKind; sigma: readonly number[]; /** annealed: the decay exponent γ ≥ 0 */ gamma?: number };
+  /** Steps of the phase before this call (annealed noise's t at its first step; default 0). */
+  step?: number;
   /** Noise multiplier at this call's first step. */
   scale: number;
   /** Per-step geometric factor of the multiplier. */

@@ -26,9 +26,15 @@ export interface OptimizerContext {
   pairedSigma: boolean;
 }
 
-const NOISE_KINDS: readonly NoiseKind[] = ['perturbed', 'anticorrelated', 'langevin'];
-const NOISE_KEYS = ['kind', 'sigma', 'temperature'] as const;
-const PHASE_KEYS = ['steps', 'lr', 'batch', 'noise', 'scale', 'kind'] as const;
+const NOISE_KINDS: readonly NoiseKind[] = ['perturbed', 'anticorrelated', 'langevin', 'sam', 'asam', 'label', 'annealed'];
+const NOISE_KEYS = ['kind', 'sigma', 'temperature', 'rho', 'eta', 'gamma'] as const;
+/** Each noise parameter belongs to its kinds alone; elsewhere it would silently do nothing. */
+const NOISE_PARAMS: Record<NoiseKind, readonly string[]> = {
+  perturbed: ['sigma'], anticorrelated: ['sigma'], langevin: ['temperature'], sam: ['rho'], asam: ['rho'], label: ['sigma'], annealed: ['eta', 'gamma'],
+};
+/** optax add_noise's default decay exponent. */
+export const DEFAULT_ANNEAL_GAMMA = 0.55;
+const PHASE_KEYS = ['steps', 'lr', 'batch', 'noise', 'scale', 'average', 'kind'] as const;
 /** The 0.1 two-factor optimizer kinds (`kind` of a single optimizer object). */
 const LEGACY_KINDS = ['gd', 'perturbed-gd', 'anticorrelated-gd', 'langevin'] as const;
 const LEGACY_KEYS = ['kind', 'lr', 'sigmaX', 'sigmaY', 'temperature', 'steps', 'schedule', 'batch'] as const;
@@ -72,6 +78,10 @@ function validatePhase(raw: unknown, path: string, ctx: OptimizerContext): Phase
     phase.batch = validateBatch(o.batch, bpath, ctx);
   }
   if (o.noise !== undefined) phase.noise = validateNoise(o.noise, `${path}.noise`, ctx);
+  if (o.average !== undefined) {
+    phase.average = integer(o.average, `${path}.average`, 1);
+    if (phase.average > steps) fail('OUT_OF_RANGE', `${path}.average`, `expected at most the phase's ${steps} steps, got ${phase.average}`);
+  }
   return phase;
 }
 
@@ -89,17 +99,33 @@ export function checkBatchSize(batch: number, count: number | undefined, what: s
   if (count !== undefined && batch > count) fail('OUT_OF_RANGE', path, `expected at most ${count} (the ${what}), got ${batch}`);
 }
 
-/** `{ kind, sigma: σ | [σ per block] }` or `{ kind: "langevin", temperature }`. */
+/**
+ * `{ kind: "perturbed" | "anticorrelated", sigma: σ | [σ per block] }`, `{ kind: "langevin", temperature }`,
+ * `{ kind: "sam" | "asam", rho }`, `{ kind: "label", sigma }` or `{ kind: "annealed", eta, gamma? }`.
+ */
 function validateNoise(raw: unknown, path: string, ctx: OptimizerContext): NoiseConfig {
-  const o = object(raw, path, `{ kind: "perturbed" | "anticorrelated", sigma } or { kind: "langevin", temperature }`);
+  const o = object(raw, path, `{ kind: "perturbed" | "anticorrelated", sigma }, { kind: "langevin", temperature }, { kind: "sam" | "asam", rho }, { kind: "label", sigma } or { kind: "annealed", eta, gamma? }`);
   checkKeys(o, path, NOISE_KEYS);
   const kind = choice(required(o, path, 'kind', list(NOISE_KINDS)), `${path}.kind`, NOISE_KINDS, 'noise kind');
-  // Each parameter belongs to its kinds alone; elsewhere it would silently do nothing.
-  if (kind === 'langevin') {
-    if (o.sigma !== undefined) fail('UNKNOWN_KEY', `${path}.sigma`, 'langevin takes a temperature (σ = √(2ηT) on every block), not sigma');
-    return { kind, temperature: nonNegative(required(o, path, 'temperature', 'the Langevin temperature T, a number ≥ 0'), `${path}.temperature`) };
+  for (const key of NOISE_KEYS) {
+    if (key !== 'kind' && o[key] !== undefined && !NOISE_PARAMS[kind].includes(key))
+      fail('UNKNOWN_KEY', `${path}.${key}`, `${key} is not a parameter of noise kind "${kind}"; it takes ${NOISE_PARAMS[kind].join(', ')}`);
   }
-  if (o.temperature !== undefined) fail('UNKNOWN_KEY', `${path}.temperature`, `temperature is for noise kind "langevin" only, not "${kind}"`);
+  switch (kind) {
+    case 'langevin':
+      return { kind, temperature: nonNegative(required(o, path, 'temperature', 'the Langevin temperature T, a number ≥ 0'), `${path}.temperature`) };
+    case 'sam':
+    case 'asam':
+      return { kind, rho: positive(required(o, path, 'rho', 'the ascent radius ρ, a number > 0'), `${path}.rho`) };
+    case 'label':
+      return { kind, sigma: nonNegative(required(o, path, 'sigma', 'the label noise σ, a number ≥ 0'), `${path}.sigma`) };
+    case 'annealed':
+      return {
+        kind,
+        eta: nonNegative(required(o, path, 'eta', 'the noise variance at the phase start, a number ≥ 0'), `${path}.eta`),
+        gamma: o.gamma === undefined ? DEFAULT_ANNEAL_GAMMA : nonNegative(o.gamma, `${path}.gamma`),
+      };
+  }
   const spath = `${path}.sigma`;
   const s = required(o, path, 'sigma', `σ ≥ 0, or one per block ${ctx.blockNames}`);
   let sigma: number[];
@@ -199,7 +225,7 @@ export function validateLegacyOptimizer(raw: unknown, ctx: OptimizerContext): { 
 export function defaultPrediction(phases: readonly PhaseConfig[]): [number, number] {
   for (const p of phases) {
     const n = p.noise;
-    if (n && n.kind !== 'langevin' && n.sigma[0] > 0 && n.sigma[1] > 0) return [n.sigma[0], n.sigma[1]];
+    if (n && (n.kind === 'perturbed' || n.kind === 'anticorrelated') && n.sigma[0] > 0 && n.sigma[1] > 0) return [n.sigma[0], n.sigma[1]];
   }
   return [1, 1];
 }

@@ -22,23 +22,68 @@ export type Precision = 'f64' | 'f32';
 // The optimizer (both models)
 
 /**
- * Where each step's noise σ·ξ_t (fresh standard normals) enters, one name from the config down to
- * the Wasm codes:
+ * How a phase departs from plain GD/SGD — one kind per phase, one name from the config down to the
+ * Wasm codes (ξ_t: fresh standard normals; the phase's `scale` multiplies σ, ρ and √eta alike):
  *   perturbed       gradient at θ + σ·ξ_t                        (perturbed GD, Liu et al. 2021)
  *   anticorrelated  gradient at θ + σ·(ξ_t − ξ_{t−1})            (anticorrelated perturbations)
  *   langevin        θ⁺ = θ − η∇f(θ) + √(2η·temperature)·ξ_t      (samples ∝ exp(−f/temperature))
+ *   sam             gradient at θ + ρ·g/‖g‖, g = ∇f(θ) on the same batch (Foret et al. 2021)
+ *   asam            gradient at θ + ρ·|θ|²⊙g/‖|θ|⊙g‖             (adaptive SAM, Kwon et al. 2021)
+ *   label           fresh N(0, σ²) on the batch's targets each step (label-noise SGD, Damian et al. 2021)
+ *   annealed        θ⁺ = θ − η(∇f(θ) + N(0, eta/(1+t)^γ)), t from the phase start (optax add_noise)
  */
-export type NoiseKind = 'perturbed' | 'anticorrelated' | 'langevin';
+export type NoiseKind = 'perturbed' | 'anticorrelated' | 'langevin' | 'sam' | 'asam' | 'label' | 'annealed';
+
+/** Annealed gradient noise: variance eta/(1 + t)^gamma at the phase's step t (0, 1, …). */
+export interface AnnealedNoise {
+  kind: 'annealed';
+  /**
+   * The noise variance at the phase's first step, ≥ 0 (optax's `eta`).
+   * @minimum 0
+   */
+  eta: number;
+  /**
+   * Its decay exponent γ ≥ 0 (default 0.55, optax's).
+   * @minimum 0
+   */
+  gamma?: number;
+}
+
+/** SAM or ASAM: the gradient is taken at the ascent point at radius ρ. */
+export interface SamNoise {
+  kind: 'sam' | 'asam';
+  /**
+   * The ascent radius ρ > 0 (multiplied by the phase's scale).
+   * @exclusiveMinimum 0
+   */
+  rho: number;
+}
+
+/** Label-noise SGD: N(0, σ²) added to each target of the batch (observed M entries, y_i; every M entry for the full target). */
+export interface LabelNoise {
+  kind: 'label';
+  /**
+   * σ ≥ 0 of the label noise.
+   * @minimum 0
+   */
+  sigma: number;
+}
 
 /** Noise as written: σ is one number for every block, or one per block ([σ_X, σ_Y] or [σ_1 … σ_L]). */
 export type NoiseInput =
   | { kind: 'perturbed' | 'anticorrelated'; sigma: number | number[] }
-  | { kind: 'langevin'; temperature: number };
+  | { kind: 'langevin'; temperature: number }
+  | SamNoise
+  | LabelNoise
+  | AnnealedNoise;
 
-/** Noise as run: one σ per parameter block. */
+/** Noise as run: one σ per parameter block; annealed's γ filled in. */
 export type NoiseConfig =
   | { kind: 'perturbed' | 'anticorrelated'; sigma: number[] }
-  | { kind: 'langevin'; temperature: number };
+  | { kind: 'langevin'; temperature: number }
+  | SamNoise
+  | LabelNoise
+  | Required<AnnealedNoise>;
 
 /** The noise multiplier of a phase: constant, or `[from, to]` decaying geometrically over the phase. */
 export type ScaleSchedule = number | [number, number];
@@ -65,6 +110,13 @@ export interface PhaseInput {
   noise?: NoiseInput;
   /** Multiplies σ (default 1; 0 = noiseless). */
   scale?: ScaleSchedule;
+  /**
+   * Tail averaging (SWA): average the iterate over this phase's last `average` steps (1 … steps).
+   * The result's `average` is the mean over every averaged step of the run.
+   * @asType integer
+   * @minimum 1
+   */
+  average?: number;
 }
 
 /** One phase as run (every default filled in; `batch` absent = full batch). */
@@ -74,6 +126,8 @@ export interface PhaseConfig {
   batch?: number;
   noise?: NoiseConfig;
   scale: ScaleSchedule;
+  /** Tail averaging over the phase's last `average` steps. */
+  average?: number;
 }
 
 // ---------------------------------------------------------------------------------------------

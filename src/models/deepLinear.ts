@@ -64,6 +64,7 @@ export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryP
       model: { kind: 'deep-linear', dims }, precision: cfg.precision, loss, lambda: cfg.lambda, theta, rng: seedGaussian(cfg.seed),
       ...(batches.length > 0 ? { maxBatch: Math.max(...batches) } : {}),
       anticorrelated: cfg.optimizer.some((q) => q.noise?.kind === 'anticorrelated'),
+      labelNoise: cfg.optimizer.some((q) => q.noise?.kind === 'label'),
     },
     lossScale: reports.loss(new Float64Array(M.length), new Float64Array(total)),
     record(session, step) {
@@ -120,6 +121,7 @@ function checkFits(cfg: DeepLinearConfig, dims: number[]): void {
       : { kind: 'completion', M: new Float64Array(0), mask: { length: nm } as ArrayLike<number> },
     ...(batches.length > 0 ? { maxBatch: Math.max(...batches) } : {}),
     anticorrelated: cfg.optimizer.some((q) => q.noise?.kind === 'anticorrelated'),
+    labelNoise: cfg.optimizer.some((q) => q.noise?.kind === 'label'),
   });
   if (misfit) throw new FlatminError('OUT_OF_RANGE', 'model.width', `this network does not fit: ${misfit} (use a smaller width or depth)`);
 }

@@ -70,6 +70,7 @@ export function factorizationModel(cfg: FactorizationConfig): FactorizationRunti
     // A batch only samples a loss with terms (the validator rejects one on the full target).
     ...(batches.length > 0 && loss.kind !== 'full' ? { maxBatch: Math.max(...batches) } : {}),
     anticorrelated: cfg.optimizer.some((p) => p.noise?.kind === 'anticorrelated'),
+    labelNoise: cfg.optimizer.some((p) => p.noise?.kind === 'label'),
     theta: new Float64Array(0), rng: new Int32Array(0),
   };
   checkFits(cfg, sessionInput);
@@ -114,6 +115,7 @@ function checkFits(cfg: FactorizationConfig, input?: SessionShape): void {
       ? { kind: 'sensing', A: { length: loss.measurements * n * m } as Float64Array, y: { length: loss.measurements } as Float64Array }
       : { kind: 'full', M: new Float64Array(0) },
     anticorrelated: cfg.optimizer.some((p) => p.noise?.kind === 'anticorrelated'),
+    labelNoise: cfg.optimizer.some((p) => p.noise?.kind === 'label'),
   });
   if (misfit) throw new FlatminError('OUT_OF_RANGE', 'problem.rank', `this problem does not fit: ${misfit} (use a smaller rank or target)`);
 }

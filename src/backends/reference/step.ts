@@ -1,4 +1,5 @@
 import { roundOf } from '../../math/round.js';
+import { exp, log } from '../../math/detmath.js';
 import { fillGaussian } from '../../random/gaussian.js';
 import { epochStart } from '../../random/permutation.js';
 import { blocksOf, endToEndShape, hasSampler, stepTarget, universeOf, validateSessionInput, validateSessionStep } from '../shape.js';
@@ -18,17 +19,22 @@ import type { Model } from './models/model.js';
  *   1 batch     batch < universe: the next min(batch, N − pos) entries of an epoch permutation of
  *               the universe (observed indices / measurement numbers), reshuffled when used up
  *               (src/random/permutation.ts epochStart); otherwise the full sums, nothing drawn
- *   2 noise     s_b = rd(σ_b·scale) per block b; if some s_b ≠ 0, ξ_t = fillGaussian over all of θ
- *               (f64, rounded by the kernels) and the evaluation point is
- *                 perturbed       E = θ + s_b·ξ_t
+ *   2 noise     s_b = rd(σ_b·a) per block b, a = scale (annealed: scale·(1 + t)^(−γ/2) by detmath
+ *               exp/log, t = p.step + steps done); if some s_b ≠ 0 the evaluation point is
+ *                 perturbed       E = θ + s_b·ξ_t, ξ_t = fillGaussian over all of θ (f64, rounded by the kernels)
  *                 anticorrelated  E = θ + s_b·(ξ_t − ξ_{t−1})     (ξ_{t−1} kept in prev)
  *                 langevin        E = θ (its noise comes in step 5)
+ *                 sam, asam       E = θ + s_b·u, u = g/‖g‖ or |θ|²⊙g/‖|θ|⊙g‖, g the data gradient at θ on
+ *                                 the batch (no ridge)
+ *                 label           E = θ; the batch's targets get rd(s_0·ξ) (fresh ξ, one per target, batch
+ *                                 order), put back after step 3
+ *                 annealed        E = θ (its noise comes in step 5)
  *               else E = θ
  *   3 gradient  the model at E: W = forward(E), R = ∂ℓ/∂W on the batch (losses.ts), g = backward(E, R);
  *               the two-factor full target takes its fast path g = out − B instead (no W formed)
  *   4 descent   θ⁺ = θ − rd(η)·(g + rd(2λ)·θ), the ridge at θ; not applied if some entry is not
  *               finite (the run stops there, its batch stays drawn)
- *   5 update    langevin: θ⁺ = θ⁺ + s_b·ξ_t with a fresh ξ_t (not applied if not finite)
+ *   5 update    langevin, annealed: θ⁺ = θ⁺ + s_b·ξ_t with a fresh ξ_t (not applied if not finite)
  *   then scale ← scale·scaleMul (f64)
  */
 export function referenceSession(input: SessionInput): Session {
@@ -55,6 +61,38 @@ export function referenceSession(input: SessionInput): Session {
   const obs = universeOf(input.loss);
   const order = Int32Array.from(hasSampler(input) ? obs : []);
   let pos = order.length; // the epoch is used up: the first SGD step shuffles
+  // Label noise perturbs the rounded targets in place (loss.M, or loss.y for sensing) and puts
+  // the clean ones back after the gradient; Mᵀ is not kept here (fullTarget reads M), so one array.
+  const target = loss.kind === 'sensing' ? loss.y : loss.M;
+  const clean = input.labelNoise ? target.slice() : new Float64Array(0);
+  const labelXi = new Float64Array(input.labelNoise ? (loss.kind === 'full' ? rows * cols : obs.length) : 0);
+  const fullList = loss.kind === 'full' && input.labelNoise ? Int32Array.from({ length: rows * cols }, (_, k) => k) : obs;
+
+  /** The data gradient at E on the batch into out, as step 3 computes it (fast path: out − B). */
+  function gradient(E: Float64Array, lo: number, size: number, out: Float64Array): void {
+    if (fast) {
+      const B = model.fullTarget!(E, loss.M, out);
+      for (let k = 0; k < total; k++) out[k] = rd(out[k] - B[k]);
+    } else model.backward(E, residual(model.forward(E), order, lo, size), out);
+  }
+
+  /** SAM/ASAM's unit ascent direction into P (which holds g): assembly/programs/step.ts ascent. */
+  function ascent(adaptive: boolean): void {
+    if (adaptive) for (let k = 0; k < total; k++) P[k] = rd(Math.abs(theta[k]) * P[k]);
+    const n2 = sumSquares(P, 0, total);
+    const c = n2 === 0 ? 0 : rd(1 / Math.sqrt(n2));
+    for (let k = 0; k < total; k++) P[k] = rd((adaptive ? rd(Math.abs(theta[k]) * P[k]) : P[k]) * c);
+  }
+
+  /** Label noise on the batch's targets (restore: the clean ones back): step.ts labels. */
+  function labels(lo: number, size: number, s: number, restore: boolean): void {
+    const count = size > 0 ? size : fullList.length;
+    if (!restore) fillGaussian(labelXi, 0, count, rng);
+    for (let t = 0; t < count; t++) {
+      const e = size > 0 ? order[lo + t] : fullList[t];
+      target[e] = restore ? clean[e] : rd(clean[e] + rd(s * rd(labelXi[t])));
+    }
+  }
 
   /** out = base + s_b·out on each block (out holds standard normals); false if some entry is not finite. */
   function perturbBlocks(out: Float64Array, base: Float64Array, s: number[]): boolean {
@@ -68,6 +106,10 @@ export function referenceSession(input: SessionInput): Session {
     const kind = p.noise?.kind ?? 'perturbed';
     const sigma = p.noise?.sigma ?? [];
     const lr = rd(p.lr);
+    const gamma = p.noise?.gamma ?? 0;
+    const t0 = p.step ?? 0;
+    const sam = kind === 'sam' || kind === 'asam';
+    const update = kind === 'langevin' || kind === 'annealed';
     const s = new Array<number>(nb).fill(0);
     let scale = p.scale;
     let done = 0;
@@ -82,10 +124,19 @@ export function referenceSession(input: SessionInput): Session {
         pos += size;
       }
       // 2 noise
+      const amp = kind === 'annealed' ? scale * exp(-0.5 * gamma * log(1 + (t0 + done))) : scale;
       let noisy = false;
-      for (let b = 0; b < nb; b++) noisy = (s[b] = rd((sigma[b] ?? 0) * scale)) !== 0 || noisy;
+      for (let b = 0; b < nb; b++) noisy = (s[b] = rd((sigma[b] ?? 0) * amp)) !== 0 || noisy;
       let E = theta;
-      if (noisy && kind !== 'langevin') {
+      const label = noisy && kind === 'label';
+      if (label) {
+        labels(lo, size, s[0], false);
+      } else if (noisy && sam) {
+        gradient(theta, lo, size, P);
+        ascent(kind === 'asam');
+        perturbBlocks(P, theta, s);
+        E = P;
+      } else if (noisy && !update) {
         fillGaussian(P, 0, total, rng);
         if (kind === 'anticorrelated') anticorrelate(P, prev, rd);
         perturbBlocks(P, theta, s); // a non-finite E makes a non-finite step: caught below
@@ -100,9 +151,10 @@ export function referenceSession(input: SessionInput): Session {
         model.backward(E, residual(model.forward(E), order, lo, size), next);
         finite = descendRidge(next, theta, next, total, lr, tl, rd);
       }
+      if (label) labels(lo, size, 0, true);
       if (!finite) break; // keep the last finite state
       // 5 update noise
-      if (noisy && kind === 'langevin') {
+      if (noisy && update) {
         fillGaussian(P, 0, total, rng);
         if (!perturbBlocks(P, next, s)) break;
         theta.set(P);

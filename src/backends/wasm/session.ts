@@ -58,7 +58,7 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
   at(SLOT.BLOCKS).view().set(blocks);
   at(SLOT.THETA).view().set(input.theta);
   at(SLOT.RNG).view().set(input.rng);
-  at(SLOT.SCHED).view().set([1, 1, input.lambda]);
+  at(SLOT.SCHED).view().set([1, 1, input.lambda, 0, 0]);
   buf.get(SLOT.PREV)?.view().fill(0); // the allocator does not clear memory: ξ_{−1} = 0
   if (loss.kind !== 'sensing') at(SLOT.M).view().set(stepTarget(loss));
   if (buf.has(SLOT.MT) && loss.kind === 'full') {
@@ -72,6 +72,7 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
     at(SLOT.Y).view().set(loss.y);
   }
   if (buf.has(SLOT.OBS)) at(SLOT.OBS).view().set(obsJs);
+  if (buf.has(SLOT.LCLEAN)) at(SLOT.LCLEAN).view().set(loss.kind === 'sensing' ? loss.y : stepTarget(loss));
   const sampler = hasSampler(input) ? { order: at(SLOT.ORDER), samp: at(SLOT.SAMP) } : undefined;
   if (sampler) {
     sampler.order.view().set(obsJs);
@@ -96,6 +97,8 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
       const sched = at(SLOT.SCHED).view();
       sched[0] = p.scale;
       sched[1] = p.scaleMul;
+      sched[3] = p.noise?.gamma ?? 0;
+      sched[4] = p.step ?? 0;
       const done = run(S.ptr, steps, p.lr, batch, noiseKinds.indexOf(p.noise?.kind ?? 'perturbed'));
       return { done, scale: at(SLOT.SCHED).view()[0] };
     },
