@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -19,10 +19,12 @@ const config = {
   seed: 'consumer',
 };
 
-/** The files `npm pack` would publish, copied to node_modules/flatmin: exactly what a user installs. */
+/** The files `npm pack` would publish, copied to node_modules/flatmin, and its dependencies beside it: exactly what a user installs. */
 function installPacked(dir: string): void {
   const packed = JSON.parse(spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, encoding: 'utf8' }).stdout) as Array<{ files: Array<{ path: string }> }>;
   for (const { path } of packed[0].files) cpSync(join(REPO, path), join(dir, 'node_modules', 'flatmin', path));
+  const deps = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
+  for (const name of Object.keys(deps)) cpSync(join(REPO, 'node_modules', name), join(dir, 'node_modules', name), { recursive: true });
 }
 
 function app(dir: string, entry: string, body: string, install: 'link' | 'packed' = 'link'): void {
