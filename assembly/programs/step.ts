@@ -14,7 +14,7 @@
 //                 NOISE_LANGEVIN        E = θ; its noise comes in 5
 //               else E = θ (plain GD / SGD).
 //   3 gradient  the model at E into NEXT: W = forward(E), R = ∂ℓ/∂W on the batch (../losses.ts),
-//               NEXT = backward(E, R) — ../models/factorization.ts, ../models/deepLinear.ts. The
+//               NEXT = backward(E, R) — ../models/factorization.ts, ../models/deepLinear.ts, ../models/symmetric.ts. The
 //               two-factor full target takes its fast path instead: NEXT = [Xp Gy | Yp Gx], ∇ = NEXT − B.
 //   4 descent   NEXT = θ − T(η)·(∇ + T(2λ)·θ), the ridge at θ (kernels/elementwise.ts descendRidge;
 //               the fast path without ridge fuses ∇ = NEXT − B into `descend`). Not applied if some
@@ -34,10 +34,11 @@
 import { anticorrelate, demote, descend, descendRidge, perturb, subtract, sumSquares } from '../kernels/elementwise';
 import { residual } from '../losses';
 import { deepBackward, deepForward } from '../models/deepLinear';
+import { symmetricBackward, symmetricForward } from '../models/symmetric';
 import { twoFactorBackward, twoFactorForward, twoFactorFullLoss, twoFactorFullTarget } from '../models/factorization';
 import { epochStart, fillGaussian } from '../random';
 import {
-  LOSS_FULL, MODEL_TWO_FACTOR, S_BLOCKS, S_LOSS, S_MODEL, S_NBLOCKS, S_NEXT, S_NOBS,
+  LOSS_FULL, MODEL_SYMMETRIC, MODEL_TWO_FACTOR, S_BLOCKS, S_LOSS, S_MODEL, S_NBLOCKS, S_NEXT, S_NOBS,
   S_NOISE, S_OBS, S_ORDER, S_P, S_PREV, S_RNG, S_SAMP, S_SCHED, S_SIGMA, S_THETA, i32At, ptr, word,
 } from '../session';
 
@@ -89,6 +90,7 @@ const NOISE_LANGEVIN = 2;
   const theta = ptr(S, S_THETA), next = ptr(S, S_NEXT), P = ptr(S, S_P), noise = ptr(S, S_NOISE), prev = ptr(S, S_PREV);
   const sigma = ptr(S, S_SIGMA), rng = ptr(S, S_RNG), sched = ptr(S, S_SCHED);
   const twoFactor = word(S, S_MODEL) == MODEL_TWO_FACTOR;
+  const symmetric = word(S, S_MODEL) == MODEL_SYMMETRIC;
   const fast = twoFactor && word(S, S_LOSS) == LOSS_FULL;
   const lrT = <T>lr;
   const tl = <T>(2 * load<f64>(sched, 16));
@@ -130,6 +132,7 @@ const NOISE_LANGEVIN = 2;
       }
     } else {
       if (twoFactor) twoFactorBackward<T>(S, E, residual<T>(S, twoFactorForward<T>(S, E), idx, size), next);
+      else if (symmetric) symmetricBackward<T>(S, E, residual<T>(S, symmetricForward<T>(S, E), idx, size), next);
       else deepBackward<T>(S, E, residual<T>(S, deepForward<T>(S, E), idx, size), next);
       finite = descendRidge<T>(next, theta, next, total, lrT, tl);
     }
@@ -161,7 +164,9 @@ export function stepRunF32(S: usize, steps: i32, lr: f64, batch: i32, kind: i32)
 // @ts-ignore: decorator
 @inline function endToEnd<T>(S: usize): usize {
   const theta = ptr(S, S_THETA);
-  return word(S, S_MODEL) == MODEL_TWO_FACTOR ? twoFactorForward<T>(S, theta) : deepForward<T>(S, theta);
+  const model = word(S, S_MODEL);
+  if (model == MODEL_SYMMETRIC) return symmetricForward<T>(S, theta);
+  return model == MODEL_TWO_FACTOR ? twoFactorForward<T>(S, theta) : deepForward<T>(S, theta);
 }
 
 export function endToEndF64(S: usize): usize {
