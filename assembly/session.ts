@@ -5,11 +5,11 @@
 // precision (f64 or f32): every buffer is in T except the ones marked f64 or i32.
 //
 //   word  name      what
-//   0     MODEL     0 two-factor X Yᵀ, 1 deep linear W_L ⋯ W_1
+//   0     MODEL     0 two-factor X Yᵀ, 1 deep linear W_L ⋯ W_1, 2 symmetric X Xᵀ
 //   1     LOSS      0 full ½‖W − M‖², 1 completion, 2 sensing (losses.ts)
 //   2     NBLOCKS   parameter blocks: 2 ([X | Y]) or L (one per layer)
 //   3     BLOCKS    i32[NBLOCKS + 1]: element offsets of the blocks in θ, the last = total
-//   4     DIMS      i32: two-factor [n, m, r]; deep [d_0, …, d_L]
+//   4     DIMS      i32: two-factor [n, m, r]; deep [d_0, …, d_L]; symmetric [n, k]
 //   5     THETA     θ, the iterate, updated in place
 //   6     NEXT      like θ: the gradient, then the step; copied back only if finite
 //   7     P         like θ: the evaluation point E (or, for Langevin, θ⁺ + σ·ξ)
@@ -31,7 +31,7 @@
 //   22    NOBS      its length
 //   23    ORDER     i32[NOBS]: this epoch's permutation of OBS (0 without a sampler)
 //   24    SAMP      i32[1]: position in ORDER (NOBS: the epoch is used up)
-//   25    W         rows×cols: the end-to-end matrix (two-factor; the deep model's W is P_L in WORK)
+//   25    W         rows×cols: the end-to-end matrix (two-factor, symmetric; the deep model's W is P_L in WORK)
 //   26    R         rows×cols: ∂ℓ/∂W (losses.ts)
 //   27    WORK      the model's scratch (models/factorization.ts, models/deepLinear.ts)
 //   28    NM        rows·cols
@@ -45,6 +45,7 @@ export const S_W = 25, S_R = 26, S_WORK = 27, S_NM = 28, S_LCLEAN = 29, S_LNOISE
 
 export const MODEL_TWO_FACTOR = 0;
 export const MODEL_DEEP_LINEAR = 1;
+export const MODEL_SYMMETRIC = 2;
 export const LOSS_FULL = 0;
 export const LOSS_COMPLETION = 1;
 export const LOSS_SENSING = 2;

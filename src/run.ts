@@ -1,12 +1,15 @@
 import { backendNames, getBackend } from './backends/index.js';
 import type { WasmSource } from './backends/wasm/loader.js';
 import { phaseField, totalSteps } from './config/optimizer.js';
-import type { BackendName, DeepLinearConfig, DeepLinearInput, FactorizationConfig, FlatminConfig, NoiseConfig, NoiseKind, RunConfig } from './config/types.js';
+import type {
+  BackendName, DeepLinearConfig, DeepLinearInput, FactorizationConfig, FlatminConfig, NoiseConfig, NoiseKind, RunConfig, SymmetricConfig, SymmetricInput,
+} from './config/types.js';
 import { validateConfig } from './config/validate.js';
 import { FlatminError } from './errors.js';
 import { checkResume, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { deepLinearModel, type DeepLinearExtra, type DlnHistoryPoint } from './models/deepLinear.js';
 import { factorizationModel, type FactorizationExtra, type FactorizationRuntime, type HistoryPoint } from './models/factorization.js';
+import { symmetricModel, type SymmetricExtra, type SymmetricHistoryPoint } from './models/symmetric.js';
 import type { Session, SessionStepParams } from './backends/types.js';
 import type { ModelRuntime } from './models/types.js';
 import { compileScale } from './optimizers/schedule.js';
@@ -15,6 +18,7 @@ import { langevinSigma } from './optimizers/noise.js';
 export type { Checkpoint } from './checkpoint.js';
 export type { HistoryPoint } from './models/factorization.js';
 export type { DlnHistoryPoint } from './models/deepLinear.js';
+export type { SymmetricHistoryPoint } from './models/symmetric.js';
 
 /** Why a run stopped early: the last finite state is in the result. */
 export interface Divergence {
@@ -52,9 +56,14 @@ export interface FactorizationResult extends ResultBase<FactorizationConfig, His
 export interface DeepLinearResult extends ResultBase<DeepLinearConfig, DlnHistoryPoint>, DeepLinearExtra {
   kind: 'deep-linear';
 }
-export type RunResult = FactorizationResult | DeepLinearResult;
+export interface SymmetricResult extends ResultBase<SymmetricConfig, SymmetricHistoryPoint>, SymmetricExtra {
+  kind: 'symmetric';
+}
+export type RunResult = FactorizationResult | DeepLinearResult | SymmetricResult;
 /** The result type of a config type: deep-linear configs give DeepLinearResult, the rest FactorizationResult. */
 export type ResultOf<C> = C extends { model: { kind: 'deep-linear' } } ? DeepLinearResult
+  : C extends { model: { kind: 'symmetric' } } ? SymmetricResult
+  : C extends SymmetricInput | SymmetricConfig ? SymmetricResult
   : C extends DeepLinearInput | DeepLinearConfig ? DeepLinearResult
   : C extends FlatminConfig | RunConfig ? (C extends { model?: { kind: 'factorization' } } ? FactorizationResult : RunResult)
   : RunResult;
@@ -93,8 +102,8 @@ interface CompiledPhase {
   average?: number;
 }
 
-type AnyRuntime = ModelRuntime<HistoryPoint, FactorizationExtra> | ModelRuntime<DlnHistoryPoint, DeepLinearExtra>;
-type AnyPoint = HistoryPoint | DlnHistoryPoint;
+type AnyRuntime = ModelRuntime<HistoryPoint, FactorizationExtra> | ModelRuntime<DlnHistoryPoint, DeepLinearExtra> | ModelRuntime<SymmetricHistoryPoint, SymmetricExtra>;
+type AnyPoint = HistoryPoint | DlnHistoryPoint | SymmetricHistoryPoint;
 
 /**
  * A phase's noise as the step skeleton takes it (src/backends/types.ts NoiseKind): one strength per
@@ -186,7 +195,8 @@ export class Run<R extends RunResult = RunResult> {
         throw new FlatminError('UNKNOWN_KIND', 'backend', `unknown backend ${JSON.stringify(options.backend)}; expected one of ${backendNames.join(', ')}`);
       cfg.backend = options.backend;
     }
-    const model: AnyRuntime = cfg.model.kind === 'factorization' ? factorizationModel(cfg as FactorizationConfig) : deepLinearModel(cfg as DeepLinearConfig);
+    const model: AnyRuntime = cfg.model.kind === 'factorization' ? factorizationModel(cfg as FactorizationConfig)
+      : cfg.model.kind === 'symmetric' ? symmetricModel(cfg as SymmetricConfig) : deepLinearModel(cfg as DeepLinearConfig);
     const input = model.sessionInput;
     const resume = options.resume === undefined ? undefined : decodeCheckpoint(options.resume);
     if (resume) checkResume(resume, cfg, input, totalSteps(cfg.optimizer));

@@ -24,7 +24,7 @@
 //                 NOISE_ANNEALED        E = θ; its noise comes in 5
 //               else E = θ (plain GD / SGD).
 //   3 gradient  the model at E into NEXT: W = forward(E), R = ∂ℓ/∂W on the batch (../losses.ts),
-//               NEXT = backward(E, R) — ../models/factorization.ts, ../models/deepLinear.ts. The
+//               NEXT = backward(E, R) — ../models/factorization.ts, ../models/deepLinear.ts, ../models/symmetric.ts. The
 //               two-factor full target takes its fast path instead: NEXT = [Xp Gy | Yp Gx], ∇ = NEXT − B.
 //   4 descent   NEXT = θ − T(η)·(∇ + T(2λ)·θ), the ridge at θ (kernels/elementwise.ts descendRidge;
 //               the fast path without ridge fuses ∇ = NEXT − B into `descend`). Not applied if some
@@ -49,12 +49,13 @@
 import { anticorrelate, demote, descend, descendRidge, perturb, subtract, sumSquares } from '../kernels/elementwise';
 import { residual } from '../losses';
 import { deepBackward, deepForward } from '../models/deepLinear';
+import { symmetricBackward, symmetricForward } from '../models/symmetric';
 import { twoFactorBackward, twoFactorForward, twoFactorFullLoss, twoFactorFullTarget } from '../models/factorization';
 import { epochStart, fillGaussian } from '../random';
 import { detExp, detLog } from '../detmath';
 import {
-  LOSS_FULL, LOSS_SENSING, MODEL_TWO_FACTOR, S_BLOCKS, S_DIMS, S_LCLEAN, S_LNOISE, S_LOSS, S_M, S_MODEL, S_MT, S_NBLOCKS, S_NEXT,
-  S_NM, S_NOBS, S_NOISE, S_OBS, S_ORDER, S_P, S_PREV, S_RNG, S_SAMP, S_SCHED, S_SIGMA, S_THETA, S_Y, i32At, ptr, word,
+  LOSS_FULL, LOSS_SENSING, MODEL_SYMMETRIC, MODEL_TWO_FACTOR, S_BLOCKS, S_DIMS, S_LCLEAN, S_LNOISE, S_LOSS, S_M, S_MODEL, S_MT, S_NBLOCKS,
+  S_NEXT, S_NM, S_NOBS, S_NOISE, S_OBS, S_ORDER, S_P, S_PREV, S_RNG, S_SAMP, S_SCHED, S_SIGMA, S_THETA, S_Y, i32At, ptr, word,
 } from '../session';
 
 // Noise kinds: the index of the name in src/backends/types.ts noiseKinds. NOISE_PERTURBED = 0
@@ -172,6 +173,7 @@ const NOISE_ANNEALED = 6;
   const theta = ptr(S, S_THETA), next = ptr(S, S_NEXT), P = ptr(S, S_P), noise = ptr(S, S_NOISE), prev = ptr(S, S_PREV);
   const sigma = ptr(S, S_SIGMA), rng = ptr(S, S_RNG), sched = ptr(S, S_SCHED);
   const twoFactor = word(S, S_MODEL) == MODEL_TWO_FACTOR;
+  const symmetric = word(S, S_MODEL) == MODEL_SYMMETRIC;
   const fast = twoFactor && word(S, S_LOSS) == LOSS_FULL;
   const lrT = <T>lr;
   const tl = <T>(2 * load<f64>(sched, 16));
@@ -225,6 +227,7 @@ const NOISE_ANNEALED = 6;
       }
     } else {
       if (twoFactor) twoFactorBackward<T>(S, E, residual<T>(S, twoFactorForward<T>(S, E), idx, size), next);
+      else if (symmetric) symmetricBackward<T>(S, E, residual<T>(S, symmetricForward<T>(S, E), idx, size), next);
       else deepBackward<T>(S, E, residual<T>(S, deepForward<T>(S, E), idx, size), next);
       finite = descendRidge<T>(next, theta, next, total, lrT, tl);
     }
@@ -257,7 +260,9 @@ export function stepRunF32(S: usize, steps: i32, lr: f64, batch: i32, kind: i32)
 // @ts-ignore: decorator
 @inline function endToEnd<T>(S: usize): usize {
   const theta = ptr(S, S_THETA);
-  return word(S, S_MODEL) == MODEL_TWO_FACTOR ? twoFactorForward<T>(S, theta) : deepForward<T>(S, theta);
+  const model = word(S, S_MODEL);
+  if (model == MODEL_SYMMETRIC) return symmetricForward<T>(S, theta);
+  return model == MODEL_TWO_FACTOR ? twoFactorForward<T>(S, theta) : deepForward<T>(S, theta);
 }
 
 export function endToEndF64(S: usize): usize {

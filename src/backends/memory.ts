@@ -47,7 +47,8 @@ export function sessionPlan(input: SessionShape): BufferSpec[] {
   const two = model.kind === 'factorization';
   const plan: BufferSpec[] = [];
   const add = (slot: number, type: BufferSpec['type'], length: number) => plan.push({ slot, type, length });
-  add(SLOT.DIMS, 'i32', two ? 3 : model.dims.length);
+  const sym = model.kind === 'symmetric';
+  add(SLOT.DIMS, 'i32', two ? 3 : sym ? 2 : model.dims.length);
   add(SLOT.BLOCKS, 'i32', nb + 1);
   add(SLOT.THETA, 'T', total);
   add(SLOT.NEXT, 'T', total);
@@ -78,9 +79,9 @@ export function sessionPlan(input: SessionShape): BufferSpec[] {
     add(SLOT.LCLEAN, 'T', loss.kind === 'sensing' ? N : nm);
     add(SLOT.LNOISE, 'f64', loss.kind === 'full' ? nm : N);
   }
-  if (two) add(SLOT.W, 'T', nm);
+  if (two || sym) add(SLOT.W, 'T', nm);
   if (!(two && loss.kind === 'full')) add(SLOT.R, 'T', nm);
-  add(SLOT.WORK, 'T', two ? 2 * model.r * model.r + total + model.m * model.r : deepWorkLength(model.dims));
+  add(SLOT.WORK, 'T', two ? 2 * model.r * model.r + total + model.m * model.r : sym ? total + nm : deepWorkLength(model.dims)); // sym: [Xt | R + Rᵀ]
   return plan;
 }
 

@@ -9,15 +9,17 @@ import { noiseKinds, type DataLoss, type ModelShape, type SessionInput, type Ses
  * an input and of one run's parameters. Paths name the SessionInput / SessionStepParams field.
  */
 
-/** Block boundaries in θ: two-factor [0, nr, (n+m)r]; deep [0, |W_1|, |W_1|+|W_2|, …]. */
+/** Block boundaries in θ: two-factor [0, nr, (n+m)r]; symmetric [0, nk]; deep [0, |W_1|, |W_1|+|W_2|, …]. */
 export function blocksOf(model: ModelShape): number[] {
   if (model.kind === 'factorization') return [0, model.n * model.r, (model.n + model.m) * model.r];
+  if (model.kind === 'symmetric') return [0, model.n * model.k];
   return layerOffsets(model.dims);
 }
 
 /** Rows × cols of the end-to-end matrix W (n×m, or d_L × d_0). */
 export function endToEndShape(model: ModelShape): { rows: number; cols: number } {
   if (model.kind === 'factorization') return { rows: model.n, cols: model.m };
+  if (model.kind === 'symmetric') return { rows: model.n, cols: model.n };
   return { rows: model.dims[model.dims.length - 1], cols: model.dims[0] };
 }
 
@@ -58,13 +60,16 @@ export function validateSessionInput(input: SessionInput): void {
     int(model.n, 'model.n', 1);
     int(model.m, 'model.m', 1);
     int(model.r, 'model.r', 1);
+  } else if (model.kind === 'symmetric') {
+    int(model.n, 'model.n', 1);
+    int(model.k, 'model.k', 1);
   } else if (model.kind === 'deep-linear') {
     if (!Array.isArray(model.dims) || model.dims.length < 3) {
       throw new FlatminError('OUT_OF_RANGE', 'model.dims', `depth must be ≥ 2 (dims = [d_in, widths…, d_out] needs ≥ 3 entries), got ${Array.isArray(model.dims) ? model.dims.length - 1 : 'no dims'}`);
     }
     model.dims.forEach((d, l) => int(d, `model.dims[${l}]`, 1));
   } else {
-    throw new FlatminError('UNKNOWN_KIND', 'model.kind', `expected "factorization" or "deep-linear", got ${JSON.stringify((model as { kind: unknown }).kind)}`);
+    throw new FlatminError('UNKNOWN_KIND', 'model.kind', `expected "factorization", "deep-linear" or "symmetric", got ${JSON.stringify((model as { kind: unknown }).kind)}`);
   }
   if (input.precision !== 'f64' && input.precision !== 'f32') {
     throw new FlatminError('UNKNOWN_KIND', 'precision', `expected "f64" or "f32", got ${JSON.stringify(input.precision)}`);

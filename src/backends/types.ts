@@ -32,7 +32,9 @@ export type ModelShape =
   /** W = X Yᵀ (n×m); θ = [X (n×r) | Y (m×r)], blocks [X, Y]. */
   | { kind: 'factorization'; n: number; m: number; r: number }
   /** W = W_L ⋯ W_1 (d_L × d_0), W_l is d_l × d_{l−1}; θ = [W_1 | … | W_L], one block per layer. */
-  | { kind: 'deep-linear'; dims: readonly number[] };
+  | { kind: 'deep-linear'; dims: readonly number[] }
+  /** W = X Xᵀ (n×n, PSD); θ = [X (n×k)], one block. */
+  | { kind: 'symmetric'; n: number; k: number };
 
 /**
  * The data term as a function of the end-to-end matrix W (rows × cols = n×m, or d_L×d_0), row-major:

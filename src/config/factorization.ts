@@ -57,7 +57,7 @@ const PROBLEM_KINDS = ['factorization'] as const;
 const INIT_KINDS = ['gaussian', 'small', 'given'] as const;
 
 /** What minibatches of this loss draw from (null: nothing to sample; count undefined: a drawn mask). */
-function universeOf(loss: LossConfig): OptimizerContext['universe'] {
+export function universeOf(loss: LossConfig): OptimizerContext['universe'] {
   if (loss.kind === 'full') return null;
   if (loss.kind === 'sensing') return { count: loss.measurements, what: 'measurements' };
   return { count: 'mask' in loss ? loss.mask.flat().filter((v) => v !== 0).length : undefined, what: 'observed entries' };
@@ -92,7 +92,7 @@ function validateProblem(raw: unknown): FactorizationProblem {
   return { kind: 'factorization', target, rank, loss, lambda };
 }
 
-function validateLoss(raw: unknown, path: string, n: number, m: number): LossConfig {
+export function validateLoss(raw: unknown, path: string, n: number, m: number): LossConfig {
   const o = object(raw, path, 'an object { kind, … }');
   checkKeys(o, path, ALL_LOSS_KEYS);
   const kind = choice(required(o, path, 'kind', `one of ${list(LOSS_KINDS)}`), `${path}.kind`, LOSS_KINDS, 'loss kind');

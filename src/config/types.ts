@@ -250,8 +250,50 @@ export interface DeepLinearConfig {
   diagnostics?: DlnDiagnosticsConfig;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The symmetric model X Xᵀ (a PSD end-to-end matrix; THEORY.md §4, Xiong, Ding, Du 2024)
+
+/** A random PSD target U diag(eigenvalues) Uᵀ with orthonormal random U (n × eigenvalues.length). */
+export interface RandomPsdTarget {
+  random: {
+    n: number;
+    /** Positive; their count is rank(M). */
+    eigenvalues: number[];
+    seed: Seed;
+  };
+}
+
+export interface SymmetricProblem {
+  /** The n×n target M: symmetric rows, or a random PSD matrix. */
+  target: Rows | RandomPsdTarget;
+  /** The data term on W = X Xᵀ, as for the two-factor model (default { kind: "full" }). */
+  loss: LossConfig;
+  /** Ridge λ‖X‖² (default 0). */
+  lambda: number;
+}
+
+export interface SymmetricModelConfig {
+  kind: 'symmetric';
+  /** Columns k of X (may exceed rank(M): over-parameterized). */
+  rank: number;
+  /** X₀ has i.i.d. N(0, scale²) entries from the stream "init:" + seed (default scale 1e-3). */
+  init: { scale: number };
+}
+
+export interface SymmetricConfig {
+  model: SymmetricModelConfig;
+  description?: string;
+  problem: SymmetricProblem;
+  optimizer: PhaseConfig[];
+  seed: Seed;
+  backend: BackendName;
+  precision: Precision;
+  /** Record loss, ‖X‖² and the relative error every this many steps (default: total / 200, at least 1). */
+  recordEvery: number;
+}
+
 /** A validated config with every default filled in: what runs, and what every result carries. */
-export type RunConfig = FactorizationConfig | DeepLinearConfig;
+export type RunConfig = FactorizationConfig | DeepLinearConfig | SymmetricConfig;
 export type ModelKind = RunConfig['model']['kind'];
 
 // ---------------------------------------------------------------------------------------------
@@ -307,8 +349,31 @@ export interface DeepLinearInput extends CommonInput {
   diagnostics?: { curvature: boolean; probes?: number };
 }
 
+export interface SymmetricInput extends CommonInput {
+  model: {
+    kind: 'symmetric';
+    /**
+     * Columns k of X, an integer ≥ 1.
+     * @asType integer
+     * @minimum 1
+     */
+    rank: number;
+    /** X₀ = scale·G, G standard normal (default scale 1e-3). */
+    init?: { scale: number };
+  };
+  problem: {
+    /** The n×n target: symmetric rows, or { random: { n, eigenvalues, seed } } (PSD). */
+    target: Rows | RandomPsdTarget;
+    /** Default { kind: "full" }. */
+    loss?: LossConfig;
+    /** Ridge λ‖X‖² (default 0). */
+    lambda?: number;
+  };
+  optimizer: PhaseInput | PhaseInput[];
+}
+
 /** Any config flatmin runs, as written: the type `run`, `Run.create` and `runInWorker` accept. */
-export type FlatminConfig = FactorizationInput | DeepLinearInput;
+export type FlatminConfig = FactorizationInput | DeepLinearInput | SymmetricInput;
 
 /**
  * The two-factor optimizer of flatmin 0.1, still accepted as written and normalized into phases

@@ -2,6 +2,7 @@ import { choice, isObject, object } from './checks.js';
 import { plainData } from './plain.js';
 import { validateDeepLinear } from './deepLinear.js';
 import { validateFactorization } from './factorization.js';
+import { validateSymmetric } from './symmetric.js';
 import type { RunConfig } from './types.js';
 
 /**
@@ -11,7 +12,7 @@ import type { RunConfig } from './types.js';
  * and whose message says what was expected and what was got.
  *
  * The model decides the rest of the schema: `model.kind` "deep-linear" (src/config/deepLinear.ts),
- * else the two-factor model (src/config/factorization.ts); both share the optimizer
+ * "symmetric" (src/config/symmetric.ts), else the two-factor model (src/config/factorization.ts); both share the optimizer
  * (src/config/optimizer.ts) and the common keys (src/config/common.ts).
  *
  * Conventions: a key whose value is `undefined` counts as absent; `null` is a value of the wrong
@@ -20,15 +21,16 @@ import type { RunConfig } from './types.js';
  */
 export function validateConfig(raw: unknown): RunConfig {
   const top = object(plainData(raw), 'config', 'a config object');
-  return modelKindOf(top) === 'deep-linear' ? validateDeepLinear(top) : validateFactorization(top);
+  const kind = modelKindOf(top);
+  return kind === 'deep-linear' ? validateDeepLinear(top) : kind === 'symmetric' ? validateSymmetric(top) : validateFactorization(top);
 }
 
-const MODEL_KINDS = ['factorization', 'deep-linear'] as const;
+const MODEL_KINDS = ['factorization', 'deep-linear', 'symmetric'] as const;
 
 /** The model a config asks for ("factorization" when it has no `model`). */
 export function modelKindOf(top: Record<string, unknown>): (typeof MODEL_KINDS)[number] {
   if (top.model === undefined) return 'factorization';
-  if (!isObject(top.model)) object(top.model, 'model', '{ kind: "factorization" } or { kind: "deep-linear", depth, width, init? }');
+  if (!isObject(top.model)) object(top.model, 'model', '{ kind: "factorization" }, { kind: "deep-linear", depth, width, init? } or { kind: "symmetric", rank, init? }');
   const kind = (top.model as Record<string, unknown>).kind;
   return choice(kind, 'model.kind', MODEL_KINDS, 'model kind');
 }

@@ -1,4 +1,5 @@
 import { singularValues as svdValues } from '../linalg/svd.js';
+import { exp, log } from '../math/detmath.js';
 
 /**
  * Rank diagnostics of an end-to-end matrix (THEORY.md §2). Plain TS on a small matrix, run every
@@ -21,6 +22,23 @@ export function rankOf(s: Float64Array): number {
 export function deepRankOf(s: Float64Array): number {
   if (s.length === 0) return 0;
   return count(s, 1e-6 * s[0]);
+}
+
+/**
+ * Roy–Vetterli effective rank exp(−Σ p_i log p_i), p_i = s_i/Σ s_j (Arora, Cohen, Hu, Luo 2019
+ * plot it): between 1 and the number of nonzero s_i, continuous where rankOf jumps. Summed in
+ * descending order with detmath's log/exp, so every engine gives the same bits; 0 for A = 0.
+ */
+export function effectiveRankOf(s: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < s.length; i++) total += s[i];
+  if (!(total > 0)) return 0;
+  let h = 0;
+  for (let i = 0; i < s.length; i++) {
+    const p = s[i] / total;
+    if (p > 0) h -= p * log(p);
+  }
+  return exp(h);
 }
 
 function count(s: Float64Array, tol: number): number {

@@ -1,7 +1,7 @@
 import type { DeepLinearConfig } from '../config/types.js';
 import { dlnReports } from '../diagnostics/completion.js';
 import { dlnCurvature, type DlnCurvature } from '../diagnostics/dlnCurvature.js';
-import { deepRankOf, rankOf, singularValues, type RankJump } from '../diagnostics/rank.js';
+import { deepRankOf, effectiveRankOf, rankOf, singularValues, type RankJump } from '../diagnostics/rank.js';
 import { FlatminError } from '../errors.js';
 import { completionData, layerOffsets, packLayers, uniformDims } from '../problems/dln.js';
 import { initStreamSeed } from '../problems/factorization.js';
@@ -18,6 +18,8 @@ export interface DlnHistoryPoint {
   singularValues: number[];
   rank: number;
   deepRank: number;
+  /** Roy–Vetterli effective rank of A (src/diagnostics/rank.ts effectiveRankOf). */
+  effectiveRank: number;
   loss: number;
   trainError: number;
   /** Relative error on the unobserved entries against `truth` (null without truth). */
@@ -75,7 +77,7 @@ export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryP
       const th = session.theta();
       const test = reports.testError(A);
       const point: DlnHistoryPoint = {
-        step, singularValues: Array.from(s), rank: rankOf(s), deepRank: deepRankOf(s),
+        step, singularValues: Array.from(s), rank: rankOf(s), deepRank: deepRankOf(s), effectiveRank: effectiveRankOf(s),
         loss: reports.loss(A, th), trainError: reports.trainError(A), testError: Number.isNaN(test) ? null : test,
       };
       // Probes from the stream "hutchinson:" + step, so each recording's estimate is independent.

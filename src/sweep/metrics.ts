@@ -46,6 +46,10 @@ export async function outcomeOf(run: () => Promise<RunOneResult>, keepHistory: b
 function fromResult(r: RunOneResult, keepHistory: boolean): Outcome {
   const history = keepHistory ? { history: r.history } : {};
   if (r.kind === 'deep-linear') return { ...dlnOutcome(r), ...history };
+  if (r.kind === 'symmetric') {
+    const last = r.history.at(-1)!;
+    return { status: 'ok', metrics: { steps: r.steps, loss: num(last.loss), normX2: num(last.normX2), error: num(r.final.error) }, ...history };
+  }
   return { status: 'ok', metrics: twoFactorMetrics(r), ...history };
 }
 

@@ -11,9 +11,10 @@ import { hex, inBothPrecisions, lcg, wasmBuilds } from '../helpers.js';
 
 function input(model: ModelShape, lossKind: DataLoss['kind'], seed: number, precision: Precision, batch?: number): SessionInput {
   const rnd = lcg(seed);
-  const rows = model.kind === 'factorization' ? model.n : model.dims[model.dims.length - 1];
-  const cols = model.kind === 'factorization' ? model.m : model.dims[0];
-  const total = model.kind === 'factorization' ? (model.n + model.m) * model.r : model.dims.slice(1).reduce((s, d, l) => s + d * model.dims[l], 0);
+  const dims = model.kind === 'deep-linear' ? model.dims : []; // the models here: two-factor and deep
+  const rows = model.kind === 'factorization' ? model.n : dims[dims.length - 1];
+  const cols = model.kind === 'factorization' ? model.m : dims[0];
+  const total = model.kind === 'factorization' ? (model.n + model.m) * model.r : dims.slice(1).reduce((s, d, l) => s + d * dims[l], 0);
   const M = Float64Array.from({ length: rows * cols }, () => rnd() - 0.5);
   const loss: DataLoss = lossKind === 'full' ? { kind: 'full', M }
     : lossKind === 'completion' ? { kind: 'completion', M, mask: Array.from({ length: rows * cols }, (_, k) => (k % 3 === 1 ? 0 : 1)) }

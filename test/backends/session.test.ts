@@ -15,14 +15,17 @@ import { allBackends, hex, inBothPrecisions, instantiateBuild, lcg, wasmBuilds }
 const MODELS: Array<[string, ModelShape]> = [
   ['two-factor 7×5 r3', { kind: 'factorization', n: 7, m: 5, r: 3 }],
   ['deep [5, 4, 6, 7]', { kind: 'deep-linear', dims: [5, 4, 6, 7] }],
+  ['symmetric 9 k4', { kind: 'symmetric', n: 9, k: 4 }],
 ];
 const KINDS: NoiseKind[] = ['perturbed', 'anticorrelated', 'langevin'];
 
 function rowsCols(model: ModelShape): [number, number] {
+  if (model.kind === 'symmetric') return [model.n, model.n];
   return model.kind === 'factorization' ? [model.n, model.m] : [model.dims[model.dims.length - 1], model.dims[0]];
 }
 
 function total(model: ModelShape): number {
+  if (model.kind === 'symmetric') return model.n * model.k;
   return model.kind === 'factorization' ? (model.n + model.m) * model.r : layerOffsets(model.dims)[model.dims.length - 1];
 }
 
@@ -42,6 +45,7 @@ function sessionInput(model: ModelShape, loss: DataLoss['kind'], precision: Prec
 
 /** σ per block: different on each block, one of them 0 on the deep model. */
 function sigmas(model: ModelShape, s: number): number[] {
+  if (model.kind === 'symmetric') return [s];
   return model.kind === 'factorization' ? [s, s / 2] : model.dims.slice(1).map((_, l) => (l === 1 ? 0 : s * (l + 1)));
 }
 
@@ -75,7 +79,7 @@ const CASES = inBothPrecisions(MODELS.flatMap(([mname, model]) => (['full', 'com
     `${mname} ${loss} ${kind}`,
     (p) => sessionInput(model, loss, p, `${mname}${loss}${kind}`, 4),
     [
-      [[1, 30, 19], { lr: model.kind === 'factorization' ? 0.05 : 0.02, batch: 3, noise: { kind, sigma: sigmas(model, kind === 'langevin' ? 0.005 : 0.05) }, scale: 1, scaleMul: 0.98 }],
+      [[1, 30, 19], { lr: model.kind === 'deep-linear' ? 0.02 : 0.05, batch: 3, noise: { kind, sigma: sigmas(model, kind === 'langevin' ? 0.005 : 0.05) }, scale: 1, scaleMul: 0.98 }],
       [[25], { lr: 0.01, noise: { kind, sigma: sigmas(model, 0.02) }, scale: 0.5, scaleMul: 1 }],
       [[13, 12], { lr: 0.03, batch: 1, scale: 1, scaleMul: 1 }],
     ],

@@ -9,6 +9,7 @@ import { anticorrelate, descendFull, descendRidge, perturb, sumSquares } from '.
 import { residualOf } from './losses.js';
 import { deepLinearModel } from './models/deepLinear.js';
 import { factorizationModel } from './models/factorization.js';
+import { symmetricModel } from './models/symmetric.js';
 import type { Model } from './models/model.js';
 
 /**
@@ -47,8 +48,8 @@ export function referenceSession(input: SessionInput): Session {
   const loss = roundedLoss(input.loss, rd);
   const two = input.model.kind === 'factorization';
   const rank = input.model.kind === 'factorization' ? input.model.r : undefined;
-  const model: Model = input.model.kind === 'factorization'
-    ? factorizationModel(input.model.n, input.model.m, input.model.r, rd)
+  const model: Model = input.model.kind === 'factorization' ? factorizationModel(input.model.n, input.model.m, input.model.r, rd)
+    : input.model.kind === 'symmetric' ? symmetricModel(input.model.n, input.model.k, rd)
     : deepLinearModel(input.model.dims, rd);
   const fast = loss.kind === 'full' && model.fullTarget !== undefined;
   const residual = residualOf(loss, rows * cols, rd, two); // two-factor: the dense completion form (losses.ts says why)

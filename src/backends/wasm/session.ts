@@ -8,7 +8,7 @@ import { Arena, type WasmArray } from './buffers.js';
 import type { CoreExports } from './loader.js';
 
 /** The codes of assembly/session.ts; a noise kind's code is its index in noiseKinds (types.ts). */
-const MODEL_CODES = { factorization: 0, 'deep-linear': 1 } as const;
+const MODEL_CODES = { factorization: 0, 'deep-linear': 1, symmetric: 2 } as const;
 const LOSS_CODES = { full: 0, completion: 1, sensing: 2 } as const;
 
 type View = Float64ArrayConstructor | Float32ArrayConstructor | Int32ArrayConstructor;
@@ -54,7 +54,7 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
   words[SLOT.NM] = nm;
   if (loss.kind === 'sensing') words[SLOT.N] = loss.y.length;
   S.view().set(words);
-  at(SLOT.DIMS).view().set(model.kind === 'factorization' ? [model.n, model.m, model.r] : model.dims);
+  at(SLOT.DIMS).view().set(model.kind === 'factorization' ? [model.n, model.m, model.r] : model.kind === 'symmetric' ? [model.n, model.k] : model.dims);
   at(SLOT.BLOCKS).view().set(blocks);
   at(SLOT.THETA).view().set(input.theta);
   at(SLOT.RNG).view().set(input.rng);
