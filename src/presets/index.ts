@@ -1,5 +1,6 @@
 import { FlatminError } from '../errors.js';
 import { nearest } from '../config/suggest.js';
+import { edgeOfStability } from './edgeOfStability.js';
 import { liu2021 } from './liu2021.js';
 import { largeLrBalance } from './largeLrBalance.js';
 import { liu2021Ratio } from './liu2021Ratio.js';
@@ -15,7 +16,7 @@ export type { Preset, PresetOptions, PresetOutput } from './types.js';
  * Every named experiment, in the order `flatmin presets` and the README list them. A new preset is
  * a module in this folder implementing Preset (types.ts), added here.
  */
-export const presets: readonly Preset[] = [liu2021, liu2021Ratio, wangJacotD2, wangJacotD1, sensingIncremental, largeLrBalance, noiseZoo];
+export const presets: readonly Preset[] = [liu2021, liu2021Ratio, wangJacotD2, wangJacotD1, sensingIncremental, largeLrBalance, edgeOfStability, noiseZoo];
 
 /** The preset called `name`, or UNKNOWN_KIND naming `path` with the nearest name suggested. */
 export function findPreset(name: string, path = 'preset'): Preset {

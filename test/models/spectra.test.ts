@@ -57,7 +57,7 @@ function hessianOfResult(cfg: FlatminConfig, theta: Float64Array): SymOperator {
   const rt = deepLinearModel(d);
   const loss = rt.sessionInput.loss;
   return dlnHessianAt({
-    dims: (rt.sessionInput.model as { dims: number[] }).dims, lambda: d.lambda,
+    dims: (rt.sessionInput.model as { dims: readonly number[] }).dims, lambda: d.lambda,
     // Sensing's loss sizes its gradient by M (every config here has the rows `target`).
     M: loss.kind === 'completion' ? loss.M : Float64Array.from(target.flat()),
     mask: loss.kind === 'completion' ? loss.mask : [],
