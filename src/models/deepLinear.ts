@@ -1,6 +1,8 @@
 import type { DeepLinearConfig } from '../config/types.js';
 import { dlnReports } from '../diagnostics/completion.js';
 import { dlnCurvature, dlnHessianAt, type DlnCurvature } from '../diagnostics/dlnCurvature.js';
+import { deepLinearLoss, dlnObjective } from '../diagnostics/dlnHvp.js';
+import type { Surface } from '../diagnostics/landscape.js';
 import { deepRankOf, rankOf, singularValues, type RankJump } from '../diagnostics/rank.js';
 import { FlatminError } from '../errors.js';
 import { completionData, layerOffsets, packLayers, uniformDims } from '../problems/dln.js';
@@ -42,7 +44,7 @@ export interface DeepLinearExtra {
 }
 
 /** The deep linear network W_L ⋯ W_1 of a validated config: data, dims and θ₀ built once. */
-export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryPoint, DeepLinearExtra> {
+export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryPoint, DeepLinearExtra> & { surface: Surface } {
   const data = completionData(cfg.problem);
   const { depth, width, init } = cfg.model;
   const [rows, cols] = [data.target.length, data.target[0].length];
@@ -67,6 +69,7 @@ export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryP
   const loss: DataLoss = sensing ? { kind: 'sensing', A: sensing.A, y: sensing.y } : { kind: 'completion', M, mask };
   const diag = cfg.diagnostics;
   const objective = { dims, M, mask, lambda: cfg.lambda, sensing };
+  const lossOfA = deepLinearLoss(objective);
   const probes = diag?.curvature === true ? diag.probes ?? 10 : 0;
   const spectrum = typeof diag?.curvature === 'object' ? spectra(diag.curvature, cfg.seed, (th) => dlnHessianAt(objective, th)) : undefined;
   const batches = cfg.optimizer.flatMap((q) => (q.batch === undefined ? [] : [q.batch]));
@@ -77,6 +80,8 @@ export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryP
       anticorrelated: cfg.optimizer.some((q) => q.noise?.kind === 'anticorrelated'),
     },
     lossScale: reports.loss(new Float64Array(M.length), new Float64Array(total)),
+    // The training objective as a landscape (src/diagnostics/landscape.ts): one block per layer.
+    surface: { loss: (th) => dlnObjective({ dims, loss: lossOfA, lambda: cfg.lambda }, th), blocks: offsets },
     record(session, step) {
       const A = session.endToEnd();
       // Finite weights can still overflow in the product: that is divergence too (no SVD of ±Inf).

@@ -1,6 +1,7 @@
 import type { FactorizationConfig } from '../config/types.js';
 import { checkBatchSize, phaseField } from '../config/optimizer.js';
 import { hessianAt, type TwoFactor } from '../diagnostics/hessian.js';
+import type { Surface } from '../diagnostics/landscape.js';
 import { FlatminError } from '../errors.js';
 import { frob2, toRows, type Matrix } from '../linalg/matrix.js';
 import { buildInit, buildTarget } from '../problems/factorization.js';
@@ -40,6 +41,8 @@ export interface FactorizationRuntime extends ModelRuntime<HistoryPoint, Factori
   /** The objective f = ℓ(XYᵀ) + λ(‖X‖² + ‖Y‖²) in plain f64, for reports and diagnostics. */
   readonly objective: TwoFactor;
   distances(theta: Float64Array): Distances;
+  /** The training objective as a landscape (src/diagnostics/landscape.ts): blocks X, Y. */
+  readonly surface: Surface;
 }
 
 /** The two-factor model X Yᵀ of a validated config: target, init, loss and prediction built once. */
@@ -85,6 +88,7 @@ export function factorizationModel(cfg: FactorizationConfig): FactorizationRunti
   sessionInput.rng = seedGaussian(cfg.seed);
   return {
     M, prediction, objective: objectiveF, distances, sessionInput,
+    surface: { loss: (theta) => objective(objectiveF.loss, lambda, theta, n, m, r), blocks: [0, nr, (n + m) * r] },
     lossScale: 0.5 * frob2(M),
     record(session, step) {
       const [normX2, normY2] = session.blockNorms();
