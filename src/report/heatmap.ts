@@ -58,6 +58,7 @@ export function renderHeatmap(spec: HeatmapSpec): string {
   const px = (v: number) => left + ((v - ax.lo) / (ax.hi - ax.lo)) * pw;
   const py = (v: number) => top + ph - ((v - ay.lo) / (ay.hi - ay.lo)) * ph;
   const out: string[] = [];
+  out.push('<?xml version="1.0" encoding="UTF-8"?>');
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${escapeXml(FONT)}" font-size="12">`);
   out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
   out.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(spec.title)}</text>`);
