@@ -1,4 +1,4 @@
-import { escapeXml, FONT, linearAxis, PALETTE } from './svg.js';
+import { escapeXml, FONT, linearAxis, PALETTE, type Axis } from './svg.js';
 
 /**
  * A heatmap with contour lines of a function on a regular grid (loss landscapes,
@@ -53,8 +53,10 @@ export function renderHeatmap(spec: HeatmapSpec): string {
   const zlo = Math.min(...flat);
   const zhi = Math.max(...flat);
   const norm = (v: number) => (zhi > zlo ? (v - zlo) / (zhi - zlo) : 0.5);
-  const ax = linearAxis(x[0], x[x.length - 1]);
-  const ay = linearAxis(y[0], y[y.length - 1]);
+  // The frame is the grid itself (no nice-number padding, which would leave an empty band); ticks inside it.
+  const within = (a: Axis, lo: number, hi: number): Axis => ({ ...a, lo, hi, ticks: a.ticks.filter((t) => t.v >= lo - 1e-12 * (hi - lo) && t.v <= hi + 1e-12 * (hi - lo)) });
+  const ax = within(linearAxis(x[0], x[x.length - 1]), x[0], x[x.length - 1]);
+  const ay = within(linearAxis(y[0], y[y.length - 1]), y[0], y[y.length - 1]);
   const px = (v: number) => left + ((v - ax.lo) / (ax.hi - ax.lo)) * pw;
   const py = (v: number) => top + ph - ((v - ay.lo) / (ay.hi - ay.lo)) * ph;
   const out: string[] = [];
@@ -104,7 +106,7 @@ export function renderHeatmap(spec: HeatmapSpec): string {
   for (const t of bar.ticks) {
     if (t.v < zlo || t.v > zhi) continue;
     const yy = top + ph - norm(t.v) * ph;
-    out.push(`<text x="${bx + 20}" y="${n4(yy + 4)}">${escapeXml(spec.logZ ? `1e${Number(t.v.toFixed(2))}` : t.label)}</text>`);
+    out.push(`<text x="${bx + 20}" y="${n4(yy + 4)}">${escapeXml(spec.logZ ? Number((10 ** t.v).toPrecision(2)).toString() : t.label)}</text>`);
   }
   out.push(`<text x="${bx}" y="${top - 8}">${spec.logZ ? 'loss (log)' : 'loss'}</text>`);
   out.push('</svg>');
