@@ -1,5 +1,6 @@
 import type { CurvatureConfig, Seed } from '../config/types.js';
 import { curvature, type Curvature } from '../diagnostics/spectrum.js';
+import { FlatminError } from '../errors.js';
 import type { SymOperator } from '../linalg/lanczos.js';
 
 /**
@@ -18,7 +19,16 @@ export interface Spectra {
 }
 
 export function spectra(config: CurvatureConfig, seed: Seed, hvpAt: (theta: Float64Array) => SymOperator): Spectra {
-  const report = (step: number, theta: Float64Array) => curvature(hvpAt(theta), theta.length, config, `${seed}:${step}`);
+  // A blown-up iterate (finite weights, non-finite products) has no spectrum: the run layer's
+  // divergence check, not a curvature error, is what should report it.
+  const report = (step: number, theta: Float64Array): Curvature | undefined => {
+    try {
+      return curvature(hvpAt(theta), theta.length, config, `${seed}:${step}`);
+    } catch (e) {
+      if (e instanceof FlatminError && e.code === 'NOT_FINITE') return undefined;
+      throw e;
+    }
+  };
   const every = config.every;
   return {
     at: (step, theta) => (every !== undefined && step % every === 0 ? report(step, theta) : undefined),

@@ -58,13 +58,13 @@ describe('flatmin landscape', () => {
     // Seeded: the same result draws the same landscape.
     expect(flatmin('landscape', 'gd.json', '--out-dir', 'again').status).toBe(0);
     expect(readFileSync(join(dir, 'again', 'landscape-2d.csv'), 'utf8')).toBe(readFileSync(join(dir, 'out', 'landscape-2d.csv'), 'utf8'));
-  });
+  }, 30_000);
 
   it('a deep sensing result without a trajectory: the slices only', () => {
     const r = flatmin('landscape', 'deep.json', '--out-dir', 'deep', '-q');
     expect([r.status, r.stderr, r.stdout]).toEqual([0, '', '']);
     expect(readdirSync(join(dir, 'deep')).sort()).toEqual(['landscape-1d.csv', 'landscape-1d.svg', 'landscape-2d.csv', 'landscape-2d.svg']);
-  });
+  }, 30_000);
 
   it('errors name the field: no final iterate, two shapes, two models, a flag of another command', () => {
     const noFinal = flatmin('landscape', 'nofinal.json');
@@ -74,5 +74,5 @@ describe('flatmin landscape', () => {
     const models = flatmin('landscape', 'gd.json', '--other', 'deep.json');
     expect([models.status, models.stderr]).toEqual([2, 'error: deep.json: kind: expected a factorization result like the first, got deep-linear\n']);
     expect(flatmin('landscape', 'gd.json', '--backend', 'wasm').status).toBe(2);
-  });
+  }, 30_000); // four child processes: a few seconds on a loaded machine
 });

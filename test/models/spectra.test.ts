@@ -10,7 +10,7 @@ import type { SymOperator } from '../../src/linalg/lanczos.js';
 import { symEig } from '../../src/linalg/symEig.js';
 import { deepLinearModel } from '../../src/models/deepLinear.js';
 import { factorizationModel } from '../../src/models/factorization.js';
-import { run } from '../../src/run.js';
+import { divergedResult, run } from '../../src/run.js';
 import type { DeepLinearConfig, FactorizationConfig } from '../../src/config/types.js';
 
 /** Every eigenvalue of an operator, from its dense matrix (symmetrized against rounding), descending. */
@@ -115,6 +115,12 @@ describe('diagnostics: the other forms and the bad input', () => {
     const loss = rt.sessionInput.loss as { M: Float64Array; mask: ArrayLike<number> };
     const last = r.history.at(-1)!;
     expect(last.curvature).toEqual(dlnCurvature({ dims: [4, 3, 3, 3], M: loss.M, mask: loss.mask, lambda: c.lambda }, Float64Array.from(r.final.weights.flat(2)), { probes: 5, seed: last.step }));
+  });
+
+  it('a diverging run still reports its divergence (no spectrum of a blown-up iterate is attempted as an error)', async () => {
+    const cfg = { ...factorization({ kind: 'full' }), optimizer: { steps: 60, lr: 5 } } as FlatminConfig;
+    const r = await run(cfg).catch(divergedResult) as unknown as { diverged?: { step: number } };
+    expect(r.diverged).toBeDefined();
   });
 
   it('trajectory keeps θ at every recording', async () => {
