@@ -15,8 +15,8 @@ describe('the public API (package entry)', () => {
     for (const name of ['presets', 'findPreset', 'liu2021Configs', 'liu2021Inits', 'liu2021Problem', 'dlnFixtures', 'svd', 'renderLinePlot', 'traceTwoFactor', 'wrongMinimum'])
       expect((experiments as Record<string, unknown>)[name], name).toBeDefined();
     expect(experiments.presets.map((p) => p.name)).toEqual([
-      'liu2021', 'liu2021-ratio', 'wang-jacot-D2', 'wang-jacot-D1', 'sensing-incremental', 'large-lr-balance', 'noise-zoo', 'flat-seekers',
-      'overparam-sensing', 'arora2019-depth',
+      'liu2021', 'liu2021-ratio', 'wang-jacot-D2', 'wang-jacot-D1', 'sensing-incremental', 'large-lr-balance', 'edge-of-stability', 'noise-zoo',
+      'flat-seekers', 'overparam-sensing', 'arora2019-depth',
     ]);
     expect(() => experiments.findPreset('noise-zo')).toThrow(/did you mean "noise-zoo"/);
   });

@@ -7,7 +7,7 @@ import { nearest } from '../config/suggest.js';
  * The command line: a subcommand and its flags, parsed by `node:util.parseArgs`. Every flag applies
  * to some commands only; given to another it is an error naming the flag, never silently ignored.
  */
-export type Command = 'main' | 'run' | 'resume' | 'presets' | 'sweep' | 'help' | 'version';
+export type Command = 'main' | 'run' | 'resume' | 'presets' | 'sweep' | 'landscape' | 'help' | 'version';
 
 export interface CliArgs {
   command: Command;
@@ -20,6 +20,8 @@ export interface CliArgs {
   quick: boolean;
   checkpoint?: string;
   checkpointEvery?: number;
+  /** landscape: the second result (--other). */
+  other?: string;
   quiet: boolean;
   debug: boolean;
   /** sweep: its own arguments, handed over as they are. */
@@ -29,26 +31,28 @@ export interface CliArgs {
 /** Every flag, with the commands it applies to ("run:config" / "run:preset": run of a file / of a preset). */
 const FLAGS = {
   out: { type: 'string', applies: ['run:config', 'resume'], value: 'RESULT.json' },
-  'out-dir': { type: 'string', applies: ['main', 'run:preset'], value: 'DIR' },
+  'out-dir': { type: 'string', applies: ['main', 'run:preset', 'landscape'], value: 'DIR' },
+  other: { type: 'string', applies: ['landscape'], value: 'RESULT2.json' },
   backend: { type: 'string', applies: ['main', 'run:config', 'run:preset', 'resume'], value: 'wasm|reference' },
   precision: { type: 'string', applies: ['main', 'run:config', 'run:preset'], value: 'f64|f32' },
   quick: { type: 'boolean', applies: ['run:preset'] },
   checkpoint: { type: 'string', applies: ['run:config', 'resume'], value: 'FILE' },
   'checkpoint-every': { type: 'string', applies: ['run:config', 'resume'], value: 'N' },
-  quiet: { type: 'boolean', short: 'q', applies: ['main', 'run:config', 'run:preset', 'resume'] },
+  quiet: { type: 'boolean', short: 'q', applies: ['main', 'run:config', 'run:preset', 'resume', 'landscape'] },
   debug: { type: 'boolean', applies: ['*'] },
   help: { type: 'boolean', short: 'h', applies: ['*'] },
   version: { type: 'boolean', short: 'v', applies: ['*'] },
 } as const;
 type Flag = keyof typeof FLAGS;
 
-const COMMANDS = ['run', 'resume', 'presets', 'sweep', 'help', 'version'] as const;
+const COMMANDS = ['run', 'resume', 'presets', 'sweep', 'landscape', 'help', 'version'] as const;
 
 const WHERE: Record<string, string> = {
   main: 'the main job (flatmin with no command)',
   'run:config': 'flatmin run CONFIG.json',
   'run:preset': 'flatmin run PRESET',
   resume: 'flatmin resume',
+  landscape: 'flatmin landscape',
 };
 
 /**
@@ -87,7 +91,8 @@ export function parseArgs(argv: string[], isPreset: (name: string) => boolean = 
         run: 'expected exactly one CONFIG.json or preset: flatmin run CONFIG.json [--out RESULT.json] | flatmin run PRESET [--out-dir DIR]',
         resume: 'expected exactly one checkpoint file: flatmin resume CHECKPOINT.json [--out RESULT.json]',
         presets: 'flatmin presets takes no argument',
-      }[a.command as 'run' | 'resume' | 'presets'];
+        landscape: 'expected exactly one result file: flatmin landscape RESULT.json [--other RESULT2.json] [--out-dir DIR]',
+      }[a.command as 'run' | 'resume' | 'presets' | 'landscape'];
       throw new FlatminError('USAGE', a.command, usage);
     }
     a.target = args[0];
@@ -104,6 +109,7 @@ export function parseArgs(argv: string[], isPreset: (name: string) => boolean = 
   }
   a.out = v.out;
   a.outDir = v['out-dir'];
+  a.other = v.other;
   a.backend = v.backend;
   a.precision = v.precision;
   a.checkpoint = v.checkpoint;
@@ -156,6 +162,11 @@ Usage:
       --out-dir DIR               where (default flatmin-out/PRESET)
       --quick                     the short form: fewer steps and seeds, the same claim
   flatmin sweep SPEC.json         a grid of runs over seeds and settings (flatmin sweep --help)
+  flatmin landscape RESULT.json   the loss landscape around a result's final iterate: 1D and 2D slices along
+                                  normalized random directions, the trajectory on its PCA plane (a run with
+                                  diagnostics: { trajectory: true }); SVG contour plots and CSV
+      --other RESULT2.json        also the line between the two results' final iterates
+      --out-dir DIR               where (default flatmin-out/landscape)
   flatmin help, -h, --help        this text;   flatmin version, -v, --version
 Options of the main job, run and resume:
       --backend wasm|reference    which backend runs the steps (both give the same bits)

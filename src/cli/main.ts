@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { backendNames } from '../backends/index.js';
 import { precisions } from '../config/common.js';
 import { parseConfigText } from '../config/parse.js';
@@ -7,6 +8,7 @@ import { FlatminError } from '../errors.js';
 import { findPreset, presets } from '../presets/index.js';
 import type { Checkpoint } from '../run.js';
 import { isPresetName, parseArgs, USAGE } from './args.js';
+import { landscapeCommand } from './landscape.js';
 import { readText } from './io.js';
 import { mainJob } from './mainJob.js';
 import { runPreset } from './presetJob.js';
@@ -29,6 +31,8 @@ export async function main(argv: string[]): Promise<number> {
         return (console.log(listPresets()), 0);
       case 'sweep':
         return await sweepCommand(args.rest, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+      case 'landscape':
+        return await landscapeCommand(args.target!, { other: args.other, outDir: args.outDir ?? join('flatmin-out', 'landscape'), quiet: args.quiet });
     }
     const backend = checkChoice('--backend', 'backend', args.backend, backendNames);
     const precision = checkChoice('--precision', 'precision', args.precision, precisions);

@@ -3,9 +3,10 @@ import {
   MAX_ENTRIES, array, checkKeys, choice, fail, integer, matrixRows, nonNegative, object, positive, required, validateSeed,
 } from './checks.js';
 import { checkCommon } from './common.js';
+import { validateDiagnostics } from './diagnostics.js';
 import { validateTarget } from './factorization.js';
 import { defaultRecordEvery, validatePhases } from './optimizer.js';
-import type { DeepLinearConfig, DlnDiagnosticsConfig, DlnInitConfig, DlnModelConfig, DlnProblem, Rows } from './types.js';
+import type { DeepLinearConfig, DlnInitConfig, DlnModelConfig, DlnProblem, Rows } from './types.js';
 
 /**
  * The deep-linear-network config (THEORY.md §2): a completion problem (a named fixture or explicit
@@ -29,8 +30,11 @@ export function validateDeepLinear(top: Record<string, unknown>): DeepLinearConf
     top.lambda === undefined && fixture ? fixture.lambda : nonNegative(required(top, '', 'lambda', 'the ridge weight λ ≥ 0'), 'lambda');
   const out: DeepLinearConfig = { model, problem, optimizer, lambda, ...checkCommon(top, defaultRecordEvery(optimizer)) };
   if (typeof top.description === 'string') out.description = top.description;
-  if (top.diagnostics !== undefined) out.diagnostics = validateDiagnostics(top.diagnostics);
-  if (sensing && out.diagnostics?.curvature) fail('OUT_OF_RANGE', 'diagnostics.curvature', 'the curvature diagnostics are for completion problems; not available with problem.kind "sensing"');
+  if (top.diagnostics !== undefined) {
+    const dims = [cols, ...Array.from({ length: model.depth - 1 }, () => model.width), rows];
+    const params = dims.slice(1).reduce((s, h, l) => s + h * dims[l], 0);
+    out.diagnostics = validateDiagnostics(top.diagnostics, { params, recordEvery: out.recordEvery, legacy: true });
+  }
   return out;
 }
 
@@ -41,18 +45,9 @@ function shapeOf(p: DlnProblem): [number, number] {
 }
 
 const TOP_KEYS = ['$schema', 'description', 'problem', 'model', 'optimizer', 'lambda', 'seed', 'backend', 'precision', 'recordEvery', 'diagnostics'] as const;
-const DIAGNOSTICS_KEYS = ['curvature', 'probes'] as const;
 const PROBLEM_KEYS = ['kind', 'fixture', 'target', 'truth', 'mask', 'measurements', 'seed'] as const;
 const MODEL_KEYS = ['kind', 'depth', 'width', 'init'] as const;
 const INIT_KEYS = ['kind', 'scale', 'weights'] as const;
-
-function validateDiagnostics(raw: unknown): DlnDiagnosticsConfig {
-  const o = object(raw, 'diagnostics', '{ curvature: true, probes? }');
-  checkKeys(o, 'diagnostics', DIAGNOSTICS_KEYS);
-  const curvature = required(o, 'diagnostics', 'curvature', 'true or false');
-  if (typeof curvature !== 'boolean') fail('TYPE', 'diagnostics.curvature', `expected true or false, got ${JSON.stringify(curvature)}`);
-  return { curvature, probes: o.probes === undefined ? 10 : integer(o.probes, 'diagnostics.probes', 1) };
-}
 
 function validateProblem(raw: unknown): DlnProblem {
   const path = 'problem';

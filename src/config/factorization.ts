@@ -3,6 +3,7 @@ import {
   object, positive, required, validateSeed,
 } from './checks.js';
 import { checkCommon } from './common.js';
+import { validateDiagnostics } from './diagnostics.js';
 import { defaultPrediction, defaultRecordEvery, isLegacyFactorizationOptimizer, validateLegacyOptimizer, validatePhases, type OptimizerContext } from './optimizer.js';
 import type { FactorizationConfig, FactorizationProblem, InitConfig, LossConfig, RandomTarget, Rows } from './types.js';
 
@@ -33,10 +34,12 @@ export function validateFactorization(top: Record<string, unknown>): Factorizati
   const common = checkCommon(top, defaultRecordEvery(optimizer));
   const out: FactorizationConfig = { model: { kind: 'factorization' }, problem, init, optimizer, prediction: { sigma: prediction }, ...common };
   if (typeof top.description === 'string') out.description = top.description;
+  if (top.diagnostics !== undefined)
+    out.diagnostics = validateDiagnostics(top.diagnostics, { params: (n + m) * problem.rank, recordEvery: common.recordEvery, legacy: false });
   return out;
 }
 
-const TOP_KEYS = ['$schema', 'model', 'problem', 'init', 'optimizer', 'prediction', 'seed', 'backend', 'precision', 'recordEvery', 'description'] as const;
+const TOP_KEYS = ['$schema', 'model', 'problem', 'init', 'optimizer', 'prediction', 'seed', 'backend', 'precision', 'recordEvery', 'description', 'diagnostics'] as const;
 const PROBLEM_KEYS = ['kind', 'target', 'rank', 'loss', 'lambda'] as const;
 const LOSS_KINDS = ['full', 'completion', 'sensing'] as const;
 const LOSS_KEYS = {

@@ -193,6 +193,8 @@ export interface FactorizationConfig {
   precision: Precision;
   /** Record loss and norms every this many steps (default: total steps / 200, at least 1). */
   recordEvery: number;
+  /** Extra, costlier recordings (absent: none). */
+  diagnostics?: DiagnosticsConfig;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -227,12 +229,56 @@ export interface DlnModelConfig {
   init: DlnInitConfig;
 }
 
-export interface DlnDiagnosticsConfig {
-  /** Record the Hessian trace (Hutchinson) and sharpness (power iteration) of the full-batch loss. */
-  curvature: boolean;
-  /** Rademacher probes per trace estimate (default 10). */
-  probes: number;
+/**
+ * The spectral report of the full-batch training objective's Hessian (src/diagnostics/spectrum.ts),
+ * recorded in `final.curvature` and, with `every`, in `history[i].curvature`. Seeded from the
+ * config's seed and the step, so the same seed gives the same numbers on every backend.
+ */
+export interface CurvatureConfig {
+  /**
+   * How many of the largest eigenvalues (default 1; at most the parameter count). `top[0]` is the sharpness.
+   * @asType integer
+   * @minimum 0
+   */
+  top?: number;
+  /** The smallest eigenvalue too (default false). */
+  min?: boolean;
+  /** The trace (Hutch++) with its standard error (default false). */
+  trace?: boolean;
+  /** The eigenvalue density by stochastic Lanczos quadrature (default false). */
+  density?: boolean;
+  /**
+   * Trace: the Hutch++ product budget; density: the SLQ probes (default 10).
+   * @asType integer
+   * @minimum 1
+   */
+  probes?: number;
+  /**
+   * Also at every recording whose step is a multiple of this many steps (a multiple of
+   * `recordEvery`); absent: at the final iterate only.
+   * @asType integer
+   * @minimum 1
+   */
+  every?: number;
 }
+
+/**
+ * Extra, costlier recordings (both models).
+ *
+ * `curvature: true` with `probes` is the deep model's form of flatmin 0.1, still accepted and
+ * still computed as then (Hutchinson trace with `probes` probes and power-iteration sharpness at
+ * every recording, src/diagnostics/dlnCurvature.ts); the object form is the spectral report.
+ */
+export interface DiagnosticsConfig {
+  curvature?: boolean | CurvatureConfig;
+  /** With `curvature: true` (0.1 form): Rademacher probes per trace estimate (default 10). */
+  probes?: number;
+  /** Keep the iterate θ at every recording (`history[i].theta`): what landscape trajectories need. */
+  trajectory?: boolean;
+}
+
+/** @deprecated The deep model's diagnostics: now DiagnosticsConfig, shared by both models. */
+export type DlnDiagnosticsConfig = DiagnosticsConfig;
 
 export interface DeepLinearConfig {
   model: DlnModelConfig;
@@ -247,7 +293,7 @@ export interface DeepLinearConfig {
   /** Singular values, ranks and errors every this many steps (default: total / 200, at least 1). */
   recordEvery: number;
   /** Extra, costlier recordings (absent: none). */
-  diagnostics?: DlnDiagnosticsConfig;
+  diagnostics?: DiagnosticsConfig;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -328,6 +374,8 @@ export interface FactorizationInput extends CommonInput {
   init?: InitInput;
   optimizer: PhaseInput | PhaseInput[] | LegacyFactorizationOptimizer;
   prediction?: { sigma: [number, number] };
+  /** Extra, costlier recordings: the Hessian spectrum, the trajectory. */
+  diagnostics?: DiagnosticsConfig;
 }
 
 export type DlnProblemInput =
@@ -346,7 +394,8 @@ export interface DeepLinearInput extends CommonInput {
   problem: DlnProblemInput;
   optimizer: PhaseInput | LegacyDlnPhase | Array<PhaseInput | LegacyDlnPhase>;
   lambda?: number;
-  diagnostics?: { curvature: boolean; probes?: number };
+  /** Extra, costlier recordings: the Hessian spectrum, the trajectory. */
+  diagnostics?: DiagnosticsConfig;
 }
 
 export interface SymmetricInput extends CommonInput {

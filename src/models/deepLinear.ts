@@ -1,6 +1,8 @@
 import type { DeepLinearConfig } from '../config/types.js';
 import { dlnReports } from '../diagnostics/completion.js';
-import { dlnCurvature, type DlnCurvature } from '../diagnostics/dlnCurvature.js';
+import { dlnCurvature, dlnHessianAt, type DlnCurvature } from '../diagnostics/dlnCurvature.js';
+import { deepLinearLoss, dlnObjective } from '../diagnostics/dlnHvp.js';
+import type { Surface } from '../diagnostics/landscape.js';
 import { deepRankOf, effectiveRankOf, rankOf, singularValues, type RankJump } from '../diagnostics/rank.js';
 import { FlatminError } from '../errors.js';
 import { completionData, layerOffsets, packLayers, uniformDims } from '../problems/dln.js';
@@ -9,6 +11,7 @@ import { sensingMeasurements } from '../problems/losses.js';
 import { gaussians, seedGaussian } from '../random/gaussian.js';
 import { sessionMisfit } from '../backends/index.js';
 import type { DataLoss } from '../backends/types.js';
+import { spectra, type Curvature } from './spectra.js';
 import type { ModelRuntime } from './types.js';
 
 /** One recording of a deep-linear run (THEORY.md §2 diagnostics). */
@@ -24,19 +27,26 @@ export interface DlnHistoryPoint {
   trainError: number;
   /** Relative error on the unobserved entries against `truth` (null without truth). */
   testError: number | null;
-  /** With diagnostics.curvature: Hessian trace, sharpness and its power iterations (src/diagnostics/dlnCurvature.ts). */
-  curvature?: DlnCurvature;
+  /**
+   * With diagnostics.curvature an object and `every`: the spectral report (src/models/spectra.ts).
+   * With the 0.1 form `curvature: true`: Hessian trace, sharpness and its power iterations
+   * (src/diagnostics/dlnCurvature.ts) at every recording.
+   */
+  curvature?: Curvature | DlnCurvature;
+  /** With diagnostics.trajectory: the iterate [W_1 | … | W_L] (row-major blocks). */
+  theta?: number[];
 }
 
 /** What a deep-linear result adds: every rank change, and the final weights with the last recording. */
 export interface DeepLinearExtra {
   /** Every change of rank or deep rank between recordings. */
   jumps: RankJump[];
+  /** The last recording, the weights, and with diagnostics.curvature an object, the final spectral report. */
   final: DlnHistoryPoint & { weights: number[][][] };
 }
 
 /** The deep linear network W_L ⋯ W_1 of a validated config: data, dims and θ₀ built once. */
-export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryPoint, DeepLinearExtra> {
+export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryPoint, DeepLinearExtra> & { surface: Surface } {
   const data = completionData(cfg.problem);
   const { depth, width, init } = cfg.model;
   const [rows, cols] = [data.target.length, data.target[0].length];
@@ -59,7 +69,11 @@ export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryP
   const truth = data.truth ? Float64Array.from(data.truth.flat()) : undefined;
   const reports = dlnReports({ M, mask, truth, lambda: cfg.lambda, sensing });
   const loss: DataLoss = sensing ? { kind: 'sensing', A: sensing.A, y: sensing.y } : { kind: 'completion', M, mask };
-  const probes = cfg.diagnostics?.curvature ? cfg.diagnostics.probes : 0;
+  const diag = cfg.diagnostics;
+  const objective = { dims, M, mask, lambda: cfg.lambda, sensing };
+  const lossOfA = deepLinearLoss(objective);
+  const probes = diag?.curvature === true ? diag.probes ?? 10 : 0;
+  const spectrum = typeof diag?.curvature === 'object' ? spectra(diag.curvature, cfg.seed, (th) => dlnHessianAt(objective, th)) : undefined;
   const batches = cfg.optimizer.flatMap((q) => (q.batch === undefined ? [] : [q.batch]));
   return {
     sessionInput: {
@@ -69,6 +83,8 @@ export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryP
       labelNoise: cfg.optimizer.some((q) => q.noise?.kind === 'label'),
     },
     lossScale: reports.loss(new Float64Array(M.length), new Float64Array(total)),
+    // The training objective as a landscape (src/diagnostics/landscape.ts): one block per layer.
+    surface: { loss: (th) => dlnObjective({ dims, loss: lossOfA, lambda: cfg.lambda }, th), blocks: offsets },
     record(session, step) {
       const A = session.endToEnd();
       // Finite weights can still overflow in the product: that is divergence too (no SVD of ±Inf).
@@ -81,7 +97,10 @@ export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryP
         loss: reports.loss(A, th), trainError: reports.trainError(A), testError: Number.isNaN(test) ? null : test,
       };
       // Probes from the stream "hutchinson:" + step, so each recording's estimate is independent.
-      if (probes > 0) point.curvature = dlnCurvature({ dims, M, mask, lambda: cfg.lambda }, th, { probes, seed: step });
+      if (probes > 0) point.curvature = dlnCurvature(objective, th, { probes, seed: step });
+      const c = spectrum?.at(step, th);
+      if (c) point.curvature = c;
+      if (diag?.trajectory) point.theta = Array.from(th);
       return point;
     },
     result(session, history) {
@@ -90,7 +109,10 @@ export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryP
         const [h, w] = [dims[l + 1], dims[l]];
         return Array.from({ length: h }, (_, i) => Array.from(th.subarray(o + i * w, o + (i + 1) * w)));
       });
-      return { jumps: rankJumps(history), final: { ...history[history.length - 1], weights } };
+      const last = history[history.length - 1];
+      const { theta: _, ...final } = last;
+      const c = spectrum?.final(last.step, th, last);
+      return { jumps: rankJumps(history), final: { ...final, weights, ...(c ? { curvature: c } : {}) } };
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { FactorizationConfig } from '../config/types.js';
 import { checkBatchSize, phaseField } from '../config/optimizer.js';
-import type { TwoFactor } from '../diagnostics/hessian.js';
+import { hessianAt, type TwoFactor } from '../diagnostics/hessian.js';
+import type { Surface } from '../diagnostics/landscape.js';
 import { FlatminError } from '../errors.js';
 import { frob2, toRows, type Matrix } from '../linalg/matrix.js';
 import { buildInit, buildTarget } from '../problems/factorization.js';
@@ -10,6 +11,7 @@ import { factorizationDistances, predictFactorization, type Distances, type Pred
 import { sessionMisfit } from '../backends/index.js';
 import type { SessionShape } from '../backends/memory.js';
 import type { DataLoss, Session, SessionInput } from '../backends/types.js';
+import { spectra, type Curvature } from './spectra.js';
 import type { ModelRuntime } from './types.js';
 
 /** One recording of a two-factor run. */
@@ -19,11 +21,16 @@ export interface HistoryPoint {
   loss: number;
   normX2: number;
   normY2: number;
+  /** With diagnostics.curvature.every: the spectral report at this step (src/models/spectra.ts). */
+  curvature?: Curvature;
+  /** With diagnostics.trajectory: the iterate [X | Y] (row-major). */
+  theta?: number[];
 }
 
 /** What a two-factor result adds: the factors, the closed-form prediction and the distances to it. */
 export interface FactorizationExtra {
-  final: { X: number[][]; Y: number[][] };
+  /** The factors, and with diagnostics.curvature their spectral report. */
+  final: { X: number[][]; Y: number[][]; curvature?: Curvature };
   prediction: { c: number; c2: number; normX2: number; normY2: number; nuclearNorm: number; rankM: number };
   distances: Distances;
 }
@@ -34,6 +41,8 @@ export interface FactorizationRuntime extends ModelRuntime<HistoryPoint, Factori
   /** The objective f = ℓ(XYᵀ) + λ(‖X‖² + ‖Y‖²) in plain f64, for reports and diagnostics. */
   readonly objective: TwoFactor;
   distances(theta: Float64Array): Distances;
+  /** The training objective as a landscape (src/diagnostics/landscape.ts): blocks X, Y. */
+  readonly surface: Surface;
 }
 
 /** The two-factor model X Yᵀ of a validated config: target, init, loss and prediction built once. */
@@ -74,23 +83,35 @@ export function factorizationModel(cfg: FactorizationConfig): FactorizationRunti
     theta: new Float64Array(0), rng: new Int32Array(0),
   };
   checkFits(cfg, sessionInput);
+  const diag = cfg.diagnostics;
+  const spectrum = typeof diag?.curvature === 'object' ? spectra(diag.curvature, cfg.seed, (th) => hessianAt(objectiveF, th)) : undefined;
   sessionInput.theta = buildInit(cfg.init, M, r, cfg.seed);
   sessionInput.rng = seedGaussian(cfg.seed);
   return {
     M, prediction, objective: objectiveF, distances, sessionInput,
+    surface: { loss: (theta) => objective(objectiveF.loss, lambda, theta, n, m, r), blocks: [0, nr, (n + m) * r] },
     lossScale: 0.5 * frob2(M),
     record(session, step) {
       const [normX2, normY2] = session.blockNorms();
       const f = objectiveF;
       const value = sessionLoss ? session.fullLoss() : objective(f.loss, f.lambda, session.theta(), n, m, r);
-      return { step, loss: value, normX2, normY2 };
+      const point: HistoryPoint = { step, loss: value, normX2, normY2 };
+      if (spectrum || diag?.trajectory) {
+        const theta = session.theta();
+        const c = spectrum?.at(step, theta);
+        if (c) point.curvature = c;
+        if (diag?.trajectory) point.theta = Array.from(theta);
+      }
+      return point;
     },
-    result(session) {
+    result(session, history) {
       const theta = session.theta();
       const { X, Y } = split(theta);
       const p = prediction;
+      const last = history[history.length - 1];
+      const c = last ? spectrum?.final(last.step, theta, last) : undefined;
       return {
-        final: { X: toRows(X), Y: toRows(Y) },
+        final: { X: toRows(X), Y: toRows(Y), ...(c ? { curvature: c } : {}) },
         prediction: { c: p.c, c2: p.c2, normX2: p.normX2, normY2: p.normY2, nuclearNorm: p.nuclearNorm, rankM: p.rankM },
         distances: factorizationDistances(X, Y, M, p),
       };

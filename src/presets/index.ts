@@ -1,6 +1,7 @@
 import { FlatminError } from '../errors.js';
 import { arora2019Depth } from './arora2019Depth.js';
 import { nearest } from '../config/suggest.js';
+import { edgeOfStability } from './edgeOfStability.js';
 import { liu2021 } from './liu2021.js';
 import { largeLrBalance } from './largeLrBalance.js';
 import { liu2021Ratio } from './liu2021Ratio.js';
@@ -19,7 +20,8 @@ export type { Preset, PresetOptions, PresetOutput } from './types.js';
  * a module in this folder implementing Preset (types.ts), added here.
  */
 export const presets: readonly Preset[] = [
-  liu2021, liu2021Ratio, wangJacotD2, wangJacotD1, sensingIncremental, largeLrBalance, noiseZoo, flatSeekers, overparamSensing, arora2019Depth,
+  liu2021, liu2021Ratio, wangJacotD2, wangJacotD1, sensingIncremental, largeLrBalance, edgeOfStability, noiseZoo, flatSeekers,
+  overparamSensing, arora2019Depth,
 ];
 
 /** The preset called `name`, or UNKNOWN_KIND naming `path` with the nearest name suggested. */

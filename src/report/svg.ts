@@ -74,7 +74,7 @@ export const PALETTE: readonly string[] = [
   '#999933', // olive
 ];
 
-const FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
+export const FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
 const FONT_SIZE = 12;
 const TITLE_SIZE = 15;
 /** Baseline-to-baseline distance of wrapped lines (the rendered line box is ~1.17 em). */
@@ -137,21 +137,21 @@ function niceStep(raw: number): number {
   return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * p;
 }
 
-interface Tick {
+export interface Tick {
   v: number; // value in scale space (log10 for log axes)
   label: string;
   /** A 2× or 5× label between decades: the first to go when labels crowd. */
   minorLabel?: boolean;
 }
 
-interface Axis {
+export interface Axis {
   lo: number; // domain in scale space
   hi: number;
   ticks: Tick[];
   minor: number[]; // unlabelled grid lines (scale space)
 }
 
-function linearAxis(min: number, max: number, integer = false, target = 5): Axis {
+export function linearAxis(min: number, max: number, integer = false, target = 5): Axis {
   if (integer) return integerAxis(min, max, target);
   if (!(max - min > Math.max(Math.abs(min), Math.abs(max)) * 1e-12)) {
     const pad = min === 0 ? 1 : Math.abs(min) * 0.1;

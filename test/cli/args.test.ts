@@ -132,7 +132,7 @@ describe('parseArgs: errors', () => {
   it('unknown command with a suggestion', () => {
     const e = usageError(['rnu', 'c.json']);
     expect(e.path).toBe('rnu');
-    expect(e.reason).toBe('unknown command; did you mean run? (commands: run, resume, presets, sweep, help, version; see flatmin help)');
+    expect(e.reason).toBe('unknown command; did you mean run? (commands: run, resume, presets, sweep, landscape, help, version; see flatmin help)');
   });
 
   it('unknown command without a suggestion', () => {
