@@ -1,8 +1,8 @@
 // Regenerates the README's preset pictures from the full (not --quick) presets, with the built
 // package (npm run docs:presets builds first). One SVG per preset: the one the README shows.
-// About a minute on one core; the output is deterministic, so an unchanged plot is an unchanged file.
+// About two minutes on one core (`node docs/presets/generate.mjs NAME…` for some); the output is deterministic, so an unchanged plot is an unchanged file.
 import { writeFileSync } from 'node:fs';
-import { presets } from '../../dist/node.js';
+import { presets } from '../../dist/experiments/node.js';
 
 const SHOWN = {
   liu2021: 'ratio',
@@ -13,9 +13,14 @@ const SHOWN = {
   'large-lr-balance': 'large-lr-sharpness',
   'noise-zoo': 'noise-zoo-trace',
   'flat-seekers': 'flat-seekers',
+  'edge-of-stability': 'edge-of-stability',
+  'overparam-sensing': 'errors',
+  'arora2019-depth': 'effective-rank',
 };
 
-for (const preset of presets) {
+// `node docs/presets/generate.mjs NAME…` regenerates only those.
+const only = process.argv.slice(2);
+for (const preset of presets.filter((p) => only.length === 0 || only.includes(p.name))) {
   const file = SHOWN[preset.name];
   if (file === undefined) throw new Error(`docs/presets/generate.mjs: which plot of ${preset.name} does the README show?`);
   const t0 = performance.now();
