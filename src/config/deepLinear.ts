@@ -41,6 +41,8 @@ function shapeOf(p: DlnProblem): [number, number] {
 }
 
 const TOP_KEYS = ['$schema', 'description', 'problem', 'model', 'optimizer', 'lambda', 'seed', 'backend', 'precision', 'recordEvery', 'diagnostics'] as const;
+/** More probes than this buys no accuracy worth the time (the trace's stderr falls as 1/√probes). */
+const MAX_PROBES = 1000;
 const DIAGNOSTICS_KEYS = ['curvature', 'probes'] as const;
 const PROBLEM_KEYS = ['kind', 'fixture', 'target', 'truth', 'mask', 'measurements', 'seed'] as const;
 const MODEL_KEYS = ['kind', 'depth', 'width', 'init'] as const;
@@ -51,7 +53,10 @@ function validateDiagnostics(raw: unknown): DlnDiagnosticsConfig {
   checkKeys(o, 'diagnostics', DIAGNOSTICS_KEYS);
   const curvature = required(o, 'diagnostics', 'curvature', 'true or false');
   if (typeof curvature !== 'boolean') fail('TYPE', 'diagnostics.curvature', `expected true or false, got ${JSON.stringify(curvature)}`);
-  return { curvature, probes: o.probes === undefined ? 10 : integer(o.probes, 'diagnostics.probes', 1) };
+  const probes = o.probes === undefined ? 10 : integer(o.probes, 'diagnostics.probes', 1);
+  // Each probe is one HVP per recording: an unbounded count is an unbounded run (the CLI fuzz hung on 2^53).
+  if (probes > MAX_PROBES) fail('OUT_OF_RANGE', 'diagnostics.probes', `expected an integer in [1, ${MAX_PROBES}], got ${probes}`);
+  return { curvature, probes };
 }
 
 function validateProblem(raw: unknown): DlnProblem {
