@@ -101,6 +101,14 @@ export class Run<R extends RunResult = RunResult> {
   private divergence?: Divergence;
   private disposed = false;
 
+  /**
+   * The safety net for a forgotten `dispose()`: when a Run is garbage-collected its session's
+   * buffers (Wasm heap, which JS GC cannot see) are freed. The held value is the session, never
+   * the Run, so the registry itself keeps nothing alive. `dispose()` stays the way to free at once:
+   * collection may come late, or (the engine's right) never.
+   */
+  private static readonly sessions = new FinalizationRegistry<Session>((session) => session.dispose());
+
   private constructor(
     readonly config: RunConfig,
     /** The model's runtime: for two-factor runs its target, prediction and distances. */
@@ -128,6 +136,7 @@ export class Run<R extends RunResult = RunResult> {
       throw new FlatminError('OUT_OF_RANGE', 'init', 'the initial iterate is not finite (its end-to-end product overflows)');
     }
     this.lossLimit = EXPLOSION * Math.max(this.history[0].loss, model.lossScale, 1);
+    Run.sessions.register(this, session, this);
   }
 
   /** Validates `config` (any model), builds its problem and backend session; with `options.resume`, continues a checkpoint. */
@@ -262,6 +271,7 @@ export class Run<R extends RunResult = RunResult> {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    Run.sessions.unregister(this);
     this.session.dispose();
   }
 
