@@ -28,6 +28,39 @@ export interface Checkpoint {
   /** Tail averaging only: the f64 sum of the averaged iterates (base64) and how many (the average is state). */
   average?: { count: number; sum: string };
   history: object[];
+  /**
+   * A hash of each field above as written (FNV-1a over its JSON text, 2×32 bits, hex): a field edited
+   * or damaged after the fact is refused as `resume.<field>` instead of resuming to wrong bits.
+   * Checkpoints without it (hand-made, or from before it existed) are still read, unchecked.
+   */
+  hashes?: Partial<Record<HashedField, string>>;
+}
+
+/** The fields a checkpoint hashes: all of its state. */
+const HASHED = ['config', 'step', 'scale', 'theta', 'rng', 'prevNoise', 'sampler', 'history'] as const;
+type HashedField = (typeof HASHED)[number];
+
+/**
+ * FNV-1a of a value's JSON text, twice (two offset bases) for 64 bits. Not a cryptographic seal —
+ * whoever edits a field can recompute its hash — but it catches damage and hand edits, in every
+ * engine, synchronously (crypto.subtle is async and absent in some workers).
+ */
+export function fieldHash(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'undefined';
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
+function withHashes(c: Checkpoint): Checkpoint {
+  const hashes: Partial<Record<HashedField, string>> = {};
+  for (const f of HASHED) if (c[f] !== undefined) hashes[f] = fieldHash(c[f]);
+  return { ...c, hashes };
 }
 
 /** The two-factor checkpoint of flatmin 0.1 (no config, no model): still resumed with its config. */
@@ -40,7 +73,7 @@ export function encodeCheckpoint(s: {
   prevNoise?: Float64Array; sampler?: { order: Int32Array; pos: number }; average?: { count: number; sum: Float64Array };
   history: readonly object[];
 }): Checkpoint {
-  return {
+  return withHashes({
     format: 'flatmin-checkpoint-3',
     model: s.config.model.kind,
     config: s.config,
@@ -53,7 +86,7 @@ export function encodeCheckpoint(s: {
     ...(s.sampler ? { sampler: { order: Array.from(s.sampler.order), pos: s.sampler.pos } } : {}),
     ...(s.average ? { average: { count: s.average.count, sum: encodeF64(s.average.sum) } } : {}),
     history: s.history.map((h) => ({ ...h })),
-  };
+  });
 }
 
 export interface DecodedCheckpoint {
@@ -66,6 +99,25 @@ export interface DecodedCheckpoint {
 }
 
 const bad = (path: string, msg: string) => new FlatminError('TYPE', `resume${path ? `.${path}` : ''}`, msg);
+const corrupt = (path: string, msg: string) =>
+  new FlatminError('CORRUPT', `resume.${path}`, `corrupt checkpoint: ${msg}; resume from an intact copy (a smaller lr will not help)`);
+
+/** The first path (`history[3].loss`) under `v` that holds a number JSON cannot hold (NaN, ±Infinity). */
+function nonFinitePath(v: unknown, path: string): string | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : path;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = nonFinitePath(v[i], `${path}[${i}]`);
+      if (p) return p;
+    }
+  } else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      const p = nonFinitePath(x, `${path}.${k}`);
+      if (p) return p;
+    }
+  }
+  return undefined;
+}
 
 /** A checkpoint's structure (not yet its fit to a config): typed errors naming `resume.<field>`. */
 export function decodeCheckpoint(raw: unknown): DecodedCheckpoint {
@@ -75,7 +127,7 @@ export function decodeCheckpoint(raw: unknown): DecodedCheckpoint {
     throw bad('format', `expected "flatmin-checkpoint-3", got ${JSON.stringify((raw as { format?: unknown }).format)} (a checkpoint from an older flatmin cannot be resumed)`);
   if (typeof c.theta !== 'string') throw bad('theta', 'expected the iterate as base64 of f64 bytes');
   const theta = decodeF64(c.theta);
-  if (!theta.every(Number.isFinite)) throw bad('theta', 'the iterate holds a non-finite value: a checkpoint is always taken at a finite state');
+  if (!theta.every(Number.isFinite)) throw corrupt('theta', 'the iterate holds a non-finite value, and a checkpoint is always taken at a finite state');
   const words = 4 * LANES;
   if (!Array.isArray(c.rng) || c.rng.length !== words || !c.rng.every((v) => Number.isInteger(v) && (v | 0) === v))
     throw bad('rng', `expected ${words} int32 words`);
@@ -83,10 +135,13 @@ export function decodeCheckpoint(raw: unknown): DecodedCheckpoint {
     if ([0, 1, 2, 3].every((w) => c.rng[w * LANES + lane] === 0)) throw bad('rng', `lane ${lane} is all zero, which xor128 can never leave`);
   if (typeof c.scale !== 'number' || !(c.scale >= 0 && c.scale < Infinity)) throw bad('scale', `expected a finite number ≥ 0, got ${JSON.stringify(c.scale)}`);
   if (!Array.isArray(c.history) || c.history.length === 0) throw bad('history', 'expected the recorded history');
+  const nonFinite = nonFinitePath(c.history, 'history') ?? nonFinitePath(c.step, 'step');
+  if (nonFinite) throw corrupt(nonFinite, 'a non-finite number, which flatmin never records');
   const out: DecodedCheckpoint = { checkpoint: c, theta, rng: Int32Array.from(c.rng) };
   if (c.prevNoise !== undefined) {
     if (typeof c.prevNoise !== 'string') throw bad('prevNoise', 'expected ξ_{t−1} as base64 of f64 bytes');
     out.prevNoise = decodeF64(c.prevNoise);
+    if (!out.prevNoise.every(Number.isFinite)) throw corrupt('prevNoise', 'ξ_{t−1} holds a non-finite value');
   }
   if (c.sampler !== undefined) {
     const s = c.sampler;
@@ -98,7 +153,21 @@ export function decodeCheckpoint(raw: unknown): DecodedCheckpoint {
     if (typeof a !== 'object' || a === null || typeof a.sum !== 'string') throw bad('average', 'expected { count, sum } (sum: base64 of f64 bytes)');
     out.average = { count: a.count, sum: decodeF64(a.sum) };
   }
+  checkHashes(c as Checkpoint);
   return out;
+}
+
+/** Every field against the hash written with it (structure was checked first, so its errors stay specific). */
+function checkHashes(c: Checkpoint): void {
+  if (c.hashes === undefined || c.format !== 'flatmin-checkpoint-3') return; // flatmin 0.1 wrote none
+  if (typeof c.hashes !== 'object' || c.hashes === null || Array.isArray(c.hashes)) throw bad('hashes', 'expected { field: hash } as flatmin writes it');
+  for (const f of HASHED) {
+    const want = c.hashes[f];
+    // An absent field is not checked here: where it is needed, checkResume names it as missing.
+    if (c[f] === undefined) continue;
+    if (want === undefined) throw corrupt(f, `the field has no hash beside it (hashes.${f} is missing)`);
+    if (fieldHash(c[f]) !== want) throw corrupt(f, `the field does not match the hash written with it (edited or damaged since)`);
+  }
 }
 
 /** Does the checkpoint fit this config and session? Errors name the field of the checkpoint that does not. */

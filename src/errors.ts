@@ -16,6 +16,7 @@ export type FlatminErrorCode =
   | 'SHAPE' // matrix dimensions do not fit together
   | 'DIVERGED' // the run blew up; the result keeps the last finite state
   | 'USAGE' // command-line misuse
+  | 'CORRUPT' // a checkpoint field does not match the hash written with it, or holds what flatmin never writes (NaN)
   | 'OUT_OF_MEMORY' // the WebAssembly heap (at most 4 GiB) cannot hold the buffers; nothing is leaked
   | 'CONFLICT' // two results for the same sweep run differ (src/sweep/merge.ts)
   | 'WASM'; // the WebAssembly core could not be loaded

@@ -147,6 +147,14 @@ export class Run<R extends RunResult = RunResult> {
   private readonly avgSum?: Float64Array;
   private avgCount = 0;
 
+  /**
+   * The safety net for a forgotten `dispose()`: when a Run is garbage-collected its session's
+   * buffers (Wasm heap, which JS GC cannot see) are freed. The held value is the session, never
+   * the Run, so the registry itself keeps nothing alive. `dispose()` stays the way to free at once:
+   * collection may come late, or (the engine's right) never.
+   */
+  private static readonly sessions = new FinalizationRegistry<Session>((session) => session.dispose());
+
   private constructor(
     readonly config: RunConfig,
     /** The model's runtime: for two-factor runs its target, prediction and distances. */
@@ -183,6 +191,7 @@ export class Run<R extends RunResult = RunResult> {
       throw new FlatminError('OUT_OF_RANGE', 'init', 'the initial iterate is not finite (its end-to-end product overflows)');
     }
     this.lossLimit = EXPLOSION * Math.max(this.history[0].loss, model.lossScale, 1);
+    Run.sessions.register(this, session, this);
   }
 
   /** Validates `config` (any model), builds its problem and backend session; with `options.resume`, continues a checkpoint. */
@@ -324,6 +333,7 @@ export class Run<R extends RunResult = RunResult> {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    Run.sessions.unregister(this);
     this.session.dispose();
   }
 

@@ -21,7 +21,7 @@ export function validateDiagnostics(raw: unknown, ctx: { params: number; recordE
   if (typeof c === 'boolean') {
     if (!ctx.legacy) fail('TYPE', `${path}.curvature`, `expected an object { top?, min?, trace?, density?, probes?, every? }, got ${c}`);
     out.curvature = c;
-    out.probes = o.probes === undefined ? 10 : integer(o.probes, `${path}.probes`, 1);
+    out.probes = o.probes === undefined ? 10 : probesIn(o.probes, `${path}.probes`);
     return out;
   }
   if (o.probes !== undefined) fail('TYPE', `${path}.probes`, 'goes with the 0.1 form curvature: true; with a curvature object write diagnostics.curvature.probes');
@@ -48,7 +48,7 @@ function validateCurvature(raw: unknown, ctx: { params: number; recordEvery: num
       const why = out.density ? 'the density needs at least one SLQ probe' : out.trace ? 'the trace needs at least one probe' : 'at least one probe';
       fail('OUT_OF_RANGE', `${path}.probes`, `expected an integer ≥ 1 (${why}), got ${o.probes}`);
     }
-    out.probes = integer(o.probes, `${path}.probes`, 1);
+    out.probes = probesIn(o.probes, `${path}.probes`);
   }
   if (o.every !== undefined) {
     const every = integer(o.every, `${path}.every`, 1);
@@ -62,4 +62,14 @@ function validateCurvature(raw: unknown, ctx: { params: number; recordEvery: num
 function bool(v: unknown, path: string): boolean {
   if (typeof v !== 'boolean') fail('TYPE', path, `expected true or false, got ${describe(v)}`);
   return v;
+}
+
+/** More probes than this buys no accuracy worth the time (the trace's stderr falls as 1/√probes). */
+export const MAX_PROBES = 1000;
+
+/** Each probe is Lanczos steps or an HVP per recording: an unbounded count is an unbounded run (the CLI fuzz hung on 2^53). */
+function probesIn(v: unknown, path: string): number {
+  const probes = integer(v, path, 1);
+  if (probes > MAX_PROBES) fail('OUT_OF_RANGE', path, `expected an integer in [1, ${MAX_PROBES}], got ${probes}`);
+  return probes;
 }

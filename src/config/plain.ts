@@ -15,6 +15,7 @@ export function plainData(value: unknown, path = ''): unknown {
 const MAX_DEPTH = 64;
 
 function copy(v: unknown, path: string, seen: Set<object>): unknown {
+  const where = path || 'config'; // an error always names a place, the whole config at the top
   switch (typeof v) {
     case 'string':
     case 'number':
@@ -22,15 +23,14 @@ function copy(v: unknown, path: string, seen: Set<object>): unknown {
     case 'undefined':
       return v;
     case 'bigint':
-      throw new FlatminError('TYPE', path, `expected a number, got a bigint (${String(v).slice(0, 20)}n): write it as a number`);
+      throw new FlatminError('TYPE', where, `expected a number, got a bigint (${String(v).slice(0, 20)}n): write it as a number`);
     case 'function':
-      throw new FlatminError('TYPE', path, 'expected plain data (what JSON can hold), got a function');
+      throw new FlatminError('TYPE', where, 'expected plain data (what JSON can hold), got a function');
     case 'symbol':
-      throw new FlatminError('TYPE', path, 'expected plain data (what JSON can hold), got a symbol');
+      throw new FlatminError('TYPE', where, 'expected plain data (what JSON can hold), got a symbol');
   }
   if (v === null) return null;
   const o = v as object;
-  const where = path || 'config';
   if (seen.has(o)) throw new FlatminError('TYPE', where, 'expected plain data, got a cycle (this object contains itself)');
   if (seen.size > MAX_DEPTH) throw new FlatminError('TYPE', where, `expected plain data nested at most ${MAX_DEPTH} deep`);
   seen.add(o);

@@ -77,7 +77,10 @@ export async function aroraRun(st: AroraSettings, options: PresetOptions = {}): 
   }
   const rows = st.depths.map((depth, i) => {
     const f = results[i].final;
-    return { depth, effectiveRank: f.effectiveRank, testError: f.testError ?? NaN, trainError: f.trainError, singularValues: f.singularValues.slice(0, 4) };
+    return {
+      depth, effectiveRank: f.effectiveRank, testError: f.testError ?? NaN, trainError: f.trainError, singularValues: f.singularValues.slice(0, 4),
+      config: results[i].config, end: results[i].history[results[i].history.length - 1], // `flatmin run` of config reproduces end
+    };
   });
   const decreasing = (k: 'effectiveRank' | 'testError') => rows.every((r, i) => i === 0 || r[k] < rows[i - 1][k]);
   const claims = { effectiveRankFallsWithDepth: decreasing('effectiveRank'), testErrorFallsWithDepth: decreasing('testError') };

@@ -56,6 +56,7 @@ export const edgeOfStability: Preset = {
         finalSharpness: r.final.curvature!.sharpness, finalLoss: r.history[r.history.length - 1].loss,
         lastHalf: { min: Math.min(...lastHalf), max: Math.max(...lastHalf) },
         maxSharpness: Math.max(...history.map((h) => h.sharpness)),
+        config: r.config, end: r.history[r.history.length - 1], // `flatmin run` of config reproduces end
       });
     }
     const [large, small] = runs;

@@ -42,6 +42,9 @@ type Method = (typeof FLAT_SEEKERS_METHODS)[number];
 export interface FlatSeekersRow {
   method: string;
   seed: number;
+  /** The full-target run's normalized config and last recording: `flatmin run` of config reproduces end. */
+  config?: unknown;
+  end?: object;
   /** Full target: ‖X‖²/‖Y‖², tr ∇²f, top eigenvalue, distance to the flattest minimum, residual. */
   ratio: number;
   trace: number;
@@ -127,6 +130,7 @@ export const flatSeekers: Preset = {
         rows.push({
           method: method.name, seed, ratio: last.normX2 / last.normY2, trace: last.trace, sharpness: last.sharpness,
           dX: traced.result.distances.dX, residual: traced.result.distances.residual, testError,
+          config: traced.result.config, end: traced.result.history[traced.result.history.length - 1],
         });
         if (seed === seeds[0]) curves.push({ name: method.name, records: traced.records });
       }

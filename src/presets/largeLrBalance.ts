@@ -34,7 +34,7 @@ export const largeLrBalance: Preset = {
     const perRun = largeLrConfig(lrs[0], quick).optimizer.steps;
     const runs = [];
     for (const [k, lr] of lrs.entries()) {
-      const { records } = await traceTwoFactor(largeLrConfig(lr, quick), { backend: options.backend, precision: options.precision,
+      const { records, result } = await traceTwoFactor(largeLrConfig(lr, quick), { backend: options.backend, precision: options.precision,
         onProgress: (d) => options.onProgress?.(k * perRun + d, lrs.length * perRun),
       });
       const last = records[records.length - 1];
@@ -46,6 +46,9 @@ export const largeLrBalance: Preset = {
         trace: last.trace,
         loss: last.loss,
         history: records.map((rec) => ({ step: rec.step, ratio: rec.normX2 / rec.normY2, loss: rec.loss })),
+        // The normalized config (seed included): `flatmin run` of it reproduces `end`, its last recording.
+        config: result.config,
+        end: result.history[result.history.length - 1],
       });
     }
     const ratio0 = runs[0].history[0].ratio;

@@ -2,6 +2,7 @@ import { traceTwoFactor, type TwoFactorRecord } from '../experiments/twoFactorTr
 import { toCsv } from '../report/csv.js';
 import { renderLinePlot } from '../report/svg.js';
 import type { Preset, PresetOptions, PresetOutput } from './types.js';
+import type { RunConfig } from '../config/types.js';
 
 /**
  * Which minimum does each noise pick? One target (12×8, singular values 2, 1, rank 2), one
@@ -38,6 +39,10 @@ export interface NoiseZooRow {
   sharpness: number;
   dX: number;
   residual: number;
+  /** The run's normalized config (seed included): `flatmin run` of it reproduces `end`. */
+  config: RunConfig;
+  /** The run's last recorded history point. */
+  end: object;
 }
 
 export function noiseZooConfig(optimizer: (typeof NOISE_ZOO_METHODS)[number]['optimizer'], seed: number) {
@@ -76,6 +81,7 @@ export const noiseZoo: Preset = {
         rows.push({
           method: method.name, seed, ratio: last.normX2 / last.normY2, trace: last.trace, sharpness: last.sharpness,
           dX: result.distances.dX, residual: result.distances.residual,
+          config: result.config, end: result.history[result.history.length - 1],
         });
         if (seed === seeds[0]) curves.push({ name: method.name, records });
       }

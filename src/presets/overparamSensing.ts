@@ -53,7 +53,7 @@ function logGrid(total: number, per = 25): number[] {
 }
 
 /** ‖W − M‖_F/‖M‖_F along the grid, W = X Xᵀ or X Yᵀ from the run's iterate (f64, a report). */
-async function errorCurve(config: FlatminConfig, M: Float64Array, n: number, k: number, symmetric: boolean, grid: number[], options: PresetOptions, tick: (d: number) => void): Promise<number[]> {
+async function errorCurve(config: FlatminConfig, M: Float64Array, n: number, k: number, symmetric: boolean, grid: number[], options: PresetOptions, tick: (d: number) => void): Promise<{ error: number[]; run: { config: unknown; end: object } }> {
   using run = await Run.create(config, { backend: options.backend });
   const mNorm = Math.hypot(...M);
   const out: number[] = [];
@@ -71,7 +71,8 @@ async function errorCurve(config: FlatminConfig, M: Float64Array, n: number, k: 
       }
     out.push(Math.sqrt(d2) / mNorm);
   }
-  return out;
+  // The run's normalized config and last recording: `flatmin run` of the config reproduces it.
+  return { error: out, run: { config: run.config, end: run.latest() } };
 }
 
 /** Least-squares slope of ys against xs. */
@@ -129,9 +130,11 @@ export const overparamSensing: Preset = {
     ];
     const total = specs.length * st.steps;
     const curves: Curve[] = [];
+    const runs: Array<{ name: string; config: unknown; end: object }> = [];
     for (const [i, s] of specs.entries()) {
-      const error = await errorCurve(s.config, M, N, s.k, s.model === 'symmetric', grid, options, (d) => options.onProgress?.(i * st.steps + d, total));
+      const { error, run } = await errorCurve(s.config, M, N, s.k, s.model === 'symmetric', grid, options, (d) => options.onProgress?.(i * st.steps + d, total));
       curves.push({ name: s.name, model: s.model, k: s.k, alpha: s.alpha, steps: grid, error });
+      runs.push({ name: s.name, ...run });
     }
     // Linear convergence: the per-step rate −d log(err)/dt over the geometric tail (errors from 1e-3
     // down to 1e-10, above the f64 floor). Polynomial: the log-log slope d log(err)/d log t over the
@@ -174,7 +177,7 @@ export const overparamSensing: Preset = {
     const header = ['step', ...curves.map((c) => `${c.model}_k${c.k}${c.model === 'asymmetric' ? `_alpha${c.alpha}` : ''}`)];
     return {
       summary,
-      json: { settings: st, n: N, eigenvalues: EIGENVALUES, rates, claims, curves },
+      json: { settings: st, n: N, eigenvalues: EIGENVALUES, rates, claims, curves, runs },
       csv: { errors: toCsv(header, grid.map((s, i) => [s, ...curves.map((c) => c.error[i])])) },
       svg: { errors: svg },
     };

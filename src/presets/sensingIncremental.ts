@@ -62,7 +62,8 @@ export const sensingIncremental: Preset = {
     });
     return {
       summary,
-      json: { config, learned, oneAtATime, records, final: result.final, microsecondsPerStep: result.microsecondsPerStep },
+      // The normalized config (seed included): `flatmin run` of it reproduces `final` and `end`.
+      json: { config: result.config, learned, oneAtATime, records, final: result.final, end: result.history[result.history.length - 1], microsecondsPerStep: result.microsecondsPerStep },
       csv: { 'singular-values': toCsv(['step', 'loss', 's1', 's2', 's3'], records.map((rec) => [rec.step, rec.loss, ...rec.s.slice(0, 3)])) },
       svg: { 'singular-values': svg },
     };

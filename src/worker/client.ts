@@ -8,6 +8,8 @@ import { coreModule, loadCore, type WasmSource } from '../backends/wasm/loader.j
 import { FlatminError } from '../errors.js';
 import { currentPlatform } from '../platform/registry.js';
 import type { FlatminConfig, RunConfig } from '../config/types.js';
+import { plainData } from '../config/plain.js';
+import { validateConfig } from '../config/validate.js';
 import type { Checkpoint, ResultOf, RunResult } from '../run.js';
 import type { WorkerPort } from '../platform/registry.js';
 import type { Reply, Request, Snapshot } from './protocol.js';
@@ -49,6 +51,11 @@ export class WorkerRun<R extends RunResult = RunResult> {
   static async create(config: unknown, options?: WorkerRunOptions): Promise<WorkerRun>;
   static async create(config: unknown, options: WorkerRunOptions = {}): Promise<WorkerRun> {
     options.signal?.throwIfAborted();
+    // Checked here, before a worker exists: a function, Proxy or BigInt would otherwise end as a
+    // DataCloneError from postMessage, and a bad field would cost a worker start to report. The
+    // worker gets the normalized config (validating it again there gives the same config).
+    const normalized = validateConfig(config);
+    const resume = options.resume === undefined ? undefined : (plainData(options.resume, 'resume') as Checkpoint);
     const spawn = currentPlatform()?.spawnWorker;
     if (!spawn) throw new FlatminError('USAGE', 'worker', 'this entry cannot spawn workers; import flatmin through its node or browser entry');
     await loadCore(options.wasm);
@@ -56,7 +63,7 @@ export class WorkerRun<R extends RunResult = RunResult> {
     options.signal?.throwIfAborted(); // an abort while the core was loading
     const run = new WorkerRun(spawn() as WorkerPort<Request, Reply>, options.signal);
     try {
-      run.first = (await run.request({ type: 'create', config, module, resume: options.resume })).snapshot!;
+      run.first = (await run.request({ type: 'create', config: normalized, module, resume })).snapshot!;
     } catch (e) {
       run.close(e);
       throw e;

@@ -97,6 +97,23 @@ describe('runs on worker_threads', () => {
     expect(e.details.result.steps).toBeLessThan(100);
   });
 
+  it('a function, Proxy or BigInt in the config is a FlatminError with its path, from runInWorker and WorkerRun.create', async () => {
+    const proxy = new Proxy({}, { ownKeys: () => { throw new Error('trap'); } });
+    const cases: [unknown, string][] = [
+      [{ ...config, seed: () => 1 }, 'seed'],
+      [{ ...config, optimizer: { ...config.optimizer, lr: 10n } }, 'optimizer.lr'],
+      [{ ...config, problem: proxy }, 'problem'],
+    ];
+    for (const [bad, path] of cases) {
+      await expect(runInWorker(bad)).rejects.toMatchObject({ name: 'FlatminError', code: 'TYPE', path });
+      await expect(WorkerRun.create(bad)).rejects.toMatchObject({ name: 'FlatminError', code: 'TYPE', path });
+    }
+    const w = await WorkerRun.create(config);
+    const ck = await w.checkpoint();
+    w.dispose();
+    await expect(WorkerRun.create(config, { resume: { ...ck, history: [() => 0] } as never })).rejects.toMatchObject({ name: 'FlatminError', path: 'resume.history[0]' });
+  });
+
   it('a disposed WorkerRun refuses further calls', async () => {
     const w = await WorkerRun.create(config);
     w.dispose();
