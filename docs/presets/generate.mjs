@@ -1,8 +1,9 @@
 // Regenerates the README's preset pictures from the full (not --quick) presets, with the built
-// package (npm run docs:presets builds first). One SVG per preset: the one the README shows.
+// package (npm run docs:presets builds first). One SVG per preset — the one the README shows, as
+// <preset>.svg — and, where EXTRA names more, <preset>-<plot>.svg.
 // About a minute on one core; the output is deterministic, so an unchanged plot is an unchanged file.
 import { writeFileSync } from 'node:fs';
-import { presets } from '../../dist/node.js';
+import { presets } from '../../dist/experiments/node.js';
 
 const SHOWN = {
   liu2021: 'ratio',
@@ -14,6 +15,12 @@ const SHOWN = {
   'noise-zoo': 'noise-zoo-trace',
 };
 
+/** Further plots kept beside the README's: the rates over seeds with their intervals (issue 13 item 6). */
+const EXTRA = {
+  'wang-jacot-D2': ['rates', 'jump-times'],
+  'wang-jacot-D1': ['rates', 'jump-times'],
+};
+
 for (const preset of presets) {
   const file = SHOWN[preset.name];
   if (file === undefined) throw new Error(`docs/presets/generate.mjs: which plot of ${preset.name} does the README show?`);
@@ -22,5 +29,9 @@ for (const preset of presets) {
   const svg = out.svg[file];
   if (svg === undefined) throw new Error(`${preset.name} has no plot ${file} (it has ${Object.keys(out.svg).join(', ')})`);
   writeFileSync(new URL(`./${preset.name}.svg`, import.meta.url), svg);
+  for (const extra of EXTRA[preset.name] ?? []) {
+    if (out.svg[extra] === undefined) throw new Error(`${preset.name} has no plot ${extra} (it has ${Object.keys(out.svg).join(', ')})`);
+    writeFileSync(new URL(`./${preset.name}-${extra}.svg`, import.meta.url), out.svg[extra]);
+  }
   console.log(`docs/presets/${preset.name}.svg  (${file}, ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 }
