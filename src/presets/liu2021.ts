@@ -151,6 +151,6 @@ async function liu2021Spread(runs: ReturnType<typeof liu2021Configs>, seeds: num
 
 export const liu2021: Preset = {
   name: 'liu2021',
-  description: 'GD vs perturbed GD from four inits on a 30×20 rank-3 target: GD keeps its imbalance, perturbed GD reaches the flat optimum ‖X‖²/‖Y‖² = c².',
+  description: 'GD vs perturbed GD from four inits on a 30×20 rank-3 target: GD keeps its imbalance, perturbed GD reaches the flat optimum ‖X‖²/‖Y‖² = c², from every init in each of 16 seeds (the spread of dX per init).',
   run: (options) => runLiu2021({ ...options, spreadSeeds: options?.quick ? QUICK_SPREAD_SEEDS : SPREAD_SEEDS }),
 };

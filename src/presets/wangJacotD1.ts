@@ -21,6 +21,6 @@ const D1: WangJacotSpec = {
 
 export const wangJacotD1: Preset = {
   name: 'wang-jacot-D1',
-  description: 'Deep linear net (depth 3, λ 0.004) from a rank-3 critical point on noiseless completion: GD stays at rank 3, SGD with batch 1 at the edge of stability jumps to the true rank 2 and the test error falls from 0.83 to 0.32.',
+  description: 'Deep linear net (depth 3, λ 0.004) from a rank-3 critical point on noiseless completion: GD stays at rank 3; SGD with batch 1 at the edge of stability reaches the true rank 2 in about half of 32 seeds and diverges in about a third (rates with Wilson 95 % intervals, beside numpy\'s), and where it jumps the test error falls from 0.83 to 0.32.',
   run: (options) => runWangJacot(D1, options),
 };
