@@ -1,6 +1,7 @@
 // Regenerates the README's preset pictures from the full (not --quick) presets, with the built
-// package (npm run docs:presets builds first). One SVG per preset: the one the README shows.
-// About two minutes on one core (`node docs/presets/generate.mjs NAME…` for some); the output is deterministic, so an unchanged plot is an unchanged file.
+// package (npm run docs:presets builds first). One SVG per preset — the one the README shows, as
+// <preset>.svg — and, where EXTRA names more, <preset>-<plot>.svg. A few minutes on two cores
+// (`node docs/presets/generate.mjs NAME…` for some); the output is deterministic.
 import { writeFileSync } from 'node:fs';
 import { presets } from '../../dist/experiments/node.js';
 
@@ -18,6 +19,12 @@ const SHOWN = {
   'arora2019-depth': 'effective-rank',
 };
 
+/** Further plots kept beside the README's: the rates over seeds with their intervals (issue 13 item 6). */
+const EXTRA = {
+  'wang-jacot-D2': ['rates', 'jump-times'],
+  'wang-jacot-D1': ['rates', 'jump-times'],
+};
+
 // `node docs/presets/generate.mjs NAME…` regenerates only those.
 const only = process.argv.slice(2);
 for (const preset of presets.filter((p) => only.length === 0 || only.includes(p.name))) {
@@ -28,5 +35,9 @@ for (const preset of presets.filter((p) => only.length === 0 || only.includes(p.
   const svg = out.svg[file];
   if (svg === undefined) throw new Error(`${preset.name} has no plot ${file} (it has ${Object.keys(out.svg).join(', ')})`);
   writeFileSync(new URL(`./${preset.name}.svg`, import.meta.url), svg);
+  for (const extra of EXTRA[preset.name] ?? []) {
+    if (out.svg[extra] === undefined) throw new Error(`${preset.name} has no plot ${extra} (it has ${Object.keys(out.svg).join(', ')})`);
+    writeFileSync(new URL(`./${preset.name}-${extra}.svg`, import.meta.url), out.svg[extra]);
+  }
   console.log(`docs/presets/${preset.name}.svg  (${file}, ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 }

@@ -2,6 +2,9 @@ import type { BackendName, Precision } from '../config/types.js';
 import { totalSteps } from '../config/optimizer.js';
 import { liu2021Configs } from '../experiments/liu2021.js';
 import { Run, type FactorizationResult } from '../run.js';
+import { validateConfig } from '../config/validate.js';
+import { runEnsemble } from '../sweep/ensemble.js';
+import { formatRate, type Summary } from '../sweep/stats.js';
 import { toCsv } from '../report/csv.js';
 import { renderLinePlot } from '../report/svg.js';
 import { formatTable, sci } from '../report/table.js';
@@ -16,7 +19,16 @@ export interface Liu2021Options extends PresetOptions {
   precision?: Precision;
   /** Multiplies every phase's length (the quick form and tests use fewer steps). */
   stepFraction?: number;
+  /**
+   * Also run every (init, method) for this many seeds as one ensemble on the machine's cores and
+   * report the spread of dX (the main job leaves it out: its table is the one-seed table).
+   */
+  spreadSeeds?: number;
 }
+
+/** Seeds of the preset's spread (issue 13 item 6: ≥ 16), and of its --quick form. */
+const SPREAD_SEEDS = 16;
+const QUICK_SPREAD_SEEDS = 8;
 
 /** --quick: a third of every phase; perturbed GD still ends near c² (within a few %), GD far from it. */
 const QUICK_FRACTION = 1 / 3;
@@ -83,11 +95,62 @@ export async function runLiu2021(o: Liu2021Options = {}): Promise<PresetOutput> 
     hlines: [{ y: c2, label: `predicted c² = ${c2.toPrecision(3)}` }],
   });
   const summary = `${liu2021Description}\n\n${formatTable(header, rows)}`;
-  return { summary, json, csv: { table: csv }, svg: { ratio: svg } };
+  if (!o.spreadSeeds) return { summary, json, csv: { table: csv }, svg: { ratio: svg } };
+  const spread = await liu2021Spread(runs, o.spreadSeeds, o.workers);
+  return {
+    summary: `${summary}\n\n${spread.table}`,
+    json: { ...json, spread: spread.json },
+    csv: { table: csv, spread: spread.csv },
+    svg: { ratio: svg },
+  };
+}
+
+/**
+ * Every (init, method) of the main job for `seeds` seeds (sweep seed labels 0…seeds−1 on the main
+ * job's seed 1, so run seeds "1/<label>"), as one ensemble: per init and method the quantiles of dX
+ * (distance of X to the flat optimum) and the rate of runs that end within 5 % of c², with its
+ * Wilson 95 % interval. Every row carries its normalized config.
+ */
+async function liu2021Spread(runs: ReturnType<typeof liu2021Configs>, seeds: number, workers?: number) {
+  const inits = [...new Set(runs.map((r) => r.init))];
+  const methods = [...new Set(runs.map((r) => r.method))];
+  const pick = (init: string, method: string) => runs.find((r) => r.init === init && r.method === method)!.config;
+  const spec = {
+    description: 'liu2021: four inits × GD and perturbed GD, the spread over seeds',
+    base: runs[0].config,
+    grid: { init: inits.map((i) => pick(i, methods[0]).init), optimizer: methods.map((m) => pick(inits[0], m).optimizer) },
+    seeds,
+    report: { metrics: ['dX', 'dY', 'ratioError'], tolerance: 0.05 },
+  };
+  const e = await runEnsemble(spec, { workers });
+  const failed = e.records.find((r) => r.status === 'failed');
+  if (failed) throw new Error(`liu2021: run ${failed.key} failed (${failed.error?.code}): ${failed.error?.message}`);
+  const points = e.stats.points.map((p, i) => ({ init: inits[e.sweep.points[i].at[0]], method: methods[e.sweep.points[i].at[1]], stats: p }));
+  const fmt = (q: Summary | null, k: keyof Summary) => (q ? sci(q[k]) : '—');
+  const table = formatTable(
+    ['init', 'method', 'seeds', 'dX median', 'dX 10 %', 'dX 90 %', 'dX max', '|ratio/c² − 1| ≤ 5 % (Wilson 95 %)'],
+    points.map(({ init, method, stats: p }) => {
+      const dX = p.metrics.dX;
+      return [init, method, String(p.runs), fmt(dX, 'median'), fmt(dX, 'q10'), fmt(dX, 'q90'), fmt(dX, 'max'), formatRate(p.events.reachedC2)];
+    }),
+  );
+  const rows = e.records.map((r) => ({
+    init: inits[e.sweep.points[Math.floor(r.index / seeds)].at[0]], method: methods[e.sweep.points[Math.floor(r.index / seeds)].at[1]],
+    seedLabel: r.seed, seed: (r.config as { seed: string }).seed, status: r.status, metrics: r.metrics, config: validateConfig(r.config),
+  }));
+  const csv = toCsv(
+    ['init', 'method', 'seed', 'status', 'dX', 'dY', 'ratio', 'c2', 'ratio_error', 'residual'],
+    rows.map((r) => [r.init, r.method, r.seed, r.status, r.metrics.dX, r.metrics.dY, r.metrics.ratio, r.metrics.c2, r.metrics.ratioError, r.metrics.residual]),
+  );
+  return {
+    table: `spread over ${seeds} seeds per init and method (seeds "1/0" … "1/${seeds - 1}"):\n${table}`,
+    json: { seeds, points: points.map(({ init, method, stats: p }) => ({ init, method, runs: p.runs, dX: p.metrics.dX, dY: p.metrics.dY, ratioError: p.metrics.ratioError, reachedC2: p.events.reachedC2 })), rows },
+    csv,
+  };
 }
 
 export const liu2021: Preset = {
   name: 'liu2021',
-  description: 'GD vs perturbed GD from four inits on a 30×20 rank-3 target: GD keeps its imbalance, perturbed GD reaches the flat optimum ‖X‖²/‖Y‖² = c².',
-  run: (options) => runLiu2021(options),
+  description: 'GD vs perturbed GD from four inits on a 30×20 rank-3 target: GD keeps its imbalance, perturbed GD reaches the flat optimum ‖X‖²/‖Y‖² = c², from every init in each of 16 seeds (the spread of dX per init).',
+  run: (options) => runLiu2021({ ...options, spreadSeeds: options?.quick ? QUICK_SPREAD_SEEDS : SPREAD_SEEDS }),
 };

@@ -12,6 +12,8 @@ export interface PresetOptions {
   precision?: Precision;
   /** Shorter horizons and fewer seeds, for tests and a first look (the claim must still show). */
   quick?: boolean;
+  /** Workers for presets that run many seeds as an ensemble (default: the machine's cores). */
+  workers?: number;
   /** Progress of the whole preset, in steps. */
   onProgress?: (done: number, total: number) => void;
 }

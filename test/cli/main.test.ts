@@ -531,9 +531,9 @@ describe('presets', { timeout: 30_000 }, () => {
     const r = flatmin('run', 'wang-jacot-D2', '--quick', '--quiet');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^\| SGD batch 1, η 0\.05 +\| 2\/2 /m);
+    expect(r.stdout).toMatch(/^\| SGD batch 1, η 0\.05 +\| +8 \| 8\/8 = 1\.000 \[0\.676, 1\.000\] /m);
     const out = 'flatmin-out/wang-jacot-D2';
-    for (const f of ['wang-jacot-D2.json', 'jumps.csv', 'runs.csv', 'rank.svg', 'singular-values.svg']) expect(existsSync(join(dir, out, f)), f).toBe(true);
+    for (const f of ['wang-jacot-D2.json', 'rates.csv', 'jumps.csv', 'runs.csv', 'rank.svg', 'singular-values.svg', 'rates.svg', 'jump-times.svg']) expect(existsSync(join(dir, out, f)), f).toBe(true);
     expect(readJson(`${out}/wang-jacot-D2.json`).quick).toBe(true);
     expect(readFileSync(join(dir, out, 'jumps.csv'), 'utf8')).toMatch(/^run,seed,step,from,to,deep\n/);
   });

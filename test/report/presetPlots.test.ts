@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { presets } from '../../src/presets/index.js';
+// The built package (pretest builds it): some presets run their seeds on worker_threads, and the
+// worker script must exist as JavaScript to be spawned.
+import { presets } from '../../dist/experiments/node.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../browser.js';
 
 // Every SVG of every preset (--quick: same plots, shorter runs) and the README's pictures, laid out by real Chromium in the
