@@ -8,6 +8,8 @@
  */
 import { FlatminError, WorkerRun, type FactorizationResult, type HistoryPoint, type Snapshot } from '../src/browser.js';
 import { liu2021Problem } from '../src/experiments/index.js';
+import { checkSameShape, surfaceOfResult } from '../src/models/surface.js';
+import { landscapeFiles } from '../src/report/landscape.js';
 import { PALETTE, renderLinePlot, type Series } from '../src/report/svg.js';
 import { setupEnsemble } from './ensemble.js';
 
@@ -225,6 +227,10 @@ function disposeRuns(): void {
     Object.assign(s, blankSlot(s.key, s.label, s.color));
   }
   createdFrom = '';
+  // The landscape belonged to those runs.
+  $<HTMLElement>('landscape').dataset.state = 'idle';
+  $('land-2d').innerHTML = '';
+  $('land-line').innerHTML = '';
   requestRender();
 }
 
@@ -289,7 +295,31 @@ function settle(gen: number): void {
   requestRender(); // e.g. "Pausing…" becomes "Paused."
   const all = Object.values(slots);
   if (all.some((s) => s.loop)) return;
-  if (all.every((s) => s.error || s.done >= s.total)) setState('done');
+  if (all.every((s) => s.error || s.done >= s.total)) {
+    setState('done');
+    if (all.every((s) => !s.error)) void showLandscape(gen);
+  }
+}
+
+/** Both runs done: the loss around perturbed GD's minimum, and on the line to GD's (src/report/landscape.ts). */
+async function showLandscape(gen: number): Promise<void> {
+  const section = $<HTMLElement>('landscape');
+  section.dataset.state = 'computing';
+  try {
+    const [gd, pgd] = await Promise.all([slots.gd.run!.result(), slots.pgd.run!.result()]);
+    if (gen !== generation) return;
+    const a = surfaceOfResult(pgd);
+    const b = surfaceOfResult(gd, 'GD: ');
+    checkSameShape(a, b, 'GD: ');
+    const { files } = landscapeFiles(a, b, { points1D: 41, points2D: 25 });
+    $('land-2d').innerHTML = files['landscape-2d.svg'];
+    $('land-line').innerHTML = files['interpolation.svg'];
+    section.dataset.state = 'done';
+  } catch (e) {
+    if (gen !== generation) return;
+    section.dataset.state = 'failed';
+    showError(`landscape: ${(e as Error).message}`);
+  }
 }
 
 function pause(): void {

@@ -173,6 +173,10 @@ describe('demo page (Chromium)', () => {
       expect(await page.locator('#plot-ratio svg .hlines line').count()).toBe(1);
       expect(await page.locator('#plot-ratio svg :is(.hline-labels, .legend) text').allTextContents()).toEqual(['predicted c² = 6.000']);
       expect(await page.locator('#plot-ratio svg .series path').count()).toBe(2);
+      // Once both are done, the loss landscape around perturbed GD's minimum and the line to GD's.
+      await page.waitForSelector('#landscape[data-state="done"]', { timeout: TIMEOUT });
+      expect(await page.locator('#land-2d svg').count()).toBe(1);
+      expect(await page.locator('#land-line svg .series path').count()).toBeGreaterThanOrEqual(1);
 
       await mkdir(dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
