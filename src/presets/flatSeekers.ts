@@ -1,5 +1,7 @@
 import { traceTwoFactor, type TwoFactorRecord } from '../experiments/twoFactorTrace.js';
+import { testError } from '../diagnostics/completion.js';
 import { endToEnd } from '../problems/losses.js';
+import { M_COLS, N, NOISE_ZOO_TARGET, SIGMAS } from './noiseZoo.js';
 import { toCsv } from '../report/csv.js';
 import { renderLinePlot } from '../report/svg.js';
 import { Run, type FactorizationResult } from '../run.js';
@@ -18,9 +20,6 @@ import type { Preset, PresetOptions, PresetOutput } from './types.js';
  * minimum as the perturbations. SAM's penalty ρ‖∇f‖ vanishes at a minimum: full-batch SAM only
  * drifts along the minima at second order (towards a smaller top eigenvalue, Wen et al. 2022).
  */
-const N = 12;
-const M_COLS = 8;
-const SIGMAS = [2, 1];
 const LR = 0.02;
 /**
  * Completion's loss (1/|Ω|)Σ_Ω is ½|Ω| ≈ 24 times flatter per entry than the full ½Σ: its step size
@@ -62,7 +61,7 @@ function phases(method: Method, steps: number, polish: number, lr = LR) {
 
 export function flatSeekersConfig(method: Method, seed: number, steps: number, polish: number) {
   return {
-    problem: { target: { random: { n: N, m: M_COLS, singularValues: SIGMAS, seed: 'noise-zoo' } }, rank: 2 },
+    problem: { target: structuredClone(NOISE_ZOO_TARGET), rank: 2 },
     init: { kind: 'gaussian' as const, imbalance: 2 },
     optimizer: phases(method, steps, polish),
     seed,
@@ -72,7 +71,7 @@ export function flatSeekersConfig(method: Method, seed: number, steps: number, p
 
 export function flatSeekersCompletionConfig(method: Method, seed: number, steps: number, polish: number) {
   return {
-    problem: { target: { random: { n: N, m: M_COLS, singularValues: SIGMAS, seed: 'noise-zoo' } }, rank: 4, loss: { kind: 'completion' as const, fraction: 0.5 } },
+    problem: { target: structuredClone(NOISE_ZOO_TARGET), rank: 4, loss: { kind: 'completion' as const, fraction: 0.5 } },
     init: { kind: 'gaussian' as const, imbalance: 2 },
     optimizer: phases(method, steps, polish, COMPLETION_LR),
     seed,
@@ -89,15 +88,8 @@ async function completionTestError(config: ReturnType<typeof flatSeekersCompleti
     const loss = model.sessionInput.loss;
     if (loss.kind !== 'completion') throw new Error('flat-seekers: expected a completion run');
     const { n, m, r } = model.objective;
-    const W = endToEnd(new Float64Array(n * m), job.theta(), n, m, r);
-    let err = 0;
-    let ref = 0;
-    for (let k = 0; k < n * m; k++) {
-      if (loss.mask[k] !== 0) continue;
-      err += (W[k] - loss.M[k]) ** 2;
-      ref += loss.M[k] ** 2;
-    }
-    return Math.sqrt(err / ref);
+    // The deep model's test error (relative, on the unobserved entries), with M as the truth.
+    return testError(endToEnd(new Float64Array(n * m), job.theta(), n, m, r), loss.M, loss.mask);
   } finally {
     job.dispose();
   }

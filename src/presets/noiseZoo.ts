@@ -17,9 +17,11 @@ import type { RunConfig } from '../config/types.js';
  *                      matter of the seed, not of flatness
  * For the full target tr ∇²f = n‖Y‖² + m‖X‖² at any point (src/diagnostics/hessian.ts).
  */
-const N = 12;
-const M_COLS = 8;
-const SIGMAS = [2, 1];
+export const N = 12;
+export const M_COLS = 8;
+export const SIGMAS = [2, 1];
+/** The 12×8 target noise-zoo (and flat-seekers) fit: singular values 2, 1. */
+export const NOISE_ZOO_TARGET = { random: { n: N, m: M_COLS, singularValues: SIGMAS, seed: 'noise-zoo' } };
 const NOISE_STEPS = 20_000;
 const POLISH_STEPS = 5_000;
 
@@ -47,7 +49,7 @@ export interface NoiseZooRow {
 
 export function noiseZooConfig(optimizer: (typeof NOISE_ZOO_METHODS)[number]['optimizer'], seed: number) {
   return {
-    problem: { target: { random: { n: N, m: M_COLS, singularValues: SIGMAS, seed: 'noise-zoo' } }, rank: 2 },
+    problem: { target: structuredClone(NOISE_ZOO_TARGET), rank: 2 },
     init: { kind: 'gaussian' as const, imbalance: 2 },
     optimizer: { ...optimizer, schedule: [{ steps: NOISE_STEPS, scale: 1 }, { steps: POLISH_STEPS, scale: 0 }] },
     seed,
