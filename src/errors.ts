@@ -21,19 +21,47 @@ export type FlatminErrorCode =
   | 'CONFLICT' // two results for the same sweep run differ (src/sweep/merge.ts)
   | 'WASM'; // the WebAssembly core could not be loaded
 
-export class FlatminError extends Error {
+/**
+ * The machine-readable `details` of each code that carries some. Modules that throw a code with
+ * details declare them here by augmentation, next to the throw (`declare module './errors.js'`),
+ * so this file needs no import from above it: DIVERGED in run.ts, OUT_OF_MEMORY in
+ * backends/wasm/loader.ts. Codes not listed carry an empty object.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface FlatminErrorDetailsByCode {}
+
+/**
+ * The details of code C: the declared fields for one code (FlatminErrorDetailsByCode; others
+ * `{}`), each open to more keys — so on an unnarrowed `FlatminError` `e.details.result` is still
+ * `unknown`, and `isFlatminError(e, 'DIVERGED')` gives the typed form.
+ */
+export type FlatminErrorDetails<C extends FlatminErrorCode = FlatminErrorCode> = {
+  [K in FlatminErrorCode]: (K extends keyof FlatminErrorDetailsByCode ? FlatminErrorDetailsByCode[K] : {}) & Readonly<Record<string, unknown>>;
+}[C];
+
+export class FlatminError<C extends FlatminErrorCode = FlatminErrorCode> extends Error {
   override readonly name = 'FlatminError';
+  readonly details: FlatminErrorDetails<C>;
   constructor(
-    readonly code: FlatminErrorCode,
+    readonly code: C,
     readonly path: string,
     message: string,
-    /** Extra machine-readable facts (for DIVERGED: step, suggestedLr, partial result). */
-    readonly details: Record<string, unknown> = {},
+    /** Extra machine-readable facts, typed per code (FlatminErrorDetailsByCode). */
+    details?: FlatminErrorDetails<C>,
   ) {
     super(`${path}: ${message}`);
+    this.details = details ?? ({} as FlatminErrorDetails<C>);
   }
   /** The message without the path prefix. */
   get reason(): string {
     return this.message.slice(this.path.length + 2);
   }
+}
+
+/**
+ * Whether e is a FlatminError (of `code`, when given) — a type guard that also types `details`:
+ * `if (isFlatminError(e, 'DIVERGED')) e.details.result` is a RunResult.
+ */
+export function isFlatminError<C extends FlatminErrorCode = FlatminErrorCode>(e: unknown, code?: C): e is FlatminError<C> {
+  return e instanceof FlatminError && (code === undefined || e.code === code);
 }

@@ -10,8 +10,8 @@ export { run, Run, FactorizationRun, divergedResult } from './run.js';
 export type {
   RunResult, FactorizationResult, DeepLinearResult, ResultOf, RunOptions, OnProgress, Divergence, HistoryPoint, DlnHistoryPoint, Checkpoint,
 } from './run.js';
-export { FlatminError } from './errors.js';
-export type { FlatminErrorCode } from './errors.js';
+export { FlatminError, isFlatminError } from './errors.js';
+export type { FlatminErrorCode, FlatminErrorDetails, FlatminErrorDetailsByCode } from './errors.js';
 export { validateConfig } from './config/validate.js';
 export { parseConfigText } from './config/parse.js';
 export type * from './config/types.js';

@@ -5,7 +5,7 @@ import type {
   BackendName, DeepLinearConfig, DeepLinearInput, FactorizationConfig, FlatminConfig, NoiseConfig, NoiseKind, RunConfig, SymmetricConfig, SymmetricInput,
 } from './config/types.js';
 import { validateConfig } from './config/validate.js';
-import { FlatminError } from './errors.js';
+import { FlatminError, isFlatminError } from './errors.js';
 import { checkResume, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { deepLinearModel, type DeepLinearExtra, type DlnHistoryPoint } from './models/deepLinear.js';
 import { factorizationModel, type FactorizationExtra, type FactorizationRuntime, type HistoryPoint } from './models/factorization.js';
@@ -26,6 +26,13 @@ export interface Divergence {
   step: number;
   reason: string;
   suggestedLr: number;
+}
+
+declare module './errors.js' {
+  interface FlatminErrorDetailsByCode {
+    /** The run blew up: where, the step size to try, and the last finite state as a result. */
+    DIVERGED: { step: number; suggestedLr: number; result: RunResult };
+  }
 }
 
 interface ResultBase<C extends RunConfig, H> {
@@ -450,6 +457,6 @@ export { Run as FactorizationRun };
  * `await run(config).catch(divergedResult)`.
  */
 export function divergedResult(e: unknown): RunResult {
-  if (e instanceof FlatminError && e.code === 'DIVERGED' && e.details?.result) return e.details.result as RunResult;
+  if (isFlatminError(e, 'DIVERGED') && e.details.result) return e.details.result;
   throw e;
 }

@@ -25,6 +25,13 @@ export function parseConfigText(text: string, file: string): unknown {
   });
 }
 
+declare module '../errors.js' {
+  interface FlatminErrorDetailsByCode {
+    /** Where a config text stops being JSON (0-based character offset, 1-based line and column); absent for an empty file or a sweep's own records. */
+    BAD_JSON: { position?: number; line?: number; column?: number };
+  }
+}
+
 /** jsonc-parser's error codes in words. */
 const REASONS: Record<string, string> = {
   InvalidSymbol: 'unexpected character (not a JSON value: NaN, Infinity and unquoted words are not JSON)',

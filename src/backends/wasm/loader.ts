@@ -111,6 +111,13 @@ export async function instantiateCore(source: WasmSource): Promise<CoreExports> 
  */
 export const MAX_BLOCK_BYTES = 2 ** 30 - 4;
 
+declare module '../../errors.js' {
+  interface FlatminErrorDetailsByCode {
+    /** The request that failed, the heap when it failed and the most the heap can grow to (bytes). */
+    OUT_OF_MEMORY: { bytes: number; heapBytes: number; maxHeapBytes: number };
+  }
+}
+
 /** Wasm memory is 32-bit: at most 65536 pages of 64 KiB (asconfig.json's maximumMemory). */
 export const MAX_HEAP_BYTES = 2 ** 32;
 
