@@ -48,6 +48,8 @@ interface ResultBase<C extends RunConfig, H> {
   diverged?: Divergence;
   /** Tail averaging (a phase's `average`): the mean of the iterates after each averaged step. */
   average?: TailAverage;
+  /** What looked legal but unintended before the run (a step size far off the loss's scale); absent when none. */
+  warnings?: string[];
 }
 
 /** The SWA average: θ's layout ([X | Y] or [W_1 | … | W_L], row-major blocks), f64. */
@@ -244,6 +246,11 @@ export class Run<R extends RunResult = RunResult> {
     return Run.create(config, { ...options, resume: checkpoint });
   }
 
+  /** Legal but likely unintended choices of the config (the CLI prints them before the run); empty when none. */
+  get warnings(): readonly string[] {
+    return this.model.warnings ?? [];
+  }
+
   get done(): number {
     return this.step;
   }
@@ -314,6 +321,7 @@ export class Run<R extends RunResult = RunResult> {
       seconds: this.seconds,
       microsecondsPerStep: this.step > 0 ? (this.seconds * 1e6) / this.step : 0,
       ...(this.divergence ? { diverged: { ...this.divergence } } : {}),
+      ...(this.warnings.length > 0 ? { warnings: [...this.warnings] } : {}),
       ...(this.avgSum ? { average: { steps: this.avgCount, theta: Array.from(this.avgSum, (v) => (this.avgCount > 0 ? v / this.avgCount : NaN)) } } : {}),
     };
     const extra = (this.model.result as (s: Session, h: readonly AnyPoint[]) => object)(this.session, this.history);

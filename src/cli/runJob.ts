@@ -32,6 +32,8 @@ export async function runJob(config: unknown, resume: Checkpoint | undefined, o:
   if (o.out) await checkWritable(o.out);
   if (o.checkpoint) await checkWritable(o.checkpoint);
   const run = resume && config === undefined ? await Run.resume(resume, { backend: o.backend }) : await Run.create(config, { backend: o.backend, resume });
+  // Warnings are not progress: --quiet does not hide them (they are also in the result's `warnings`).
+  for (const w of run.warnings) process.stderr.write(`flatmin: warning: ${w}\n`);
   let progress: Progress | undefined;
   let signal: NodeJS.Signals | undefined;
   const onSignal = (s: NodeJS.Signals) => (signal = s);

@@ -12,6 +12,7 @@ import { sessionMisfit } from '../backends/index.js';
 import type { SessionShape } from '../backends/memory.js';
 import type { DataLoss, Session, SessionInput } from '../backends/types.js';
 import { spectra, type Curvature } from './spectra.js';
+import { completionStepWarnings } from './stepSize.js';
 import type { ModelRuntime } from './types.js';
 
 /** One recording of a two-factor run. */
@@ -87,8 +88,11 @@ export function factorizationModel(cfg: FactorizationConfig): FactorizationRunti
   const spectrum = typeof diag?.curvature === 'object' ? spectra(diag.curvature, cfg.seed, (th) => hessianAt(objectiveF, th)) : undefined;
   sessionInput.theta = buildInit(cfg.init, M, r, cfg.seed);
   sessionInput.rng = seedGaussian(cfg.seed);
+  const warnings = lossInput.kind === 'completion'
+    ? completionStepWarnings(cfg.optimizer.map((p) => p.lr), n, m, prediction.singularValues[0] ?? 0, (i) => phaseField(cfg.optimizer, i, 'lr'))
+    : [];
   return {
-    M, prediction, objective: objectiveF, distances, sessionInput,
+    M, prediction, objective: objectiveF, distances, sessionInput, warnings,
     surface: { loss: (theta) => objective(objectiveF.loss, lambda, theta, n, m, r), blocks: [0, nr, (n + m) * r] },
     lossScale: 0.5 * frob2(M),
     record(session, step) {

@@ -9,6 +9,8 @@ import type { Session, SessionInput } from '../backends/types.js';
 export interface ModelRuntime<H extends { step: number; loss: number }, Extra> {
   /** The backend session's input: the model's shape, its data term, λ, θ₀ and the noise stream. */
   readonly sessionInput: SessionInput;
+  /** Things legal but likely unintended (a step size far off the loss's scale): shown before the run, kept in the result. */
+  readonly warnings?: readonly string[];
   /** The loss a step may not exceed a million times over (with the initial loss and 1 as floors). */
   readonly lossScale: number;
   /** One recording at `step`; undefined if the state is no longer finite (the end-to-end matrix overflowed). */
