@@ -86,6 +86,12 @@ export interface RunOptions {
   /** Where the Wasm core comes from (default: build/flatmin.wasm beside the package). */
   wasm?: WasmSource;
   onProgress?: OnProgress;
+  /**
+   * Progress of the work before step 1 that can take seconds — the SVD of a large given target
+   * (the prediction needs it): the fraction done and what is being done. Not called when that work
+   * is instant (generated targets carry their SVD).
+   */
+  onPrepare?: (fraction: number, what: string) => void;
   /** Continue from a checkpoint of the same config (`Run.resume` takes the config from it). */
   resume?: Checkpoint;
   /** `run()` stops between chunks when aborted and rejects with the signal's reason. */
@@ -213,7 +219,7 @@ export class Run<R extends RunResult = RunResult> {
         throw new FlatminError('UNKNOWN_KIND', 'backend', `unknown backend ${JSON.stringify(options.backend)}; expected one of ${backendNames.join(', ')}`);
       cfg.backend = options.backend;
     }
-    const model: AnyRuntime = cfg.model.kind === 'factorization' ? factorizationModel(cfg as FactorizationConfig)
+    const model: AnyRuntime = cfg.model.kind === 'factorization' ? factorizationModel(cfg as FactorizationConfig, options.onPrepare)
       : cfg.model.kind === 'symmetric' ? symmetricModel(cfg as SymmetricConfig) : deepLinearModel(cfg as DeepLinearConfig);
     const input = model.sessionInput;
     const resume = options.resume === undefined ? undefined : decodeCheckpoint(options.resume);

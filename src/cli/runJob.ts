@@ -31,7 +31,14 @@ const SLICE_MS = 40;
 export async function runJob(config: unknown, resume: Checkpoint | undefined, o: RunJobOptions): Promise<number> {
   if (o.out) await checkWritable(o.out);
   if (o.checkpoint) await checkWritable(o.checkpoint);
-  const run = resume && config === undefined ? await Run.resume(resume, { backend: o.backend }) : await Run.create(config, { backend: o.backend, resume });
+  // A large given target's SVD (for the prediction) can take seconds before step 1: show it.
+  let preparing: Progress | undefined;
+  const onPrepare = (fraction: number, what: string) => {
+    preparing ??= createProgress({ total: 1000, label: `${o.label}: ${what}`, unit: null, stream: process.stderr, quiet: o.quiet });
+    preparing.update(Math.round(fraction * 1000));
+  };
+  const created = resume && config === undefined ? Run.resume(resume, { backend: o.backend, onPrepare }) : Run.create(config, { backend: o.backend, resume, onPrepare });
+  const run = await created.finally(() => preparing?.finish());
   // Warnings are not progress: --quiet does not hide them (they are also in the result's `warnings`).
   for (const w of run.warnings) process.stderr.write(`flatmin: warning: ${w}\n`);
   let progress: Progress | undefined;

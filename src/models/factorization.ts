@@ -47,13 +47,14 @@ export interface FactorizationRuntime extends ModelRuntime<HistoryPoint, Factori
 }
 
 /** The two-factor model X Yᵀ of a validated config: target, init, loss and prediction built once. */
-export function factorizationModel(cfg: FactorizationConfig): FactorizationRuntime {
+export function factorizationModel(cfg: FactorizationConfig, onPrepare?: (fraction: number, what: string) => void): FactorizationRuntime {
   checkFits(cfg);
   const { M, svd } = buildTarget(cfg.problem);
   const r = cfg.problem.rank;
   const [n, m] = [M.rows, M.cols];
   const [sx, sy] = cfg.prediction.sigma;
-  const prediction = predictFactorization(M, r, sx, sy, { svd });
+  const what = `SVD of the ${n}×${m} target`;
+  const prediction = predictFactorization(M, r, sx, sy, { svd, ...(onPrepare && !svd ? { onProgress: (f: number) => onPrepare(f, what) } : {}) });
   const lossInput = buildLoss(cfg.problem.loss, M, cfg.seed);
   const universe = batchUniverse(lossInput);
   const batches = cfg.optimizer.flatMap((p) => (p.batch === undefined ? [] : [p.batch]));

@@ -21,8 +21,8 @@ export interface ProgressOptions {
   delayMs?: number;
   /** Injectable clock in milliseconds (default `performance.now`, falling back to `Date.now`). */
   now?: () => number;
-  /** What is counted (default "steps"; a sweep counts "runs"). */
-  unit?: string;
+  /** What is counted (default "steps"; a sweep counts "runs"); null: a fraction only, no count (the SVD before a run). */
+  unit?: string | null;
   /** Plain (non-terminal) lines carry the ETA too: for long jobs whose log is read while they run (cluster tasks). */
   etaInLog?: boolean;
 }
@@ -78,7 +78,7 @@ export function createProgress(o: ProgressOptions): Progress {
   let lastLen = 0; // tty mode: length of the line currently shown
 
   const fraction = (): number => (total === 0 ? 1 : Math.min(1, Math.max(0, done / total)));
-  const steps = (): string => `${Math.round(done)}/${Math.round(total)} ${o.unit ?? 'steps'}`;
+  const steps = (): string => (o.unit === null ? '' : `${Math.round(done)}/${Math.round(total)} ${o.unit ?? 'steps'}  `);
 
   const write = (s: string): void => {
     try {
@@ -100,15 +100,15 @@ export function createProgress(o: ProgressOptions): Progress {
     const pct = `${String(Math.floor(f * 100)).padStart(3)}%`;
     const tail = final ? `in ${formatDuration(elapsed)}` : eta(elapsed);
     const cols = stream.columns !== undefined && stream.columns > 0 ? stream.columns : 80;
-    const fixed = `${o.label}  ${pct}  ${steps()}  ${tail}`.length + 4;
+    const fixed = `${o.label}  ${pct}  ${steps()}${tail}`.length + 4;
     const barW = Math.max(0, Math.min(30, cols - 1 - fixed));
     let line: string;
     if (barW >= 8) {
       const filled = Math.floor(f * barW);
       const bar = '='.repeat(filled) + (filled < barW ? '>' + ' '.repeat(barW - filled - 1) : '');
-      line = `${o.label} [${bar}] ${pct}  ${steps()}  ${tail}`;
+      line = `${o.label} [${bar}] ${pct}  ${steps()}${tail}`;
     } else {
-      line = `${o.label} ${pct}  ${steps()}  ${tail}`;
+      line = `${o.label} ${pct}  ${steps()}${tail}`;
     }
     // Never wrap: a wrapped line cannot be redrawn with \r.
     if (line.length > cols - 1) line = line.slice(0, Math.max(0, cols - 1));
@@ -126,7 +126,8 @@ export function createProgress(o: ProgressOptions): Progress {
 
   const plainLine = (t: number): void => {
     const tail = o.etaInLog && fraction() < 1 ? `, ${eta(t - start)}` : '';
-    write(`${o.label}: ${Math.floor(fraction() * 100)}% (${steps()}, ${formatDuration(t - start)}${tail})\n`);
+    const count = o.unit === null ? '' : `${steps().trimEnd()}, `;
+    write(`${o.label}: ${Math.floor(fraction() * 100)}% (${count}${formatDuration(t - start)}${tail})\n`);
     lastWrite = t;
     printed = true;
   };

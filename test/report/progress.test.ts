@@ -43,6 +43,16 @@ function simulate(env: ReturnType<typeof setup>, p: ReturnType<ReturnType<typeof
 }
 
 describe('createProgress', () => {
+  it('unit null shows the fraction without a count (the SVD before a run), on a terminal and in a log', () => {
+    const plain = setup({ tty: false });
+    simulate(plain, plain.make({ unit: null, label: 'c.json: SVD of the 900×900 target', total: 1000 }), 100, 10_000, 1000);
+    expect(plain.out()).toMatch(/^c\.json: SVD of the 900×900 target: \d+% \(\d+\.\d s\)\n/);
+    expect(plain.out()).not.toMatch(/\/1000/);
+    const tty = setup({ tty: true, columns: 100 });
+    simulate(tty, tty.make({ unit: null, label: 'svd', total: 1000 }), 100, 10_000, 1000);
+    expect(tty.out()).toMatch(/svd \[=+\] 100%  in 10\.0 s\n$/);
+  });
+
   it('prints nothing when quiet', () => {
     for (const tty of [true, false]) {
       const env = setup({ tty });
