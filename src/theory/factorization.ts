@@ -16,6 +16,7 @@ import { asMatrix, frob2, matmul, matmulNT, matmulTN, requireFinite, zeros } fro
 import type { Matrix } from '../linalg/matrix.js';
 import { inverse } from '../linalg/inverse.js';
 import { nuclearNorm, numericalRank, svd, type SVD } from '../linalg/svd.js';
+import { householderR } from '../linalg/lowRank.js';
 
 export interface Prediction {
   /** c = (σX/σY)·√(n/m); the predicted ‖X‖²/‖Y‖² is c². √(n/m) when σX = σY = 0. */
@@ -270,35 +271,11 @@ function gramDistance2(A: Matrix, Q: Matrix, S: Float64Array, w: number): { diff
   const n = A.rows;
   const r = A.cols;
   const k = Q.cols;
-  const c = k + r;
   // Columns of [Q | A], each contiguous (the reflections below work column by column).
   const cols: Float64Array[] = [];
   for (let j = 0; j < k; j++) cols.push(Float64Array.from({ length: n }, (_, i) => Q.data[i * k + j]));
   for (let j = 0; j < r; j++) cols.push(Float64Array.from({ length: n }, (_, i) => A.data[i * r + j]));
-  const q = Math.min(n, c);
-  for (let j = 0; j < q; j++) {
-    const x = cols[j];
-    let xn2 = 0;
-    for (let i = j + 1; i < n; i++) xn2 += x[i] * x[i];
-    if (xn2 === 0) continue; // already upper triangular in this column: H_j = I
-    const alpha = x[j];
-    const norm = Math.sqrt(alpha * alpha + xn2);
-    const beta = alpha >= 0 ? -norm : norm;
-    const tau = (beta - alpha) / beta;
-    const f = alpha - beta;
-    for (let i = j + 1; i < n; i++) x[i] = x[i] / f; // v = (1, x_{j+1}/f, …)
-    for (let l = j + 1; l < c; l++) {
-      const y = cols[l];
-      let t = y[j];
-      for (let i = j + 1; i < n; i++) t += x[i] * y[i];
-      const g = tau * t;
-      if (g === 0) continue;
-      y[j] -= g;
-      for (let i = j + 1; i < n; i++) y[i] -= g * x[i];
-    }
-    x[j] = beta;
-    for (let i = j + 1; i < n; i++) x[i] = 0;
-  }
+  const q = householderR(cols, n);
   // R's column l is cols[l][0 … q−1] (zero below its diagonal). Form G = R_A R_Aᵀ and
   // Bq = R_Q diag(w·S) R_Qᵀ entry by entry (upper triangle; symmetric).
   let diag = 0;
