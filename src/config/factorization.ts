@@ -163,7 +163,7 @@ export function validateTarget(raw: unknown, path = 'problem.target', factors = 
     factored = r.factored;
   }
   if (factored) checkFactorEntries(n + m, r.singularValues, rpath);
-  else checkEntries(n, m, rpath);
+  else checkEntries(n, m, rpath, factors ? ' — or keep it as its factors with "factored": true' : '');
   const spath = `${rpath}.singularValues`;
   const sv = array(required(r, rpath, 'singularValues', 'a non-empty array of numbers > 0'), spath, 'a non-empty array of numbers > 0');
   if (sv.length === 0) fail('OUT_OF_RANGE', spath, 'expected a non-empty array of numbers > 0, got an empty array');
@@ -261,12 +261,12 @@ export function targetShape(p: Pick<FactorizationProblem, 'target'>): { n: numbe
   return 'factors' in t ? { n: t.factors.A.length, m: t.factors.B.length } : { n: t.random.n, m: t.random.m };
 }
 
-function checkEntries(n: number, m: number, path: string): void {
+function checkEntries(n: number, m: number, path: string, hint = ''): void {
   if (n * m > MAX_ENTRIES)
     fail(
       'OUT_OF_RANGE',
       path,
-      `a ${n}×${m} target has ${n * m} entries; at most ${MAX_ENTRIES} fit in memory (8 bytes each)`,
+      `a ${n}×${m} target has ${n * m} entries; at most ${MAX_ENTRIES} fit in memory (8 bytes each)${hint}`,
     );
 }
 

@@ -58,7 +58,7 @@ describe('factored target config', () => {
     expectError({ ...base({ factors: { A, B } }), optimizer: { steps: 5, lr: 0.1, noise: { kind: 'label', sigma: 0.1 } } }, 'optimizer.noise.kind', /label noise/);
     expectError({ ...base({ factors: { A, B } }), diagnostics: { trajectory: true } }, 'diagnostics', /not available for a factored target/);
     // 10⁵ × 10⁵ dense does not fit; factored it does (the check counts (n + m)·k entries).
-    expectError(base({ random: { n: 100_000, m: 100_000, singularValues: [1], seed: 'x' } }), 'problem.target.random', /fit in memory/);
+    expectError(base({ random: { n: 100_000, m: 100_000, singularValues: [1], seed: 'x' } }), 'problem.target.random', /fit in memory.*"factored": true/);
     expect(() => validateConfig(base({ random: { n: 100_000, m: 100_000, singularValues: [1], seed: 'x', factored: true } }))).not.toThrow();
   });
 
