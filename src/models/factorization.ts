@@ -6,7 +6,7 @@ import { FlatminError } from '../errors.js';
 import { frob2, toRows, type Matrix } from '../linalg/matrix.js';
 import { buildFactoredTarget, buildInit, buildTarget } from '../problems/factorization.js';
 import { isFactored, targetShape } from '../config/factorization.js';
-import { lowRankNorm2, type LowRank } from '../linalg/lowRank.js';
+import { lowRankLoss, lowRankNorm2, type LowRank } from '../linalg/lowRank.js';
 import type { FactoredTarget, RandomTarget } from '../config/types.js';
 import { batchUniverse, buildLoss, lossOfW, objective } from '../problems/losses.js';
 import { seedGaussian } from '../random/gaussian.js';
@@ -193,7 +193,15 @@ function factoredModel(cfg: FactorizationConfig, target: FactoredTarget | Random
     get objective(): TwoFactor {
       return unavailable('objective')();
     },
-    surface: { loss: unavailable('surface'), blocks: [0, nr, (n + m) * r] },
+    // The landscape's objective from the factors (lowRank.ts), the ridge summed as objective() sums it.
+    surface: {
+      loss: (theta) => {
+        let ridge = 0;
+        if (lambda !== 0) for (let e = 0; e < theta.length; e++) ridge += theta[e] * theta[e];
+        return lowRankLoss(theta, factors, r) + lambda * ridge;
+      },
+      blocks: [0, nr, (n + m) * r],
+    },
     lossScale: 0.5 * norm2,
     record(session, step) {
       const [normX2, normY2] = session.blockNorms();

@@ -125,3 +125,14 @@ describe('factored target runs', () => {
     expect(sizes).toBeLessThan(20_000);
   });
 });
+
+describe('factored target landscape', () => {
+  it('the surface (flatmin landscape) evaluates the objective from the factors, as the dense one does', async () => {
+    const { factorizationModel } = await import('../../src/models/factorization.js');
+    const f = factorizationModel(validateConfig(base({ factors: { A, B } }, { lambda: 0.01 })) as never);
+    const d = factorizationModel(validateConfig(base(M, { lambda: 0.01 })) as never);
+    const theta = f.sessionInput.theta;
+    expect(f.surface.loss(theta)).toBeCloseTo(d.surface.loss(theta), 12);
+    expect(() => f.objective).toThrow(/not available for a factored target/);
+  });
+});

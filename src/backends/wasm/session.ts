@@ -53,7 +53,7 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
   words[SLOT.LOSS] = LOSS_CODES[loss.kind];
   words[SLOT.NBLOCKS] = nb;
   words[SLOT.NOBS] = obsJs.length;
-  words[SLOT.NM] = nm;
+  words[SLOT.NM] = loss.kind === 'factored' ? 0 : nm; // n·m may pass 2³¹ for a factored target, which never reads it
   if (loss.kind === 'sensing') words[SLOT.N] = loss.y.length;
   if (loss.kind === 'factored') words[SLOT.FK] = loss.k;
   S.view().set(words);
