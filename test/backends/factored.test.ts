@@ -13,7 +13,7 @@ import { hex, lcg, wasmBuilds } from '../helpers.js';
 
 const [n, m, r, k] = [9, 7, 3, 2];
 
-function factored(precision: Precision, lambda: number, seed = 1): SessionInput {
+function factored(precision: Precision, lambda: number, seed = 1, [n, m, r, k] = [9, 7, 3, 2]): SessionInput {
   const rnd = lcg(seed);
   const A = Float64Array.from({ length: n * k }, rnd);
   const B = Float64Array.from({ length: m * k }, rnd);
@@ -52,11 +52,13 @@ function drive(s: Session): string {
 }
 
 describe.each(wasmBuilds)('factored target: %s', (_name, make) => {
+  // 9×7 r3 k2 and 13×10 r5 k6: leftover rows and every column-edge tile of the gemm kernels.
   it.each([
-    ['f64', 0], ['f32', 0], ['f64', 0.01], ['f32', 0.01],
-  ] as Array<[Precision, number]>)('%s λ=%s matches the reference bit for bit over every noise kind', async (precision, lambda) => {
+    ['f64', 0, [9, 7, 3, 2]], ['f32', 0, [9, 7, 3, 2]], ['f64', 0.01, [9, 7, 3, 2]], ['f32', 0.01, [9, 7, 3, 2]],
+    ['f64', 0.01, [13, 10, 5, 6]], ['f32', 0, [13, 10, 5, 6]],
+  ] as Array<[Precision, number, number[]]>)('%s λ=%s %j matches the reference bit for bit over every noise kind', async (precision, lambda, dims) => {
     const [wasm, ref] = [await make(), await getBackend('reference')];
-    const input = factored(precision, lambda);
+    const input = factored(precision, lambda, 1, dims);
     const a = wasm.session(input);
     const b = ref.session(input);
     expect(drive(a)).toBe(drive(b));
