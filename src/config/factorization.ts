@@ -147,7 +147,7 @@ export function validateTarget(raw: unknown, path = 'problem.target', factors = 
     fail(
       'TYPE',
       path,
-      `expected rows (an array of arrays of numbers) or { random: { n, m, singularValues, seed } }, got ${describe(raw)}`,
+      `expected rows (an array of arrays of numbers), { random: { n, m, singularValues, seed } }${factors ? ' or { factors: { A, B } }' : ''}, got ${describe(raw)}`,
     );
   const t = object(raw, path, '{ random }');
   checkKeys(t, path, factors ? FACTORS_TARGET_KEYS : TARGET_KEYS);
@@ -212,14 +212,14 @@ function checkFactorEntries(rows: number, sv: unknown, path: string): void {
   if (rows * k > MAX_ENTRIES) fail('OUT_OF_RANGE', path, `its factors have (n + m)·k = ${rows * k} entries; at most ${MAX_ENTRIES} fit in memory`);
 }
 
-/** What a factored target cannot do: label noise (it perturbs M's entries) and the diagnostics that differentiate through W. */
+/** What a factored target cannot do: label noise (it perturbs M's entries) and curvature (its Hessian products go through W). */
 function checkFactoredUse(optimizer: { noise?: { kind: string } }[], diagnostics: unknown): void {
   optimizer.forEach((p, i) => {
     if (p.noise?.kind === 'label')
       fail('UNKNOWN_KIND', `optimizer${optimizer.length > 1 ? `[${i}]` : ''}.noise.kind`, 'label noise perturbs the entries of M, which a factored target never forms; use a dense target (rows, or random without factored) for it');
   });
-  if (diagnostics !== undefined)
-    fail('UNKNOWN_KEY', 'diagnostics', 'diagnostics (curvature, trajectory) are not available for a factored target yet: they work on the n×m matrix XYᵀ');
+  if (isObject(diagnostics) && diagnostics.curvature !== undefined)
+    fail('UNKNOWN_KEY', 'diagnostics.curvature', 'curvature is not available for a factored target yet: its Hessian products work on the n×m matrix XYᵀ (diagnostics.trajectory works)');
 }
 
 function validateInit(raw: unknown, path: string, n: number, m: number, rank: number): InitConfig {

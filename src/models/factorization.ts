@@ -158,7 +158,7 @@ export type { Session };
  * works from the factors — the prediction from their thin SVD, the distances and the loss by
  * src/linalg/lowRank.ts — in O((n + m)·(r + k)²) time and O((n + m)·(r + k)) memory. No M, no W:
  * the result carries X and Y (the config carries the factors, or the seed that regenerates them).
- * Full loss only, no label noise, no diagnostics (the config validator says so).
+ * Full loss only, no label noise, no curvature diagnostics (the config validator says so).
  */
 function factoredModel(cfg: FactorizationConfig, target: FactoredTarget | RandomTarget): FactorizationRuntime {
   const { factors, svd } = buildFactoredTarget({ target });
@@ -207,7 +207,9 @@ function factoredModel(cfg: FactorizationConfig, target: FactoredTarget | Random
       const [normX2, normY2] = session.blockNorms();
       // ½‖XYᵀ − ABᵀ‖² (session.fullLoss: lowRank.ts) + the ridge, as the dense path's objective adds it.
       const loss = lambda === 0 ? session.fullLoss() : session.fullLoss() + lambda * (normX2 + normY2);
-      return { step, loss, normX2, normY2 };
+      const point: HistoryPoint = { step, loss, normX2, normY2 };
+      if (cfg.diagnostics?.trajectory) point.theta = Array.from(session.theta());
+      return point;
     },
     result(session) {
       const { X, Y } = split(session.theta());

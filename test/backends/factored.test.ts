@@ -56,7 +56,7 @@ describe.each(wasmBuilds)('factored target: %s', (_name, make) => {
   it.each([
     ['f64', 0, [9, 7, 3, 2]], ['f32', 0, [9, 7, 3, 2]], ['f64', 0.01, [9, 7, 3, 2]], ['f32', 0.01, [9, 7, 3, 2]],
     ['f64', 0.01, [13, 10, 5, 6]], ['f32', 0, [13, 10, 5, 6]],
-  ] as Array<[Precision, number, number[]]>)('%s λ=%s %j matches the reference bit for bit over every noise kind', async (precision, lambda, dims) => {
+  ] as Array<[Precision, number, [number, number, number, number]]>)('%s λ=%s %j matches the reference bit for bit over every noise kind', async (precision, lambda, dims) => {
     const [wasm, ref] = [await make(), await getBackend('reference')];
     const input = factored(precision, lambda, 1, dims);
     const a = wasm.session(input);

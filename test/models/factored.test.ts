@@ -7,10 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/validate.js';
 import { FlatminError } from '../../src/errors.js';
-import { Run, run, type Checkpoint } from '../../src/run.js';
+import { Run, run as runAny, type Checkpoint, type FactorizationResult } from '../../src/run.js';
 import { predictFactorization, factorizationDistances } from '../../src/theory/factorization.js';
 import { fromRows } from '../../src/linalg/matrix.js';
 import { lcg } from '../helpers.js';
+
+/** run() of a two-factor config, typed as its result. */
+const run = (cfg: unknown, o: Parameters<typeof runAny>[1]) => runAny(cfg, o) as Promise<FactorizationResult>;
 
 const rnd = lcg(11);
 const [n, m, k] = [8, 6, 2];
@@ -56,7 +59,8 @@ describe('factored target config', () => {
     expectError(base({ factors: { A, B } }, { loss: { kind: 'completion', fraction: 0.5 } }), 'problem.loss.kind', /full loss only/);
     expectError(base({ random: { n: 5, m: 4, singularValues: [1], seed: 'x', factored: 'yes' } }), 'problem.target.random.factored', /true or false/);
     expectError({ ...base({ factors: { A, B } }), optimizer: { steps: 5, lr: 0.1, noise: { kind: 'label', sigma: 0.1 } } }, 'optimizer.noise.kind', /label noise/);
-    expectError({ ...base({ factors: { A, B } }), diagnostics: { trajectory: true } }, 'diagnostics', /not available for a factored target/);
+    expectError({ ...base({ factors: { A, B } }), diagnostics: { curvature: { top: 2 } } }, 'diagnostics.curvature', /not available for a factored target/);
+    expect(() => validateConfig({ ...base({ factors: { A, B } }), diagnostics: { trajectory: true } })).not.toThrow();
     // 10⁵ × 10⁵ dense does not fit; factored it does (the check counts (n + m)·k entries).
     expectError(base({ random: { n: 100_000, m: 100_000, singularValues: [1], seed: 'x' } }), 'problem.target.random', /fit in memory.*"factored": true/);
     expect(() => validateConfig(base({ random: { n: 100_000, m: 100_000, singularValues: [1], seed: 'x', factored: true } }))).not.toThrow();
@@ -111,13 +115,15 @@ describe('factored target runs', () => {
       r.dispose();
       const resumed = await Run.resume(ck, { backend: 'reference' });
       resumed.advance();
-      const res = resumed.result() as typeof whole;
+      const res = resumed.result() as FactorizationResult;
       expect(res.final).toEqual(whole.final);
       expect(res.history).toEqual(whole.history);
     }
   });
 
-  it('a result has X and Y but no n×m matrix', async () => {
+  it('a result has X and Y but no n×m matrix; diagnostics.trajectory keeps θ', async () => {
+    const t = await run({ ...base({ factors: { A, B } }), diagnostics: { trajectory: true } }, { backend: 'reference' });
+    expect(t.history.every((h) => h.theta?.length === (n + m) * 3)).toBe(true);
     const r = await run(base({ factors: { A, B } }), { backend: 'reference' });
     const sizes = JSON.stringify(r).length;
     expect(r.final.X.length).toBe(n);
