@@ -147,7 +147,7 @@ export function validateTarget(raw: unknown, path = 'problem.target', factors = 
     fail(
       'TYPE',
       path,
-      `expected rows (an array of arrays of numbers), { random: { n, m, singularValues, seed } }${factors ? ' or { factors: { A, B } }' : ''}, got ${describe(raw)}`,
+      `expected rows (an array of arrays of numbers) or { random: { n, m, singularValues, seed } }${factors ? ' or { factors: { A, B } }' : ''}, got ${describe(raw)}`,
     );
   const t = object(raw, path, '{ random }');
   checkKeys(t, path, factors ? FACTORS_TARGET_KEYS : TARGET_KEYS);
