@@ -6,7 +6,7 @@
 //
 //   word  name      what
 //   0     MODEL     0 two-factor X Yᵀ, 1 deep linear W_L ⋯ W_1, 2 symmetric X Xᵀ
-//   1     LOSS      0 full ½‖W − M‖², 1 completion, 2 sensing (losses.ts)
+//   1     LOSS      0 full ½‖W − M‖², 1 completion, 2 sensing (losses.ts), 3 factored ½‖W − A Bᵀ‖²
 //   2     NBLOCKS   parameter blocks: 2 ([X | Y]) or L (one per layer)
 //   3     BLOCKS    i32[NBLOCKS + 1]: element offsets of the blocks in θ, the last = total
 //   4     DIMS      i32: two-factor [n, m, r]; deep [d_0, …, d_L]; symmetric [n, k]
@@ -37,11 +37,15 @@
 //   28    NM        rows·cols
 //   29    LCLEAN    label noise: the clean targets (M, or y for sensing), like M / Y (0 if not allocated)
 //   30    LNOISE    f64: label noise's Gaussians, one per entry of the universe (nm for full, else NOBS)
+//   31    FA        factored target M = A Bᵀ (LOSS_FACTORED): A, n×k
+//   32    FB        its B, m×k
+//   33    FK        its rank k (a count, not a pointer)
 
 export const S_MODEL = 0, S_LOSS = 1, S_NBLOCKS = 2, S_BLOCKS = 3, S_DIMS = 4, S_THETA = 5, S_NEXT = 6, S_P = 7;
 export const S_NOISE = 8, S_PREV = 9, S_SIGMA = 10, S_RNG = 11, S_SCHED = 12, S_M = 13, S_MT = 14, S_WEIGHTS = 15;
 export const S_N = 16, S_A = 17, S_Y = 18, S_RV = 19, S_AB = 20, S_OBS = 21, S_NOBS = 22, S_ORDER = 23, S_SAMP = 24;
 export const S_W = 25, S_R = 26, S_WORK = 27, S_NM = 28, S_LCLEAN = 29, S_LNOISE = 30;
+export const S_FA = 31, S_FB = 32, S_FK = 33;
 
 export const MODEL_TWO_FACTOR = 0;
 export const MODEL_DEEP_LINEAR = 1;
@@ -49,6 +53,7 @@ export const MODEL_SYMMETRIC = 2;
 export const LOSS_FULL = 0;
 export const LOSS_COMPLETION = 1;
 export const LOSS_SENSING = 2;
+export const LOSS_FACTORED = 3;
 
 /** Word i of the descriptor at S. */
 // @ts-ignore: decorator

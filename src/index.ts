@@ -22,6 +22,7 @@ export { simdSupported, type WasmSource } from './backends/wasm/loader.js';
 export { predictFactorization, factorizationDistances } from './theory/factorization.js';
 export type { Prediction, PredictOptions, Distances } from './theory/factorization.js';
 export { fromRows, toRows, type Matrix } from './linalg/matrix.js';
+export type { LowRank } from './linalg/lowRank.js';
 export { runEnsemble } from './sweep/ensemble.js';
 export type { Ensemble, EnsembleOptions } from './sweep/ensemble.js';
 export { expandSweep } from './sweep/spec.js';

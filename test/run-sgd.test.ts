@@ -92,7 +92,7 @@ it('SGD with batch 8 on completion fits the observed entries (loss ↓ 10⁴×, 
   const full = await FactorizationRun.create({
     problem: { target: { random: { n, m, singularValues: [2, 1], seed: 't' } }, rank: 2 }, optimizer: { kind: 'gd', lr: 0.1, steps: 1 },
   });
-  const M = full.factorization!.M.data;
+  const M = full.factorization!.M!.data;
   full.dispose();
   let worst = 0;
   for (let i = 0; i < n; i++)

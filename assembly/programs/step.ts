@@ -25,7 +25,8 @@
 //               else E = θ (plain GD / SGD).
 //   3 gradient  the model at E into NEXT: W = forward(E), R = ∂ℓ/∂W on the batch (../losses.ts),
 //               NEXT = backward(E, R) — ../models/factorization.ts, ../models/deepLinear.ts, ../models/symmetric.ts. The
-//               two-factor full target takes its fast path instead: NEXT = [Xp Gy | Yp Gx], ∇ = NEXT − B.
+//               two-factor full target takes its fast path instead: NEXT = [Xp Gy | Yp Gx], ∇ = NEXT − B
+//               (a factored target M = A Bᵀ computes B through the factors: ../models/factored.ts).
 //   4 descent   NEXT = θ − T(η)·(∇ + T(2λ)·θ), the ridge at θ (kernels/elementwise.ts descendRidge;
 //               the fast path without ridge fuses ∇ = NEXT − B into `descend`). Not applied if some
 //               entry is not finite: θ keeps the last finite state and the run returns early (the
@@ -51,10 +52,11 @@ import { residual } from '../losses';
 import { deepBackward, deepForward } from '../models/deepLinear';
 import { symmetricBackward, symmetricForward } from '../models/symmetric';
 import { twoFactorBackward, twoFactorForward, twoFactorFullLoss, twoFactorFullTarget } from '../models/factorization';
+import { twoFactorFactoredTarget } from '../models/factored';
 import { epochStart, fillGaussian } from '../random';
 import { detExp, detLog } from '../detmath';
 import {
-  LOSS_FULL, LOSS_SENSING, MODEL_SYMMETRIC, MODEL_TWO_FACTOR, S_BLOCKS, S_DIMS, S_LCLEAN, S_LNOISE, S_LOSS, S_M, S_MODEL, S_MT, S_NBLOCKS,
+  LOSS_FACTORED, LOSS_FULL, LOSS_SENSING, MODEL_SYMMETRIC, MODEL_TWO_FACTOR, S_BLOCKS, S_DIMS, S_LCLEAN, S_LNOISE, S_LOSS, S_M, S_MODEL, S_MT, S_NBLOCKS,
   S_NEXT, S_NM, S_NOBS, S_NOISE, S_OBS, S_ORDER, S_P, S_PREV, S_RNG, S_SAMP, S_SCHED, S_SIGMA, S_THETA, S_Y, i32At, ptr, word,
 } from '../session';
 
@@ -67,11 +69,17 @@ const NOISE_ASAM = 4;
 const NOISE_LABEL = 5;
 const NOISE_ANNEALED = 6;
 
+/** The two-factor full target's fast path, M dense or factored (LOSS_FACTORED: M = A Bᵀ, ../models/factored.ts). */
+// @ts-ignore: decorator
+@inline function fullTarget<T>(S: usize, E: usize, out: usize): usize {
+  return word(S, S_LOSS) == LOSS_FACTORED ? twoFactorFactoredTarget<T>(S, E, out) : twoFactorFullTarget<T>(S, E, out);
+}
+
 /** The data gradient at E on the batch into out (the fast path: out − B), as step 3 computes it. */
 // @ts-ignore: decorator
 @inline function gradient<T>(S: usize, E: usize, idx: usize, size: i32, out: usize, total: i32, twoFactor: bool, fast: bool): void {
   if (fast) {
-    const B = twoFactorFullTarget<T>(S, E, out);
+    const B = fullTarget<T>(S, E, out);
     subtract<T>(out, out, B, total);
   } else if (twoFactor) twoFactorBackward<T>(S, E, residual<T>(S, twoFactorForward<T>(S, E), idx, size), out);
   else deepBackward<T>(S, E, residual<T>(S, deepForward<T>(S, E), idx, size), out);
@@ -174,7 +182,7 @@ const NOISE_ANNEALED = 6;
   const sigma = ptr(S, S_SIGMA), rng = ptr(S, S_RNG), sched = ptr(S, S_SCHED);
   const twoFactor = word(S, S_MODEL) == MODEL_TWO_FACTOR;
   const symmetric = word(S, S_MODEL) == MODEL_SYMMETRIC;
-  const fast = twoFactor && word(S, S_LOSS) == LOSS_FULL;
+  const fast = twoFactor && (word(S, S_LOSS) == LOSS_FULL || word(S, S_LOSS) == LOSS_FACTORED);
   const lrT = <T>lr;
   const tl = <T>(2 * load<f64>(sched, 16));
   let scale = load<f64>(sched, 0);
@@ -218,7 +226,7 @@ const NOISE_ANNEALED = 6;
     // 3 gradient and 4 descent
     let finite: i32;
     if (fast) {
-      const B = twoFactorFullTarget<T>(S, E, next);
+      const B = fullTarget<T>(S, E, next);
       if (tl == 0) {
         finite = descend<T>(next, theta, B, total, lrT);
       } else {

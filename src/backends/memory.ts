@@ -11,9 +11,9 @@ import type { SessionInput } from './types.js';
 export const SLOT = {
   MODEL: 0, LOSS: 1, NBLOCKS: 2, BLOCKS: 3, DIMS: 4, THETA: 5, NEXT: 6, P: 7, NOISE: 8, PREV: 9, SIGMA: 10, RNG: 11, SCHED: 12,
   M: 13, MT: 14, WEIGHTS: 15, N: 16, A: 17, Y: 18, RV: 19, AB: 20, OBS: 21, NOBS: 22, ORDER: 23, SAMP: 24, W: 25, R: 26, WORK: 27,
-  NM: 28, LCLEAN: 29, LNOISE: 30,
+  NM: 28, LCLEAN: 29, LNOISE: 30, FA: 31, FB: 32, FK: 33,
 } as const;
-export const SESSION_WORDS = 31;
+export const SESSION_WORDS = 40; // words 34 … 39 are reserved (issue 10's sparse observations)
 
 /** One buffer: its descriptor slot, element type (T = the session's precision) and length in elements. */
 export interface BufferSpec {
@@ -47,6 +47,10 @@ export function sessionPlan(input: SessionShape): BufferSpec[] {
   const two = model.kind === 'factorization';
   const plan: BufferSpec[] = [];
   const add = (slot: number, type: BufferSpec['type'], length: number) => plan.push({ slot, type, length });
+  if (loss.kind === 'factored' && model.kind === 'factorization') {
+    factoredPlan(model, loss.k, input, add);
+    return plan;
+  }
   const sym = model.kind === 'symmetric';
   add(SLOT.DIMS, 'i32', two ? 3 : sym ? 2 : model.dims.length);
   add(SLOT.BLOCKS, 'i32', nb + 1);
@@ -83,6 +87,29 @@ export function sessionPlan(input: SessionShape): BufferSpec[] {
   if (!(two && loss.kind === 'full')) add(SLOT.R, 'T', nm);
   add(SLOT.WORK, 'T', two ? 2 * model.r * model.r + total + model.m * model.r : sym ? total + nm : deepWorkLength(model.dims)); // sym: [Xt | R + Rᵀ]
   return plan;
+}
+
+/**
+ * A factored target M = A Bᵀ (two-factor model only): θ's three copies, the factors and the fast
+ * path's WORK [Gx | Gy | B | Cy | Cx] (assembly/models/factored.ts) — O((n + m)·(r + k)), no M,
+ * Mᵀ, W or R. Label noise is rejected for it (shape.ts), so no LCLEAN / LNOISE either.
+ */
+function factoredPlan(model: { n: number; m: number; r: number }, k: number, input: SessionShape, add: (slot: number, type: BufferSpec['type'], length: number) => void): void {
+  const { n, m, r } = model;
+  const total = (n + m) * r;
+  add(SLOT.DIMS, 'i32', 3);
+  add(SLOT.BLOCKS, 'i32', 3);
+  add(SLOT.THETA, 'T', total);
+  add(SLOT.NEXT, 'T', total);
+  add(SLOT.P, 'T', total);
+  if (input.precision === 'f32') add(SLOT.NOISE, 'f64', total);
+  if (input.anticorrelated) add(SLOT.PREV, 'T', total);
+  add(SLOT.SIGMA, 'f64', 2);
+  add(SLOT.RNG, 'i32', 16);
+  add(SLOT.SCHED, 'f64', 5);
+  add(SLOT.FA, 'T', n * k);
+  add(SLOT.FB, 'T', m * k);
+  add(SLOT.WORK, 'T', 2 * r * r + total + 2 * k * r);
 }
 
 /** Bytes per element of a buffer type. */

@@ -25,7 +25,7 @@ export function endToEndShape(model: ModelShape): { rows: number; cols: number }
 
 /** What minibatches are drawn from: observed flat indices (ascending) or measurement numbers; empty for `full`. */
 export function universeOf(loss: DataLoss): Int32Array {
-  return batchUniverse(loss);
+  return loss.kind === 'factored' ? new Int32Array(0) : batchUniverse(loss);
 }
 
 /**
@@ -33,7 +33,7 @@ export function universeOf(loss: DataLoss): Int32Array {
  * NaN included, and are never data). Zero changes no bit of a finite run: the two-factor model's
  * dense completion form multiplies them by a weight 0, and ±0 adds nothing to the sums after it.
  */
-export function stepTarget(loss: Exclude<DataLoss, { kind: 'sensing' }>): Float64Array {
+export function stepTarget(loss: Extract<DataLoss, { kind: 'full' | 'completion' }>): Float64Array {
   if (loss.kind === 'full') return loss.M;
   return Float64Array.from(loss.M, (v, k) => (loss.mask[k] !== 0 ? v : 0));
 }
@@ -92,8 +92,16 @@ export function validateSessionInput(input: SessionInput): void {
     length(loss.A, loss.y.length * nm, 'loss.A', `${loss.y.length} matrices of ${shape}`);
     finite(loss.A, 'loss.A');
     finite(loss.y, 'loss.y');
+  } else if (loss.kind === 'factored') {
+    if (model.kind !== 'factorization') throw new FlatminError('UNKNOWN_KIND', 'loss.kind', `a factored target is for the two-factor model, not "${model.kind}"`);
+    int(loss.k, 'loss.k', 1);
+    length(loss.A, rows * loss.k, 'loss.A', `n×k = ${rows}×${loss.k}`);
+    length(loss.B, cols * loss.k, 'loss.B', `m×k = ${cols}×${loss.k}`);
+    finite(loss.A, 'loss.A');
+    finite(loss.B, 'loss.B');
+    if (input.labelNoise) throw new FlatminError('USAGE', 'labelNoise', 'label noise perturbs the entries of M, which a factored target never forms; use a dense target for label noise');
   } else {
-    throw new FlatminError('UNKNOWN_KIND', 'loss.kind', `expected "full", "completion" or "sensing", got ${JSON.stringify((loss as { kind: unknown }).kind)}`);
+    throw new FlatminError('UNKNOWN_KIND', 'loss.kind', `expected "full", "completion", "sensing" or "factored", got ${JSON.stringify((loss as { kind: unknown }).kind)}`);
   }
   if (!Number.isFinite(input.lambda)) throw new FlatminError('NOT_FINITE', 'lambda', `expected a finite number ≥ 0, got ${input.lambda}`);
   if (input.lambda < 0) throw new FlatminError('OUT_OF_RANGE', 'lambda', `expected a number ≥ 0, got ${input.lambda}`);

@@ -41,13 +41,16 @@ export type ModelShape =
  *   full        ½‖W − M‖²
  *   completion  (1/|Ω|) Σ_Ω (W_ij − M_ij)²       mask nonzero = observed (at least one)
  *   sensing     ½ Σ_i (⟨A_i, W⟩ − y_i)²           A: N matrices back to back (N·rows·cols), y: N values
+ *   factored    ½‖W − A Bᵀ‖²                      two-factor model only: A n×k, B m×k row-major; the target
+ *                                                 is never formed (../backends/reference/models/factored.ts)
  * On a minibatch B (StepParams.batch): (1/|B|) Σ_B for completion and ½ (N/|B|) Σ_B for sensing —
  * unbiased estimates of the full loss, equal to it when B is everything. `full` has no minibatches.
  */
 export type DataLoss =
   | { kind: 'full'; M: Float64Array }
   | { kind: 'completion'; M: Float64Array; mask: ArrayLike<number> }
-  | { kind: 'sensing'; A: Float64Array; y: Float64Array };
+  | { kind: 'sensing'; A: Float64Array; y: Float64Array }
+  | { kind: 'factored'; A: Float64Array; B: Float64Array; k: number };
 
 /** What a session is made from. Every array is f64; with precision "f32" the backend rounds on entry. */
 export interface SessionInput {
@@ -98,9 +101,12 @@ export interface Session {
   readonly blocks: readonly number[];
   /** Up to `steps` steps; fewer only if the next would make the iterate non-finite (then not applied). */
   run(steps: number, p: SessionStepParams): StepOutcome;
-  /** W = X Yᵀ or W_L ⋯ W_1 at θ, computed as the step's forward pass is (an f64 copy). */
+  /** W = X Yᵀ or W_L ⋯ W_1 at θ, computed as the step's forward pass is (an f64 copy); a factored target has none (an error). */
   endToEnd(): Float64Array;
-  /** ½‖XYᵀ − M‖² (two-factor full loss, f64, factorizationLoss's bits); NaN for other losses and models. */
+  /**
+   * ½‖XYᵀ − M‖² (two-factor full loss, f64, factorizationLoss's bits; a factored target: lowRankLoss
+   * of src/linalg/lowRank.ts on θ and the factors in working precision); NaN for other losses and models.
+   */
   fullLoss(): number;
   /** Σθ² per block, in f64 ascending (sumSquares's bits). */
   blockNorms(): number[];

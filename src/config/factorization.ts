@@ -5,7 +5,7 @@ import {
 import { checkCommon } from './common.js';
 import { validateDiagnostics } from './diagnostics.js';
 import { defaultPrediction, defaultRecordEvery, isLegacyFactorizationOptimizer, validateLegacyOptimizer, validatePhases, type OptimizerContext } from './optimizer.js';
-import type { FactorizationConfig, FactorizationProblem, InitConfig, LossConfig, RandomTarget, Rows } from './types.js';
+import type { FactoredTarget, FactorizationConfig, FactorizationProblem, InitConfig, LossConfig, RandomTarget, Rows } from './types.js';
 
 /**
  * The two-factor model's config (THEORY.md §1, §3): `problem` (target, rank, loss, λ), `init`,
@@ -31,6 +31,7 @@ export function validateFactorization(top: Record<string, unknown>): Factorizati
     prediction = defaultPrediction(optimizer);
   }
   if (top.prediction !== undefined) prediction = validatePrediction(top.prediction);
+  if (isFactored(problem.target)) checkFactoredUse(optimizer, top.diagnostics);
   const common = checkCommon(top, defaultRecordEvery(optimizer));
   const out: FactorizationConfig = { model: { kind: 'factorization' }, problem, init, optimizer, prediction: { sigma: prediction }, ...common };
   if (typeof top.description === 'string') out.description = top.description;
@@ -49,7 +50,7 @@ const LOSS_KEYS = {
 } as const;
 const ALL_LOSS_KEYS = ['kind', 'mask', 'fraction', 'measurements'] as const;
 const TARGET_KEYS = ['random'] as const;
-const RANDOM_KEYS = ['n', 'm', 'singularValues', 'seed'] as const;
+const RANDOM_KEYS = ['n', 'm', 'singularValues', 'seed', 'factored'] as const;
 const INIT_KEYS = {
   gaussian: ['kind', 'scale', 'imbalance'],
   small: ['kind', 'scale'],
@@ -79,7 +80,7 @@ function validateProblem(raw: unknown): FactorizationProblem {
   const o = object(raw, path, 'an object { kind?, target, rank, loss?, lambda? }');
   checkKeys(o, path, PROBLEM_KEYS);
   if (o.kind !== undefined) choice(o.kind, 'problem.kind', PROBLEM_KINDS, 'problem kind');
-  const target = validateTarget(required(o, path, 'target', 'the target matrix: rows, or { random: { n, m, singularValues, seed } }'));
+  const target = validateTarget(required(o, path, 'target', 'the target matrix: rows, { random: { n, m, singularValues, seed } } or { factors: { A, B } }'), 'problem.target', true);
   const rank = integer(required(o, path, 'rank', 'the number of columns of X and Y, an integer ≥ 1'), 'problem.rank', 1);
   if (rank > MAX_RANK)
     fail('OUT_OF_RANGE', 'problem.rank', `expected an integer ≤ ${MAX_RANK} (memory), got ${rank}`);
@@ -91,6 +92,8 @@ function validateProblem(raw: unknown): FactorizationProblem {
       `X and Y would have (n + m)·rank = (${n} + ${m})·${rank} = ${(n + m) * rank} entries; at most ${MAX_ENTRIES} fit in memory`,
     );
   const loss = o.loss === undefined ? { kind: 'full' as const } : validateLoss(o.loss, 'problem.loss', n, m);
+  if (isFactored(target) && loss.kind !== 'full')
+    fail('UNKNOWN_KIND', 'problem.loss.kind', `a factored target (${'factors' in target ? 'target.factors' : 'target.random.factored'}) works with the full loss only, got "${loss.kind}" (its entries are never formed)`);
   const lambda = o.lambda === undefined ? 0 : nonNegative(o.lambda, 'problem.lambda');
   return { kind: 'factorization', target, rank, loss, lambda };
 }
@@ -131,7 +134,10 @@ export function validateLoss(raw: unknown, path: string, n: number, m: number): 
   }
 }
 
-export function validateTarget(raw: unknown, path = 'problem.target'): Rows | RandomTarget {
+export function validateTarget(raw: unknown, path?: string): Rows | RandomTarget;
+export function validateTarget(raw: unknown, path: string, factors: true): Rows | RandomTarget | FactoredTarget;
+export function validateTarget(raw: unknown, path = 'problem.target', factors = false): Rows | RandomTarget | FactoredTarget {
+  if (factors && isObject(raw) && raw.factors !== undefined) return validateFactors(raw, path);
   if (Array.isArray(raw)) {
     const rows = matrixRows(raw, path, 'the target');
     checkEntries(rows.length, rows[0].length, path);
@@ -141,16 +147,23 @@ export function validateTarget(raw: unknown, path = 'problem.target'): Rows | Ra
     fail(
       'TYPE',
       path,
-      `expected rows (an array of arrays of numbers) or { random: { n, m, singularValues, seed } }, got ${describe(raw)}`,
+      `expected rows (an array of arrays of numbers) or { random: { n, m, singularValues, seed } }${factors ? ' or { factors: { A, B } }' : ''}, got ${describe(raw)}`,
     );
   const t = object(raw, path, '{ random }');
-  checkKeys(t, path, TARGET_KEYS);
+  checkKeys(t, path, factors ? FACTORS_TARGET_KEYS : TARGET_KEYS);
   const rpath = `${path}.random`;
   const r = object(required(t, path, 'random', 'an object { n, m, singularValues, seed }'), rpath, 'an object { n, m, singularValues, seed }');
   checkKeys(r, rpath, RANDOM_KEYS);
   const n = integer(required(r, rpath, 'n', 'the number of rows, an integer ≥ 1'), `${rpath}.n`, 1);
   const m = integer(required(r, rpath, 'm', 'the number of columns, an integer ≥ 1'), `${rpath}.m`, 1);
-  checkEntries(n, m, rpath);
+  let factored = false;
+  if (r.factored !== undefined) {
+    if (!factors) fail('UNKNOWN_KEY', `${rpath}.factored`, 'a factored target is for the two-factor model only');
+    if (typeof r.factored !== 'boolean') fail('TYPE', `${rpath}.factored`, `expected true or false, got ${describe(r.factored)}`);
+    factored = r.factored;
+  }
+  if (factored) checkFactorEntries(n + m, r.singularValues, rpath);
+  else checkEntries(n, m, rpath, factors ? ' — or keep it as its factors with "factored": true' : '');
   const spath = `${rpath}.singularValues`;
   const sv = array(required(r, rpath, 'singularValues', 'a non-empty array of numbers > 0'), spath, 'a non-empty array of numbers > 0');
   if (sv.length === 0) fail('OUT_OF_RANGE', spath, 'expected a non-empty array of numbers > 0, got an empty array');
@@ -162,7 +175,51 @@ export function validateTarget(raw: unknown, path = 'problem.target'): Rows | Ra
     );
   const singularValues = sv.map((v, i) => positive(v, `${spath}[${i}]`));
   const seed = validateSeed(required(r, rpath, 'seed', 'the seed of the singular vectors, a string or a number'), `${rpath}.seed`);
-  return { random: { n, m, singularValues, seed } };
+  return { random: { n, m, singularValues, seed, ...(r.factored !== undefined ? { factored } : {}) } };
+}
+
+const FACTORS_TARGET_KEYS = ['random', 'factors'] as const;
+
+/** Whether the two-factor target keeps its factors (M never formed): given factors, or random with factored: true. */
+export function isFactored(t: FactorizationProblem['target']): t is FactoredTarget | RandomTarget {
+  return !Array.isArray(t) && ('factors' in t || t.random.factored === true);
+}
+
+/** { factors: { A (n×k), B (m×k) } } as rows: shapes agree, entries finite, sizes within memory. */
+function validateFactors(raw: Record<string, unknown>, path: string): FactoredTarget {
+  checkKeys(raw, path, ['factors']);
+  const fpath = `${path}.factors`;
+  const f = object(raw.factors, fpath, '{ A, B }: M = A Bᵀ with A n×k and B m×k as rows');
+  checkKeys(f, fpath, ['A', 'B']);
+  const factor = (name: 'A' | 'B', rowName: string) => {
+    const p = `${fpath}.${name}`;
+    const rows = matrixRows(array(required(f, fpath, name, `the ${rowName}×k factor ${name} as rows`), p, `rows of numbers (${rowName}×k)`), p, `the factor ${name}`);
+    if (rows.length * rows[0].length > MAX_ENTRIES)
+      fail('OUT_OF_RANGE', p, `a ${rows.length}×${rows[0].length} factor has ${rows.length * rows[0].length} entries; at most ${MAX_ENTRIES} fit in memory`);
+    return rows;
+  };
+  const A = factor('A', 'n');
+  const B = factor('B', 'm');
+  const k = A[0].length;
+  if (B[0].length !== k) fail('SHAPE', `${fpath}.B`, `expected ${B.length}×${k} (m×k, k = A's ${k} columns), got ${B.length}×${B[0].length}`);
+  if (k > Math.min(A.length, B.length))
+    fail('SHAPE', `${fpath}.A`, `expected k ≤ min(n, m) = ${Math.min(A.length, B.length)} columns (A n×k, B m×k with independent columns), got k = ${k}`);
+  return { factors: { A, B } };
+}
+
+function checkFactorEntries(rows: number, sv: unknown, path: string): void {
+  const k = Array.isArray(sv) ? sv.length : 0;
+  if (rows * k > MAX_ENTRIES) fail('OUT_OF_RANGE', path, `its factors have (n + m)·k = ${rows * k} entries; at most ${MAX_ENTRIES} fit in memory`);
+}
+
+/** What a factored target cannot do: label noise (it perturbs M's entries) and curvature (its Hessian products go through W). */
+function checkFactoredUse(optimizer: { noise?: { kind: string } }[], diagnostics: unknown): void {
+  optimizer.forEach((p, i) => {
+    if (p.noise?.kind === 'label')
+      fail('UNKNOWN_KIND', `optimizer${optimizer.length > 1 ? `[${i}]` : ''}.noise.kind`, 'label noise perturbs the entries of M, which a factored target never forms; use a dense target (rows, or random without factored) for it');
+  });
+  if (isObject(diagnostics) && diagnostics.curvature !== undefined)
+    fail('UNKNOWN_KEY', 'diagnostics.curvature', 'curvature is not available for a factored target yet: its Hessian products work on the n×m matrix XYᵀ (diagnostics.trajectory works)');
 }
 
 function validateInit(raw: unknown, path: string, n: number, m: number, rank: number): InitConfig {
@@ -198,17 +255,18 @@ function givenFactor(raw: unknown, path: string, rows: number, cols: number, row
   return r;
 }
 
-function targetShape(p: Pick<FactorizationProblem, 'target'>): { n: number; m: number } {
+export function targetShape(p: Pick<FactorizationProblem, 'target'>): { n: number; m: number } {
   const t = p.target;
-  return Array.isArray(t) ? { n: t.length, m: t[0].length } : { n: t.random.n, m: t.random.m };
+  if (Array.isArray(t)) return { n: t.length, m: t[0].length };
+  return 'factors' in t ? { n: t.factors.A.length, m: t.factors.B.length } : { n: t.random.n, m: t.random.m };
 }
 
-function checkEntries(n: number, m: number, path: string): void {
+function checkEntries(n: number, m: number, path: string, hint = ''): void {
   if (n * m > MAX_ENTRIES)
     fail(
       'OUT_OF_RANGE',
       path,
-      `a ${n}×${m} target has ${n * m} entries; at most ${MAX_ENTRIES} fit in memory (8 bytes each)`,
+      `a ${n}×${m} target has ${n * m} entries; at most ${MAX_ENTRIES} fit in memory (8 bytes each)${hint}`,
     );
 }
 

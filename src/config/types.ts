@@ -140,7 +140,21 @@ export interface RandomTarget {
     /** Positive; their count is rank(M). */
     singularValues: number[];
     seed: Seed;
+    /**
+     * Two-factor model, full loss: keep M = (U Σ) Vᵀ as its factors and never form the n×m matrix
+     * (the step costs O((n + m)·r·(r + k)), memory O((n + m)·(r + k))). Default false: the dense
+     * target, whose bits existing configs keep (the factored step sums in another order).
+     */
+    factored?: boolean;
   };
+}
+
+/**
+ * A target given by its factors, M = A Bᵀ (A n×k, B m×k, rows of numbers): two-factor model, full
+ * loss. M is never formed; A and B need linearly independent columns (the prediction's thin SVD).
+ */
+export interface FactoredTarget {
+  factors: { A: Rows; B: Rows };
 }
 
 /**
@@ -160,8 +174,8 @@ export type LossConfig =
 
 export interface FactorizationProblem {
   kind: 'factorization';
-  /** The n×m target M, as rows or generated with orthonormal random singular vectors. */
-  target: Rows | RandomTarget;
+  /** The n×m target M, as rows, generated with orthonormal random singular vectors, or by its factors. */
+  target: Rows | RandomTarget | FactoredTarget;
   /** Number of columns r of X and Y (may exceed rank(M)). */
   rank: number;
   /** The data term (default { kind: "full" }). */
@@ -366,7 +380,7 @@ export interface FactorizationInput extends CommonInput {
   model?: { kind: 'factorization' };
   problem: {
     kind?: 'factorization';
-    target: Rows | RandomTarget;
+    target: Rows | RandomTarget | FactoredTarget;
     rank: number;
     loss?: LossConfig;
     lambda?: number;

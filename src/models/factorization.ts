@@ -4,7 +4,10 @@ import { hessianAt, type TwoFactor } from '../diagnostics/hessian.js';
 import type { Surface } from '../diagnostics/landscape.js';
 import { FlatminError } from '../errors.js';
 import { frob2, toRows, type Matrix } from '../linalg/matrix.js';
-import { buildInit, buildTarget } from '../problems/factorization.js';
+import { buildFactoredTarget, buildInit, buildTarget } from '../problems/factorization.js';
+import { isFactored, targetShape } from '../config/factorization.js';
+import { lowRankLoss, lowRankNorm2, type LowRank } from '../linalg/lowRank.js';
+import type { FactoredTarget, RandomTarget } from '../config/types.js';
 import { batchUniverse, buildLoss, lossOfW, objective } from '../problems/losses.js';
 import { seedGaussian } from '../random/gaussian.js';
 import { factorizationDistances, predictFactorization, type Distances, type Prediction } from '../theory/factorization.js';
@@ -37,7 +40,10 @@ export interface FactorizationExtra {
 }
 
 export interface FactorizationRuntime extends ModelRuntime<HistoryPoint, FactorizationExtra> {
-  readonly M: Matrix;
+  /** The n×m target; absent for a factored target (never formed: see `factors`). */
+  readonly M?: Matrix;
+  /** A factored target's M = A Bᵀ (config target.factors, or random with factored: true). */
+  readonly factors?: LowRank;
   readonly prediction: Prediction;
   /** The objective f = ℓ(XYᵀ) + λ(‖X‖² + ‖Y‖²) in plain f64, for reports and diagnostics. */
   readonly objective: TwoFactor;
@@ -49,7 +55,8 @@ export interface FactorizationRuntime extends ModelRuntime<HistoryPoint, Factori
 /** The two-factor model X Yᵀ of a validated config: target, init, loss and prediction built once. */
 export function factorizationModel(cfg: FactorizationConfig, onPrepare?: (fraction: number, what: string) => void): FactorizationRuntime {
   checkFits(cfg);
-  const { M, svd } = buildTarget(cfg.problem);
+  if (isFactored(cfg.problem.target)) return factoredModel(cfg, cfg.problem.target);
+  const { M, svd } = buildTarget(cfg.problem as { target: Exclude<typeof cfg.problem.target, FactoredTarget> });
   const r = cfg.problem.rank;
   const [n, m] = [M.rows, M.cols];
   const [sx, sy] = cfg.prediction.sigma;
@@ -133,11 +140,13 @@ export function factorizationModel(cfg: FactorizationConfig, onPrepare?: (fracti
  */
 function checkFits(cfg: FactorizationConfig, input?: SessionShape): void {
   const t = cfg.problem.target;
-  const [n, m] = Array.isArray(t) ? [t.length, t[0].length] : [t.random.n, t.random.m];
+  const { n, m } = targetShape({ target: t });
   const loss = cfg.problem.loss;
+  const k = Array.isArray(t) ? 0 : 'factors' in t ? t.factors.A[0].length : t.random.singularValues.length;
   const misfit = sessionMisfit(input ?? {
     model: { kind: 'factorization', n, m, r: cfg.problem.rank }, precision: cfg.precision, lambda: cfg.problem.lambda,
-    loss: loss.kind === 'sensing'
+    loss: isFactored(t) ? { kind: 'factored', A: { length: n * k } as Float64Array, B: { length: m * k } as Float64Array, k }
+      : loss.kind === 'sensing'
       ? { kind: 'sensing', A: { length: loss.measurements * n * m } as Float64Array, y: { length: loss.measurements } as Float64Array }
       : { kind: 'full', M: new Float64Array(0) },
     anticorrelated: cfg.optimizer.some((p) => p.noise?.kind === 'anticorrelated'),
@@ -147,3 +156,74 @@ function checkFits(cfg: FactorizationConfig, input?: SessionShape): void {
 }
 
 export type { Session };
+
+/**
+ * The two-factor model on a factored target M = A Bᵀ (config target.factors, or random with
+ * factored: true): the session's loss is "factored" (the step never forms M), and every report
+ * works from the factors — the prediction from their thin SVD, the distances and the loss by
+ * src/linalg/lowRank.ts — in O((n + m)·(r + k)²) time and O((n + m)·(r + k)) memory. No M, no W:
+ * the result carries X and Y (the config carries the factors, or the seed that regenerates them).
+ * Full loss only, no label noise, no curvature diagnostics (the config validator says so).
+ */
+function factoredModel(cfg: FactorizationConfig, target: FactoredTarget | RandomTarget): FactorizationRuntime {
+  const { factors, svd } = buildFactoredTarget({ target });
+  const r = cfg.problem.rank;
+  const [n, m, k] = [factors.A.rows, factors.B.rows, factors.A.cols];
+  const [sx, sy] = cfg.prediction.sigma;
+  const prediction = predictFactorization(factors, r, sx, sy, { svd });
+  const lambda = cfg.problem.lambda;
+  const nr = n * r;
+  const split = (theta: Float64Array): { X: Matrix; Y: Matrix } => ({
+    X: { rows: n, cols: r, data: theta.slice(0, nr) }, Y: { rows: m, cols: r, data: theta.slice(nr) },
+  });
+  const distances = (theta: Float64Array) => {
+    const { X, Y } = split(theta);
+    return factorizationDistances(X, Y, factors, prediction);
+  };
+  const sessionInput: SessionInput = {
+    model: { kind: 'factorization', n, m, r }, precision: cfg.precision, lambda,
+    loss: { kind: 'factored', A: factors.A.data, B: factors.B.data, k },
+    anticorrelated: cfg.optimizer.some((p) => p.noise?.kind === 'anticorrelated'),
+    theta: new Float64Array(0), rng: new Int32Array(0),
+  };
+  checkFits(cfg, sessionInput);
+  const norm2 = lowRankNorm2(factors);
+  sessionInput.theta = buildInit(cfg.init, { rows: n, cols: m, frob: Math.sqrt(norm2) }, r, cfg.seed);
+  sessionInput.rng = seedGaussian(cfg.seed);
+  const unavailable = (what: string) => () => {
+    throw new FlatminError('USAGE', what, `not available for a factored target: it works on the n×m matrix XYᵀ, which is never formed`);
+  };
+  return {
+    factors, prediction, distances, sessionInput,
+    get objective(): TwoFactor {
+      return unavailable('objective')();
+    },
+    // The landscape's objective from the factors (lowRank.ts), the ridge summed as objective() sums it.
+    surface: {
+      loss: (theta) => {
+        let ridge = 0;
+        if (lambda !== 0) for (let e = 0; e < theta.length; e++) ridge += theta[e] * theta[e];
+        return lowRankLoss(theta, factors, r) + lambda * ridge;
+      },
+      blocks: [0, nr, (n + m) * r],
+    },
+    lossScale: 0.5 * norm2,
+    record(session, step) {
+      const [normX2, normY2] = session.blockNorms();
+      // ½‖XYᵀ − ABᵀ‖² (session.fullLoss: lowRank.ts) + the ridge, as the dense path's objective adds it.
+      const loss = lambda === 0 ? session.fullLoss() : session.fullLoss() + lambda * (normX2 + normY2);
+      const point: HistoryPoint = { step, loss, normX2, normY2 };
+      if (cfg.diagnostics?.trajectory) point.theta = Array.from(session.theta());
+      return point;
+    },
+    result(session) {
+      const { X, Y } = split(session.theta());
+      const p = prediction;
+      return {
+        final: { X: toRows(X), Y: toRows(Y) },
+        prediction: { c: p.c, c2: p.c2, normX2: p.normX2, normY2: p.normY2, nuclearNorm: p.nuclearNorm, rankM: p.rankM },
+        distances: factorizationDistances(X, Y, factors, p),
+      };
+    },
+  };
+}

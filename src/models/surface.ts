@@ -45,7 +45,7 @@ export function surfaceOfResult(raw: unknown, prefix = ''): ResultSurface {
     const fc = cfg as FactorizationConfig;
     const f = factorizationModel(fc);
     model = f;
-    const [n, m, k] = [f.M.rows, f.M.cols, fc.problem.rank];
+    const { n, m, r: k } = f.sessionInput.model as { n: number; m: number; r: number };
     if (final?.X === undefined || final?.Y === undefined) throw new FlatminError('MISSING', at(final?.X === undefined ? 'final.X' : 'final.Y'), 'the result has no final iterate (a landscape is drawn around it)');
     parts = [matrix(final.X, 'final.X', n, k), matrix(final.Y, 'final.Y', m, k)];
     shapes = [`${n}×${k}`, `${m}×${k}`];

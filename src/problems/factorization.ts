@@ -1,4 +1,5 @@
-import type { FactorizationProblem, InitConfig, Seed } from '../config/types.js';
+import type { FactoredTarget, InitConfig, RandomTarget, Rows, Seed } from '../config/types.js';
+import { lowRankSvd, type LowRank } from '../linalg/lowRank.js';
 import { fromRows, zeros, frob, type Matrix } from '../linalg/matrix.js';
 import { orthonormalColumns } from '../linalg/qr.js';
 import type { SVD } from '../linalg/svd.js';
@@ -21,14 +22,12 @@ export function initStreamSeed(seed: Seed): string {
  * target also returns that decomposition (columns sorted by s, descending), so the prediction need
  * not recompute an SVD it was handed: Jacobi on a 1024×1024 M takes minutes.
  */
-export function buildTarget(problem: Pick<FactorizationProblem, 'target'>): { M: Matrix; svd?: SVD } {
+export function buildTarget(problem: { target: Rows | RandomTarget }): { M: Matrix; svd?: SVD } {
   const t = problem.target;
   if (Array.isArray(t)) return { M: fromRows(t) };
-  const { n, m, singularValues: s, seed } = t.random;
+  const { n, m, singularValues: s } = t.random;
   const k = s.length;
-  const st = seedGaussian(seed);
-  const U = orthonormalColumns({ rows: n, cols: k, data: gaussians(n * k, st) });
-  const V = orthonormalColumns({ rows: m, cols: k, data: gaussians(m * k, st) });
+  const { U, V } = randomVectors(t);
   const M = zeros(n, m);
   for (let i = 0; i < n; i++)
     for (let j = 0; j < m; j++) {
@@ -36,11 +35,45 @@ export function buildTarget(problem: Pick<FactorizationProblem, 'target'>): { M:
       for (let c = 0; c < k; c++) acc += U.data[i * k + c] * s[c] * V.data[j * k + c];
       M.data[i * m + j] = acc;
     }
+  return { M, svd: sortedSvd(U, s, V) };
+}
+
+/** A random target's orthonormal U (n×k) and V (m×k), stream target.random.seed. */
+function randomVectors(t: RandomTarget): { U: Matrix; V: Matrix } {
+  const { n, m, singularValues: s, seed } = t.random;
+  const st = seedGaussian(seed);
+  const U = orthonormalColumns({ rows: n, cols: s.length, data: gaussians(n * s.length, st) });
+  const V = orthonormalColumns({ rows: m, cols: s.length, data: gaussians(m * s.length, st) });
+  return { U, V };
+}
+
+/** U diag(s) Vᵀ's columns sorted by s descending (ties by index): the SVD the prediction takes. */
+function sortedSvd(U: Matrix, s: readonly number[], V: Matrix): SVD {
+  const k = s.length;
   const order = s.map((_, c) => c).sort((a, b) => s[b] - s[a] || a - b);
   const columns = (Q: Matrix): Matrix => ({
     rows: Q.rows, cols: k, data: Float64Array.from({ length: Q.rows * k }, (_, e) => Q.data[Math.floor(e / k) * k + order[e % k]]),
   });
-  return { M, svd: { U: columns(U), s: Float64Array.from(order, (c) => s[c]), V: columns(V) } };
+  return { U: columns(U), s: Float64Array.from(order, (c) => s[c]), V: columns(V) };
+}
+
+/**
+ * A factored target (config `target.factors`, or `random` with factored: true) as its factors,
+ * M = A Bᵀ, with M's thin SVD, never forming M. Random: A = U·diag(s), B = V — the generator's U,
+ * V (the same bits as the dense target's), columns sorted by s descending. Given: A and B as
+ * written; the SVD from them (src/linalg/lowRank.ts lowRankSvd, which needs independent columns).
+ */
+export function buildFactoredTarget(problem: { target: FactoredTarget | RandomTarget }): { factors: LowRank; svd: SVD } {
+  const t = problem.target;
+  if ('factors' in t) {
+    const factors = { A: fromRows(t.factors.A), B: fromRows(t.factors.B) };
+    return { factors, svd: lowRankSvd(factors, 'problem.target.factors') };
+  }
+  const { U, V } = randomVectors(t);
+  const svd = sortedSvd(U, t.random.singularValues, V);
+  const k = svd.s.length;
+  const A = { rows: svd.U.rows, cols: k, data: svd.U.data.map((u, e) => u * svd.s[e % k]) };
+  return { factors: { A, B: svd.V }, svd };
 }
 
 /** Default Gaussian scale: entries of size s make ‖X₀Y₀ᵀ‖ ≈ s²√(nmr) equal ‖M‖. */
@@ -48,8 +81,11 @@ export function balancedScale(M: Matrix, r: number): number {
   return Math.sqrt(frob(M) / Math.sqrt(M.rows * M.cols * r));
 }
 
-/** The initial iterate [X₀ (n×r) | Y₀ (m×r)] as one buffer. */
-export function buildInit(init: InitConfig, M: Matrix, r: number, seed: Seed): Float64Array {
+/**
+ * The initial iterate [X₀ (n×r) | Y₀ (m×r)] as one buffer. M: the target, or its shape and
+ * Frobenius norm (a factored target, whose entries are never formed).
+ */
+export function buildInit(init: InitConfig, M: Matrix | { rows: number; cols: number; frob: number }, r: number, seed: Seed): Float64Array {
   const n = M.rows;
   const m = M.cols;
   const theta = new Float64Array((n + m) * r);
@@ -59,7 +95,7 @@ export function buildInit(init: InitConfig, M: Matrix, r: number, seed: Seed): F
     return theta;
   }
   const g = gaussians((n + m) * r, seedGaussian(initStreamSeed(seed)));
-  const s = init.kind === 'small' ? init.scale : (init.scale ?? balancedScale(M, r));
+  const s = init.kind === 'small' ? init.scale : (init.scale ?? ('frob' in M ? Math.sqrt(M.frob / Math.sqrt(n * m * r)) : balancedScale(M, r)));
   const imbalance = init.kind === 'gaussian' ? init.imbalance : 1;
   const a = s * imbalance;
   const b = s / imbalance;

@@ -16,6 +16,12 @@ import { asMatrix, frob2, matmul, matmulNT, matmulTN, requireFinite, zeros } fro
 import type { Matrix } from '../linalg/matrix.js';
 import { inverse } from '../linalg/inverse.js';
 import { nuclearNorm, numericalRank, svd, type SVD } from '../linalg/svd.js';
+import { householderR, lowRankNorm2, lowRankSvd, productDiff2, type LowRank } from '../linalg/lowRank.js';
+
+/** A target in thin form M = A Bᵀ (never formed), as opposed to a Matrix or nested rows. */
+function isLowRank(t: unknown): t is LowRank {
+  return typeof t === 'object' && t !== null && !Array.isArray(t) && 'A' in t && 'B' in t;
+}
 
 export interface Prediction {
   /** c = (σX/σY)·√(n/m); the predicted ‖X‖²/‖Y‖² is c². √(n/m) when σX = σY = 0. */
@@ -81,6 +87,8 @@ export interface PredictOptions {
  *   identities ‖X*‖² = c·nuclearNorm etc. hold exactly as stated even when truncated.
  * - r > rank: the extra columns of X*, Y* are zero (the predicted limit has rank k).
  *
+ * M may also be given by its factors { A (n×k), B (m×k) } (M = A Bᵀ, never formed): the SVD then
+ * comes from them (src/linalg/lowRank.ts lowRankSvd, O((n + m)k²)) unless `opts.svd` is given.
  * M is a Matrix or nested arrays (`number[][]`, as run results hold them); ragged, non-numeric or
  * non-finite input is a FlatminError naming the entry. Memory beyond M: one n×m working copy for
  * M's SVD (of which only the top r vector pairs are formed) — none when `opts.svd` hands over a
@@ -88,15 +96,17 @@ export interface PredictOptions {
  * M is not modified.
  */
 export function predictFactorization(
-  target: Matrix | ArrayLike<ArrayLike<number>>,
+  target: Matrix | ArrayLike<ArrayLike<number>> | LowRank,
   r: number,
   sigmaX: number,
   sigmaY: number,
   opts?: PredictOptions,
 ): Prediction {
-  const M = asMatrix(target, 'M');
-  const n = M.rows;
-  const m = M.cols;
+  // A LowRank target { A, B } (M = A Bᵀ) is never formed: its thin SVD comes from the factors.
+  const low = isLowRank(target) ? target : undefined;
+  const M = low ? undefined : asMatrix(target as Matrix, 'M');
+  const n = low ? low.A.rows : M!.rows;
+  const m = low ? low.B.rows : M!.cols;
   if (!Number.isInteger(r) || r < 1) throw new FlatminError('OUT_OF_RANGE', 'r', `predictFactorization: r must be a positive integer, got ${r}`);
   if (n < 1 || m < 1) throw new FlatminError('SHAPE', 'M', `predictFactorization: empty target ${n}x${m}`);
   for (const [name, v] of [['sigmaX', sigmaX], ['sigmaY', sigmaY]] as const) {
@@ -112,14 +122,14 @@ export function predictFactorization(
         `would be ${sigmaX === 0 ? '0' : '∞'}; there is no finite predicted minimum`,
     );
   }
-  if (!opts?.svd) requireFinite(M, 'M');
+  if (!opts?.svd && M) requireFinite(M, 'M');
   const sqrtNM = Math.sqrt(n / m);
   // σX = σY = 0: isotropic/flattest optimum (see doc comment).
   const c = sigmaX === 0 ? sqrtNM : (sigmaX / sigmaY) * sqrtNM;
   const c2 = c * c;
 
   // Only the top r singular vector pairs can be used: ask for just those (all values still come).
-  const dec = opts?.svd ?? svd(M, { onProgress: opts?.onProgress, vectors: Math.min(r, n, m) });
+  const dec = opts?.svd ?? (low ? lowRankSvd(low) : svd(M!, { onProgress: opts?.onProgress, vectors: Math.min(r, n, m) }));
   // Rank is decided on the unthresholded spectrum: rounding-noise singular values are not
   // directions of M, whatever the threshold does to them.
   const rank = numericalRank(dec.s, n, m);
@@ -196,7 +206,8 @@ export interface Distances {
  * difference is formed entry by entry. This avoids both the n² memory and the cancellation of
  * the expansion ‖A‖² + ‖B‖² − 2⟨A, B⟩, which would lose all accuracy exactly when the run is
  * close to the prediction — the case the numbers are for. XYᵀ − M is formed entry by entry
- * against M (O(nmr') time, no extra memory). Memory beyond the inputs: O((n + m)(r' + rankM)).
+ * against M (O(nmr') time, no extra memory); for M = A Bᵀ given by its factors { A, B } by the thin
+ * QRs of [X | A] and [Y | B] instead (src/linalg/lowRank.ts, O((n + m)(r' + k)²), same accuracy). Memory beyond the inputs: O((n + m)(r' + rankM)).
  *
  * If a denominator is exactly zero (e.g. M = 0, or everything soft-thresholded away) the
  * corresponding distance is the absolute norm instead of a relative one (0 for an exact match,
@@ -205,14 +216,16 @@ export interface Distances {
 export function factorizationDistances(
   Xin: Matrix | ArrayLike<ArrayLike<number>>,
   Yin: Matrix | ArrayLike<ArrayLike<number>>,
-  Min: Matrix | ArrayLike<ArrayLike<number>>,
+  Min: Matrix | ArrayLike<ArrayLike<number>> | LowRank,
   p: Prediction,
 ): Distances {
   const X = asMatrix(Xin, 'X');
   const Y = asMatrix(Yin, 'Y');
-  const M = asMatrix(Min, 'M');
-  const n = M.rows;
-  const m = M.cols;
+  // M = A Bᵀ by its factors: the residual by productDiff2 (thin QRs), M never formed.
+  const low = isLowRank(Min) ? Min : undefined;
+  const M = low ? undefined : asMatrix(Min as Matrix, 'M');
+  const n = low ? low.A.rows : M!.rows;
+  const m = low ? low.B.rows : M!.cols;
   if (X.rows !== n || Y.rows !== m || X.cols !== Y.cols) {
     throw new FlatminError('SHAPE', X.rows !== n ? 'X' : 'Y', `factorizationDistances: X ${X.rows}x${X.cols}, Y ${Y.rows}x${Y.cols} do not fit M ${n}x${m}`);
   }
@@ -221,7 +234,11 @@ export function factorizationDistances(
   }
   requireFinite(X, 'X');
   requireFinite(Y, 'Y');
-  requireFinite(M, 'M');
+  if (M) requireFinite(M, 'M');
+  else {
+    requireFinite(low!.A, 'M.A');
+    requireFinite(low!.B, 'M.B');
+  }
   const gx = gramDistance2(X, p.U, p.singularValues, p.c);
   const gy = gramDistance2(Y, p.V, p.singularValues, 1 / p.c);
   const dX = relative(gx.diff2, gx.ref2);
@@ -241,17 +258,18 @@ export function factorizationDistances(
   }
   const balanceError = relative(bal2, frob2(XtX));
 
+  if (low) return { dX, dY, ratio, ratioError, balanceError, residual: relative(productDiff2(X, Y, low.A, low.B), lowRankNorm2(low)) };
   const rc = X.cols;
   let res2 = 0;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
       let t = 0;
       for (let l = 0; l < rc; l++) t += X.data[i * rc + l] * Y.data[j * rc + l];
-      const d = t - M.data[i * m + j];
+      const d = t - M!.data[i * m + j];
       res2 += d * d;
     }
   }
-  const residual = relative(res2, frob2(M));
+  const residual = relative(res2, frob2(M!));
   return { dX, dY, ratio, ratioError, balanceError, residual };
 }
 
@@ -270,35 +288,11 @@ function gramDistance2(A: Matrix, Q: Matrix, S: Float64Array, w: number): { diff
   const n = A.rows;
   const r = A.cols;
   const k = Q.cols;
-  const c = k + r;
   // Columns of [Q | A], each contiguous (the reflections below work column by column).
   const cols: Float64Array[] = [];
   for (let j = 0; j < k; j++) cols.push(Float64Array.from({ length: n }, (_, i) => Q.data[i * k + j]));
   for (let j = 0; j < r; j++) cols.push(Float64Array.from({ length: n }, (_, i) => A.data[i * r + j]));
-  const q = Math.min(n, c);
-  for (let j = 0; j < q; j++) {
-    const x = cols[j];
-    let xn2 = 0;
-    for (let i = j + 1; i < n; i++) xn2 += x[i] * x[i];
-    if (xn2 === 0) continue; // already upper triangular in this column: H_j = I
-    const alpha = x[j];
-    const norm = Math.sqrt(alpha * alpha + xn2);
-    const beta = alpha >= 0 ? -norm : norm;
-    const tau = (beta - alpha) / beta;
-    const f = alpha - beta;
-    for (let i = j + 1; i < n; i++) x[i] = x[i] / f; // v = (1, x_{j+1}/f, …)
-    for (let l = j + 1; l < c; l++) {
-      const y = cols[l];
-      let t = y[j];
-      for (let i = j + 1; i < n; i++) t += x[i] * y[i];
-      const g = tau * t;
-      if (g === 0) continue;
-      y[j] -= g;
-      for (let i = j + 1; i < n; i++) y[i] -= g * x[i];
-    }
-    x[j] = beta;
-    for (let i = j + 1; i < n; i++) x[i] = 0;
-  }
+  const q = householderR(cols, n);
   // R's column l is cols[l][0 … q−1] (zero below its diagonal). Form G = R_A R_Aᵀ and
   // Bq = R_Q diag(w·S) R_Qᵀ entry by entry (upper triangle; symmetric).
   let diag = 0;

@@ -18,7 +18,7 @@ function xxt(X: Float64Array): Float64Array {
 }
 
 /** ∂ℓ/∂W for each loss, written out. */
-function residual(loss: DataLoss, W: Float64Array): Float64Array {
+function residual(loss: Exclude<DataLoss, { kind: 'factored' }>, W: Float64Array): Float64Array {
   const R = new Float64Array(n * n);
   if (loss.kind === 'full') for (let e = 0; e < n * n; e++) R[e] = W[e] - loss.M[e];
   else if (loss.kind === 'completion') {

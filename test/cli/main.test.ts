@@ -159,6 +159,24 @@ describe('flatmin run', { timeout: 20_000 }, () => {
     expect(JSON.stringify(readJson('res.json').final)).toBe(JSON.stringify(res.final));
   });
 
+  it('runs a factored target (random, factored: true) and writes no n×m matrix', () => {
+    const [n, m] = [3000, 2000];
+    const cfg = {
+      problem: { target: { random: { n, m, singularValues: [3, 2, 1], seed: 'f', factored: true } }, rank: 3 },
+      optimizer: { steps: 50, lr: 0.1, noise: { kind: 'perturbed', sigma: [0.001, 0.001] } }, seed: 2,
+    };
+    const r = flatmin('run', writeJson('cfg.json', cfg), '--out', 'res.json');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const res = readJson('res.json');
+    expect(res.final.X).toHaveLength(n);
+    expect(res.final.Y).toHaveLength(m);
+    expect(res.config.problem.target.random.factored).toBe(true);
+    expect(res.history[res.history.length - 1].loss).toBeLessThan(res.history[0].loss);
+    // (n + m)·r numbers of X and Y, a few hundred bytes each of the rest; n·m = 6·10⁶ numbers would be ≥ 60 MB.
+    expect(readFileSync(join(dir, 'res.json'), 'utf8').length).toBeLessThan(40 * (n + m) * 3);
+  });
+
   it('accepts a config file with a byte-order mark', () => {
     writeFileSync(join(dir, 'bom.json'), '\ufeff' + JSON.stringify(smallConfig()));
     const r = flatmin('run', 'bom.json', '--out', 'res.json');

@@ -22,7 +22,7 @@ import { sensingResidual } from './sensing.js';
  */
 export type Residual = (W: Float64Array, idx: Int32Array, lo: number, size: number) => Float64Array;
 
-export function residualOf(loss: DataLoss, nm: number, rd: Round, denseCompletion: boolean): Residual {
+export function residualOf(loss: Exclude<DataLoss, { kind: 'factored' }>, nm: number, rd: Round, denseCompletion: boolean): Residual {
   const R = new Float64Array(nm);
   switch (loss.kind) {
     case 'full': {

@@ -9,6 +9,9 @@ import { anticorrelate, descendFull, descendRidge, perturb, sumSquares } from '.
 import { residualOf } from './losses.js';
 import { deepLinearModel } from './models/deepLinear.js';
 import { factorizationModel } from './models/factorization.js';
+import { factoredTarget } from './models/factored.js';
+import { factorsOf, noEndToEnd } from '../factored.js';
+import { lowRankLoss } from '../../linalg/lowRank.js';
 import { symmetricModel } from './models/symmetric.js';
 import type { Model } from './models/model.js';
 
@@ -51,8 +54,13 @@ export function referenceSession(input: SessionInput): Session {
   const model: Model = input.model.kind === 'factorization' ? factorizationModel(input.model.n, input.model.m, input.model.r, rd)
     : input.model.kind === 'symmetric' ? symmetricModel(input.model.n, input.model.k, rd)
     : deepLinearModel(input.model.dims, rd);
-  const fast = loss.kind === 'full' && model.fullTarget !== undefined;
-  const residual = residualOf(loss, rows * cols, rd, two); // two-factor: the dense completion form (losses.ts says why)
+  // The two-factor full target's fast path: M dense, or M = A Bᵀ by its factors (models/factored.ts).
+  const fullTarget = loss.kind === 'factored' && input.model.kind === 'factorization'
+    ? factoredTarget(input.model.n, input.model.m, input.model.r, loss.A, loss.B, loss.k, rd)
+    : loss.kind === 'full' && model.fullTarget ? (E: Float64Array, out: Float64Array) => model.fullTarget!(E, loss.M, out) : undefined;
+  const fast = fullTarget !== undefined;
+  // two-factor: the dense completion form (losses.ts says why); a factored target has no residual
+  const residual = loss.kind === 'factored' ? undefined : residualOf(loss, rows * cols, rd, two);
   const tl = rd(2 * input.lambda);
   let theta = input.theta.map(rd);
   let rng = Int32Array.from(input.rng);
@@ -64,7 +72,7 @@ export function referenceSession(input: SessionInput): Session {
   let pos = order.length; // the epoch is used up: the first SGD step shuffles
   // Label noise perturbs the rounded targets in place (loss.M, or loss.y for sensing) and puts
   // the clean ones back after the gradient; Mᵀ is not kept here (fullTarget reads M), so one array.
-  const target = loss.kind === 'sensing' ? loss.y : loss.M;
+  const target = loss.kind === 'sensing' ? loss.y : loss.kind === 'factored' ? new Float64Array(0) : loss.M; // factored: no label noise (shape.ts)
   const clean = input.labelNoise ? target.slice() : new Float64Array(0);
   const labelXi = new Float64Array(input.labelNoise ? (loss.kind === 'full' ? rows * cols : obs.length) : 0);
   const fullList = loss.kind === 'full' && input.labelNoise ? Int32Array.from({ length: rows * cols }, (_, k) => k) : obs;
@@ -72,9 +80,9 @@ export function referenceSession(input: SessionInput): Session {
   /** The data gradient at E on the batch into out, as step 3 computes it (fast path: out − B). */
   function gradient(E: Float64Array, lo: number, size: number, out: Float64Array): void {
     if (fast) {
-      const B = model.fullTarget!(E, loss.M, out);
+      const B = fullTarget!(E, out);
       for (let k = 0; k < total; k++) out[k] = rd(out[k] - B[k]);
-    } else model.backward(E, residual(model.forward(E), order, lo, size), out);
+    } else model.backward(E, residual!(model.forward(E), order, lo, size), out);
   }
 
   /** SAM/ASAM's unit ascent direction into P (which holds g): assembly/programs/step.ts ascent. */
@@ -146,10 +154,10 @@ export function referenceSession(input: SessionInput): Session {
       // 3 gradient and 4 descent
       let finite: boolean;
       if (fast) {
-        const B = model.fullTarget!(E, loss.M, next);
+        const B = fullTarget!(E, next);
         finite = descendFull(next, theta, B, total, lr, tl, rd);
       } else {
-        model.backward(E, residual(model.forward(E), order, lo, size), next);
+        model.backward(E, residual!(model.forward(E), order, lo, size), next);
         finite = descendRidge(next, theta, next, total, lr, tl, rd);
       }
       if (label) labels(lo, size, 0, true);
@@ -171,8 +179,13 @@ export function referenceSession(input: SessionInput): Session {
     input,
     blocks,
     run,
-    endToEnd: () => model.forward(theta).slice(),
-    fullLoss: () => (rank !== undefined && loss.kind === 'full' ? factorizationLoss(loss.M, theta, rows, cols, rank) : NaN),
+    endToEnd: () => {
+      if (loss.kind === 'factored') throw noEndToEnd();
+      return model.forward(theta).slice();
+    },
+    fullLoss: () => (rank === undefined ? NaN
+      : loss.kind === 'full' ? factorizationLoss(loss.M, theta, rows, cols, rank)
+      : loss.kind === 'factored' ? lowRankLoss(theta, factorsOf(loss, rows, cols), rank) : NaN),
     blockNorms: () => blocks.slice(1).map((hi, b) => sumSquares(theta, blocks[b], hi)),
     theta: () => theta.slice(),
     setTheta: (t) => theta.set(t.map(rd)),
@@ -202,5 +215,7 @@ function roundedLoss(loss: DataLoss, rd: (x: number) => number): DataLoss {
       return { kind: 'completion', M: stepTarget(loss).map(rd), mask: loss.mask };
     case 'sensing':
       return { kind: 'sensing', A: loss.A.map(rd), y: loss.y.map(rd) };
+    case 'factored':
+      return { kind: 'factored', A: loss.A.map(rd), B: loss.B.map(rd), k: loss.k };
   }
 }

@@ -6,10 +6,12 @@ import { blocksOf, endToEndShape, hasSampler, stepTarget, universeOf, validateSe
 import { noiseKinds, type EpochSampler, type Session, type SessionInput, type SessionStepParams, type StepOutcome } from '../types.js';
 import { Arena, type WasmArray } from './buffers.js';
 import type { CoreExports } from './loader.js';
+import { factorsOf, noEndToEnd } from '../factored.js';
+import { lowRankLoss } from '../../linalg/lowRank.js';
 
 /** The codes of assembly/session.ts; a noise kind's code is its index in noiseKinds (types.ts). */
 const MODEL_CODES = { factorization: 0, 'deep-linear': 1, symmetric: 2 } as const;
-const LOSS_CODES = { full: 0, completion: 1, sensing: 2 } as const;
+const LOSS_CODES = { full: 0, completion: 1, sensing: 2, factored: 3 } as const;
 
 type View = Float64ArrayConstructor | Float32ArrayConstructor | Int32ArrayConstructor;
 
@@ -51,8 +53,9 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
   words[SLOT.LOSS] = LOSS_CODES[loss.kind];
   words[SLOT.NBLOCKS] = nb;
   words[SLOT.NOBS] = obsJs.length;
-  words[SLOT.NM] = nm;
+  words[SLOT.NM] = loss.kind === 'factored' ? 0 : nm; // n·m may pass 2³¹ for a factored target, which never reads it
   if (loss.kind === 'sensing') words[SLOT.N] = loss.y.length;
+  if (loss.kind === 'factored') words[SLOT.FK] = loss.k;
   S.view().set(words);
   at(SLOT.DIMS).view().set(model.kind === 'factorization' ? [model.n, model.m, model.r] : model.kind === 'symmetric' ? [model.n, model.k] : model.dims);
   at(SLOT.BLOCKS).view().set(blocks);
@@ -60,7 +63,11 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
   at(SLOT.RNG).view().set(input.rng);
   at(SLOT.SCHED).view().set([1, 1, input.lambda, 0, 0]);
   buf.get(SLOT.PREV)?.view().fill(0); // the allocator does not clear memory: ξ_{−1} = 0
-  if (loss.kind !== 'sensing') at(SLOT.M).view().set(stepTarget(loss));
+  if (loss.kind === 'full' || loss.kind === 'completion') at(SLOT.M).view().set(stepTarget(loss));
+  if (loss.kind === 'factored') {
+    at(SLOT.FA).view().set(loss.A);
+    at(SLOT.FB).view().set(loss.B);
+  }
   if (buf.has(SLOT.MT) && loss.kind === 'full') {
     const M = loss.M;
     const mt = at(SLOT.MT).view(); // Mᵀ, packed once: the target never changes during a run
@@ -72,13 +79,15 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
     at(SLOT.Y).view().set(loss.y);
   }
   if (buf.has(SLOT.OBS)) at(SLOT.OBS).view().set(obsJs);
-  if (buf.has(SLOT.LCLEAN)) at(SLOT.LCLEAN).view().set(loss.kind === 'sensing' ? loss.y : stepTarget(loss));
+  if (buf.has(SLOT.LCLEAN) && loss.kind !== 'factored') at(SLOT.LCLEAN).view().set(loss.kind === 'sensing' ? loss.y : stepTarget(loss));
   const sampler = hasSampler(input) ? { order: at(SLOT.ORDER), samp: at(SLOT.SAMP) } : undefined;
   if (sampler) {
     sampler.order.view().set(obsJs);
     sampler.samp.view()[0] = obsJs.length; // the epoch is used up: the first SGD step shuffles
   }
   const theta = at(SLOT.THETA);
+  // The factors as the step reads them (in T), for fullLoss: ½‖XYᵀ − ABᵀ‖² is a JS report (linalg/lowRank.ts).
+  const factors = loss.kind === 'factored' ? { ...loss, A: loss.A.map(rd), B: loss.B.map(rd) } : undefined;
   const prev = buf.get(SLOT.PREV);
   let live = true;
   const alive = () => {
@@ -104,11 +113,13 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
     },
     endToEnd: () => {
       alive();
+      if (loss.kind === 'factored') throw noEndToEnd();
       const p = (f32 ? core.endToEndF32 : core.endToEndF64)(S.ptr);
       return Float64Array.from(new T(core.memory.buffer, p, nm));
     },
     fullLoss: () => {
       alive();
+      if (model.kind === 'factorization' && loss.kind === 'factored') return lowRankLoss(Float64Array.from(theta.view()), factorsOf(factors!, model.n, model.m), model.r);
       if (model.kind !== 'factorization' || loss.kind !== 'full') return NaN;
       return (f32 ? core.factorizationLossF32 : core.factorizationLossF64)(model.n, model.m, model.r, at(SLOT.M).ptr, theta.ptr);
     },

@@ -15,12 +15,13 @@ import type { Model } from './model.js';
 export function factorizationModel(n: number, m: number, r: number, rd: Round): Model {
   const nr = n * r;
   const total = nr + m * r;
-  const W = new Float64Array(n * m);
+  let W: Float64Array | undefined; // n×m, made on the first forward pass (the full target's fast path never needs it)
   const Gx = new Float64Array(r * r);
   const Gy = new Float64Array(r * r);
   const B = new Float64Array(total); // [M Yp | Mᵀ Xp], laid out like theta
   return {
     forward(E) {
+      W ??= new Float64Array(n * m);
       matmulNT(W, E.subarray(0, nr), E.subarray(nr), n, m, r, rd);
       return W;
     },

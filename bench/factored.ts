@@ -1,0 +1,108 @@
+/**
+ * `npm run bench:factored` — one perturbed-GD step on a 10⁴×10⁴ rank-10 target given by its factors
+ * (M = A Bᵀ, never formed), r = 10: flatmin f64 / f32 against numpy with the same factored algebra
+ * (bench/peers/numpy_factored.py), one thread each. Each variant runs in its own child process so
+ * its peak RSS (getrusage maxrss) is its own: the number reported as peak memory. Issue 10's bar:
+ * a step ≤ 2 ms and peak memory < 100 MB.
+ *
+ *   npm run bench:factored                 10⁴×10⁴, k = r = 10
+ *   npm run bench:factored -- --n=2000     a smaller square target
+ *
+ * The child for flatmin also creates a whole run from a config (`target: { factors }`), steps it and
+ * takes its result — what a user's peak is, not only the session's.
+ */
+import '../src/platform/node.js';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { resourceUsage } from 'node:process';
+import { getBackend } from '../src/backends/index.js';
+import type { SessionInput } from '../src/backends/types.js';
+import { Run } from '../src/run.js';
+import { gaussians, seedGaussian } from '../src/random/gaussian.js';
+import type { Precision } from '../src/config/types.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string, def: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def);
+const N = arg('n', 10_000);
+const K = arg('k', 10);
+const R = arg('r', 10);
+// A, B and θ entries ~ N(0, 1/n): M's singular values are O(1), so lr = 0.1 is stable and the run
+// stays finite (a diverging run stops early, which would time nothing).
+const LR = 0.1;
+const SIGMA = 1e-3;
+/** The SIMD core from the build directory (the bundle lives elsewhere than src/). */
+const WASM = readFileSync('build/flatmin.wasm');
+
+/** Median seconds per step over `repeats` timed runs of `steps` steps each (after a warm-up run). */
+async function timeStep(precision: Precision): Promise<{ median: number; min: number }> {
+  const be = await getBackend('wasm', WASM);
+  const g = gaussians(2 * N * K + 2 * N * R, seedGaussian('bench-factored')).map((v) => v / Math.sqrt(N));
+  const input: SessionInput = {
+    model: { kind: 'factorization', n: N, m: N, r: R }, precision, lambda: 0,
+    loss: { kind: 'factored', A: g.subarray(0, N * K), B: g.subarray(N * K, 2 * N * K), k: K },
+    theta: g.subarray(2 * N * K).map((v) => 0.5 * v), rng: seedGaussian(1),
+  };
+  const s = be.session(input);
+  const p = { lr: LR, noise: { kind: 'perturbed' as const, sigma: [SIGMA, SIGMA] }, scale: 1, scaleMul: 1 };
+  s.run(20, p);
+  const times: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const t0 = process.hrtime.bigint();
+    if (s.run(20, p).done !== 20) throw new Error('the run stopped early (not finite)');
+    times.push(Number(process.hrtime.bigint() - t0) / 1e9 / 20);
+  }
+  s.dispose();
+  times.sort((a, b) => a - b);
+  return { median: times[times.length >> 1], min: times[0] };
+}
+
+/** A whole run from a config with the factors as rows: create, 20 steps, result. */
+async function wholeRun(precision: Precision): Promise<void> {
+  const g = gaussians(2 * N * K, seedGaussian('bench-factored')).map((v) => v / Math.sqrt(N));
+  const rows = (off: number) => Array.from({ length: N }, (_, i) => Array.from(g.subarray(off + i * K, off + (i + 1) * K)));
+  const run = await Run.create({
+    problem: { target: { factors: { A: rows(0), B: rows(N * K) } }, rank: R },
+    optimizer: { steps: 20, lr: LR, noise: { kind: 'perturbed', sigma: [SIGMA, SIGMA] } },
+    seed: 1, backend: 'wasm', precision, recordEvery: 10,
+  }, { wasm: WASM });
+  run.advance();
+  const res = run.result() as { history: unknown[] };
+  if (res.history.length < 2) throw new Error('no history');
+  run.dispose();
+}
+
+async function child(precision: Precision): Promise<void> {
+  const step = await timeStep(precision);
+  const stepPeakMB = resourceUsage().maxRSS / 1024; // the session alone (A, B and θ made in JS)
+  await wholeRun(precision);
+  const mem = process.memoryUsage();
+  process.stdout.write(JSON.stringify({ ...step, stepPeakMB, peakMB: resourceUsage().maxRSS / 1024, heapMB: mem.heapUsed / 2 ** 20, buffersMB: mem.arrayBuffers / 2 ** 20 }));
+}
+
+function spawnChild(cmd: string, argv: string[], env?: NodeJS.ProcessEnv): Record<string, number> | string {
+  const res = spawnSync(cmd, argv, { encoding: 'utf8', env: env ?? process.env, maxBuffer: 1 << 20 });
+  if (res.error) return `${cmd}: ${res.error.message}`;
+  if (res.status !== 0) return `exit ${res.status}: ${res.stderr.trim().split('\n').pop()}`;
+  return JSON.parse(res.stdout);
+}
+
+async function main(): Promise<void> {
+  const childArg = args.find((a) => a.startsWith('--child='));
+  if (childArg) return child(childArg.slice('--child='.length) as Precision);
+  const self = process.argv[1];
+  const rows: Array<[string, Record<string, number> | string]> = [];
+  for (const p of ['f64', 'f32'] as const) rows.push([`flatmin ${p} (wasm, 1 thread)`, spawnChild(process.execPath, [self, `--child=${p}`, `--n=${N}`, `--k=${K}`, `--r=${R}`])]);
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  rows.push(['numpy f64 factored (1 thread)', spawnChild(process.env.PYTHON ?? 'python3', ['bench/peers/numpy_factored.py', String(N), String(K), String(R)], env)]);
+  console.log(`\n### Factored target ${N}×${N}, k = ${K}, r = ${R}: one perturbed-GD step\n`);
+  console.log('| implementation | median per step | best | peak RSS: stepping | peak RSS: whole run | JS heap + buffers at the end |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const [name, r] of rows) {
+    if (typeof r === 'string') console.log(`| ${name} | skipped: ${r} | | | | |`);
+    else console.log(`| ${name} | ${(r.median * 1e3).toFixed(3)} ms | ${(r.min * 1e3).toFixed(3)} ms | ${(r.stepPeakMB ?? r.peakMB).toFixed(0)} MB | ${r.stepPeakMB === undefined ? '' : `${r.peakMB.toFixed(0)} MB`} | ${r.heapMB === undefined ? '' : `${(r.heapMB + r.buffersMB).toFixed(0)} MB`} |`);
+  }
+  console.log(`\nflatmin's peak includes a whole run from a config with the factors as JSON rows (create, 20 steps, result); Node alone is ≈45 MB of it. Load average: ${os.loadavg().map((v) => v.toFixed(1)).join(', ')} on ${os.cpus().length} cores.`);
+}
+
+await main();

@@ -1,0 +1,161 @@
+/**
+ * Thin-factor algebra for a low-rank target M = A Bᵀ (A n×k, B m×k) that is never formed: the
+ * Frobenius distance ‖XYᵀ − ABᵀ‖ (the factored target's loss and residual) and M's thin SVD from
+ * its factors (the prediction). Time O((n + m)·(r + k)²), memory O((n + m)·(r + k)).
+ *
+ * Accuracy: the expansion ‖XYᵀ‖² − 2⟨XYᵀ, ABᵀ⟩ + ‖ABᵀ‖² = tr(GxGy) − 2tr((AᵀX)(YᵀB)) + tr((AᵀA)(BᵀB))
+ * costs the same but cancels: its absolute error is ~eps·(‖XYᵀ‖² + ‖ABᵀ‖²), so near a minimum
+ * (loss ≪ ‖M‖²) it returns rounding noise — a run at loss 1e-12·‖M‖² would read 1e-16·‖M‖²·(a few)
+ * relative error on ‖M‖², i.e. nothing. Instead [X | A] = H₁R₁ and [Y | B] = H₂R₂ (Householder,
+ * H orthogonal), so XYᵀ − ABᵀ = H₁ (R₁ D R₂ᵀ) H₂ᵀ with D = diag(I_r, −I_k) and the norm is that of
+ * the small q₁×q₂ middle, formed entry by entry: absolute error ~eps·‖[X | A]‖·‖[Y | B]‖ on the
+ * norm itself (not its square), as accurate as the n×m difference formed entry by entry
+ * (test/linalg/lowRank.test.ts checks both against it).
+ *
+ * Determinism: only + − × ÷ and Math.sqrt, loops in fixed index order (bit-identical across engines).
+ */
+import { FlatminError } from '../errors.js';
+import { zeros, type Matrix } from './matrix.js';
+import { orthonormalColumns } from './qr.js';
+import { svd, type SVD } from './svd.js';
+
+/** A target in thin form: M = A Bᵀ with A n×k, B m×k (row-major Matrices). */
+export interface LowRank {
+  A: Matrix;
+  B: Matrix;
+}
+
+/**
+ * Householder QR of the columns `cols` (each of length n) in place; returns q = min(n, #cols).
+ * Afterwards cols[l][0 … q) is column l of R (upper trapezoidal, zero below the diagonal).
+ */
+export function householderR(cols: Float64Array[], n: number): number {
+  const c = cols.length;
+  const q = Math.min(n, c);
+  for (let j = 0; j < q; j++) {
+    const x = cols[j];
+    let xn2 = 0;
+    for (let i = j + 1; i < n; i++) xn2 += x[i] * x[i];
+    if (xn2 === 0) continue; // already upper triangular in this column: H_j = I
+    const alpha = x[j];
+    const norm = Math.sqrt(alpha * alpha + xn2);
+    const beta = alpha >= 0 ? -norm : norm;
+    const tau = (beta - alpha) / beta;
+    const f = alpha - beta;
+    for (let i = j + 1; i < n; i++) x[i] = x[i] / f; // v = (1, x_{j+1}/f, …)
+    for (let l = j + 1; l < c; l++) {
+      const y = cols[l];
+      let t = y[j];
+      for (let i = j + 1; i < n; i++) t += x[i] * y[i];
+      const g = tau * t;
+      if (g === 0) continue;
+      y[j] -= g;
+      for (let i = j + 1; i < n; i++) y[i] -= g * x[i];
+    }
+    x[j] = beta;
+    for (let i = j + 1; i < n; i++) x[i] = 0;
+  }
+  return q;
+}
+
+/** The columns of row-major blocks side by side, each column contiguous (householderR's input). */
+function columns(blocks: readonly Matrix[]): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (const b of blocks)
+    for (let j = 0; j < b.cols; j++) out.push(Float64Array.from({ length: b.rows }, (_, i) => b.data[i * b.cols + j]));
+  return out;
+}
+
+/**
+ * ‖P Qᵀ − S Tᵀ‖² for P n×r, Q m×r, S n×k, T m×k (either pair may have 0 columns), by the small
+ * middle of the two QRs (see the module comment).
+ */
+export function productDiff2(P: Matrix, Q: Matrix, S: Matrix, T: Matrix): number {
+  const r = P.cols;
+  const c1 = columns([P, S]);
+  const c2 = columns([Q, T]);
+  const q1 = householderR(c1, P.rows);
+  const q2 = householderR(c2, Q.rows);
+  const c = c1.length;
+  let s2 = 0;
+  for (let a = 0; a < q1; a++)
+    for (let b = 0; b < q2; b++) {
+      let d = 0;
+      for (let l = 0; l < c; l++) d += l < r ? c1[l][a] * c2[l][b] : -(c1[l][a] * c2[l][b]);
+      s2 += d * d;
+    }
+  return s2;
+}
+
+const empty = (rows: number): Matrix => ({ rows, cols: 0, data: new Float64Array(0) });
+
+/** ‖ABᵀ‖². */
+export function lowRankNorm2(t: LowRank): number {
+  return productDiff2(t.A, t.B, empty(t.A.rows), empty(t.B.rows));
+}
+
+/** ½‖XYᵀ − ABᵀ‖² with X = theta[0, n·r), Y = theta[n·r, …): the factored target's loss (a report). */
+export function lowRankLoss(theta: Float64Array, t: LowRank, r: number): number {
+  const n = t.A.rows;
+  const m = t.B.rows;
+  const X: Matrix = { rows: n, cols: r, data: theta.subarray(0, n * r) };
+  const Y: Matrix = { rows: m, cols: r, data: theta.subarray(n * r, (n + m) * r) };
+  return 0.5 * productDiff2(X, Y, t.A, t.B);
+}
+
+/**
+ * The thin SVD of M = A Bᵀ without forming M: A = Q_A R_A, B = Q_B R_B (orthonormal columns,
+ * src/linalg/qr.ts), R_A R_Bᵀ = U_c diag(s) V_cᵀ (k×k, src/linalg/svd.ts), U = Q_A U_c, V = Q_B V_c.
+ * s descending, U n×k, V m×k. A and B must have linearly independent columns (k ≤ min(n, m)):
+ * otherwise a FlatminError naming the factor (drop the dependent columns).
+ */
+export function lowRankSvd(t: LowRank, path = 'factors'): SVD {
+  const q = (F: Matrix, name: string): Matrix => {
+    try {
+      return orthonormalColumns(F);
+    } catch (e) {
+      throw new FlatminError('OUT_OF_RANGE', `${path}.${name}`, `expected ${F.rows}×${F.cols} with linearly independent columns (k ≤ its rows; drop dependent ones): ${(e as Error).message}`);
+    }
+  };
+  const QA = q(t.A, 'A');
+  const QB = q(t.B, 'B');
+  const k = t.A.cols;
+  const RA = transposeTimes(QA, t.A);
+  const RB = transposeTimes(QB, t.B);
+  const C = zeros(k, k);
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let l = 0; l < k; l++) s += RA.data[i * k + l] * RB.data[j * k + l];
+      C.data[i * k + j] = s;
+    }
+  const small = svd(C);
+  return { U: times(QA, small.U), s: small.s, V: times(QB, small.V) };
+}
+
+/** Qᵀ F (Q n×k, F n×k → k×k), sums in ascending row order. */
+function transposeTimes(Q: Matrix, F: Matrix): Matrix {
+  const k = Q.cols;
+  const c = F.cols;
+  const out = zeros(k, c);
+  for (let i = 0; i < Q.rows; i++)
+    for (let a = 0; a < k; a++) {
+      const qa = Q.data[i * k + a];
+      for (let b = 0; b < c; b++) out.data[a * c + b] += qa * F.data[i * c + b];
+    }
+  return out;
+}
+
+/** Q S (n×k times k×p). */
+function times(Q: Matrix, S: Matrix): Matrix {
+  const k = Q.cols;
+  const p = S.cols;
+  const out = zeros(Q.rows, p);
+  for (let i = 0; i < Q.rows; i++)
+    for (let b = 0; b < p; b++) {
+      let s = 0;
+      for (let a = 0; a < k; a++) s += Q.data[i * k + a] * S.data[a * p + b];
+      out.data[i * p + b] = s;
+    }
+  return out;
+}

@@ -1,0 +1,52 @@
+/**
+ * Memory bounds, measured for real in a child Node (peak RSS from getrusage, the Wasm heap's size,
+ * V8's used heap) on the compiled package (needs `npm run build`): a run on a 10⁴×10⁴ rank-10
+ * factored target (r = 10) never comes near the 800 MB one n×m f64 matrix would take, and tall
+ * targets (10⁵×10, dense and factored) run in memory proportional to their size. Each child:
+ * create, 3 perturbed-GD steps, result.
+ */
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+
+const DIST = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../dist');
+
+function measure(target: unknown, rank: number, lr: number): { rssMB: number; wasmMB: number; heapMB: number; steps: number } {
+  const script = `
+await import(${JSON.stringify(`${DIST}/platform/node.js`)});
+const { Run } = await import(${JSON.stringify(`${DIST}/run.js`)});
+const { loadCore } = await import(${JSON.stringify(`${DIST}/backends/wasm/loader.js`)});
+const core = await loadCore();
+const run = await Run.create({ problem: { target: ${JSON.stringify(target)}, rank: ${rank} },
+  optimizer: { steps: 3, lr: ${lr}, noise: { kind: 'perturbed', sigma: [1e-3, 1e-3] } }, seed: 1, recordEvery: 1 }, { backend: 'wasm' });
+run.advance();
+const res = run.result();
+const heap = process.memoryUsage().heapUsed;
+console.log(JSON.stringify({ rssMB: process.resourceUsage().maxRSS / 1024, wasmMB: core.memory.buffer.byteLength / 2 ** 20, heapMB: heap / 2 ** 20, steps: res.steps }));
+`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout);
+}
+
+it('a 10⁴×10⁴ rank-10 factored target, r = 10: Wasm heap + JS heap < 100 MB, process peak < 160 MB', () => {
+  const m = measure({ random: { n: 10_000, m: 10_000, singularValues: [5, 4, 3, 2, 1, 1, 1, 1, 1, 1], seed: 's', factored: true } }, 10, 0.05);
+  expect(m.steps).toBe(3);
+  // Measured: ≈14 MB Wasm, ≈25 MB JS heap, ≈106 MB RSS (of which ≈45 MB is Node itself).
+  expect(m.wasmMB + m.heapMB).toBeLessThan(100);
+  expect(m.rssMB).toBeLessThan(160);
+}, 60_000);
+
+it('tall targets (10⁵×10) run in memory proportional to their size, dense and factored', () => {
+  const nmMB = (1e5 * 10 * 8) / 2 ** 20; // one n×m f64 matrix: 7.6 MB
+  const dense = measure({ random: { n: 100_000, m: 10, singularValues: [3, 2, 1], seed: 's' } }, 3, 5e-4);
+  expect(dense.steps).toBe(3);
+  // The dense session holds M, Mᵀ and W (3 n×m) plus θ-sized buffers: measured ≈40 MB of Wasm heap.
+  expect(dense.wasmMB).toBeLessThan(8 * nmMB);
+  expect(dense.rssMB).toBeLessThan(300);
+  const factored = measure({ random: { n: 100_000, m: 10, singularValues: [3, 2, 1], seed: 's', factored: true } }, 3, 5e-4);
+  expect(factored.steps).toBe(3);
+  expect(factored.wasmMB).toBeLessThan(dense.wasmMB);
+  expect(factored.rssMB).toBeLessThan(300);
+}, 60_000);
