@@ -15,7 +15,7 @@ const schema = JSON.parse(readFileSync(`${ROOT}config.schema.json`, 'utf8'));
 const check = new Ajv({ allErrors: true, strict: false }).compile(schema);
 const valid = (c: unknown) => (check(c) ? 'ok' : JSON.stringify(check.errors?.slice(0, 3)));
 
-/** The README's ```jsonc blocks that are configs (they have an optimizer). */
+/** The README's ```jsonc blocks that are configs (they have an optimizer), or a sweep spec's base config. */
 function readmeConfigs(): string[] {
   const readme = readFileSync(`${ROOT}README.md`, 'utf8');
   return [...readme.matchAll(/```jsonc\n([\s\S]*?)```/g)].map((m) => m[1]).filter((t) => t.includes('"optimizer"'));
@@ -57,7 +57,8 @@ describe('config.schema.json', () => {
     const blocks = readmeConfigs();
     expect(blocks.length).toBeGreaterThanOrEqual(2);
     for (const text of blocks) {
-      const config = parseConfigText(text, 'README.md');
+      const parsed = parseConfigText(text, 'README.md') as Record<string, unknown>;
+      const config = 'base' in parsed ? parsed.base : parsed;
       expect(valid(config)).toBe('ok');
       expect(() => validateConfig(config)).not.toThrow();
     }
