@@ -40,12 +40,6 @@ export function sensingMeasurements(seed: Seed, N: number, M: Float64Array): { A
   return { A, y };
 }
 
-/** Completion weights of the step, in working precision: rd(2/|Ω|) on observed entries, 0 elsewhere. */
-export function completionWeights(mask: ArrayLike<number>, rd: Round): Float64Array {
-  const w = rd(2 / observedCount(mask));
-  return Float64Array.from(mask, (v) => (v !== 0 ? w : 0));
-}
-
 /** What minibatches are drawn from: the observed flat indices (ascending) or the measurement numbers. */
 export function batchUniverse(loss: FactorizationLoss): Int32Array {
   if (loss.kind === 'completion') return observedIndices(loss.mask);

@@ -1,7 +1,8 @@
 import { FlatminError } from '../../errors.js';
 import { roundOf } from '../../math/round.js';
-import { completionWeights } from '../../problems/losses.js';
+import { matmulNT } from '../../linalg/kernels.js';
 import { SESSION_WORDS, SLOT, elementBytes, sessionPlan } from '../memory.js';
+import { denseOf, observedOf, rowPointers } from '../sparse.js';
 import { blocksOf, endToEndShape, hasSampler, stepTarget, universeOf, validateSessionInput, validateSessionStep } from '../shape.js';
 import { noiseKinds, type EpochSampler, type Session, type SessionInput, type SessionStepParams, type StepOutcome } from '../types.js';
 import { Arena, type WasmArray } from './buffers.js';
@@ -60,19 +61,26 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
   at(SLOT.RNG).view().set(input.rng);
   at(SLOT.SCHED).view().set([1, 1, input.lambda, 0, 0]);
   buf.get(SLOT.PREV)?.view().fill(0); // the allocator does not clear memory: ξ_{−1} = 0
-  if (loss.kind !== 'sensing') at(SLOT.M).view().set(stepTarget(loss));
+  // two-factor completion keeps its observed lists (CROW/CCOL/CVAL); other completions a dense M
+  const observed = loss.kind === 'completion' ? observedOf(loss) : undefined;
+  const target = loss.kind === 'full' ? loss.M : loss.kind === 'completion' ? (loss.observed ? denseOf(loss, nm).M : stepTarget(loss)) : undefined;
+  if (buf.has(SLOT.M)) at(SLOT.M).view().set(target!);
+  if (buf.has(SLOT.CVAL)) {
+    at(SLOT.CROW).view().set(rowPointers(observed!.index, rows, cols));
+    at(SLOT.CCOL).view().set(observed!.index.map((e) => e % cols));
+    at(SLOT.CVAL).view().set(observed!.values);
+  }
   if (buf.has(SLOT.MT) && loss.kind === 'full') {
     const M = loss.M;
     const mt = at(SLOT.MT).view(); // Mᵀ, packed once: the target never changes during a run
     for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mt[j * rows + i] = M[i * cols + j];
   }
-  if (loss.kind === 'completion' && buf.has(SLOT.WEIGHTS)) at(SLOT.WEIGHTS).view().set(completionWeights(loss.mask, rd));
   if (loss.kind === 'sensing') {
     at(SLOT.A).view().set(loss.A);
     at(SLOT.Y).view().set(loss.y);
   }
   if (buf.has(SLOT.OBS)) at(SLOT.OBS).view().set(obsJs);
-  if (buf.has(SLOT.LCLEAN)) at(SLOT.LCLEAN).view().set(loss.kind === 'sensing' ? loss.y : stepTarget(loss));
+  if (buf.has(SLOT.LCLEAN)) at(SLOT.LCLEAN).view().set(loss.kind === 'sensing' ? loss.y : buf.has(SLOT.CVAL) ? observed!.values : target!);
   const sampler = hasSampler(input) ? { order: at(SLOT.ORDER), samp: at(SLOT.SAMP) } : undefined;
   if (sampler) {
     sampler.order.view().set(obsJs);
@@ -104,6 +112,13 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
     },
     endToEnd: () => {
       alive();
+      if (!buf.has(SLOT.W) && model.kind === 'factorization') {
+        // the sparse session has no W buffer: the forward's product in TS (the same sums, same bits)
+        const t = Float64Array.from(theta.view());
+        const W = new Float64Array(nm);
+        matmulNT(W, t.subarray(0, rows * model.r), t.subarray(rows * model.r), rows, cols, model.r, rd);
+        return W;
+      }
       const p = (f32 ? core.endToEndF32 : core.endToEndF64)(S.ptr);
       return Float64Array.from(new T(core.memory.buffer, p, nm));
     },
