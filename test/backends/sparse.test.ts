@@ -163,7 +163,7 @@ describe.each([['wasm'], ['reference']] as const)('%s: observed lists as input',
     const be = await backend();
     const base = asLists(problem('f64'));
     const obs = (base.loss as { observed: { index: Int32Array; values: Float64Array } }).observed;
-    const bad = (index: Int32Array, values = new Float64Array(index.length).fill(1), extra = {}) =>
+    const bad = (index: Int32Array, values: Float64Array = new Float64Array(index.length).fill(1), extra = {}) =>
       () => be.session({ ...base, loss: { kind: 'completion', M: new Float64Array(0), mask: [], observed: { index, values }, ...extra } });
     const err = (f: () => unknown, path: string) => {
       try {
