@@ -15,12 +15,13 @@
 // So only non-finite values off the data differ: the dense path multiplied them by 0 (NaN, a step
 // earlier end); this one never reads them.
 //
-// A batch (flat indices in ORDER's epoch order) is sorted first (CSORT, heapsort), values found by
-// binary search in OBS. sparseBatchStep is the descent of such a batch without ridge, noise or
+// A batch (positions in OBS, in ORDER's epoch order: random.ts epochStart with obs = 0) is sorted
+// first (CSORT, heapsort): ascending positions are ascending flat indices. sparseBatchStep is the descent of such a batch without ridge, noise or
 // with perturbed noise, touching only the batch's rows of X and Y: with λ = 0 and lr > 0 every
 // other entry's step is θ − lr·(+0 + 0·θ) = θ exactly, so skipping it is the same bits.
 //
-// Descriptor: OBS flat indices ascending, CROW i32[n+1] row pointers, CCOL i32[|Ω|] columns,
+// Descriptor: OBS flat indices ascending, ORDER positions in OBS (not flat indices: no search per
+// batch entry; src/backends/wasm/session.ts translates the sampler state), CROW i32[n+1] row pointers, CCOL i32[|Ω|] columns,
 // CVAL T[|Ω|] values, CSORT i32[maxBatch], WORK T[2·maxBatch·r] the batch's rows [Xp_i | Yp_j].
 import { S_CCOL, S_CROW, S_CSORT, S_CVAL, S_DIMS, S_NOBS, S_NOISE, S_OBS, S_P, S_SIGMA, S_WORK, i32At, ptr, word } from '../session';
 
@@ -49,18 +50,6 @@ import { S_CCOL, S_CROW, S_CSORT, S_CVAL, S_DIMS, S_NOBS, S_NOISE, S_OBS, S_P, S
     const o = <usize>c << sh;
     store<T>(dst + o, load<T>(dst + o) + a * load<T>(src + o));
   }
-}
-
-/** Position of flat index e in the ascending list obs[0, n) (e is in it). */
-// @ts-ignore: decorator
-@inline function positionOf(obs: usize, n: i32, e: i32): i32 {
-  let lo = 0, hi = n - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (load<i32>(obs + (<usize>mid << 2)) < e) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Sorts a[0, n) ascending (heapsort: no scratch, n log n for any batch size). */
@@ -126,10 +115,11 @@ export function sparseGradient<T>(S: usize, E: usize, idx: usize, size: i32, out
   const sorted = sortedBatch(S, idx, size);
   const c = <T>(2.0 / <f64>size);
   for (let t = 0; t < size; t++) {
-    const e = i32At(sorted, t);
+    const p = i32At(sorted, t);
+    const e = i32At(obs, p);
     const i = e / m, j = e % m;
     const x = E + <usize>i * rB, y = Y + <usize>j * rB;
-    const rho: T = c * (dot<T>(x, y, r) - load<T>(V + (<usize>positionOf(obs, nObs, e) << sh)));
+    const rho: T = c * (dot<T>(x, y, r) - load<T>(V + (<usize>p << sh)));
     axpy<T>(out + <usize>i * rB, y, rho, r);
     axpy<T>(gY + <usize>j * rB, x, rho, r);
   }
@@ -175,7 +165,7 @@ export function sparseBatchStep<T>(S: usize, theta: usize, next: usize, idx: usi
   const n = i32At(dims, 0), m = i32At(dims, 1), r = i32At(dims, 2);
   const rB = <usize>r << sh;
   const nr = n * r;
-  const V = ptr(S, S_CVAL), obs = ptr(S, S_OBS), nObs = word(S, S_NOBS);
+  const V = ptr(S, S_CVAL), obs = ptr(S, S_OBS);
   const P = ptr(S, S_P);
   const xi = sizeof<T>() == 8 ? P : ptr(S, S_NOISE);
   const sigma = ptr(S, S_SIGMA);
@@ -184,7 +174,7 @@ export function sparseBatchStep<T>(S: usize, theta: usize, next: usize, idx: usi
   const sorted = sortedBatch(S, idx, size);
   // the batch's evaluation rows, and their gradient rows cleared
   for (let t = 0; t < size; t++) {
-    const e = i32At(sorted, t);
+    const e = i32At(obs, i32At(sorted, t));
     const i = e / m, j = e % m;
     evalRow<T>(Xb + <usize>t * rB, theta, xi, i * r, r, sx, noisy);
     evalRow<T>(Yb + <usize>t * rB, theta, xi, nr + j * r, r, sy, noisy);
@@ -193,23 +183,24 @@ export function sparseBatchStep<T>(S: usize, theta: usize, next: usize, idx: usi
   }
   const c = <T>(2.0 / <f64>size);
   for (let t = 0; t < size; t++) {
-    const e = i32At(sorted, t);
+    const p = i32At(sorted, t);
+    const e = i32At(obs, p);
     const i = e / m, j = e % m;
     const x = Xb + <usize>t * rB, y = Yb + <usize>t * rB;
-    const rho: T = c * (dot<T>(x, y, r) - load<T>(V + (<usize>positionOf(obs, nObs, e) << sh)));
+    const rho: T = c * (dot<T>(x, y, r) - load<T>(V + (<usize>p << sh)));
     axpy<T>(next + <usize>i * rB, y, rho, r);
     axpy<T>(next + (<usize>(nr + j * r) << sh), x, rho, r);
   }
   // the new rows into P (ξ there is used up), all checked before any is written to θ
   let ok = 1;
   for (let t = 0; t < size; t++) {
-    const e = i32At(sorted, t);
+    const e = i32At(obs, i32At(sorted, t));
     ok &= descendRow<T>(P, theta, next, (e / m) * r, r, lr, tl);
     ok &= descendRow<T>(P, theta, next, nr + (e % m) * r, r, lr, tl);
   }
   if (!ok) return 0;
   for (let t = 0; t < size; t++) {
-    const e = i32At(sorted, t);
+    const e = i32At(obs, i32At(sorted, t));
     memory.copy(theta + (<usize>((e / m) * r) << sh), P + (<usize>((e / m) * r) << sh), rB);
     memory.copy(theta + (<usize>(nr + (e % m) * r) << sh), P + (<usize>(nr + (e % m) * r) << sh), rB);
   }
@@ -217,6 +208,7 @@ export function sparseBatchStep<T>(S: usize, theta: usize, next: usize, idx: usi
 }
 
 /** Position in the observed lists of label noise's t-th target: the full sum's t, or the batch entry's. */
-export function labelPosition(S: usize, list: usize, t: i32, batched: bool): i32 {
-  return batched ? positionOf(ptr(S, S_OBS), word(S, S_NOBS), i32At(list, t)) : t;
+// @ts-ignore: decorator
+@inline export function labelPosition(list: usize, t: i32, batched: bool): i32 {
+  return batched ? i32At(list, t) : t;
 }

@@ -125,7 +125,7 @@ const NOISE_ANNEALED = 6;
   const cols = mt != 0 ? i32At(ptr(S, S_DIMS), 1) : 1;
   const rows = mt != 0 ? i32At(ptr(S, S_DIMS), 0) : 1;
   for (let t = 0; t < count; t++) {
-    const e = sparse ? labelPosition(S, list, t, size > 0) : size == 0 && full ? t : load<i32>(list + (<usize>t << 2));
+    const e = sparse ? labelPosition(list, t, size > 0) : size == 0 && full ? t : load<i32>(list + (<usize>t << 2));
     const v: T = restore ? load<T>(clean + (<usize>e << sh)) : load<T>(clean + (<usize>e << sh)) + s * <T>load<f64>(xi + (<usize>t << 3));
     store<T>(tgt + (<usize>e << sh), v);
     if (mt != 0) store<T>(mt + (<usize>((e % cols) * rows + e / cols) << sh), v);
@@ -201,7 +201,7 @@ const NOISE_ANNEALED = 6;
     let idx: usize = 0;
     let size = 0;
     if (batched) {
-      pos = epochStart(order, obs, nObs, pos, rng);
+      pos = epochStart(order, sparse ? 0 : obs, nObs, pos, rng); // sparse: ORDER holds positions in OBS
       size = min(batch, nObs - pos);
       idx = order + (<usize>pos << 2);
       pos += size;

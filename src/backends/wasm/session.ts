@@ -2,7 +2,7 @@ import { FlatminError } from '../../errors.js';
 import { roundOf } from '../../math/round.js';
 import { matmulNT } from '../../linalg/kernels.js';
 import { SESSION_WORDS, SLOT, elementBytes, sessionPlan } from '../memory.js';
-import { denseOf, observedOf, rowPointers } from '../sparse.js';
+import { denseOf, observedOf, positionOf, rowPointers } from '../sparse.js';
 import { blocksOf, endToEndShape, hasSampler, stepTarget, universeOf, validateSessionInput, validateSessionStep } from '../shape.js';
 import { noiseKinds, type EpochSampler, type Session, type SessionInput, type SessionStepParams, type StepOutcome } from '../types.js';
 import { Arena, type WasmArray } from './buffers.js';
@@ -63,8 +63,9 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
   buf.get(SLOT.PREV)?.view().fill(0); // the allocator does not clear memory: ξ_{−1} = 0
   // two-factor completion keeps its observed lists (CROW/CCOL/CVAL); other completions a dense M
   const observed = loss.kind === 'completion' ? observedOf(loss) : undefined;
-  const target = loss.kind === 'full' ? loss.M : loss.kind === 'completion' ? (loss.observed ? denseOf(loss, nm).M : stepTarget(loss)) : undefined;
-  if (buf.has(SLOT.M)) at(SLOT.M).view().set(target!);
+  const denseTarget = () => (loss.kind === 'full' ? loss.M : loss.kind === 'completion' && loss.observed ? denseOf(loss, nm).M : stepTarget(loss as Exclude<typeof loss, { kind: 'sensing' }>));
+  const target = buf.has(SLOT.M) ? denseTarget() : undefined;
+  if (target) at(SLOT.M).view().set(target);
   if (buf.has(SLOT.CVAL)) {
     at(SLOT.CROW).view().set(rowPointers(observed!.index, rows, cols));
     at(SLOT.CCOL).view().set(observed!.index.map((e) => e % cols));
@@ -80,10 +81,13 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
     at(SLOT.Y).view().set(loss.y);
   }
   if (buf.has(SLOT.OBS)) at(SLOT.OBS).view().set(obsJs);
-  if (buf.has(SLOT.LCLEAN)) at(SLOT.LCLEAN).view().set(loss.kind === 'sensing' ? loss.y : buf.has(SLOT.CVAL) ? observed!.values : target!);
+  if (buf.has(SLOT.LCLEAN)) at(SLOT.LCLEAN).view().set(loss.kind === 'sensing' ? loss.y : buf.has(SLOT.CVAL) ? observed!.values : target ?? denseTarget());
   const sampler = hasSampler(input) ? { order: at(SLOT.ORDER), samp: at(SLOT.SAMP) } : undefined;
+  // two-factor completion's ORDER holds positions in OBS (assembly/models/sparseCompletion.ts); the
+  // sampler state outside is flat indices, as everywhere else
+  const positions = buf.has(SLOT.CVAL);
   if (sampler) {
-    sampler.order.view().set(obsJs);
+    sampler.order.view().set(positions ? obsJs.map((_, p) => p) : obsJs);
     sampler.samp.view()[0] = obsJs.length; // the epoch is used up: the first SGD step shuffles
   }
   const theta = at(SLOT.THETA);
@@ -138,11 +142,16 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
     setRng: (r) => (alive(), at(SLOT.RNG).view().set(r)),
     prevNoise: () => (alive(), prev ? Float64Array.from(prev.view()) : new Float64Array(0)),
     setPrevNoise: (xi) => (alive(), prev?.view().set(xi)),
-    sampler: (): EpochSampler => (alive(), sampler ? { order: sampler.order.view().slice() as Int32Array, pos: sampler.samp.view()[0] } : { order: new Int32Array(0), pos: 0 }),
+    sampler: (): EpochSampler => {
+      alive();
+      if (!sampler) return { order: new Int32Array(0), pos: 0 };
+      const order = sampler.order.view().slice() as Int32Array;
+      return { order: positions ? order.map((p) => obsJs[p]) : order, pos: sampler.samp.view()[0] };
+    },
     setSampler: (s) => {
       alive();
       if (!sampler) return;
-      sampler.order.view().set(s.order);
+      sampler.order.view().set(positions ? s.order.map((e) => positionOf(obsJs, e)) : s.order);
       sampler.samp.view()[0] = s.pos;
     },
     dispose() {

@@ -1,0 +1,70 @@
+import { FlatminError } from '../errors.js';
+import type { Observed } from '../backends/types.js';
+import { laneDouble, seedGaussian } from '../random/gaussian.js';
+import type { Seed } from '../config/types.js';
+
+/** Stream of a random completion mask. */
+export function maskStreamSeed(seed: Seed): string {
+  return `mask:${seed}`;
+}
+
+/**
+ * The observed set of a `fraction` mask, as ascending flat indices, without the rows×cols mask:
+ * entry k (row-major) is observed when the k-th draw u_k of lane 0 of the "mask:" + seed stream is
+ * below fraction; if none is, the entry drawn lowest (the first of equals) is kept, so the loss is
+ * never empty. Same draws in the same order as the dense mask this replaced, so the same set; it
+ * streams, O(|Ω|) memory and one draw per entry.
+ */
+export function fractionObserved(count: number, fraction: number, seed: Seed): Int32Array {
+  const st = seedGaussian(maskStreamSeed(seed));
+  let out = new Int32Array(Math.max(16, Math.min(count, Math.ceil(count * fraction * 1.1) + 64)));
+  let len = 0;
+  let lowest = 0;
+  let lowestU = Infinity;
+  for (let k = 0; k < count; k++) {
+    const u = laneDouble(st, 0);
+    if (u < lowestU) {
+      lowestU = u;
+      lowest = k;
+    }
+    if (u < fraction) {
+      if (len === out.length) {
+        const grown = new Int32Array(out.length * 2);
+        grown.set(out);
+        out = grown;
+      }
+      out[len++] = k;
+    }
+  }
+  return len === 0 ? Int32Array.of(lowest) : out.slice(0, len);
+}
+
+/** Flat indices and values of observations given as COO lists (rows, cols, values), sorted into CSR order. */
+export function cooObserved(coo: { rows: ArrayLike<number>; cols: ArrayLike<number>; values: ArrayLike<number> }, n: number, m: number, path: string): Observed {
+  const { rows, cols, values } = coo;
+  const len = rows.length;
+  if (cols.length !== len) throw new FlatminError('SHAPE', `${path}.cols`, `expected one column per row index (${len}), got ${cols.length}`);
+  if (values.length !== len) throw new FlatminError('SHAPE', `${path}.values`, `expected one value per row index (${len}), got ${values.length}`);
+  if (len === 0) throw new FlatminError('OUT_OF_RANGE', `${path}.rows`, 'no observed entry: the loss would be empty');
+  const flat = new Int32Array(len);
+  for (let t = 0; t < len; t++) {
+    const i = rows[t], j = cols[t], v = values[t];
+    if (!Number.isInteger(i) || i < 0 || i >= n) throw new FlatminError('OUT_OF_RANGE', `${path}.rows[${t}]`, `expected an integer row index in [0, ${n}), got ${i}`);
+    if (!Number.isInteger(j) || j < 0 || j >= m) throw new FlatminError('OUT_OF_RANGE', `${path}.cols[${t}]`, `expected an integer column index in [0, ${m}), got ${j}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new FlatminError('NOT_FINITE', `${path}.values[${t}]`, `expected a finite number, got ${v}`);
+    flat[t] = i * m + j;
+  }
+  const perm = Int32Array.from({ length: len }, (_, t) => t).sort((a, b) => flat[a] - flat[b]);
+  const index = new Int32Array(len);
+  const vals = new Float64Array(len);
+  for (let p = 0; p < len; p++) {
+    const t = perm[p];
+    index[p] = flat[t];
+    vals[p] = values[t];
+    if (p > 0 && index[p] === index[p - 1]) {
+      const first = perm[p - 1];
+      throw new FlatminError('DUPLICATE', `${path}.rows[${Math.max(first, t)}]`, `entry (${rows[t]}, ${cols[t]}) is given twice (at ${Math.min(first, t)} and ${Math.max(first, t)})`);
+    }
+  }
+  return { index, values: vals };
+}
