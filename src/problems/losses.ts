@@ -2,8 +2,9 @@ import type { FactorizationLoss } from '../backends/types.js';
 import type { LossConfig, Seed } from '../config/types.js';
 import type { Round } from '../math/round.js';
 import { fromRows, type Matrix } from '../linalg/matrix.js';
-import { gaussians, laneDouble, seedGaussian } from '../random/gaussian.js';
+import { gaussians, seedGaussian } from '../random/gaussian.js';
 import { observedIndices } from './dln.js';
+import { fractionObserved } from './observed.js';
 
 /**
  * The two-factor losses as functions of the end-to-end matrix W = XYᵀ (n×m, row-major), in plain
@@ -115,28 +116,17 @@ function dotAt(A: Float64Array, off: number, V: Float64Array): number {
   return s;
 }
 
-/** Stream of a random completion mask. */
-export function maskStreamSeed(seed: Seed): string {
-  return `mask:${seed}`;
-}
-
 /**
  * The configured loss as a backend takes it. A `fraction` mask observes entry k when lane 0 of the
  * "mask:" + seed stream draws u_k < fraction (row-major order); at least one entry is always kept
- * (the first one drawn lowest), so the loss is never empty.
+ * (the first one drawn lowest), so the loss is never empty (observed.ts fractionObserved).
  */
 export function buildLoss(loss: LossConfig | undefined, M: Matrix, seed: Seed): FactorizationLoss {
   if (loss === undefined || loss.kind === 'full') return { kind: 'full' };
   if (loss.kind === 'sensing') return { kind: 'sensing', ...sensingMeasurements(seed, loss.measurements, M.data) };
   if ('mask' in loss) return { kind: 'completion', mask: fromRows(loss.mask).data };
-  const st = seedGaussian(maskStreamSeed(seed));
-  const u = Float64Array.from({ length: M.data.length }, () => laneDouble(st, 0));
-  const mask = Float64Array.from(u, (v) => (v < loss.fraction ? 1 : 0));
-  if (observedCount(mask) === 0) {
-    let lowest = 0;
-    for (let k = 1; k < u.length; k++) if (u[k] < u[lowest]) lowest = k;
-    mask[lowest] = 1;
-  }
+  const mask = new Float64Array(M.data.length);
+  for (const k of fractionObserved(mask.length, loss.fraction, seed)) mask[k] = 1;
   return { kind: 'completion', mask };
 }
 
