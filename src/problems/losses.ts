@@ -4,7 +4,7 @@ import type { Round } from '../math/round.js';
 import { fromRows, type Matrix } from '../linalg/matrix.js';
 import { gaussians, seedGaussian } from '../random/gaussian.js';
 import { observedIndices } from './dln.js';
-import { fractionObserved } from './observed.js';
+import { cooObserved, fractionObserved } from './observed.js';
 
 /**
  * The two-factor losses as functions of the end-to-end matrix W = XYᵀ (n×m, row-major), in plain
@@ -125,6 +125,11 @@ export function buildLoss(loss: LossConfig | undefined, M: Matrix, seed: Seed): 
   if (loss === undefined || loss.kind === 'full') return { kind: 'full' };
   if (loss.kind === 'sensing') return { kind: 'sensing', ...sensingMeasurements(seed, loss.measurements, M.data) };
   if ('mask' in loss) return { kind: 'completion', mask: fromRows(loss.mask).data };
+  if ('observations' in loss) {
+    const mask = new Float64Array(M.data.length);
+    for (const k of cooObserved(loss.observations, M.rows, M.cols, 'problem.loss.observations').index) mask[k] = 1;
+    return { kind: 'completion', mask };
+  }
   const mask = new Float64Array(M.data.length);
   for (const k of fractionObserved(mask.length, loss.fraction, seed)) mask[k] = 1;
   return { kind: 'completion', mask };

@@ -68,3 +68,23 @@ export function cooObserved(coo: { rows: ArrayLike<number>; cols: ArrayLike<numb
   }
   return { index, values: vals };
 }
+
+/**
+ * The completion objective (1/|Ω|) Σ_Ω ((XYᵀ)_ij − M_ij)² + λ‖θ‖² in f64 from the observed lists,
+ * O(|Ω|·r): the bits of losses.ts objective(lossOfW(completion)) — the same w_ij sums (c ascending
+ * from 0), the same Σ over Ω in ascending flat order, the same ridge sum — without forming W.
+ */
+export function observedObjective(obs: Observed, lambda: number, theta: Float64Array, n: number, m: number, r: number): number {
+  const { index, values } = obs;
+  const y = n * r;
+  let s = 0;
+  for (let p = 0; p < index.length; p++) {
+    const i = Math.floor(index[p] / m), j = index[p] % m;
+    let w = 0;
+    for (let c = 0; c < r; c++) w += theta[i * r + c] * theta[y + j * r + c];
+    s += (w - values[p]) ** 2;
+  }
+  let ridge = 0;
+  if (lambda !== 0) for (let k = 0; k < theta.length; k++) ridge += theta[k] * theta[k];
+  return (1 / index.length) * s + lambda * ridge;
+}
