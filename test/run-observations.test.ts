@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { run as runAny, type FactorizationResult } from '../src/run.js';
+import { Run, run as runAny, type FactorizationResult } from '../src/run.js';
 import { FlatminError } from '../src/errors.js';
 import { objective, lossOfW } from '../src/problems/losses.js';
 import { observedObjective } from '../src/problems/observed.js';
@@ -33,6 +33,20 @@ describe('completion observations as { rows, cols, values }', () => {
         expect(b.history).toEqual(a.history);
       }
     }
+  });
+
+  it('checkpoint mid-epoch → JSON → resume (wasm → reference) reaches the uninterrupted bits', async () => {
+    const cfg = { ...base, problem: { ...base.problem, loss: { kind: 'completion', observations: shuffled } } };
+    const whole = await run(cfg);
+    const first = (await Run.create(cfg)) as Run<FactorizationResult>;
+    first.advance(37);
+    const saved = JSON.parse(JSON.stringify(first.checkpoint()));
+    first.dispose();
+    expect(saved.sampler.pos % saved.sampler.order.length).not.toBe(0);
+    const second = (await Run.create(cfg, { resume: saved, backend: 'reference' })) as Run<FactorizationResult>;
+    second.advance();
+    expect(JSON.stringify(second.result().final)).toBe(JSON.stringify(whole.final));
+    second.dispose();
   });
 
   it('values differ from the target: the loss fits the values', async () => {

@@ -144,6 +144,29 @@ describe.each([['wasm'], ['reference']] as const)('%s: observed lists as input',
     }
   });
 
+  it('the deep and symmetric models take the lists too (densified: the bits of the mask)', async () => {
+    const be = await backend();
+    for (const model of [{ kind: 'deep-linear', dims: [Mc, 6, N] }, { kind: 'symmetric', n: N, k: 4 }] as const) {
+      const cols = model.kind === 'symmetric' ? N : Mc;
+      const rnd = lcg(4);
+      const M = Float64Array.from({ length: N * cols }, rnd);
+      const mask = Array.from({ length: N * cols }, (_, k) => ((k * 7) % 5 < 2 ? 1 : 0));
+      const len = model.kind === 'symmetric' ? N * 4 : Mc * 6 + 6 * N;
+      const input: SessionInput = { model, precision: 'f64', loss: { kind: 'completion', M, mask }, lambda: 0.01, maxBatch: 5, labelNoise: true,
+        theta: Float64Array.from({ length: len }, () => 0.5 * rnd()), rng: seedGaussian('deep') };
+      const a = be.session(input);
+      const index = Int32Array.from(Array.from(mask, (v, k) => (v ? k : -1)).filter((k) => k >= 0));
+      const b = be.session({ ...input, loss: { kind: 'completion', M: new Float64Array(0), mask: [], observed: { index, values: Float64Array.from(index, (e) => M[e]) } } });
+      const sigma = model.kind === 'symmetric' ? [0.02] : [0.02, 0.01];
+      for (const p of [{ lr: 0.05, batch: 5, noise: { kind: 'label' as const, sigma }, scale: 1, scaleMul: 1 }, { lr: 0.05, noise: { kind: 'perturbed' as const, sigma }, scale: 1, scaleMul: 1 }]) {
+        expect(a.run(9, p)).toEqual(b.run(9, p));
+      }
+      expect(state(a)).toBe(state(b));
+      a.dispose();
+      b.dispose();
+    }
+  });
+
   it('a resumed session (θ, RNG lanes, ξ_{t−1}, epoch position) continues with the same bits', async () => {
     const be = await backend();
     const input = asLists(problem('f32'));
