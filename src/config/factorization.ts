@@ -6,7 +6,7 @@ import { checkCommon } from './common.js';
 import { validateDiagnostics } from './diagnostics.js';
 import { defaultPrediction, defaultRecordEvery, isLegacyFactorizationOptimizer, validateLegacyOptimizer, validatePhases, type OptimizerContext } from './optimizer.js';
 import type { FactorizationConfig, FactorizationProblem, InitConfig, LossConfig, Observations, RandomTarget, Rows } from './types.js';
-import { cooObserved } from '../problems/observed.js';
+import { cooObserved } from './observations.js';
 
 /**
  * The two-factor model's config (THEORY.md §1, §3): `problem` (target, rank, loss, λ), `init`,

@@ -4,7 +4,8 @@ import type { Round } from '../math/round.js';
 import { fromRows, type Matrix } from '../linalg/matrix.js';
 import { gaussians, seedGaussian } from '../random/gaussian.js';
 import { observedIndices } from './dln.js';
-import { cooObserved, fractionObserved } from './observed.js';
+import { fractionObserved } from './observed.js';
+import { cooObserved } from '../config/observations.js';
 
 /**
  * The two-factor losses as functions of the end-to-end matrix W = XYᵀ (n×m, row-major), in plain

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FlatminError } from '../../src/errors.js';
 import { buildLoss } from '../../src/problems/losses.js';
-import { cooObserved, fractionObserved } from '../../src/problems/observed.js';
+import { fractionObserved } from '../../src/problems/observed.js';
+import { cooObserved } from '../../src/config/observations.js';
 import { laneDouble, seedGaussian } from '../../src/random/gaussian.js';
 
 /** The dense draw fractionObserved replaced, verbatim: one u per entry, row-major, then the mask. */
