@@ -159,10 +159,13 @@ export function shuffleI32(a: usize, len: i32, st: usize): void {
 /**
  * Where the next minibatch of an epoch starts: pos, or 0 after a used-up epoch (pos ≥ nObs) has
  * reset `order` to `obs` and shuffled it (src/random/permutation.ts epochStart defines the rule).
+ * obs = 0: reset to the positions 0 … nObs − 1 instead (the shuffle moves entries by position
+ * alone, so that is the same permutation of positions: two-factor completion's ORDER).
  */
 export function epochStart(order: usize, obs: usize, nObs: i32, pos: i32, st: usize): i32 {
   if (pos < nObs) return pos;
-  memory.copy(order, obs, <usize>nObs << 2);
+  if (obs != 0) memory.copy(order, obs, <usize>nObs << 2);
+  else for (let k = 0; k < nObs; k++) store<i32>(order + (<usize>k << 2), k);
   shuffleI32(order, nObs, st);
   return 0;
 }

@@ -1,7 +1,7 @@
 import type { ModelKind, Precision, RunConfig } from './config/types.js';
 import { FlatminError } from './errors.js';
 import type { SessionInput } from './backends/types.js';
-import { observedIndices } from './problems/dln.js';
+import { observedOf } from './backends/sparse.js';
 import { LANES } from './random/gaussian.js';
 
 /**
@@ -210,7 +210,7 @@ function configDifference(a: RunConfig, b: RunConfig): string | undefined {
 
 function universeOf(input: SessionInput): Int32Array {
   const loss = input.loss;
-  if (loss.kind === 'completion') return observedIndices(loss.mask);
+  if (loss.kind === 'completion') return observedOf(loss).index;
   if (loss.kind === 'sensing') return Int32Array.from({ length: loss.y.length }, (_, i) => i);
   return new Int32Array(0);
 }

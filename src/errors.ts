@@ -18,6 +18,7 @@ export type FlatminErrorCode =
   | 'USAGE' // command-line misuse
   | 'CORRUPT' // a checkpoint field does not match the hash written with it, or holds what flatmin never writes (NaN)
   | 'OUT_OF_MEMORY' // the WebAssembly heap (at most 4 GiB) cannot hold the buffers; nothing is leaked
+  | 'DUPLICATE' // the same entry given twice (completion observations as lists)
   | 'CONFLICT' // two results for the same sweep run differ (src/sweep/merge.ts)
   | 'WASM'; // the WebAssembly core could not be loaded
 

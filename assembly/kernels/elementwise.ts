@@ -85,18 +85,6 @@ export function anticorrelate<T>(P: usize, prev: usize, len: i32): void {
   }
 }
 
-/** out[k] = w[k] · (a[k] − b[k]) on [0, len); w = 0 masks an entry out. b may alias out. */
-export function weightedDiff<T>(out: usize, w: usize, a: usize, b: usize, len: i32): void {
-  let k = 0;
-  if (ASC_FEATURE_SIMD) {
-    const L = 16 / sizeof<T>();
-    for (; k + L <= len; k += L) {
-      v128.store(at<T>(out, k), v128.mul<T>(v128.load(at<T>(w, k)), v128.sub<T>(v128.load(at<T>(a, k)), v128.load(at<T>(b, k)))));
-    }
-  }
-  for (; k < len; k++) store<T>(at<T>(out, k), load<T>(at<T>(w, k)) * (load<T>(at<T>(a, k)) - load<T>(at<T>(b, k))));
-}
-
 /** out[k] = a[k] − b[k] on [0, len); out may alias a or b. */
 export function subtract<T>(out: usize, a: usize, b: usize, len: i32): void {
   let k = 0;

@@ -26,7 +26,10 @@
 //   3 gradient  the model at E into NEXT: W = forward(E), R = ∂ℓ/∂W on the batch (../losses.ts),
 //               NEXT = backward(E, R) — ../models/factorization.ts, ../models/deepLinear.ts, ../models/symmetric.ts. The
 //               two-factor full target takes its fast path instead: NEXT = [Xp Gy | Yp Gx], ∇ = NEXT − B
-//               (a factored target M = A Bᵀ computes B through the factors: ../models/factored.ts).
+//               (a factored target M = A Bᵀ computes B through the factors: ../models/factored.ts);
+//               two-factor completion works from the observed lists (../models/sparseCompletion.ts), and a
+//               minibatch of it without ridge (lr > 0), with no noise or perturbed noise, steps only the
+//               batch's rows of X and Y (sparseBatchStep: the other entries' step is θ exactly).
 //   4 descent   NEXT = θ − T(η)·(∇ + T(2λ)·θ), the ridge at θ (kernels/elementwise.ts descendRidge;
 //               the fast path without ridge fuses ∇ = NEXT − B into `descend`). Not applied if some
 //               entry is not finite: θ keeps the last finite state and the run returns early (the
@@ -53,15 +56,18 @@ import { deepBackward, deepForward } from '../models/deepLinear';
 import { symmetricBackward, symmetricForward } from '../models/symmetric';
 import { twoFactorBackward, twoFactorForward, twoFactorFullLoss, twoFactorFullTarget } from '../models/factorization';
 import { twoFactorFactoredTarget } from '../models/factored';
+import { labelPosition, sparseBatchStep, sparseGradient } from '../models/sparseCompletion';
 import { epochStart, fillGaussian } from '../random';
 import { detExp, detLog } from '../detmath';
 import {
-  LOSS_FACTORED, LOSS_FULL, LOSS_SENSING, MODEL_SYMMETRIC, MODEL_TWO_FACTOR, S_BLOCKS, S_DIMS, S_LCLEAN, S_LNOISE, S_LOSS, S_M, S_MODEL, S_MT, S_NBLOCKS,
+  LOSS_COMPLETION, LOSS_FACTORED, LOSS_FULL, LOSS_SENSING, MODEL_SYMMETRIC, MODEL_TWO_FACTOR, S_BLOCKS, S_CVAL, S_DIMS, S_LCLEAN, S_LNOISE, S_LOSS, S_M, S_MODEL, S_MT, S_NBLOCKS,
   S_NEXT, S_NM, S_NOBS, S_NOISE, S_OBS, S_ORDER, S_P, S_PREV, S_RNG, S_SAMP, S_SCHED, S_SIGMA, S_THETA, S_Y, i32At, ptr, word,
 } from '../session';
 
 // Noise kinds: the index of the name in src/backends/types.ts noiseKinds. NOISE_PERTURBED = 0
-// needs no branch of its own: it is the evaluation point every kind but Langevin starts from.
+// needs no branch of its own in the general step: it is the evaluation point every kind but
+// Langevin starts from (the sparse batch step names it).
+const NOISE_PERTURBED = 0;
 const NOISE_ANTICORRELATED = 1;
 const NOISE_LANGEVIN = 2;
 const NOISE_SAM = 3;
@@ -77,11 +83,12 @@ const NOISE_ANNEALED = 6;
 
 /** The data gradient at E on the batch into out (the fast path: out − B), as step 3 computes it. */
 // @ts-ignore: decorator
-@inline function gradient<T>(S: usize, E: usize, idx: usize, size: i32, out: usize, total: i32, twoFactor: bool, fast: bool): void {
+@inline function gradient<T>(S: usize, E: usize, idx: usize, size: i32, out: usize, total: i32, twoFactor: bool, fast: bool, sparse: bool): void {
   if (fast) {
     const B = fullTarget<T>(S, E, out);
     subtract<T>(out, out, B, total);
-  } else if (twoFactor) twoFactorBackward<T>(S, E, residual<T>(S, twoFactorForward<T>(S, E), idx, size), out);
+  } else if (sparse) sparseGradient<T>(S, E, idx, size, out);
+  else if (twoFactor) twoFactorBackward<T>(S, E, residual<T>(S, twoFactorForward<T>(S, E), idx, size), out);
   else deepBackward<T>(S, E, residual<T>(S, deepForward<T>(S, E), idx, size), out);
 }
 
@@ -118,14 +125,15 @@ const NOISE_ANNEALED = 6;
   const loss = word(S, S_LOSS);
   const full = loss == LOSS_FULL;
   const count = size > 0 ? size : full ? word(S, S_NM) : word(S, S_NOBS);
-  const tgt = loss == LOSS_SENSING ? ptr(S, S_Y) : ptr(S, S_M);
+  const sparse = ptr(S, S_CVAL) != 0; // two-factor completion: the targets by position in the observed lists
+  const tgt = loss == LOSS_SENSING ? ptr(S, S_Y) : sparse ? ptr(S, S_CVAL) : ptr(S, S_M);
   const clean = ptr(S, S_LCLEAN), xi = ptr(S, S_LNOISE), mt = ptr(S, S_MT);
   const list = size > 0 ? idx : ptr(S, S_OBS);
   if (!restore) fillGaussian(xi, count, ptr(S, S_RNG));
   const cols = mt != 0 ? i32At(ptr(S, S_DIMS), 1) : 1;
   const rows = mt != 0 ? i32At(ptr(S, S_DIMS), 0) : 1;
   for (let t = 0; t < count; t++) {
-    const e = size == 0 && full ? t : load<i32>(list + (<usize>t << 2));
+    const e = sparse ? labelPosition(list, t, size > 0) : size == 0 && full ? t : load<i32>(list + (<usize>t << 2));
     const v: T = restore ? load<T>(clean + (<usize>e << sh)) : load<T>(clean + (<usize>e << sh)) + s * <T>load<f64>(xi + (<usize>t << 3));
     store<T>(tgt + (<usize>e << sh), v);
     if (mt != 0) store<T>(mt + (<usize>((e % cols) * rows + e / cols) << sh), v);
@@ -183,6 +191,7 @@ const NOISE_ANNEALED = 6;
   const twoFactor = word(S, S_MODEL) == MODEL_TWO_FACTOR;
   const symmetric = word(S, S_MODEL) == MODEL_SYMMETRIC;
   const fast = twoFactor && (word(S, S_LOSS) == LOSS_FULL || word(S, S_LOSS) == LOSS_FACTORED);
+  const sparse = twoFactor && word(S, S_LOSS) == LOSS_COMPLETION;
   const lrT = <T>lr;
   const tl = <T>(2 * load<f64>(sched, 16));
   let scale = load<f64>(sched, 0);
@@ -200,7 +209,7 @@ const NOISE_ANNEALED = 6;
     let idx: usize = 0;
     let size = 0;
     if (batched) {
-      pos = epochStart(order, obs, nObs, pos, rng);
+      pos = epochStart(order, sparse ? 0 : obs, nObs, pos, rng); // sparse: ORDER holds positions in OBS
       size = min(batch, nObs - pos);
       idx = order + (<usize>pos << 2);
       pos += size;
@@ -208,12 +217,19 @@ const NOISE_ANNEALED = 6;
     // 2 noise
     const amp = kind == NOISE_ANNEALED ? scale * anneal(gamma, t0 + <f64>done) : scale;
     const noisy = anyNoise<T>(sigma, nb, amp);
+    if (sparse && size > 0 && tl == 0 && lrT > 0 && (!noisy || kind == NOISE_PERTURBED)) {
+      // only the batch's rows change (../models/sparseCompletion.ts says why that is the same bits)
+      if (noisy) draw<T>(P, noise, total, rng);
+      if (!sparseBatchStep<T>(S, theta, next, idx, size, noisy, amp, lrT, tl)) break;
+      scale *= mul;
+      continue;
+    }
     let E = theta;
     const label = noisy && kind == NOISE_LABEL;
     if (label) {
       labels<T>(S, idx, size, <T>(load<f64>(sigma) * amp), false);
     } else if (noisy && sam) {
-      gradient<T>(S, theta, idx, size, P, total, twoFactor, fast);
+      gradient<T>(S, theta, idx, size, P, total, twoFactor, fast, sparse);
       ascent<T>(P, theta, total, kind == NOISE_ASAM);
       perturbBlocks<T>(P, theta, blocks, nb, sigma, amp);
       E = P;
@@ -234,7 +250,8 @@ const NOISE_ANNEALED = 6;
         finite = descendRidge<T>(next, theta, next, total, lrT, tl);
       }
     } else {
-      if (twoFactor) twoFactorBackward<T>(S, E, residual<T>(S, twoFactorForward<T>(S, E), idx, size), next);
+      if (sparse) sparseGradient<T>(S, E, idx, size, next);
+      else if (twoFactor) twoFactorBackward<T>(S, E, residual<T>(S, twoFactorForward<T>(S, E), idx, size), next);
       else if (symmetric) symmetricBackward<T>(S, E, residual<T>(S, symmetricForward<T>(S, E), idx, size), next);
       else deepBackward<T>(S, E, residual<T>(S, deepForward<T>(S, E), idx, size), next);
       finite = descendRidge<T>(next, theta, next, total, lrT, tl);

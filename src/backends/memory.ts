@@ -12,8 +12,9 @@ export const SLOT = {
   MODEL: 0, LOSS: 1, NBLOCKS: 2, BLOCKS: 3, DIMS: 4, THETA: 5, NEXT: 6, P: 7, NOISE: 8, PREV: 9, SIGMA: 10, RNG: 11, SCHED: 12,
   M: 13, MT: 14, WEIGHTS: 15, N: 16, A: 17, Y: 18, RV: 19, AB: 20, OBS: 21, NOBS: 22, ORDER: 23, SAMP: 24, W: 25, R: 26, WORK: 27,
   NM: 28, LCLEAN: 29, LNOISE: 30, FA: 31, FB: 32, FK: 33,
+  CROW: 34, CCOL: 35, CVAL: 36, CSORT: 37, // two-factor completion's observed lists (sparse.ts)
 } as const;
-export const SESSION_WORDS = 40; // words 34 … 39 are reserved (issue 10's sparse observations)
+export const SESSION_WORDS = 40;
 
 /** One buffer: its descriptor slot, element type (T = the session's precision) and length in elements. */
 export interface BufferSpec {
@@ -52,6 +53,8 @@ export function sessionPlan(input: SessionShape): BufferSpec[] {
     return plan;
   }
   const sym = model.kind === 'symmetric';
+  // two-factor completion keeps only its observed lists: no rows×cols buffer (assembly/models/sparseCompletion.ts)
+  const sparse = two && loss.kind === 'completion';
   add(SLOT.DIMS, 'i32', two ? 3 : sym ? 2 : model.dims.length);
   add(SLOT.BLOCKS, 'i32', nb + 1);
   add(SLOT.THETA, 'T', total);
@@ -62,17 +65,23 @@ export function sessionPlan(input: SessionShape): BufferSpec[] {
   add(SLOT.SIGMA, 'f64', nb);
   add(SLOT.RNG, 'i32', 16);
   add(SLOT.SCHED, 'f64', 5);
-  if (loss.kind !== 'sensing') add(SLOT.M, 'T', nm);
+  if (loss.kind !== 'sensing' && !sparse) add(SLOT.M, 'T', nm);
   if (two && loss.kind === 'full') add(SLOT.MT, 'T', nm);
-  if (two && loss.kind === 'completion') add(SLOT.WEIGHTS, 'T', nm);
   const N = universeOf(loss).length;
   const sampler = hasSampler(input);
+  const maxB = sampler ? Math.max(1, Math.min(input.maxBatch!, N - 1)) : 0; // a batch below N; N itself is the full sum
+  if (sparse) {
+    add(SLOT.CROW, 'i32', rows + 1);
+    add(SLOT.CCOL, 'i32', N);
+    add(SLOT.CVAL, 'T', N);
+    if (sampler) add(SLOT.CSORT, 'i32', maxB);
+  }
   if (loss.kind === 'sensing') {
     add(SLOT.A, 'T', N * nm);
     add(SLOT.Y, 'T', N);
     add(SLOT.RV, 'T', N);
     // A batch below N gathers its rows; N itself is the full sum, read in place.
-    if (sampler) add(SLOT.AB, 'T', Math.max(1, Math.min(input.maxBatch!, N - 1)) * nm);
+    if (sampler) add(SLOT.AB, 'T', maxB * nm);
   }
   if (loss.kind !== 'full') add(SLOT.OBS, 'i32', N);
   if (sampler) {
@@ -80,12 +89,14 @@ export function sessionPlan(input: SessionShape): BufferSpec[] {
     add(SLOT.SAMP, 'i32', 1);
   }
   if (input.labelNoise) {
-    add(SLOT.LCLEAN, 'T', loss.kind === 'sensing' ? N : nm);
+    add(SLOT.LCLEAN, 'T', loss.kind === 'sensing' || sparse ? N : nm);
     add(SLOT.LNOISE, 'f64', loss.kind === 'full' ? nm : N);
   }
-  if (two || sym) add(SLOT.W, 'T', nm);
-  if (!(two && loss.kind === 'full')) add(SLOT.R, 'T', nm);
-  add(SLOT.WORK, 'T', two ? 2 * model.r * model.r + total + model.m * model.r : sym ? total + nm : deepWorkLength(model.dims)); // sym: [Xt | R + Rᵀ]
+  if ((two || sym) && !sparse) add(SLOT.W, 'T', nm);
+  if (!(two && loss.kind === 'full') && !sparse) add(SLOT.R, 'T', nm);
+  const work = sparse ? 2 * maxB * model.r // the batch's evaluation rows [X_i | Y_j] (sparse path)
+    : two ? 2 * model.r * model.r + total + model.m * model.r : sym ? total + nm : deepWorkLength(model.dims); // sym: [Xt | R + Rᵀ]
+  add(SLOT.WORK, 'T', work);
   return plan;
 }
 

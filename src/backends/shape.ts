@@ -1,6 +1,7 @@
 import { FlatminError } from '../errors.js';
 import { layerOffsets } from '../problems/dln.js';
 import { batchUniverse } from '../problems/losses.js';
+import { observedOf, validateObserved } from './sparse.js';
 import { noiseKinds, type DataLoss, type ModelShape, type SessionInput, type SessionStepParams } from './types.js';
 
 /**
@@ -25,7 +26,9 @@ export function endToEndShape(model: ModelShape): { rows: number; cols: number }
 
 /** What minibatches are drawn from: observed flat indices (ascending) or measurement numbers; empty for `full`. */
 export function universeOf(loss: DataLoss): Int32Array {
-  return loss.kind === 'factored' ? new Int32Array(0) : batchUniverse(loss);
+  if (loss.kind === 'factored') return new Int32Array(0);
+  if (loss.kind === 'completion') return observedOf(loss).index;
+  return batchUniverse(loss);
 }
 
 /**
@@ -80,6 +83,10 @@ export function validateSessionInput(input: SessionInput): void {
   if (loss.kind === 'full') {
     length(loss.M, nm, 'loss.M', shape);
     finite(loss.M, 'loss.M');
+  } else if (loss.kind === 'completion' && loss.observed) {
+    validateObserved(loss.observed, rows, cols, 'loss.observed');
+    length(loss.M, 0, 'loss.M', 'none (the observed lists are the data)');
+    length(loss.mask, 0, 'loss.mask', 'none (the observed lists are the data)');
   } else if (loss.kind === 'completion') {
     length(loss.M, nm, 'loss.M', shape);
     length(loss.mask, nm, 'loss.mask', shape);

@@ -48,9 +48,22 @@ export type ModelShape =
  */
 export type DataLoss =
   | { kind: 'full'; M: Float64Array }
-  | { kind: 'completion'; M: Float64Array; mask: ArrayLike<number> }
+  /**
+   * observed: the data as lists instead (src/backends/sparse.ts) — then M and mask are empty
+   * (length 0), and nothing rows×cols is made for the two-factor model.
+   */
+  | { kind: 'completion'; M: Float64Array; mask: ArrayLike<number>; observed?: Observed }
   | { kind: 'sensing'; A: Float64Array; y: Float64Array }
   | { kind: 'factored'; A: Float64Array; B: Float64Array; k: number };
+
+/**
+ * Observed entries as lists: flat indices i·cols + j, strictly ascending (so CSR order: rows
+ * ascending, columns ascending within a row), and their values in the same order.
+ */
+export interface Observed {
+  index: Int32Array;
+  values: Float64Array;
+}
 
 /** What a session is made from. Every array is f64; with precision "f32" the backend rounds on entry. */
 export interface SessionInput {

@@ -5,7 +5,8 @@ import {
 import { checkCommon } from './common.js';
 import { validateDiagnostics } from './diagnostics.js';
 import { defaultPrediction, defaultRecordEvery, isLegacyFactorizationOptimizer, validateLegacyOptimizer, validatePhases, type OptimizerContext } from './optimizer.js';
-import type { FactoredTarget, FactorizationConfig, FactorizationProblem, InitConfig, LossConfig, RandomTarget, Rows } from './types.js';
+import type { FactoredTarget, FactorizationConfig, FactorizationProblem, InitConfig, LossConfig, Observations, RandomTarget, Rows } from './types.js';
+import { cooObserved } from './observations.js';
 
 /**
  * The two-factor model's config (THEORY.md §1, §3): `problem` (target, rank, loss, λ), `init`,
@@ -45,10 +46,10 @@ const PROBLEM_KEYS = ['kind', 'target', 'rank', 'loss', 'lambda'] as const;
 const LOSS_KINDS = ['full', 'completion', 'sensing'] as const;
 const LOSS_KEYS = {
   full: ['kind'],
-  completion: ['kind', 'mask', 'fraction'],
+  completion: ['kind', 'mask', 'fraction', 'observations'],
   sensing: ['kind', 'measurements'],
 } as const;
-const ALL_LOSS_KEYS = ['kind', 'mask', 'fraction', 'measurements'] as const;
+const ALL_LOSS_KEYS = ['kind', 'mask', 'fraction', 'observations', 'measurements'] as const;
 const TARGET_KEYS = ['random'] as const;
 const RANDOM_KEYS = ['n', 'm', 'singularValues', 'seed', 'factored'] as const;
 const INIT_KEYS = {
@@ -64,7 +65,8 @@ const INIT_KINDS = ['gaussian', 'small', 'given'] as const;
 export function universeOf(loss: LossConfig): OptimizerContext['universe'] {
   if (loss.kind === 'full') return null;
   if (loss.kind === 'sensing') return { count: loss.measurements, what: 'measurements' };
-  return { count: 'mask' in loss ? loss.mask.flat().filter((v) => v !== 0).length : undefined, what: 'observed entries' };
+  const count = 'mask' in loss ? loss.mask.flat().filter((v) => v !== 0).length : 'observations' in loss ? loss.observations.rows.length : undefined;
+  return { count, what: 'observed entries' };
 }
 
 function validatePrediction(raw: unknown): [number, number] {
@@ -107,7 +109,9 @@ export function validateLoss(raw: unknown, path: string, n: number, m: number): 
     case 'full':
       return { kind };
     case 'completion': {
-      if (o.mask !== undefined && o.fraction !== undefined) fail('TYPE', `${path}.fraction`, 'give either mask or fraction, not both');
+      const given = (['mask', 'fraction', 'observations'] as const).filter((k) => o[k] !== undefined);
+      if (given.length > 1) fail('TYPE', `${path}.${given[1]}`, `give either ${given[0]} or ${given[1]}, not both (one of mask, fraction, observations)`);
+      if (o.observations !== undefined) return { kind, observations: validateObservations(o.observations, `${path}.observations`, n, m) };
       if (o.fraction !== undefined) {
         const fraction = numberIn(o.fraction, `${path}.fraction`, { min: 0, exclusive: true });
         if (fraction > 1) fail('OUT_OF_RANGE', `${path}.fraction`, `expected a number in (0, 1], got ${describe(fraction)}`);
@@ -132,6 +136,23 @@ export function validateLoss(raw: unknown, path: string, n: number, m: number): 
       return { kind, measurements };
     }
   }
+}
+
+/** COO lists { rows, cols, values }: equal lengths, indices in range, no entry twice (cooObserved checks). */
+function validateObservations(raw: unknown, path: string, n: number, m: number): Observations {
+  const o = object(raw, path, '{ rows, cols, values }: the observed entries as lists');
+  checkKeys(o, path, ['rows', 'cols', 'values']);
+  const nums = (key: string) => {
+    const a = array(required(o, path, key, 'an array of numbers'), `${path}.${key}`, 'an array of numbers');
+    a.forEach((v, t) => {
+      if (typeof v !== 'number') fail('TYPE', `${path}.${key}[${t}]`, `expected a number, got ${describe(v)}`);
+    });
+    return a as number[];
+  };
+  const out = { rows: nums('rows'), cols: nums('cols'), values: nums('values') };
+  if (out.rows.length > MAX_ENTRIES) fail('OUT_OF_RANGE', `${path}.rows`, `${out.rows.length} observations; at most ${MAX_ENTRIES} fit in memory`);
+  cooObserved(out, n, m, path);
+  return out;
 }
 
 export function validateTarget(raw: unknown, path?: string): Rows | RandomTarget;

@@ -162,7 +162,8 @@ export interface FactoredTarget {
  *   full        ½‖XYᵀ − M‖²
  *   completion  (1/|Ω|) Σ_Ω ((XYᵀ)_ij − M_ij)² on the observed entries Ω: a 0/1 `mask` (n rows of
  *               m), or a random one observing each entry with probability `fraction` (stream
- *               "mask:" + seed)
+ *               "mask:" + seed), or `observations` as lists (row, column, value): the values are
+ *               the data there, the target stays the truth (prediction, distances)
  *   sensing     ½ Σ_i (⟨A_i, XYᵀ⟩ − ⟨A_i, M⟩)², i < measurements, A_i Gaussian with entries
  *               N(0, 1/measurements) (stream "sensing:" + seed)
  */
@@ -170,7 +171,15 @@ export type LossConfig =
   | { kind: 'full' }
   | { kind: 'completion'; mask: Rows }
   | { kind: 'completion'; fraction: number }
+  | { kind: 'completion'; observations: Observations }
   | { kind: 'sensing'; measurements: number };
+
+/** Observed entries as coordinate lists: entry t is (rows[t], cols[t]) = values[t]; no entry twice. */
+export interface Observations {
+  rows: number[];
+  cols: number[];
+  values: number[];
+}
 
 export interface FactorizationProblem {
   kind: 'factorization';

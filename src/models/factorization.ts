@@ -9,11 +9,14 @@ import { isFactored, targetShape } from '../config/factorization.js';
 import { lowRankLoss, lowRankNorm2, type LowRank } from '../linalg/lowRank.js';
 import type { FactoredTarget, RandomTarget } from '../config/types.js';
 import { batchUniverse, buildLoss, lossOfW, objective } from '../problems/losses.js';
+import { observedObjective } from '../problems/observed.js';
+import { cooObserved } from '../config/observations.js';
+import { observedOf } from '../backends/sparse.js';
 import { seedGaussian } from '../random/gaussian.js';
 import { factorizationDistances, predictFactorization, type Distances, type Prediction } from '../theory/factorization.js';
 import { sessionMisfit } from '../backends/index.js';
 import type { SessionShape } from '../backends/memory.js';
-import type { DataLoss, Session, SessionInput } from '../backends/types.js';
+import type { DataLoss, Observed, Session, SessionInput } from '../backends/types.js';
 import { spectra, type Curvature } from './spectra.js';
 import { completionStepWarnings } from './stepSize.js';
 import type { ModelRuntime } from './types.js';
@@ -63,16 +66,23 @@ export function factorizationModel(cfg: FactorizationConfig, onPrepare?: (fracti
   const what = `SVD of the ${n}×${m} target`;
   const prediction = predictFactorization(M, r, sx, sy, { svd, ...(onPrepare && !svd ? { onProgress: (f: number) => onPrepare(f, what) } : {}) });
   const lossInput = buildLoss(cfg.problem.loss, M, cfg.seed);
+  // completion: the session and the records take the observed lists (nothing n×m in the session;
+  // a record costs O(|Ω|·r)); COO observations bring their own values (the target stays the truth)
+  const cfgLoss = cfg.problem.loss;
+  const observed = lossInput.kind !== 'completion' ? undefined
+    : 'observations' in cfgLoss ? cooObserved(cfgLoss.observations, n, m, 'problem.loss.observations')
+    : observedOf({ kind: 'completion', M: M.data, mask: lossInput.mask });
+  const data = observed && 'observations' in cfgLoss ? withValues(M.data, observed) : M.data;
   const universe = batchUniverse(lossInput);
   const batches = cfg.optimizer.flatMap((p) => (p.batch === undefined ? [] : [p.batch]));
   cfg.optimizer.forEach((p, i) => {
     if (p.batch !== undefined) checkBatchSize(p.batch, universe.length, 'observed entries', phaseField(cfg.optimizer, i, 'batch'));
   });
   const loss: DataLoss = lossInput.kind === 'full' ? { kind: 'full', M: M.data }
-    : lossInput.kind === 'completion' ? { kind: 'completion', M: M.data, mask: lossInput.mask }
+    : lossInput.kind === 'completion' ? { kind: 'completion', M: new Float64Array(0), mask: [], observed }
     : { kind: 'sensing', A: lossInput.A, y: lossInput.y };
   const lambda = cfg.problem.lambda;
-  const objectiveF: TwoFactor = { loss: lossOfW(lossInput, M.data), lambda, n, m, r };
+  const objectiveF: TwoFactor = { loss: lossOfW(lossInput, data), lambda, n, m, r };
   // The full target without ridge keeps the session's own ½‖XYᵀ − M‖² (the history's bits since v0.1).
   const sessionLoss = cfg.problem.loss.kind === 'full' && lambda === 0;
   const nr = n * r;
@@ -106,7 +116,9 @@ export function factorizationModel(cfg: FactorizationConfig, onPrepare?: (fracti
     record(session, step) {
       const [normX2, normY2] = session.blockNorms();
       const f = objectiveF;
-      const value = sessionLoss ? session.fullLoss() : objective(f.loss, f.lambda, session.theta(), n, m, r);
+      const value = sessionLoss ? session.fullLoss()
+        : observed ? observedObjective(observed, f.lambda, session.theta(), n, m, r) // the same bits, no W
+        : objective(f.loss, f.lambda, session.theta(), n, m, r);
       const point: HistoryPoint = { step, loss: value, normX2, normY2 };
       if (spectrum || diag?.trajectory) {
         const theta = session.theta();
@@ -153,6 +165,13 @@ function checkFits(cfg: FactorizationConfig, input?: SessionShape): void {
     labelNoise: cfg.optimizer.some((p) => p.noise?.kind === 'label'),
   });
   if (misfit) throw new FlatminError('OUT_OF_RANGE', 'problem.rank', `this problem does not fit: ${misfit} (use a smaller rank or target)`);
+}
+
+/** The target with the observed entries replaced by their listed values (what the loss fits). */
+function withValues(M: Float64Array, obs: Observed): Float64Array {
+  const out = M.slice();
+  obs.index.forEach((e, p) => (out[e] = obs.values[p]));
+  return out;
 }
 
 export type { Session };

@@ -1,3 +1,4 @@
+import { observedOf } from '../backends/sparse.js';
 import { traceTwoFactor, type TwoFactorRecord } from '../experiments/twoFactorTrace.js';
 import { testError } from '../diagnostics/completion.js';
 import { endToEnd } from '../problems/losses.js';
@@ -88,8 +89,11 @@ async function completionTestError(config: ReturnType<typeof flatSeekersCompleti
     const loss = model.sessionInput.loss;
     if (loss.kind !== 'completion') throw new Error('flat-seekers: expected a completion run');
     const { n, m, r } = model.objective;
-    // The deep model's test error (relative, on the unobserved entries), with M as the truth.
-    return testError(endToEnd(new Float64Array(n * m), job.theta(), n, m, r), loss.M, loss.mask);
+    // The deep model's test error (relative, on the unobserved entries), with M as the truth
+    // (the session holds the observed lists: src/backends/sparse.ts).
+    const mask = new Uint8Array(n * m);
+    for (const e of observedOf(loss).index) mask[e] = 1;
+    return testError(endToEnd(new Float64Array(n * m), job.theta(), n, m, r), model.M!.data, mask);
   } finally {
     job.dispose();
   }

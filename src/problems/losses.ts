@@ -2,8 +2,10 @@ import type { FactorizationLoss } from '../backends/types.js';
 import type { LossConfig, Seed } from '../config/types.js';
 import type { Round } from '../math/round.js';
 import { fromRows, type Matrix } from '../linalg/matrix.js';
-import { gaussians, laneDouble, seedGaussian } from '../random/gaussian.js';
+import { gaussians, seedGaussian } from '../random/gaussian.js';
 import { observedIndices } from './dln.js';
+import { fractionObserved } from './observed.js';
+import { cooObserved } from '../config/observations.js';
 
 /**
  * The two-factor losses as functions of the end-to-end matrix W = XYᵀ (n×m, row-major), in plain
@@ -38,12 +40,6 @@ export function sensingMeasurements(seed: Seed, N: number, M: Float64Array): { A
   const y = new Float64Array(N);
   for (let i = 0; i < N; i++) y[i] = dotAt(A, i * nm, M);
   return { A, y };
-}
-
-/** Completion weights of the step, in working precision: rd(2/|Ω|) on observed entries, 0 elsewhere. */
-export function completionWeights(mask: ArrayLike<number>, rd: Round): Float64Array {
-  const w = rd(2 / observedCount(mask));
-  return Float64Array.from(mask, (v) => (v !== 0 ? w : 0));
 }
 
 /** What minibatches are drawn from: the observed flat indices (ascending) or the measurement numbers. */
@@ -121,28 +117,22 @@ function dotAt(A: Float64Array, off: number, V: Float64Array): number {
   return s;
 }
 
-/** Stream of a random completion mask. */
-export function maskStreamSeed(seed: Seed): string {
-  return `mask:${seed}`;
-}
-
 /**
  * The configured loss as a backend takes it. A `fraction` mask observes entry k when lane 0 of the
  * "mask:" + seed stream draws u_k < fraction (row-major order); at least one entry is always kept
- * (the first one drawn lowest), so the loss is never empty.
+ * (the first one drawn lowest), so the loss is never empty (observed.ts fractionObserved).
  */
 export function buildLoss(loss: LossConfig | undefined, M: Matrix, seed: Seed): FactorizationLoss {
   if (loss === undefined || loss.kind === 'full') return { kind: 'full' };
   if (loss.kind === 'sensing') return { kind: 'sensing', ...sensingMeasurements(seed, loss.measurements, M.data) };
   if ('mask' in loss) return { kind: 'completion', mask: fromRows(loss.mask).data };
-  const st = seedGaussian(maskStreamSeed(seed));
-  const u = Float64Array.from({ length: M.data.length }, () => laneDouble(st, 0));
-  const mask = Float64Array.from(u, (v) => (v < loss.fraction ? 1 : 0));
-  if (observedCount(mask) === 0) {
-    let lowest = 0;
-    for (let k = 1; k < u.length; k++) if (u[k] < u[lowest]) lowest = k;
-    mask[lowest] = 1;
+  if ('observations' in loss) {
+    const mask = new Float64Array(M.data.length);
+    for (const k of cooObserved(loss.observations, M.rows, M.cols, 'problem.loss.observations').index) mask[k] = 1;
+    return { kind: 'completion', mask };
   }
+  const mask = new Float64Array(M.data.length);
+  for (const k of fractionObserved(mask.length, loss.fraction, seed)) mask[k] = 1;
   return { kind: 'completion', mask };
 }
 

@@ -20,7 +20,7 @@ export function dlnGradient(
   const model = deepLinearModel(dims, roundF64);
   const nm = M.length;
   // Completion on the given entries: the residual's batch form (the mask only sizes it).
-  const residual = residualOf(sensing ? { kind: 'sensing', ...sensing } : { kind: 'completion', M, mask: new Uint8Array(nm).fill(1) }, nm, roundF64, false);
+  const residual = residualOf(sensing ? { kind: 'sensing', ...sensing } : { kind: 'completion', M, mask: new Uint8Array(nm).fill(1) }, nm, roundF64);
   return {
     forward: (E) => model.forward(E),
     dataGradient(E, batch, lo, size, grad) {

@@ -1,5 +1,4 @@
 import type { Round } from '../../math/round.js';
-import { completionWeights } from '../../problems/losses.js';
 import { observedIndices } from '../../problems/dln.js';
 import type { DataLoss } from '../types.js';
 import { sensingResidual } from './sensing.js';
@@ -10,19 +9,14 @@ import { sensingResidual } from './sensing.js';
  * rows×cols row-major; A, y, M arrive already rounded. assembly/losses.ts is the same arithmetic.
  *
  *   full        R = W − M
- *   completion  the full sum:  R = w ⊙ (W − M), w = rd(2/|Ω|) on Ω, 0 elsewhere   (dense form)
- *                          or  R = rd(2/|Ω|)·(W − M) on Ω, +0 elsewhere            (entry form)
+ *   completion  the full sum:  R = rd(2/|Ω|)·(W − M) on Ω, +0 elsewhere
  *               a batch B = idx[lo, lo+size):  R = rd(2/|B|)·(W − M) on B, +0 elsewhere
+ *               (the two-factor model never forms R: sparseCompletion.ts)
  *   sensing     src/backends/reference/sensing.ts (the full sum, or the batch's gathered rows)
- *
- * The two completion full-sum forms agree on every finite W (a ±0 product adds nothing to the
- * gemm sums that follow); they differ only where W is ±Inf or NaN off Ω, where the dense form
- * spreads the NaN and ends the run a step earlier. The two-factor model has always used the dense
- * form and the deep one the entry form, so each keeps its own (`denseCompletion`) for its bits.
  */
 export type Residual = (W: Float64Array, idx: Int32Array, lo: number, size: number) => Float64Array;
 
-export function residualOf(loss: Exclude<DataLoss, { kind: 'factored' }>, nm: number, rd: Round, denseCompletion: boolean): Residual {
+export function residualOf(loss: Exclude<DataLoss, { kind: 'factored' }>, nm: number, rd: Round): Residual {
   const R = new Float64Array(nm);
   switch (loss.kind) {
     case 'full': {
@@ -35,19 +29,13 @@ export function residualOf(loss: Exclude<DataLoss, { kind: 'factored' }>, nm: nu
     case 'completion': {
       const { M } = loss;
       const obs = observedIndices(loss.mask);
-      const w = denseCompletion ? completionWeights(loss.mask, rd) : undefined;
       const entries = (W: Float64Array, idx: Int32Array, lo: number, size: number) => {
         R.fill(0);
         const c = rd(2 / size);
         for (let t = lo; t < lo + size; t++) R[idx[t]] = rd(c * rd(W[idx[t]] - M[idx[t]]));
         return R;
       };
-      return (W, idx, lo, size) => {
-        if (size > 0) return entries(W, idx, lo, size);
-        if (!w) return entries(W, obs, 0, obs.length);
-        for (let k = 0; k < nm; k++) R[k] = rd(w[k] * rd(W[k] - M[k]));
-        return R;
-      };
+      return (W, idx, lo, size) => (size > 0 ? entries(W, idx, lo, size) : entries(W, obs, 0, obs.length));
     }
     case 'sensing': {
       const residual = sensingResidual(nm, loss.A, loss.y, rd);

@@ -14,6 +14,9 @@ import { factorsOf, noEndToEnd } from '../factored.js';
 import { lowRankLoss } from '../../linalg/lowRank.js';
 import { symmetricModel } from './models/symmetric.js';
 import type { Model } from './models/model.js';
+import { sparseCompletion } from './sparseCompletion.js';
+import { denseOf, observedOf } from '../sparse.js';
+import { matmulNT } from '../../linalg/kernels.js';
 
 /**
  * The step skeleton of the reference backend, for every model, loss and noise kind: one step at
@@ -35,7 +38,8 @@ import type { Model } from './models/model.js';
  *                 annealed        E = θ (its noise comes in step 5)
  *               else E = θ
  *   3 gradient  the model at E: W = forward(E), R = ∂ℓ/∂W on the batch (losses.ts), g = backward(E, R);
- *               the two-factor full target takes its fast path g = out − B instead (no W formed)
+ *               the two-factor full target takes its fast path g = out − B instead (no W formed), and
+ *               two-factor completion works from the observed lists (sparseCompletion.ts; no W, no R)
  *   4 descent   θ⁺ = θ − rd(η)·(g + rd(2λ)·θ), the ridge at θ; not applied if some entry is not
  *               finite (the run stops there, its batch stays drawn)
  *   5 update    langevin, annealed: θ⁺ = θ⁺ + s_b·ξ_t with a fresh ξ_t (not applied if not finite)
@@ -48,19 +52,30 @@ export function referenceSession(input: SessionInput): Session {
   const nb = blocks.length - 1;
   const total = blocks[nb];
   const { rows, cols } = endToEndShape(input.model);
-  const loss = roundedLoss(input.loss, rd);
   const two = input.model.kind === 'factorization';
   const rank = input.model.kind === 'factorization' ? input.model.r : undefined;
-  const model: Model = input.model.kind === 'factorization' ? factorizationModel(input.model.n, input.model.m, input.model.r, rd)
+  // two-factor completion: the observed lists only (no rows×cols array); other completions dense
+  const sparseTarget = two && input.loss.kind === 'completion' ? roundedObserved(input.loss, rd) : undefined;
+  const sparse = sparseTarget ? sparseCompletion(rows, cols, rank!, sparseTarget, rd) : undefined;
+  const loss = sparse ? input.loss : roundedLoss(input.loss, rows * cols, rd);
+  // (the two-factor model's W buffer is rows×cols: not made for the sparse path)
+  const model: Model | undefined = sparse ? undefined : input.model.kind === 'factorization' ? factorizationModel(input.model.n, input.model.m, input.model.r, rd)
     : input.model.kind === 'symmetric' ? symmetricModel(input.model.n, input.model.k, rd)
     : deepLinearModel(input.model.dims, rd);
   // The two-factor full target's fast path: M dense, or M = A Bᵀ by its factors (models/factored.ts).
   const fullTarget = loss.kind === 'factored' && input.model.kind === 'factorization'
     ? factoredTarget(input.model.n, input.model.m, input.model.r, loss.A, loss.B, loss.k, rd)
-    : loss.kind === 'full' && model.fullTarget ? (E: Float64Array, out: Float64Array) => model.fullTarget!(E, loss.M, out) : undefined;
+    : loss.kind === 'full' && model?.fullTarget ? (E: Float64Array, out: Float64Array) => model.fullTarget!(E, loss.M, out) : undefined;
   const fast = fullTarget !== undefined;
-  // two-factor: the dense completion form (losses.ts says why); a factored target has no residual
-  const residual = loss.kind === 'factored' ? undefined : residualOf(loss, rows * cols, rd, two);
+  // a factored target has no residual; two-factor completion works from its lists (sparseCompletion.ts)
+  const residual = sparse || loss.kind === 'factored' ? undefined : residualOf(loss, rows * cols, rd);
+  const forward = (E: Float64Array) => {
+    if (loss.kind === 'factored') throw noEndToEnd();
+    if (model) return model.forward(E);
+    const W = new Float64Array(rows * cols); // the sparse path's W, on request only (endToEnd)
+    matmulNT(W, E.subarray(0, rows * rank!), E.subarray(rows * rank!), rows, cols, rank!, rd);
+    return W;
+  };
   const tl = rd(2 * input.lambda);
   let theta = input.theta.map(rd);
   let rng = Int32Array.from(input.rng);
@@ -72,17 +87,18 @@ export function referenceSession(input: SessionInput): Session {
   let pos = order.length; // the epoch is used up: the first SGD step shuffles
   // Label noise perturbs the rounded targets in place (loss.M, or loss.y for sensing) and puts
   // the clean ones back after the gradient; Mᵀ is not kept here (fullTarget reads M), so one array.
-  const target = loss.kind === 'sensing' ? loss.y : loss.kind === 'factored' ? new Float64Array(0) : loss.M; // factored: no label noise (shape.ts)
+  const target = sparseTarget ? sparseTarget.values : loss.kind === 'sensing' ? loss.y : loss.kind === 'factored' ? new Float64Array(0) : loss.M; // factored: no label noise (shape.ts)
   const clean = input.labelNoise ? target.slice() : new Float64Array(0);
   const labelXi = new Float64Array(input.labelNoise ? (loss.kind === 'full' ? rows * cols : obs.length) : 0);
   const fullList = loss.kind === 'full' && input.labelNoise ? Int32Array.from({ length: rows * cols }, (_, k) => k) : obs;
 
   /** The data gradient at E on the batch into out, as step 3 computes it (fast path: out − B). */
   function gradient(E: Float64Array, lo: number, size: number, out: Float64Array): void {
-    if (fast) {
+    if (sparse) sparse.gradient(E, order, lo, size, out);
+    else if (fast) {
       const B = fullTarget!(E, out);
       for (let k = 0; k < total; k++) out[k] = rd(out[k] - B[k]);
-    } else model.backward(E, residual!(model.forward(E), order, lo, size), out);
+    } else model!.backward(E, residual!(model!.forward(E), order, lo, size), out);
   }
 
   /** SAM/ASAM's unit ascent direction into P (which holds g): assembly/programs/step.ts ascent. */
@@ -98,7 +114,7 @@ export function referenceSession(input: SessionInput): Session {
     const count = size > 0 ? size : fullList.length;
     if (!restore) fillGaussian(labelXi, 0, count, rng);
     for (let t = 0; t < count; t++) {
-      const e = size > 0 ? order[lo + t] : fullList[t];
+      const e = sparse ? (size > 0 ? sparse.position(order[lo + t]) : t) : size > 0 ? order[lo + t] : fullList[t];
       target[e] = restore ? clean[e] : rd(clean[e] + rd(s * rd(labelXi[t])));
     }
   }
@@ -157,7 +173,7 @@ export function referenceSession(input: SessionInput): Session {
         const B = fullTarget!(E, next);
         finite = descendFull(next, theta, B, total, lr, tl, rd);
       } else {
-        model.backward(E, residual!(model.forward(E), order, lo, size), next);
+        gradient(E, lo, size, next);
         finite = descendRidge(next, theta, next, total, lr, tl, rd);
       }
       if (label) labels(lo, size, 0, true);
@@ -179,10 +195,7 @@ export function referenceSession(input: SessionInput): Session {
     input,
     blocks,
     run,
-    endToEnd: () => {
-      if (loss.kind === 'factored') throw noEndToEnd();
-      return model.forward(theta).slice();
-    },
+    endToEnd: () => forward(theta).slice(),
     fullLoss: () => (rank === undefined ? NaN
       : loss.kind === 'full' ? factorizationLoss(loss.M, theta, rows, cols, rank)
       : loss.kind === 'factored' ? lowRankLoss(theta, factorsOf(loss, rows, cols), rank) : NaN),
@@ -206,16 +219,24 @@ export function referenceSession(input: SessionInput): Session {
   };
 }
 
-/** The loss's arrays rounded to the working precision (the step reads them in T). */
-function roundedLoss(loss: DataLoss, rd: (x: number) => number): DataLoss {
+/** The loss's arrays rounded to the working precision (the step reads them in T); completion dense. */
+function roundedLoss(loss: DataLoss, nm: number, rd: (x: number) => number): DataLoss {
   switch (loss.kind) {
     case 'full':
       return { kind: 'full', M: loss.M.map(rd) };
-    case 'completion':
-      return { kind: 'completion', M: stepTarget(loss).map(rd), mask: loss.mask };
+    case 'completion': {
+      const { M, mask } = loss.observed ? denseOf(loss, nm) : { M: stepTarget(loss), mask: loss.mask };
+      return { kind: 'completion', M: M.map(rd), mask };
+    }
     case 'sensing':
       return { kind: 'sensing', A: loss.A.map(rd), y: loss.y.map(rd) };
     case 'factored':
       return { kind: 'factored', A: loss.A.map(rd), B: loss.B.map(rd), k: loss.k };
   }
+}
+
+/** Completion's observed lists with the values rounded to the working precision (a copy). */
+function roundedObserved(loss: Extract<DataLoss, { kind: 'completion' }>, rd: (x: number) => number) {
+  const { index, values } = observedOf(loss);
+  return { index, values: values.map(rd) };
 }

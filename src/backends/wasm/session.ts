@@ -1,7 +1,8 @@
 import { FlatminError } from '../../errors.js';
 import { roundOf } from '../../math/round.js';
-import { completionWeights } from '../../problems/losses.js';
+import { matmulNT } from '../../linalg/kernels.js';
 import { SESSION_WORDS, SLOT, elementBytes, sessionPlan } from '../memory.js';
+import { denseOf, observedOf, positionOf, rowPointers } from '../sparse.js';
 import { blocksOf, endToEndShape, hasSampler, stepTarget, universeOf, validateSessionInput, validateSessionStep } from '../shape.js';
 import { noiseKinds, type EpochSampler, type Session, type SessionInput, type SessionStepParams, type StepOutcome } from '../types.js';
 import { Arena, type WasmArray } from './buffers.js';
@@ -63,7 +64,16 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
   at(SLOT.RNG).view().set(input.rng);
   at(SLOT.SCHED).view().set([1, 1, input.lambda, 0, 0]);
   buf.get(SLOT.PREV)?.view().fill(0); // the allocator does not clear memory: ξ_{−1} = 0
-  if (loss.kind === 'full' || loss.kind === 'completion') at(SLOT.M).view().set(stepTarget(loss));
+  // two-factor completion keeps its observed lists (CROW/CCOL/CVAL); other completions a dense M
+  const observed = loss.kind === 'completion' ? observedOf(loss) : undefined;
+  const denseTarget = () => (loss.kind === 'full' ? loss.M : loss.kind === 'completion' && loss.observed ? denseOf(loss, nm).M : stepTarget(loss as Extract<typeof loss, { kind: 'completion' }>));
+  const target = buf.has(SLOT.M) ? denseTarget() : undefined;
+  if (target) at(SLOT.M).view().set(target);
+  if (buf.has(SLOT.CVAL)) {
+    at(SLOT.CROW).view().set(rowPointers(observed!.index, rows, cols));
+    at(SLOT.CCOL).view().set(observed!.index.map((e) => e % cols));
+    at(SLOT.CVAL).view().set(observed!.values);
+  }
   if (loss.kind === 'factored') {
     at(SLOT.FA).view().set(loss.A);
     at(SLOT.FB).view().set(loss.B);
@@ -73,16 +83,18 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
     const mt = at(SLOT.MT).view(); // Mᵀ, packed once: the target never changes during a run
     for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mt[j * rows + i] = M[i * cols + j];
   }
-  if (loss.kind === 'completion' && buf.has(SLOT.WEIGHTS)) at(SLOT.WEIGHTS).view().set(completionWeights(loss.mask, rd));
   if (loss.kind === 'sensing') {
     at(SLOT.A).view().set(loss.A);
     at(SLOT.Y).view().set(loss.y);
   }
   if (buf.has(SLOT.OBS)) at(SLOT.OBS).view().set(obsJs);
-  if (buf.has(SLOT.LCLEAN) && loss.kind !== 'factored') at(SLOT.LCLEAN).view().set(loss.kind === 'sensing' ? loss.y : stepTarget(loss));
+  if (buf.has(SLOT.LCLEAN) && loss.kind !== 'factored') at(SLOT.LCLEAN).view().set(loss.kind === 'sensing' ? loss.y : buf.has(SLOT.CVAL) ? observed!.values : target ?? denseTarget());
   const sampler = hasSampler(input) ? { order: at(SLOT.ORDER), samp: at(SLOT.SAMP) } : undefined;
+  // two-factor completion's ORDER holds positions in OBS (assembly/models/sparseCompletion.ts); the
+  // sampler state outside is flat indices, as everywhere else
+  const positions = buf.has(SLOT.CVAL);
   if (sampler) {
-    sampler.order.view().set(obsJs);
+    sampler.order.view().set(positions ? obsJs.map((_, p) => p) : obsJs);
     sampler.samp.view()[0] = obsJs.length; // the epoch is used up: the first SGD step shuffles
   }
   const theta = at(SLOT.THETA);
@@ -114,6 +126,13 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
     endToEnd: () => {
       alive();
       if (loss.kind === 'factored') throw noEndToEnd();
+      if (!buf.has(SLOT.W) && model.kind === 'factorization') {
+        // the sparse session has no W buffer: the forward's product in TS (the same sums, same bits)
+        const t = Float64Array.from(theta.view());
+        const W = new Float64Array(nm);
+        matmulNT(W, t.subarray(0, rows * model.r), t.subarray(rows * model.r), rows, cols, model.r, rd);
+        return W;
+      }
       const p = (f32 ? core.endToEndF32 : core.endToEndF64)(S.ptr);
       return Float64Array.from(new T(core.memory.buffer, p, nm));
     },
@@ -134,11 +153,16 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
     setRng: (r) => (alive(), at(SLOT.RNG).view().set(r)),
     prevNoise: () => (alive(), prev ? Float64Array.from(prev.view()) : new Float64Array(0)),
     setPrevNoise: (xi) => (alive(), prev?.view().set(xi)),
-    sampler: (): EpochSampler => (alive(), sampler ? { order: sampler.order.view().slice() as Int32Array, pos: sampler.samp.view()[0] } : { order: new Int32Array(0), pos: 0 }),
+    sampler: (): EpochSampler => {
+      alive();
+      if (!sampler) return { order: new Int32Array(0), pos: 0 };
+      const order = sampler.order.view().slice() as Int32Array;
+      return { order: positions ? order.map((p) => obsJs[p]) : order, pos: sampler.samp.view()[0] };
+    },
     setSampler: (s) => {
       alive();
       if (!sampler) return;
-      sampler.order.view().set(s.order);
+      sampler.order.view().set(positions ? s.order.map((e) => positionOf(obsJs, e)) : s.order);
       sampler.samp.view()[0] = s.pos;
     },
     dispose() {

@@ -1,0 +1,49 @@
+import type { Round } from '../../math/round.js';
+import type { Observed } from '../types.js';
+import { positionOf } from '../sparse.js';
+
+/**
+ * The two-factor model W = X Yᵀ on completion from the observed lists alone, in working precision
+ * rd: the oracle of assembly/models/sparseCompletion.ts (whose header says why these are the bits
+ * of the dense R = w ⊙ (W − M), [R Yp | Rᵀ Xp] it replaces). θ = [X (n×r) | Y (m×r)], E = [Xp | Yp];
+ * V the observed values (rounded) in the order of the ascending flat indices.
+ *
+ *   per observed (i, j) of the batch, ascending flat index i·m + j (the full sum: all of Ω):
+ *     w = Σ_c Xp_ic·Yp_jc (c ascending from +0),  ρ = rd(2/|B|)·(w − V),
+ *     ∇X_i += ρ·Yp_j,  ∇Y_j += ρ·Xp_i            (∇ starts at +0)
+ *
+ * The Wasm step also has a batch step touching only the batch's rows (sparseBatchStep); the full
+ * sweep here gives the same bits, which is what the tests hold it to.
+ */
+export interface SparseCompletion {
+  /** ∇ at E on the batch order[lo, lo + size) (size 0: all of Ω) into out. */
+  gradient(E: Float64Array, order: Int32Array, lo: number, size: number, out: Float64Array): void;
+  /** The position of a batch's flat index in the observed lists (label noise's target). */
+  position(e: number): number;
+}
+
+export function sparseCompletion(n: number, m: number, r: number, obs: Observed, rd: Round): SparseCompletion {
+  const { index, values: V } = obs;
+  const nr = n * r;
+  return {
+    gradient(E, order, lo, size, out) {
+      out.fill(0);
+      const batch = size > 0 ? order.slice(lo, lo + size).sort() : index;
+      const c = rd(2 / batch.length);
+      for (let t = 0; t < batch.length; t++) {
+        const e = batch[t];
+        const p = size > 0 ? positionOf(index, e) : t;
+        const xi = Math.floor(e / m) * r;
+        const yj = nr + (e % m) * r;
+        let w = 0;
+        for (let k = 0; k < r; k++) w = rd(w + rd(E[xi + k] * E[yj + k]));
+        const rho = rd(c * rd(w - V[p]));
+        for (let k = 0; k < r; k++) {
+          out[xi + k] = rd(out[xi + k] + rd(rho * E[yj + k]));
+          out[yj + k] = rd(out[yj + k] + rd(rho * E[xi + k]));
+        }
+      }
+    },
+    position: (e) => positionOf(index, e),
+  };
+}
