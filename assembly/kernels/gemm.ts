@@ -37,6 +37,8 @@
 // (the fallback build, ASC_FEATURE_SIMD false) everything takes the plain scalar loop, same
 // arithmetic.
 
+import { J_ARGS, jobWord, join, partsFor, publish, rowsLo, storeArg } from './pool';
+
 // K block length for the 4-row tiles: a 4×KC strip of A is 8 KB (f64), well inside L1 next to
 // the B rows it meets. 128, 256 and 512 measured the same within noise.
 // @ts-ignore: decorator
@@ -190,23 +192,25 @@
 }
 
 /**
- * The shared driver. `aRow`/`aK` are A's strides in elements for (output row, k):
- * NN: aRow = lda, aK = 1;  TN: aRow = 1, aK = lda.
+ * The shared driver, for output rows [i0, i1) (i0 a multiple of 4; i1 a multiple of 4 or `rows`:
+ * a thread's share, see pool.ts). `aRow`/`aK` are A's strides in elements for (output row, k):
+ * NN: aRow = lda, aK = 1;  TN: aRow = 1, aK = lda. Which rows a call covers changes no bits: each
+ * element's sum is the same wherever it is computed.
  *
  * `sym` (a literal): C = AᵀA, so C[c][i] is C[i][c] bit for bit (the same products, a·b = b·a
- * exactly, added in the same k order). Row block i0 then starts at the 2L-column tile holding the
- * diagonal, and the skipped lower part is copied from the upper part at the end: about half the
- * Gram work for r ≥ 8 (≈3% of a step at 256–1024; nothing to skip at r = 4, 5).
+ * exactly, added in the same k order). Row block i starts at the 2L-column tile holding the
+ * diagonal; the skipped lower part is copied from the upper part by `mirror` once every row is
+ * done: about half the Gram work for r ≥ 8 (≈3% of a step at 256–1024; nothing to skip at r = 4, 5).
  */
 // @ts-ignore: decorator
-@inline function gemm<T>(C: usize, ldc: i32, A: usize, aRow: i32, aK: i32, B: usize, ldb: i32, rows: i32, cols: i32, K: i32, sym: bool): void {
+@inline function gemmRows<T>(C: usize, ldc: i32, A: usize, aRow: i32, aK: i32, B: usize, ldb: i32, i0: i32, i1: i32, cols: i32, K: i32, sym: bool): void {
   const sz = sizeof<T>();
   const ldcB = <usize>ldc * sz, aRowB = <usize>aRow * sz, aKB = <usize>aK * sz, bK = <usize>ldb * sz;
-  let i = 0;
+  let i = i0;
   if (ASC_FEATURE_SIMD) {
     const W = 32 / <i32>sz; // columns of a 4×2-vector tile
     if (K <= KC) {
-      for (; i + 4 <= rows; i += 4) {
+      for (; i + 4 <= i1; i += 4) {
         rowBlock<T>(C + <usize>i * ldcB, ldcB, A + <usize>i * aRowB, aRowB, aKB, B, bK, sym ? i / W * W : 0, cols, K, false);
       }
     } else {
@@ -216,7 +220,7 @@
       // (+0.0 + p is exactly what a fresh accumulator computes): a single, literal init path keeps
       // V8's register allocation as clean as the unblocked loop's (choosing splat-or-load at run
       // time cost ≈5% in register moves).
-      for (; i + 4 <= rows; i += 4) {
+      for (; i + 4 <= i1; i += 4) {
         const pc = C + <usize>i * ldcB;
         for (let q = 0; q < 4; q++) memory.fill(pc + <usize>q * ldcB, 0, <usize>cols * sz);
         for (let k0 = 0; k0 < K; k0 += KC) {
@@ -225,17 +229,9 @@
         }
       }
     }
-    if (sym) {
-      // Fill what the row blocks skipped (c < c0 ≤ row): its mirror C[c][row] lies in a block's
-      // computed part, since that block started at or before column c < row.
-      for (let row = 0; row < i; row++) {
-        const c0 = (row & ~3) / W * W;
-        for (let c = 0; c < c0; c++) store<T>(C + <usize>row * ldcB + <usize>c * sz, load<T>(C + <usize>c * ldcB + <usize>row * sz));
-      }
-    }
-    // Leftover rows (< 4), all columns; the 1-row tiles' vectors are L wide.
+    // Leftover rows (< 4, the product's last), all columns; the 1-row tiles' vectors are L wide.
     const L = 16 / <i32>sz;
-    for (; i < rows; i++) {
+    for (; i < i1; i++) {
       const pa = A + <usize>i * aRowB;
       const pc = C + <usize>i * ldcB;
       let c = 0;
@@ -243,12 +239,60 @@
       for (; c < cols; c++) tile1xs<T>(pc + <usize>c * sz, pa, aKB, B + <usize>c * sz, bK, K);
     }
   } else {
-    for (; i < rows; i++) {
+    for (; i < i1; i++) {
       const pa = A + <usize>i * aRowB;
       const pc = C + <usize>i * ldcB;
       for (let c = 0; c < cols; c++) tile1xs<T>(pc + <usize>c * sz, pa, aKB, B + <usize>c * sz, bK, K);
     }
   }
+}
+
+/**
+ * The Gram product's lower part (c < c0 ≤ row) from its upper part: the mirror C[c][row] lies in
+ * a row block's computed part, since that block started at or before column c < row. Only the
+ * 4-row blocks skip columns (SIMD build); leftover rows were computed in full.
+ */
+// @ts-ignore: decorator
+@inline function mirror<T>(C: usize, ldc: i32, rows: i32): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const sz = sizeof<T>();
+  const ldcB = <usize>ldc * sz;
+  const W = 32 / <i32>sz;
+  const blocked = rows & ~3;
+  for (let row = 0; row < blocked; row++) {
+    const c0 = (row & ~3) / W * W;
+    for (let c = 0; c < c0; c++) store<T>(C + <usize>row * ldcB + <usize>c * sz, load<T>(C + <usize>c * ldcB + <usize>row * sz));
+  }
+}
+
+/** Thread t's share of the published job (pool.ts): the worker side of `gemm`. */
+export function gemmShare<T>(t: i32, P: i32): void {
+  const rows = jobWord(J_ARGS + 7);
+  const lo = rowsLo(t, P, rows), hi = rowsLo(t + 1, P, rows);
+  const C = <usize>jobWord(J_ARGS), ldc = jobWord(J_ARGS + 1), A = <usize>jobWord(J_ARGS + 2), aRow = jobWord(J_ARGS + 3), aK = jobWord(J_ARGS + 4);
+  const B = <usize>jobWord(J_ARGS + 5), ldb = jobWord(J_ARGS + 6), cols = jobWord(J_ARGS + 8), K = jobWord(J_ARGS + 9);
+  if (jobWord(J_ARGS + 10) != 0) gemmRows<T>(C, ldc, A, aRow, aK, B, ldb, lo, hi, cols, K, true);
+  else gemmRows<T>(C, ldc, A, aRow, aK, B, ldb, lo, hi, cols, K, false);
+}
+
+/**
+ * Every product goes through here. On one thread (the single-threaded builds, small products)
+ * it is the plain kernel; on P threads (threads build, pool.ts) the calling thread publishes the
+ * product, takes the first block of rows itself and waits for the others.
+ */
+// @ts-ignore: decorator
+@inline function gemm<T>(C: usize, ldc: i32, A: usize, aRow: i32, aK: i32, B: usize, ldb: i32, rows: i32, cols: i32, K: i32, sym: bool): void {
+  const P = partsFor(rows, cols, K);
+  if (ASC_FEATURE_THREADS && P > 1) {
+    storeArg(0, <i32>C); storeArg(1, ldc); storeArg(2, <i32>A); storeArg(3, aRow); storeArg(4, aK);
+    storeArg(5, <i32>B); storeArg(6, ldb); storeArg(7, rows); storeArg(8, cols); storeArg(9, K); storeArg(10, sym ? 1 : 0);
+    publish(P, sizeof<T>() == 8 ? 0 : 1);
+    gemmRows<T>(C, ldc, A, aRow, aK, B, ldb, 0, rowsLo(1, P, rows), cols, K, sym);
+    join(P);
+  } else {
+    gemmRows<T>(C, ldc, A, aRow, aK, B, ldb, 0, rows, cols, K, sym);
+  }
+  if (sym) mirror<T>(C, ldc, rows);
 }
 
 /** C (rows×cols, row stride ldc) = A (rows×K, stride lda) · B (K×cols, stride ldb). */

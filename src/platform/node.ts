@@ -1,11 +1,24 @@
 // Node (and Bun, Deno with file access): the core is read from build/ beside the package; runs in
 // a worker go to worker_threads.
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { setPlatform } from './registry.js';
 
+const WASM_FILES = { simd: 'flatmin.wasm', scalar: 'flatmin-scalar.wasm', threads: 'flatmin-threads.wasm' } as const;
+
 setPlatform({
-  wasmSource: (build) => new URL(build === 'simd' ? '../../build/flatmin.wasm' : '../../build/flatmin-scalar.wasm', import.meta.url),
+  wasmSource: (build) => new URL(`../../build/${WASM_FILES[build]}`, import.meta.url),
+  cores: () => availableParallelism(),
+  spawnThread(module, memory, id, block) {
+    const w = new Worker(new URL('../worker/node-thread.js', import.meta.url), { workerData: { module, memory, id, block } });
+    w.unref(); // pool threads never keep the process alive: they only serve the main thread's calls
+    return new Promise((resolve, reject) => {
+      w.once('message', () => resolve({ stop: () => void w.terminate() }));
+      w.once('error', reject);
+      w.once('exit', (code) => reject(new Error(`the pool thread exited (code ${code})`)));
+    });
+  },
   readFile: async (url) => new Uint8Array(await readFile(url)) as Uint8Array<ArrayBuffer>,
   spawnWorker() {
     const w = new Worker(new URL('../worker/node-worker.js', import.meta.url));
