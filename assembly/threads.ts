@@ -3,7 +3,7 @@
 // products until the pool shuts down. Between products a worker spins briefly (a step issues its
 // products back to back: waking from wait32 costs tens of µs) and then blocks in wait32.
 import { gemmShare } from './kernels/gemm';
-import { J_GEN, J_DONE, J_KIND, J_SLEEP, jobWord, poolInit } from './kernels/pool';
+import { J_GEN, J_KIND, J_SLEEP, finish, jobWord, poolInit } from './kernels/pool';
 
 /** Spin iterations before blocking (≈ 20–50 µs of atomic loads). */
 const SPIN = 1 << 14;
@@ -34,6 +34,6 @@ export function workerLoop(id: i32, block: usize, seen: i32): void {
     if (kind < 0) return;
     if (kind == 0) gemmShare<f64>(id, parts);
     else gemmShare<f32>(id, parts);
-    atomic.add<i32>(block + (J_DONE << 2), 1);
+    finish();
   }
 }

@@ -11,6 +11,7 @@
 //                  One word, so a worker that was not in one job and reads GEN late can never
 //                  pair a newer job with an older `parts`.
 //   1     DONE     workers that finished the current job
+//   2     WAITING  1 while the main thread blocks in wait32 on DONE (the last worker then notifies)
 //   3     KIND     0 f64, 1 f32, -1 shut down (read only by the job's parts: a shutdown has 255)
 //   4..14          the gemm: C, ldc, A, aRow, aK, B, ldb, rows, cols, K, sym
 //   15    SLEEP    workers blocked in wait32 (the main thread notifies only if some are)
@@ -22,6 +23,7 @@
 export const J_GEN = 0;
 export const J_DONE = 1;
 export const J_KIND = 3;
+export const J_WAITING = 2;
 export const J_ARGS = 4;
 export const J_SLEEP = 15;
 export const JOB_WORDS = 16;
@@ -31,15 +33,20 @@ let job: usize = 0;
 /** Threads a product may use, the calling thread included (JS sets it before each call). */
 let threads: i32 = 1;
 /** Multiply-adds (rows·cols·K) below which a product stays on one thread: waking the others costs more. */
-let minWork: i32 = 1 << 15;
+let minWork: i32 = 1 << 16;
+/** Whether the calling thread may block (not a browser's main thread): then `join` sleeps after a spin. */
+let canBlock: bool = false;
+/** Spin iterations of `join` before it blocks. */
+const JOIN_SPIN = 1 << 12;
 
 export function poolInit(block: usize): void {
   job = block;
 }
 
-export function poolThreads(n: i32, min: i32): void {
+export function poolThreads(n: i32, min: i32, block: bool): void {
   threads = n;
   minWork = min;
+  canBlock = block;
 }
 
 /** Tells every worker to return from workerLoop (the pool is being closed). */
@@ -83,8 +90,30 @@ export function publish(parts: i32, kind: i32): void {
   store<i32>(job + (<usize>(J_ARGS + k) << 2), v);
 }
 
-/** Spins until the other parts − 1 threads are done (the browser main thread may not block). */
+/**
+ * Waits until the other parts − 1 threads are done: spins, then (where the caller may block)
+ * sleeps in wait32 — on a machine with more runnable threads than cores, spinning for a worker
+ * that is not scheduled would burn the very core it needs. A browser's main thread only spins.
+ */
 export function join(parts: i32): void {
   const done = job + (J_DONE << 2);
-  while (atomic.load<i32>(done) < parts - 1) {}
+  const waiting = job + (J_WAITING << 2);
+  for (let s = 0; s < JOIN_SPIN; s++) if (atomic.load<i32>(done) >= parts - 1) return;
+  if (!canBlock) {
+    while (atomic.load<i32>(done) < parts - 1) {}
+    return;
+  }
+  for (;;) {
+    const d = atomic.load<i32>(done);
+    if (d >= parts - 1) return;
+    atomic.store<i32>(waiting, 1);
+    memory.atomic.wait32(done, d, -1);
+    atomic.store<i32>(waiting, 0);
+  }
+}
+
+/** A worker's end of a job: count it done, and wake the main thread if it sleeps on DONE. */
+export function finish(): void {
+  atomic.add<i32>(job + (J_DONE << 2), 1);
+  if (atomic.load<i32>(job + (J_WAITING << 2)) != 0) atomic.notify(job + (J_DONE << 2));
 }

@@ -14,12 +14,13 @@ export { sessionBytes, sessionMisfit } from './memory.js';
 
 /**
  * Resolve a backend by name; `wasm` loads (once) and instantiates the core. `threads` > 1 (wasm
- * only; see wasm/threads.ts resolveThreads): the threaded core, with its pool started.
+ * only; see wasm/threads.ts resolveThreads): the threaded core, with its pool started (`wasm` then
+ * locates the threads build, when this call creates that core).
  */
 export async function getBackend(name: BackendName, wasm?: WasmSource, threads = 1): Promise<Backend> {
   if (name === 'reference') return referenceBackend;
   if (threads > 1) {
-    const core = await threadedCore(threads);
+    const core = await threadedCore(threads, wasm);
     const session = (input: SessionInput) => threadedSession(core, input, threads);
     return { name: 'wasm', session, factorization: (input) => factorizationSession(session, input), dln: (input) => dlnSession(session, input) };
   }

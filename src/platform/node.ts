@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { serveThread } from '../worker/thread.js';
 import { setPlatform } from './registry.js';
 
 const WASM_FILES = { simd: 'flatmin.wasm', scalar: 'flatmin-scalar.wasm', threads: 'flatmin-threads.wasm' } as const;
@@ -11,7 +12,10 @@ setPlatform({
   wasmSource: (build) => new URL(`../../build/${WASM_FILES[build]}`, import.meta.url),
   cores: () => availableParallelism(),
   spawnThread(module, memory, id, block) {
-    const w = new Worker(new URL('../worker/node-thread.js', import.meta.url), { workerData: { module, memory, id, block } });
+    // The body is serveThread's own source, evaluated: no script file to find, so a bundled
+    // flatmin starts its pool threads too (serveThread uses only globals, see src/worker/thread.ts).
+    const body = `const { parentPort, workerData } = require('node:worker_threads');\n(${serveThread.toString()})(workerData, () => parentPort.postMessage('ready'));`;
+    const w = new Worker(body, { eval: true, workerData: { module, memory, id, block } });
     w.unref(); // pool threads never keep the process alive: they only serve the main thread's calls
     return new Promise((resolve, reject) => {
       w.once('message', () => resolve({ stop: () => void w.terminate() }));

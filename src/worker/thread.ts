@@ -1,4 +1,5 @@
-// A pool thread's body, shared by node-thread.ts and browser-thread.ts: instantiate the threads
+// A pool thread's body (src/platform/node.ts evaluates its source in a worker_threads Worker,
+// browser-thread.ts imports it): instantiate the threads
 // build on the main thread's shared memory, say so, and serve products until the pool shuts down
 // (assembly/threads.ts workerLoop blocks this worker between products: it never runs JS again).
 
@@ -11,6 +12,7 @@ export interface ThreadStart {
   block: number;
 }
 
+/** Self-contained (only globals): Node runs it from its source text. */
 export function serveThread(start: ThreadStart, ready: () => void): void {
   const instance = new WebAssembly.Instance(start.module, {
     env: {

@@ -25,7 +25,7 @@ export interface CoreExports {
   shuffleI32(a: number, len: number, st: number): void;
   /** Threads build only (assembly/kernels/pool.ts): the job block, the threads and minimum work per product, shutdown. */
   poolInit?(block: number): void;
-  poolThreads?(threads: number, minWork: number): void;
+  poolThreads?(threads: number, minWork: number, canBlock: boolean): void;
   poolShutdown?(): void;
   /** assembly/kernels/dlnHvp.ts: out = ∇²f(θ)·v for the deep model (src/diagnostics/dlnHvpWasm.ts marshals it). */
   dlnHvp(

@@ -10,13 +10,13 @@
 import { FlatminError } from '../../errors.js';
 import { currentPlatform, type CoreThread } from '../../platform/registry.js';
 import type { Session, SessionInput } from '../types.js';
-import { instantiateCore, moduleOf, simdSupported, type CoreExports } from './loader.js';
+import { instantiateCore, moduleOf, simdSupported, type CoreExports, type WasmSource } from './loader.js';
 import { wasmSession } from './session.js';
 
 /** Per-step multiply-adds from which a run gains from more threads by default (256·256·16: measured, bench/threads.ts). */
 export const PARALLEL_WORK = 256 * 256 * 16;
 /** Multiply-adds below which one product stays on the calling thread (waking the pool costs more). */
-export const PRODUCT_MIN_WORK = 1 << 15;
+export const PRODUCT_MIN_WORK = 1 << 16;
 /** At most this many threads (the job block's `parts` is 8 bits; more than the cores never helps). */
 export const MAX_THREADS = 64;
 
@@ -50,11 +50,17 @@ interface Pool {
 
 let pool: Promise<Pool> | undefined;
 
-async function createPool(): Promise<Pool> {
+/**
+ * Whether this thread may block in Atomics.wait: not a browser's main thread (a window), which
+ * may only spin; Node's main thread and every worker may.
+ */
+const CAN_BLOCK = typeof (globalThis as { window?: unknown }).window === 'undefined';
+
+async function createPool(source?: WasmSource): Promise<Pool> {
   const platform = currentPlatform()!;
   // initial must equal asconfig.json's initialMemory; maximum its maximumMemory (4 GiB).
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
-  const core = await instantiateCore(platform.wasmSource('threads'), memory);
+  const core = await instantiateCore(source ?? platform.wasmSource('threads'), memory);
   const module = moduleOf(core)!;
   const block = core.alloc(64);
   new Int32Array(core.memory.buffer, block, 16).fill(0);
@@ -62,10 +68,13 @@ async function createPool(): Promise<Pool> {
   return { core, module, memory, block, threads: [], growing: Promise.resolve() };
 }
 
-/** The threaded core with at least `threads − 1` workers started. */
-export async function threadedCore(threads: number): Promise<CoreExports> {
+/**
+ * The threaded core with at least `threads − 1` workers started. `source`: where the threads build
+ * is (default: the platform's location); only the first call, which creates the core, uses it.
+ */
+export async function threadedCore(threads: number, source?: WasmSource): Promise<CoreExports> {
   if (!pool) {
-    pool = createPool();
+    pool = createPool(source);
     pool.catch(() => (pool = undefined));
   }
   const p = await pool;
@@ -94,7 +103,7 @@ export async function closeThreads(): Promise<void> {
 /** A session of the threaded core whose products use `threads` threads. */
 export function threadedSession(core: CoreExports, input: SessionInput, threads: number, minWork = PRODUCT_MIN_WORK): Session {
   const s = wasmSession(core, input);
-  const use = () => core.poolThreads!(threads, minWork);
+  const use = () => core.poolThreads!(threads, minWork, CAN_BLOCK);
   return {
     ...s,
     run: (steps, p) => (use(), s.run(steps, p)),

@@ -1,0 +1,114 @@
+/**
+ * Every core on one run (`npm run bench`, after the step table; alone: `--only=threads`): flatmin
+ * with 1 and 2 threads on the bench step, and numpy with OpenBLAS on 1 and 2 threads, at
+ * 256×256×16, 512×512×32 and 1024×1024×64. The machine may be shared, so the two flatmin thread
+ * counts are timed interleaved (repeat i of 1 thread, then repeat i of 2 threads, on the same data)
+ * and reported as the ratio of their medians; numpy's two runs follow each other.
+ * Threads 1 is the single-threaded build (what a run uses by default); threads 2 the threads
+ * build (src/backends/wasm/threads.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { getBackend } from '../src/backends/index.js';
+import { seedGaussian } from '../src/random/gaussian.js';
+import { runNumpy } from './peers/numpy.js';
+import { label, LR, makeProblem, type Problem, type Size } from './problem.js';
+import { fmtTime, median, now, type TimingOptions } from './stats.js';
+
+export const THREAD_SIZES: Size[] = [
+  { n: 256, m: 256, r: 16 },
+  { n: 512, m: 512, r: 32 },
+  { n: 1024, m: 1024, r: 64 },
+];
+
+export interface ThreadsRow {
+  size: Size;
+  precision: 'f64' | 'f32';
+  /** Median seconds per step with 1 and 2 threads, and their ratio (the speed-up). */
+  t1: number;
+  t2: number;
+  speedup: number;
+  /** The two iterates after the timed steps are bit-identical. */
+  sameBits: boolean;
+}
+
+export interface ThreadsResult {
+  rows: ThreadsRow[];
+  /** numpy medians per size, 1 and 2 OpenBLAS threads (null: skipped, with the reason). */
+  numpy: { size: Size; t1: number | null; t2: number | null }[];
+  numpySkipped?: string;
+}
+
+// Read from build/ (the bench runs bundled, from the package root), as bench/flatmin.ts does.
+const WASM = { 1: 'build/flatmin.wasm', 2: 'build/flatmin-threads.wasm' } as const;
+
+async function session(p: Problem, precision: 'f64' | 'f32', threads: 1 | 2) {
+  const backend = await getBackend('wasm', readFileSync(WASM[threads]), threads);
+  return backend.factorization({ n: p.n, m: p.m, r: p.r, precision, M: p.M, theta: p.theta, rng: seedGaussian(p.seed) });
+}
+
+export async function measureThreads(o: TimingOptions, sizes: Size[] = THREAD_SIZES, log: (s: string) => void = () => {}): Promise<ThreadsResult> {
+  const rows: ThreadsRow[] = [];
+  for (const s of sizes) {
+    for (const precision of ['f64', 'f32'] as const) {
+      log(`  threads ${label(s)} ${precision} …`);
+      const p = makeProblem(s);
+      const params = { lr: p.lr, sigmaX: p.sigmaX, sigmaY: p.sigmaY, scale: 1, scaleMul: 1 };
+      const runs = [await session(p, precision, 1), await session(p, precision, 2)];
+      const time = (i: number, k: number) => {
+        const t0 = now();
+        runs[i].run(k, params);
+        return (now() - t0) / k;
+      };
+      // Calibrate on one thread (warms up both), then interleave equal step counts.
+      let k = 1;
+      let per = Infinity;
+      for (;;) {
+        const t0 = now();
+        runs[0].run(k, params);
+        runs[1].run(k, params);
+        const dt = now() - t0;
+        per = dt / (2 * k);
+        if (dt >= o.warmupSec || k >= o.maxSteps) break;
+        k *= 2;
+      }
+      const steps = Math.max(1, Math.min(o.maxSteps, Math.round(o.targetSec / per)));
+      const a: number[] = [];
+      const b: number[] = [];
+      for (let i = 0; i < Math.max(3, o.repeats); i++) {
+        a.push(time(0, steps));
+        b.push(time(1, steps));
+      }
+      const th = runs.map((r) => r.theta());
+      const sameBits = th[0].length === th[1].length && th[0].every((v, j) => Object.is(v, th[1][j]));
+      for (const r of runs) r.dispose();
+      const t1 = median(a);
+      const t2 = median(b);
+      rows.push({ size: s, precision, t1, t2, speedup: t1 / t2, sameBits });
+    }
+  }
+  log('  threads: numpy 1 and 2 threads …');
+  const np1 = runNumpy(sizes, o, LR, null, 1);
+  const np2 = runNumpy(sizes, o, LR, null, 2);
+  const find = (r: typeof np1, s: Size) => r.rows.find((x) => x.n === s.n && x.m === s.m && x.r === s.r)?.median ?? null;
+  return {
+    rows,
+    numpy: sizes.map((s) => ({ size: s, t1: find(np1, s), t2: find(np2, s) })),
+    ...(np1.skipped || np2.skipped ? { numpySkipped: np1.skipped ?? np2.skipped } : {}),
+  };
+}
+
+export function renderThreads(r: ThreadsResult): string {
+  const out = ['## Threads (one run on 1 and 2 threads, interleaved)', ''];
+  out.push('| n×m×r | prec | 1 thread | 2 threads | speed-up | bits | numpy 1 thread | numpy 2 threads | flatmin 2 thr / numpy 1 thr | flatmin 2 thr / numpy 2 thr |');
+  out.push('|---|---|---:|---:|---:|---|---:|---:|---:|---:|');
+  for (const row of r.rows) {
+    const np = r.numpy.find((x) => x.size === row.size);
+    const f64 = row.precision === 'f64';
+    const cell = (t: number | null | undefined) => (f64 && t ? fmtTime(t) : '');
+    const ratio = (t: number | null | undefined) => (f64 && t ? (row.t2 / t).toFixed(2) : '');
+    out.push(`| ${label(row.size)} | ${row.precision} | ${fmtTime(row.t1)} | ${fmtTime(row.t2)} | **${row.speedup.toFixed(2)}×** | ${row.sameBits ? 'equal' : 'DIFFER'} | `
+      + `${cell(np?.t1)} | ${cell(np?.t2)} | ${ratio(np?.t1)} | ${ratio(np?.t2)} |`);
+  }
+  if (r.numpySkipped) out.push('', `numpy: skipped: ${r.numpySkipped}`);
+  return `${out.join('\n')}\n`;
+}
