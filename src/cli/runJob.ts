@@ -12,6 +12,8 @@ export interface RunJobOptions {
   checkpoint?: string;
   /** Checkpoint at every multiple of this many steps (default: every CHECKPOINT_SECONDS of wall time). */
   checkpointEvery?: number;
+  /** Threads for the Wasm core's products (RunOptions.threads; default there). */
+  threads?: number;
   quiet: boolean;
   /** Called with the stdout text of the result when there is no --out. */
   print: (text: string) => void;
@@ -31,7 +33,8 @@ const SLICE_MS = 40;
 export async function runJob(config: unknown, resume: Checkpoint | undefined, o: RunJobOptions): Promise<number> {
   if (o.out) await checkWritable(o.out);
   if (o.checkpoint) await checkWritable(o.checkpoint);
-  const run = resume && config === undefined ? await Run.resume(resume, { backend: o.backend }) : await Run.create(config, { backend: o.backend, resume });
+  const opts = { backend: o.backend, ...(o.threads !== undefined ? { threads: o.threads } : {}) };
+  const run = resume && config === undefined ? await Run.resume(resume, opts) : await Run.create(config, { ...opts, resume });
   let progress: Progress | undefined;
   let signal: NodeJS.Signals | undefined;
   const onSignal = (s: NodeJS.Signals) => (signal = s);

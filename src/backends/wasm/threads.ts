@@ -87,6 +87,12 @@ export async function threadedCore(threads: number, source?: WasmSource): Promis
   return p.core;
 }
 
+/** Products the pool has run split across threads so far (the job counter; 0 without a pool). */
+export async function pooledProducts(): Promise<number> {
+  const p = await pool?.catch(() => undefined);
+  return p ? Atomics.load(new Int32Array(p.memory.buffer, p.block, 1), 0) >>> 8 : 0;
+}
+
 /**
  * Ends the pool's workers and forgets the threaded core (the next threaded run starts a new one).
  * Runs still holding a session of it must not step again.
