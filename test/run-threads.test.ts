@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import '../src/node.js';
 import { defaultSource } from '../src/backends/wasm/loader.js';
+// The built package for runInWorker: its worker script must exist as JavaScript to be spawned.
+import { runInWorker } from '../dist/node.js';
 import { Run, type FactorizationResult } from '../src/run.js';
 
 const config = (precision: 'f64' | 'f32') => ({
@@ -59,6 +61,14 @@ describe('RunOptions.threads', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+
+  it('runInWorker({ threads: 2 }): the worker starts its own pool, same bits', async () => {
+    using here = await Run.create(config('f32'), { threads: 1 });
+    here.advance();
+    const there = (await runInWorker(config('f32'), { threads: 2 })) as FactorizationResult;
+    expect(there.threads).toBe(2);
+    expect(there.final).toEqual((here.result() as FactorizationResult).final);
   });
 
   it('rejects a thread count that is not an integer from 1 to 64', async () => {
