@@ -31,6 +31,9 @@
 // tiles, 8×1-vector tiles for f32 r = 4, a 4 × (2 vectors + 1 scalar) tile for f64 r = 5. So the
 // kernels need no scratch. C must not overlap A or B (the blocked path zeroes C's rows first).
 //
+// Threads (the threads build only, pool.ts): a large product is split by blocks of 4 output rows
+// over the pool; each thread runs these same kernels on its rows, so the bits do not change.
+//
 // Column edges: after the 2-vector tiles, L+1 leftover columns (f32 r = 5, f64 cols ≡ 3 mod 4)
 // use a fused 4 × (1 vector + 1 scalar) tile that shares the A loads; other leftovers use
 // 4×1-vector and 4×1-scalar tiles. Leftover rows (rows % 4) go one row at a time. Without SIMD

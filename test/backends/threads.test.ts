@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../src/backends/index.js';
 import type { DataLoss, ModelShape, SessionInput, SessionStepParams } from '../../src/backends/types.js';
-import { pooledProducts } from '../../src/backends/wasm/threads.js';
+import { closeThreads, pooledProducts } from '../../src/backends/wasm/threads.js';
 import type { Precision } from '../../src/config/types.js';
 import { layerOffsets } from '../../src/problems/dln.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
@@ -55,4 +55,24 @@ describe('threads: the same bits for 1–4 threads as the reference', () => {
       }
       ref.dispose();
     });
+});
+
+describe('threads: the pool', () => {
+  it('closeThreads ends the workers; the next threaded run starts a new pool with the same bits', async () => {
+    const [name, model, loss] = MODELS[0];
+    const once = async () => {
+      const s = (await getBackend('wasm', undefined, 2)).session(input(model, loss, 'f64'));
+      s.run(3, { ...STEP, noise: { kind: 'perturbed', sigma: [0.01, 0.01] } });
+      const t = hex(s.theta());
+      s.dispose();
+      return t;
+    };
+    const before = await once();
+    expect(await pooledProducts()).toBeGreaterThan(0);
+    await closeThreads();
+    expect(await pooledProducts(), name).toBe(0); // no pool any more
+    const after = await once();
+    expect(after).toBe(before);
+    expect(await pooledProducts()).toBeGreaterThanOrEqual(3); // a fresh pool counting from 0
+  });
 });
