@@ -40,7 +40,7 @@
 // (the fallback build, ASC_FEATURE_SIMD false) everything takes the plain scalar loop, same
 // arithmetic.
 
-import { J_ARGS, jobWord, join, partsFor, publish, rowsLo, storeArg } from './pool';
+import { J_ARGS, jobWord, join, partsFor, publish, storeArg } from './pool';
 
 // K block length for the 4-row tiles: a 4×KC strip of A is 8 KB (f64), well inside L1 next to
 // the B rows it meets. 128, 256 and 512 measured the same within noise.
@@ -268,34 +268,84 @@ import { J_ARGS, jobWord, join, partsFor, publish, rowsLo, storeArg } from './po
   }
 }
 
-/** Thread t's share of the published job (pool.ts): the worker side of `gemm`. */
+// A job is one product or two independent ones (a step's pairs: the two Gram matrices, M Yp and
+// Mᵀ Xp, …): one wake-up and one wait for both. Product p's 11 words are at J_ARGS + 11p:
+// C, ldc, A, aRow, aK, B, ldb, rows, cols, K, sym. The 4-row blocks of both are dealt out as one
+// list, product 0's first, so thread t's share may end in product 0 and go on in product 1.
+const ARGS: i32 = 11;
+
+// @ts-ignore: decorator
+@inline function storeProduct(p: i32, C: usize, ldc: i32, A: usize, aRow: i32, aK: i32, B: usize, ldb: i32, rows: i32, cols: i32, K: i32, sym: bool): void {
+  const o = p * ARGS;
+  storeArg(o, <i32>C); storeArg(o + 1, ldc); storeArg(o + 2, <i32>A); storeArg(o + 3, aRow); storeArg(o + 4, aK);
+  storeArg(o + 5, <i32>B); storeArg(o + 6, ldb); storeArg(o + 7, rows); storeArg(o + 8, cols); storeArg(o + 9, K); storeArg(o + 10, sym ? 1 : 0);
+}
+
+/** Blocks [b0, b1) of the published job's product p. */
+function productShare<T>(p: i32, b0: i32, b1: i32): void {
+  const o = J_ARGS + p * ARGS;
+  const rows = jobWord(o + 7);
+  const i0 = b0 << 2, i1 = min(rows, b1 << 2);
+  if (i0 >= i1) return;
+  const C = <usize>jobWord(o), ldc = jobWord(o + 1), A = <usize>jobWord(o + 2), aRow = jobWord(o + 3), aK = jobWord(o + 4);
+  const B = <usize>jobWord(o + 5), ldb = jobWord(o + 6), cols = jobWord(o + 8), K = jobWord(o + 9);
+  if (jobWord(o + 10) != 0) gemmRows<T>(C, ldc, A, aRow, aK, B, ldb, i0, i1, cols, K, true);
+  else gemmRows<T>(C, ldc, A, aRow, aK, B, ldb, i0, i1, cols, K, false);
+}
+
+/** Thread t's share (of P) of the published job (pool.ts); the main thread is t = 0. */
 export function gemmShare<T>(t: i32, P: i32): void {
-  const rows = jobWord(J_ARGS + 7);
-  const lo = rowsLo(t, P, rows), hi = rowsLo(t + 1, P, rows);
-  const C = <usize>jobWord(J_ARGS), ldc = jobWord(J_ARGS + 1), A = <usize>jobWord(J_ARGS + 2), aRow = jobWord(J_ARGS + 3), aK = jobWord(J_ARGS + 4);
-  const B = <usize>jobWord(J_ARGS + 5), ldb = jobWord(J_ARGS + 6), cols = jobWord(J_ARGS + 8), K = jobWord(J_ARGS + 9);
-  if (jobWord(J_ARGS + 10) != 0) gemmRows<T>(C, ldc, A, aRow, aK, B, ldb, lo, hi, cols, K, true);
-  else gemmRows<T>(C, ldc, A, aRow, aK, B, ldb, lo, hi, cols, K, false);
+  const nb0 = (jobWord(J_ARGS + 7) + 3) >> 2;
+  const nb = nb0 + ((jobWord(J_ARGS + ARGS + 7) + 3) >> 2);
+  const lo = <i32>(<i64>t * nb / P), hi = <i32>(<i64>(t + 1) * nb / P);
+  if (lo < nb0) productShare<T>(0, lo, min(hi, nb0));
+  if (hi > nb0) productShare<T>(1, max(lo - nb0, 0), hi - nb0);
+}
+
+// @ts-ignore: decorator
+@inline function work(rows: i32, cols: i32, K: i32): i64 {
+  return <i64>rows * <i64>cols * <i64>K;
 }
 
 /**
- * Every product goes through here. On one thread (the single-threaded builds, small products)
- * it is the plain kernel; on P threads (threads build, pool.ts) the calling thread publishes the
- * product, takes the first block of rows itself and waits for the others.
+ * Every product goes through here (or gemm2). On one thread (the single-threaded builds, small
+ * products) it is the plain kernel; on P threads (threads build, pool.ts) the calling thread
+ * publishes the product, takes the first share of rows itself and waits for the others.
  */
 // @ts-ignore: decorator
 @inline function gemm<T>(C: usize, ldc: i32, A: usize, aRow: i32, aK: i32, B: usize, ldb: i32, rows: i32, cols: i32, K: i32, sym: bool): void {
-  const P = partsFor(rows, cols, K);
+  const P = partsFor(work(rows, cols, K), (rows + 3) >> 2);
   if (ASC_FEATURE_THREADS && P > 1) {
-    storeArg(0, <i32>C); storeArg(1, ldc); storeArg(2, <i32>A); storeArg(3, aRow); storeArg(4, aK);
-    storeArg(5, <i32>B); storeArg(6, ldb); storeArg(7, rows); storeArg(8, cols); storeArg(9, K); storeArg(10, sym ? 1 : 0);
+    storeProduct(0, C, ldc, A, aRow, aK, B, ldb, rows, cols, K, sym);
+    storeArg(ARGS + 7, 0); // no second product
     publish(P, sizeof<T>() == 8 ? 0 : 1);
-    gemmRows<T>(C, ldc, A, aRow, aK, B, ldb, 0, rowsLo(1, P, rows), cols, K, sym);
+    gemmShare<T>(0, P);
     join(P);
   } else {
     gemmRows<T>(C, ldc, A, aRow, aK, B, ldb, 0, rows, cols, K, sym);
   }
   if (sym) mirror<T>(C, ldc, rows);
+}
+
+/** Two independent products, one job: the same bits as two gemm calls. */
+// @ts-ignore: decorator
+@inline function gemm2<T>(
+  C1: usize, ldc1: i32, A1: usize, aRow1: i32, aK1: i32, B1: usize, ldb1: i32, rows1: i32, cols1: i32, K1: i32, sym1: bool,
+  C2: usize, ldc2: i32, A2: usize, aRow2: i32, aK2: i32, B2: usize, ldb2: i32, rows2: i32, cols2: i32, K2: i32, sym2: bool,
+): void {
+  const P = partsFor(work(rows1, cols1, K1) + work(rows2, cols2, K2), ((rows1 + 3) >> 2) + ((rows2 + 3) >> 2));
+  if (ASC_FEATURE_THREADS && P > 1) {
+    storeProduct(0, C1, ldc1, A1, aRow1, aK1, B1, ldb1, rows1, cols1, K1, sym1);
+    storeProduct(1, C2, ldc2, A2, aRow2, aK2, B2, ldb2, rows2, cols2, K2, sym2);
+    publish(P, sizeof<T>() == 8 ? 0 : 1);
+    gemmShare<T>(0, P);
+    join(P);
+  } else {
+    gemmRows<T>(C1, ldc1, A1, aRow1, aK1, B1, ldb1, 0, rows1, cols1, K1, sym1);
+    gemmRows<T>(C2, ldc2, A2, aRow2, aK2, B2, ldb2, 0, rows2, cols2, K2, sym2);
+  }
+  if (sym1) mirror<T>(C1, ldc1, rows1);
+  if (sym2) mirror<T>(C2, ldc2, rows2);
 }
 
 /** C (rows×cols, row stride ldc) = A (rows×K, stride lda) · B (K×cols, stride ldb). */
@@ -310,4 +360,25 @@ export function gemmNN<T>(C: usize, ldc: i32, A: usize, lda: i32, B: usize, ldb:
 export function gemmTN<T>(C: usize, ldc: i32, A: usize, lda: i32, B: usize, ldb: i32, rows: i32, cols: i32, K: i32): void {
   if (A == B && lda == ldb && rows == cols) gemm<T>(C, ldc, A, 1, lda, A, lda, rows, rows, K, true);
   else gemm<T>(C, ldc, A, 1, lda, B, ldb, rows, cols, K, false);
+}
+
+/** gemmNN twice (independent products, e.g. M Yp and Mᵀ Xp): one pool job for both. */
+export function gemmNN2<T>(
+  C1: usize, ldc1: i32, A1: usize, lda1: i32, B1: usize, ldb1: i32, rows1: i32, cols1: i32, K1: i32,
+  C2: usize, ldc2: i32, A2: usize, lda2: i32, B2: usize, ldb2: i32, rows2: i32, cols2: i32, K2: i32,
+): void {
+  gemm2<T>(C1, ldc1, A1, lda1, 1, B1, ldb1, rows1, cols1, K1, false, C2, ldc2, A2, lda2, 1, B2, ldb2, rows2, cols2, K2, false);
+}
+
+/** gemmNN then a (non-Gram) gemmTN, independent: one pool job for both. */
+export function gemmNNTN<T>(
+  C1: usize, ldc1: i32, A1: usize, lda1: i32, B1: usize, ldb1: i32, rows1: i32, cols1: i32, K1: i32,
+  C2: usize, ldc2: i32, A2: usize, lda2: i32, B2: usize, ldb2: i32, rows2: i32, cols2: i32, K2: i32,
+): void {
+  gemm2<T>(C1, ldc1, A1, lda1, 1, B1, ldb1, rows1, cols1, K1, false, C2, ldc2, A2, 1, lda2, B2, ldb2, rows2, cols2, K2, false);
+}
+
+/** Two Gram matrices G = AᵀA (A is K×r, stride lda; G r×r, stride r) — gemmTN's Gram path — in one pool job. */
+export function gram2<T>(G1: usize, A1: usize, lda1: i32, r1: i32, K1: i32, G2: usize, A2: usize, lda2: i32, r2: i32, K2: i32): void {
+  gemm2<T>(G1, r1, A1, 1, lda1, A1, lda1, r1, r1, K1, true, G2, r2, A2, 1, lda2, A2, lda2, r2, r2, K2, true);
 }

@@ -1,7 +1,7 @@
-// The thread pool's job block (threads build only: ASC_FEATURE_THREADS). One block of 16 i32 words
+// The thread pool's job block (threads build only: ASC_FEATURE_THREADS). One block of 32 i32 words
 // in shared memory, allocated by JS (src/backends/wasm/threads.ts) and handed to the main instance
-// (poolInit) and to every worker instance (workerLoop, ../threads.ts). A job is one gemm split by
-// blocks of 4 output rows: thread t of P takes blocks [t·nb/P, (t+1)·nb/P), so every output element
+// (poolInit) and to every worker instance (workerLoop, ../threads.ts). A job is one or two gemms split
+// by blocks of 4 output rows: thread t of P takes blocks [t·nb/P, (t+1)·nb/P), so every output element
 // is summed by exactly one thread, in the same k order as the single-threaded kernel: the bits do
 // not depend on the thread count.
 //
@@ -13,8 +13,8 @@
 //   1     DONE     workers that finished the current job
 //   2     WAITING  1 while the main thread blocks in wait32 on DONE (the last worker then notifies)
 //   3     KIND     0 f64, 1 f32, -1 shut down (read only by the job's parts: a shutdown has 255)
-//   4..14          the gemm: C, ldc, A, aRow, aK, B, ldb, rows, cols, K, sym
-//   15    SLEEP    workers blocked in wait32 (the main thread notifies only if some are)
+//   4..25          one or two products (gemm.ts): C, ldc, A, aRow, aK, B, ldb, rows, cols, K, sym each
+//   26    SLEEP    workers blocked in wait32 (the main thread notifies only if some are)
 //
 // Ordering: the main thread writes the job with plain stores, then bumps GEN with a seq-cst
 // atomic.add; a worker reads GEN atomically before reading the job, and bumps DONE atomically
@@ -25,8 +25,8 @@ export const J_DONE = 1;
 export const J_KIND = 3;
 export const J_WAITING = 2;
 export const J_ARGS = 4;
-export const J_SLEEP = 15;
-export const JOB_WORDS = 16;
+export const J_SLEEP = 26;
+export const JOB_WORDS = 32;
 
 /** The job block (0: no pool, everything runs on the calling thread). */
 let job: usize = 0;
@@ -62,18 +62,11 @@ export function poolShutdown(): void {
   return load<i32>(job + (<usize>k << 2));
 }
 
-/** How many threads a rows×cols×K product should use (1: run it here and now). */
-export function partsFor(rows: i32, cols: i32, K: i32): i32 {
+/** How many threads a job of `work` multiply-adds in `blocks` 4-row blocks should use (1: run it here and now). */
+export function partsFor(work: i64, blocks: i32): i32 {
   if (!ASC_FEATURE_THREADS || job == 0 || threads <= 1) return 1;
-  if (<i64>rows * <i64>cols * <i64>K < <i64>minWork) return 1;
-  return min(min(threads, 254), (rows + 3) >> 2);
-}
-
-/** Rows [lo, hi) of thread t of P for a product with `rows` rows (4-row blocks, the last may be short). */
-// @ts-ignore: decorator
-@inline export function rowsLo(t: i32, P: i32, rows: i32): i32 {
-  const nb = (rows + 3) >> 2;
-  return min(rows, (<i32>(<i64>t * nb / P)) << 2);
+  if (work < <i64>minWork) return 1;
+  return min(min(threads, 254), blocks);
 }
 
 /** Publishes the job whose arguments the caller stored (storeArg), and wakes the workers. */

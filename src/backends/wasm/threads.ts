@@ -62,8 +62,8 @@ async function createPool(source?: WasmSource): Promise<Pool> {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
   const core = await instantiateCore(source ?? platform.wasmSource('threads'), memory);
   const module = moduleOf(core)!;
-  const block = core.alloc(64);
-  new Int32Array(core.memory.buffer, block, 16).fill(0);
+  const block = core.alloc(128); // JOB_WORDS (assembly/kernels/pool.ts) i32 words
+  new Int32Array(core.memory.buffer, block, 32).fill(0);
   core.poolInit!(block);
   return { core, module, memory, block, threads: [], growing: Promise.resolve() };
 }
