@@ -1,6 +1,5 @@
-import { backendNames, getBackend } from './backends/index.js';
+import { backendNames, getBackend, resolveThreads } from './backends/index.js';
 import type { WasmSource } from './backends/wasm/loader.js';
-import { resolveThreads } from './backends/wasm/threads.js';
 import { phaseField, totalSteps } from './config/optimizer.js';
 import type {
   BackendName, DeepLinearConfig, DeepLinearInput, FactorizationConfig, FlatminConfig, NoiseConfig, NoiseKind, RunConfig, SymmetricConfig, SymmetricInput,

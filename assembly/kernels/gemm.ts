@@ -281,6 +281,16 @@ const ARGS: i32 = 11;
   storeArg(o + 5, <i32>B); storeArg(o + 6, ldb); storeArg(o + 7, rows); storeArg(o + 8, cols); storeArg(o + 9, K); storeArg(o + 10, sym ? 1 : 0);
 }
 
+/**
+ * gemmRows as one function (two instances, sym or not, per T): every caller — one product, a
+ * pair, a thread's share — goes through it, so the kernels are compiled once, not once per call
+ * site (inlined into each, the pairs doubled the module).
+ */
+function gemmRange<T>(C: usize, ldc: i32, A: usize, aRow: i32, aK: i32, B: usize, ldb: i32, i0: i32, i1: i32, cols: i32, K: i32, sym: bool): void {
+  if (sym) gemmRows<T>(C, ldc, A, aRow, aK, B, ldb, i0, i1, cols, K, true);
+  else gemmRows<T>(C, ldc, A, aRow, aK, B, ldb, i0, i1, cols, K, false);
+}
+
 /** Blocks [b0, b1) of the published job's product p. */
 function productShare<T>(p: i32, b0: i32, b1: i32): void {
   const o = J_ARGS + p * ARGS;
@@ -289,8 +299,7 @@ function productShare<T>(p: i32, b0: i32, b1: i32): void {
   if (i0 >= i1) return;
   const C = <usize>jobWord(o), ldc = jobWord(o + 1), A = <usize>jobWord(o + 2), aRow = jobWord(o + 3), aK = jobWord(o + 4);
   const B = <usize>jobWord(o + 5), ldb = jobWord(o + 6), cols = jobWord(o + 8), K = jobWord(o + 9);
-  if (jobWord(o + 10) != 0) gemmRows<T>(C, ldc, A, aRow, aK, B, ldb, i0, i1, cols, K, true);
-  else gemmRows<T>(C, ldc, A, aRow, aK, B, ldb, i0, i1, cols, K, false);
+  gemmRange<T>(C, ldc, A, aRow, aK, B, ldb, i0, i1, cols, K, jobWord(o + 10) != 0);
 }
 
 /** Thread t's share (of P) of the published job (pool.ts); the main thread is t = 0. */
@@ -322,7 +331,7 @@ export function gemmShare<T>(t: i32, P: i32): void {
     gemmShare<T>(0, P);
     join(P);
   } else {
-    gemmRows<T>(C, ldc, A, aRow, aK, B, ldb, 0, rows, cols, K, sym);
+    gemmRange<T>(C, ldc, A, aRow, aK, B, ldb, 0, rows, cols, K, sym);
   }
   if (sym) mirror<T>(C, ldc, rows);
 }
@@ -341,8 +350,8 @@ export function gemmShare<T>(t: i32, P: i32): void {
     gemmShare<T>(0, P);
     join(P);
   } else {
-    gemmRows<T>(C1, ldc1, A1, aRow1, aK1, B1, ldb1, 0, rows1, cols1, K1, sym1);
-    gemmRows<T>(C2, ldc2, A2, aRow2, aK2, B2, ldb2, 0, rows2, cols2, K2, sym2);
+    gemmRange<T>(C1, ldc1, A1, aRow1, aK1, B1, ldb1, 0, rows1, cols1, K1, sym1);
+    gemmRange<T>(C2, ldc2, A2, aRow2, aK2, B2, ldb2, 0, rows2, cols2, K2, sym2);
   }
   if (sym1) mirror<T>(C1, ldc1, rows1);
   if (sym2) mirror<T>(C2, ldc2, rows2);

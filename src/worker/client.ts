@@ -5,7 +5,7 @@
  * cancellation. The main thread compiles the Wasm core once and hands the module to the worker.
  */
 import { coreModule, loadCore, type WasmSource } from '../backends/wasm/loader.js';
-import { checkThreads } from '../backends/wasm/threads.js';
+import { checkThreads } from '../backends/index.js';
 import { FlatminError } from '../errors.js';
 import { currentPlatform } from '../platform/registry.js';
 import type { FlatminConfig, RunConfig } from '../config/types.js';
