@@ -6,8 +6,14 @@
  * and reported as the ratio of their medians; numpy's two runs follow each other.
  * Threads 1 is the single-threaded build (what a run uses by default); threads 2 the threads
  * build (src/backends/wasm/threads.ts).
+ *
+ * On a loaded machine the wall-clock ratio says more about the scheduler than about flatmin, so
+ * (Linux) the CPU time of every thread of this process is read from /proc/self/task too: "CPU
+ * split" is the 1-thread run's CPU over the busiest thread's CPU in the 2-thread run — the speed-up
+ * a machine with two free cores would show if no thread ever waited for the other. Spin-waiting
+ * counts as CPU, so where the other thread is descheduled it reads low too.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { getBackend } from '../src/backends/index.js';
 import { seedGaussian } from '../src/random/gaussian.js';
 import { runNumpy } from './peers/numpy.js';
@@ -29,6 +35,8 @@ export interface ThreadsRow {
   speedup: number;
   /** The two iterates after the timed steps are bit-identical. */
   sameBits: boolean;
+  /** CPU of the 1-thread run over the busiest thread's CPU in the 2-thread run (null: no /proc). */
+  cpuSplit: number | null;
 }
 
 export interface ThreadsResult {
@@ -44,6 +52,27 @@ const WASM = { 1: 'build/flatmin.wasm', 2: 'build/flatmin-threads.wasm' } as con
 async function session(p: Problem, precision: 'f64' | 'f32', threads: 1 | 2) {
   const backend = await getBackend('wasm', readFileSync(WASM[threads]), threads);
   return backend.factorization({ n: p.n, m: p.m, r: p.r, precision, M: p.M, theta: p.theta, rng: seedGaussian(p.seed) });
+}
+
+/** CPU seconds (user + system) of each thread of this process, by thread id; null without /proc. */
+function threadCpu(): Map<string, number> | null {
+  if (!existsSync('/proc/self/task')) return null;
+  const out = new Map<string, number>();
+  for (const t of readdirSync('/proc/self/task')) {
+    try {
+      const f = readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(t, (Number(f[11]) + Number(f[12])) / 100); // utime, stime in clock ticks (USER_HZ = 100)
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+function cpuSince(before: Map<string, number> | null): number[] {
+  const now = threadCpu();
+  if (!before || !now) return [];
+  return [...now].map(([t, c]) => c - (before.get(t) ?? 0));
 }
 
 export async function measureThreads(o: TimingOptions, sizes: Size[] = THREAD_SIZES, log: (s: string) => void = () => {}): Promise<ThreadsResult> {
@@ -74,16 +103,24 @@ export async function measureThreads(o: TimingOptions, sizes: Size[] = THREAD_SI
       const steps = Math.max(1, Math.min(o.maxSteps, Math.round(o.targetSec / per)));
       const a: number[] = [];
       const b: number[] = [];
+      let cpu1 = 0;
+      const cpu2 = new Map<number, number>();
       for (let i = 0; i < Math.max(3, o.repeats); i++) {
+        let c = threadCpu();
         a.push(time(0, steps));
+        cpu1 += cpuSince(c).reduce((x, y) => x + y, 0);
+        c = threadCpu();
         b.push(time(1, steps));
+        // Threads by rank (busiest first): the main thread and the pool's worker.
+        cpuSince(c).sort((x, y) => y - x).forEach((v, j) => cpu2.set(j, (cpu2.get(j) ?? 0) + v));
       }
       const th = runs.map((r) => r.theta());
       const sameBits = th[0].length === th[1].length && th[0].every((v, j) => Object.is(v, th[1][j]));
       for (const r of runs) r.dispose();
       const t1 = median(a);
       const t2 = median(b);
-      rows.push({ size: s, precision, t1, t2, speedup: t1 / t2, sameBits });
+      const busiest = cpu2.get(0) ?? 0;
+      rows.push({ size: s, precision, t1, t2, speedup: t1 / t2, sameBits, cpuSplit: busiest > 0 ? cpu1 / busiest : null });
     }
   }
   log('  threads: numpy 1 and 2 threads …');
@@ -99,16 +136,18 @@ export async function measureThreads(o: TimingOptions, sizes: Size[] = THREAD_SI
 
 export function renderThreads(r: ThreadsResult): string {
   const out = ['## Threads (one run on 1 and 2 threads, interleaved)', ''];
-  out.push('| n×m×r | prec | 1 thread | 2 threads | speed-up | bits | numpy 1 thread | numpy 2 threads | flatmin 2 thr / numpy 1 thr | flatmin 2 thr / numpy 2 thr |');
-  out.push('|---|---|---:|---:|---:|---|---:|---:|---:|---:|');
+  out.push('| n×m×r | prec | 1 thread | 2 threads | speed-up | CPU split | bits | numpy 1 thread | numpy 2 threads | flatmin 2 thr / numpy 1 thr | flatmin 2 thr / numpy 2 thr |');
+  out.push('|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|');
   for (const row of r.rows) {
     const np = r.numpy.find((x) => x.size === row.size);
     const f64 = row.precision === 'f64';
     const cell = (t: number | null | undefined) => (f64 && t ? fmtTime(t) : '');
     const ratio = (t: number | null | undefined) => (f64 && t ? (row.t2 / t).toFixed(2) : '');
-    out.push(`| ${label(row.size)} | ${row.precision} | ${fmtTime(row.t1)} | ${fmtTime(row.t2)} | **${row.speedup.toFixed(2)}×** | ${row.sameBits ? 'equal' : 'DIFFER'} | `
+    out.push(`| ${label(row.size)} | ${row.precision} | ${fmtTime(row.t1)} | ${fmtTime(row.t2)} | **${row.speedup.toFixed(2)}×** | ${row.cpuSplit === null ? '' : `${row.cpuSplit.toFixed(2)}×`} | ${row.sameBits ? 'equal' : 'DIFFER'} | `
       + `${cell(np?.t1)} | ${cell(np?.t2)} | ${ratio(np?.t1)} | ${ratio(np?.t2)} |`);
   }
+  out.push('', 'speed-up: wall-clock median of 1 thread over 2 threads. CPU split: the 1-thread run\'s CPU time over the busiest thread\'s in the 2-thread run '
+    + '(what two free cores would give if no thread waited; spin-waiting counts as CPU, so on a loaded machine both read low).');
   if (r.numpySkipped) out.push('', `numpy: skipped: ${r.numpySkipped}`);
   return `${out.join('\n')}\n`;
 }
