@@ -102,6 +102,16 @@ describe('flatmin run --threads', () => {
     expect(out[2].history).toEqual(out[1].history);
   });
 
+  it('starts its pool threads under node --input-type=module -e too (eval workers inherit that flag)', () => {
+    const script = `const { Run } = await import(${JSON.stringify(join(ROOT, 'dist/node.js'))});
+const r = await Run.create(${JSON.stringify(config('f64'))}, { threads: 2 });
+r.advance(3);
+console.log(r.result().threads);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('2');
+  });
+
   it('rejects --threads 0', () => {
     const r = spawnSync(process.execPath, [BIN, 'run', 'c.json', '--threads', '0'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(2);

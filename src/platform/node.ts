@@ -14,7 +14,9 @@ setPlatform({
   spawnThread(module, memory, id, block) {
     // The body is serveThread's own source, evaluated: no script file to find, so a bundled
     // flatmin starts its pool threads too (serveThread uses only globals, see src/worker/thread.ts).
-    const body = `const { parentPort, workerData } = require('node:worker_threads');\n(${serveThread.toString()})(workerData, () => parentPort.postMessage('ready'));`;
+    // A dynamic import, not require: an eval worker inherits --input-type=module from a parent
+    // started with it, and then `require` does not exist.
+    const body = `import('node:worker_threads').then(({ parentPort, workerData }) => (${serveThread.toString()})(workerData, () => parentPort.postMessage('ready')));`;
     const w = new Worker(body, { eval: true, workerData: { module, memory, id, block } });
     w.unref(); // pool threads never keep the process alive: they only serve the main thread's calls
     return new Promise((resolve, reject) => {
