@@ -14,6 +14,7 @@
  * counts as CPU, so where the other thread is descheduled it reads low too.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { getBackend } from '../src/backends/index.js';
 import { seedGaussian } from '../src/random/gaussian.js';
 import { runNumpy } from './peers/numpy.js';
@@ -41,6 +42,12 @@ export interface ThreadsRow {
 
 export interface ThreadsResult {
   rows: ThreadsRow[];
+  /**
+   * The control: a loop with no shared data, on one worker and split over two (the median of three
+   * pairs). What this machine gives one process with two threads right now: ≈ 2 on two free cores,
+   * ≈ 1 when other processes hold them — then no thread count can speed flatmin up either.
+   */
+  control: number;
   /** numpy medians per size, 1 and 2 OpenBLAS threads (null: skipped, with the reason). */
   numpy: { size: Size; t1: number | null; t2: number | null }[];
   numpySkipped?: string;
@@ -75,7 +82,35 @@ function cpuSince(before: Map<string, number> | null): number[] {
   return [...now].map(([t, c]) => c - (before.get(t) ?? 0));
 }
 
+async function control(): Promise<number> {
+  const body = `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (n) => { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1000003; parentPort.postMessage(x); });`;
+  const ws = [new Worker(body, { eval: true }), new Worker(body, { eval: true })];
+  const job = (w: Worker, n: number) => new Promise((done) => {
+    w.once('message', done);
+    w.postMessage(n);
+  });
+  try {
+    const N = 1e8;
+    await Promise.all(ws.map((w) => job(w, 1e6)));
+    const ratios: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      let t0 = now();
+      await job(ws[0], N);
+      const one = now() - t0;
+      t0 = now();
+      await Promise.all(ws.map((w) => job(w, N / 2)));
+      ratios.push(one / (now() - t0));
+    }
+    return median(ratios);
+  } finally {
+    for (const w of ws) void w.terminate();
+  }
+}
+
 export async function measureThreads(o: TimingOptions, sizes: Size[] = THREAD_SIZES, log: (s: string) => void = () => {}): Promise<ThreadsResult> {
+  log('  threads: control (a plain loop on 1 and 2 workers) …');
+  const machine = await control();
   const rows: ThreadsRow[] = [];
   for (const s of sizes) {
     for (const precision of ['f64', 'f32'] as const) {
@@ -129,6 +164,7 @@ export async function measureThreads(o: TimingOptions, sizes: Size[] = THREAD_SI
   const find = (r: typeof np1, s: Size) => r.rows.find((x) => x.n === s.n && x.m === s.m && x.r === s.r)?.median ?? null;
   return {
     rows,
+    control: machine,
     numpy: sizes.map((s) => ({ size: s, t1: find(np1, s), t2: find(np2, s) })),
     ...(np1.skipped || np2.skipped ? { numpySkipped: np1.skipped ?? np2.skipped } : {}),
   };
@@ -148,6 +184,7 @@ export function renderThreads(r: ThreadsResult): string {
   }
   out.push('', 'speed-up: wall-clock median of 1 thread over 2 threads. CPU split: the 1-thread run\'s CPU time over the busiest thread\'s in the 2-thread run '
     + '(what two free cores would give if no thread waited; spin-waiting counts as CPU, so on a loaded machine both read low).');
+  out.push('', `Control: a loop sharing nothing, split over 2 workers, ran **${r.control.toFixed(2)}×** as fast as on 1 — what this machine gave one process's two threads during this run.`);
   if (r.numpySkipped) out.push('', `numpy: skipped: ${r.numpySkipped}`);
   return `${out.join('\n')}\n`;
 }
