@@ -62,11 +62,15 @@ export function poolShutdown(): void {
   return load<i32>(job + (<usize>k << 2));
 }
 
-/** How many threads a job of `work` multiply-adds in `blocks` 4-row blocks should use (1: run it here and now). */
+/**
+ * How many threads a job of `work` multiply-adds in `blocks` 4-row blocks should use (1: run it
+ * here and now): at most one per block and one per minWork multiply-adds, so that on many cores a
+ * mid-sized product is not cut into shares smaller than a wake-up is worth.
+ */
 export function partsFor(work: i64, blocks: i32): i32 {
   if (!ASC_FEATURE_THREADS || job == 0 || threads <= 1) return 1;
   if (work < <i64>minWork) return 1;
-  return min(min(threads, 254), blocks);
+  return <i32>min(<i64>min(min(threads, 254), blocks), work / <i64>minWork);
 }
 
 /** Publishes the job whose arguments the caller stored (storeArg), and wakes the workers. */

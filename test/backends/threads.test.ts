@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../src/backends/index.js';
 import type { DataLoss, ModelShape, SessionInput, SessionStepParams } from '../../src/backends/types.js';
-import { closeThreads, pooledProducts } from '../../src/backends/wasm/threads.js';
+import { closeThreads, pooledProducts, threadedCore, threadedSession } from '../../src/backends/wasm/threads.js';
 import type { Precision } from '../../src/config/types.js';
 import { layerOffsets } from '../../src/problems/dln.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
@@ -9,8 +9,10 @@ import { hex, lcg } from '../helpers.js';
 
 // Every core on one run (src/backends/wasm/threads.ts): real worker_threads on one shared memory.
 // 1, 2, 3 and 4 threads give the reference's bits — iterate, RNG lanes, end-to-end matrix — on
-// every model, with sizes whose products cross the parallel threshold (≥ 2¹⁶ multiply-adds) and
-// whose row counts are not multiples of 4 (uneven shares, leftover rows).
+// every model, with row counts that are not multiples of 4 (uneven shares, leftover rows). The
+// sessions take threadedSession's test-only minWork of 2¹² multiply-adds per share (the default is
+// 2¹⁶), so that these small problems split every product, the Gram pairs included, into as many
+// shares as there are threads; the last case checks the default threshold through getBackend.
 
 const MODELS: Array<[string, ModelShape, DataLoss['kind']]> = [
   ['two-factor 130×98 r6, full target', { kind: 'factorization', n: 130, m: 98, r: 6 }, 'full'],
@@ -33,6 +35,8 @@ function input(model: ModelShape, loss: DataLoss['kind'], precision: Precision):
   return { model, precision, loss: data, lambda: 0.01, theta: Float64Array.from({ length: total }, () => 0.3 * rnd()), rng: seedGaussian('threads') };
 }
 
+const TEST_MIN_WORK = 1 << 12;
+
 const STEP: SessionStepParams = { lr: 0.002, noise: { kind: 'perturbed', sigma: [0.01] }, scale: 1, scaleMul: 1 };
 
 describe('threads: the same bits for 1–4 threads as the reference', () => {
@@ -45,7 +49,8 @@ describe('threads: the same bits for 1–4 threads as the reference', () => {
       const want = { theta: hex(ref.theta()), rng: Array.from(ref.rng()), w: hex(ref.endToEnd()) };
       for (const threads of [1, 2, 3, 4]) {
         const before = await pooledProducts();
-        const s = (await getBackend('wasm', undefined, threads)).session(input(model, loss, precision));
+        const s = threads === 1 ? (await getBackend('wasm')).session(input(model, loss, precision))
+          : threadedSession(await threadedCore(threads), input(model, loss, precision), threads, TEST_MIN_WORK);
         s.run(2, step);
         s.run(4, step); // two calls: chunking changes nothing either
         expect({ threads, theta: hex(s.theta()), rng: Array.from(s.rng()), w: hex(s.endToEnd()) }).toEqual({ threads, ...want });
@@ -58,6 +63,20 @@ describe('threads: the same bits for 1–4 threads as the reference', () => {
 });
 
 describe('threads: the pool', () => {
+  it('getBackend("wasm", _, 3) splits products at the default threshold, same bits', async () => {
+    const model: ModelShape = { kind: 'factorization', n: 258, m: 130, r: 8 }; // M Yp + Mᵀ Xp: 2·258·130·8 ≈ 2¹⁹ multiply-adds
+    const step = { ...STEP, noise: { kind: 'perturbed' as const, sigma: [0.01, 0.01] } };
+    const one = (await getBackend('wasm')).session(input(model, 'full', 'f64'));
+    one.run(3, step);
+    const before = await pooledProducts();
+    const three = (await getBackend('wasm', undefined, 3)).session(input(model, 'full', 'f64'));
+    three.run(3, step);
+    expect((await pooledProducts()) - before).toBeGreaterThanOrEqual(3);
+    expect(hex(three.theta())).toBe(hex(one.theta()));
+    one.dispose();
+    three.dispose();
+  });
+
   it('closeThreads ends the workers; the next threaded run starts a new pool with the same bits', async () => {
     const [name, model, loss] = MODELS[0];
     const once = async () => {

@@ -15,7 +15,7 @@ import { wasmSession } from './session.js';
 
 /** Per-step multiply-adds from which a run gains from more threads by default (256·256·16: measured, bench/threads.ts). */
 export const PARALLEL_WORK = 256 * 256 * 16;
-/** Multiply-adds below which one product stays on the calling thread (waking the pool costs more). */
+/** Multiply-adds per thread's share, at least (assembly/kernels/pool.ts partsFor): waking the pool for less costs more. */
 export const PRODUCT_MIN_WORK = 1 << 16;
 /** At most this many threads (the job block's `parts` is 8 bits; more than the cores never helps). */
 export const MAX_THREADS = 64;
@@ -106,7 +106,11 @@ export async function closeThreads(): Promise<void> {
   for (const t of p.threads) t.stop();
 }
 
-/** A session of the threaded core whose products use `threads` threads. */
+/**
+ * A session of the threaded core whose products use `threads` threads. `minWork`: the fewest
+ * multiply-adds per thread's share (a product smaller than that stays on the calling thread; a
+ * larger one gets at most one thread per minWork); lower it only to split small test problems.
+ */
 export function threadedSession(core: CoreExports, input: SessionInput, threads: number, minWork = PRODUCT_MIN_WORK): Session {
   const s = wasmSession(core, input);
   const use = () => core.poolThreads!(threads, minWork, CAN_BLOCK);
