@@ -17,6 +17,9 @@ export default defineConfig({
         },
       },
       {
+        // Cross-origin isolated pages (COOP + COEP), so SharedArrayBuffer and the Wasm threads
+        // tests (test/backends/threads.test.ts) run in Chromium too.
+        server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
         test: {
           name: 'chromium',
           testTimeout: 30_000,

@@ -16,6 +16,17 @@ const TWO_M21: f64 = 4.76837158203125e-7; // 2^-21
 
 /** Room for one whole group when a fill ends inside it. */
 const spill = memory.data(GROUP * 8, 16);
+// The threads build takes that room from the heap instead: each pool thread's instantiation writes
+// every data segment into the shared memory again (this one is zeros), and that must not land in
+// the middle of a fill on the main thread. Only the main thread draws, so one buffer still does.
+let spillHeap: usize = 0;
+
+// @ts-ignore: decorator
+@inline function spillBuffer(): usize {
+  if (!ASC_FEATURE_THREADS) return spill;
+  if (spillHeap == 0) spillHeap = heap.alloc(GROUP * 8);
+  return spillHeap;
+}
 
 // @ts-ignore: decorator
 @inline function laneInt32(st: usize, j: i32): i32 {
@@ -110,6 +121,7 @@ function scalarGroup(out: usize, count: i32, st: usize): void {
 export function fillGaussian(out: usize, count: i32, st: usize): void {
   let g = 0;
   if (ASC_FEATURE_SIMD) {
+    const sp = spillBuffer();
     let x = v128.load(st, 0), y = v128.load(st, 16), z = v128.load(st, 32), w = v128.load(st, 48);
     const zero = i32x4.splat(0);
     for (; g < count; g += GROUP) {
@@ -122,7 +134,7 @@ export function fillGaussian(out: usize, count: i32, st: usize): void {
       // A zero double (p = 2^-53 per draw) must be redrawn in its lane only: redo this group lane by lane.
       const zero1 = v128.and(i32x4.eq(top1, zero), i32x4.eq(w2, zero));
       const zero2 = v128.and(i32x4.eq(top2, zero), i32x4.eq(w4, zero));
-      const dst = count - g >= GROUP ? out + (<usize>g << 3) : spill;
+      const dst = count - g >= GROUP ? out + (<usize>g << 3) : sp;
       if (v128.any_true(v128.or(zero1, zero2))) {
         v128.store(st, x, 0); v128.store(st, y, 16); v128.store(st, z, 32); v128.store(st, w, 48);
         scalarGroup(dst, GROUP, st);
@@ -132,7 +144,7 @@ export function fillGaussian(out: usize, count: i32, st: usize): void {
         boxMullerV(dst + 16, toDouble(hiHalf(top1), hiHalf(w2)), toDouble(hiHalf(top2), hiHalf(w4)));
         x = w1; y = w2; z = w3; w = w4;
       }
-      if (dst == spill) memory.copy(out + (<usize>g << 3), spill, <usize>(count - g) << 3);
+      if (dst == sp) memory.copy(out + (<usize>g << 3), sp, <usize>(count - g) << 3);
     }
     v128.store(st, x, 0); v128.store(st, y, 16); v128.store(st, z, 32); v128.store(st, w, 48);
   } else {

@@ -3,7 +3,8 @@
  *
  *   npm run bench                 five sizes, ≥3 repeats each (one to two minutes on 2 cores)
  *   npm run bench -- --quick      smoke run: two small sizes, 1 repeat (a few seconds; for CI)
- *   npm run bench -- --only=tfjs  only rows whose name contains the text (numpy: --only=numpy)
+ *   npm run bench -- --only=tfjs  only rows whose name contains the text (numpy: --only=numpy;
+ *                                 --only=threads: bench/threads.ts's 1 against 2 threads alone)
  *   npm run bench -- --no-numpy   skip the python3 peer
  *   npm run bench -- --sizes=256x256x16,512x512x32   other sizes
  *   npm run bench -- --json=PATH  write the JSON there instead of bench/results/latest.json
@@ -23,6 +24,7 @@ import { measurePeak, type PeakResult } from './peak.js';
 import { mlMatrix } from './peers/mlmatrix.js';
 import { runNumpy, type NumpyResult } from './peers/numpy.js';
 import { plainJs } from './peers/plainjs.js';
+import { measureThreads, renderThreads } from './threads.js';
 import { loadTf, tfjsImpls } from './peers/tfjs.js';
 import { flops6, flopsExecuted, label, LR, makeProblem, type Impl, type Size } from './problem.js';
 import { fmtTime, timeRunner, type Timing, type TimingOptions } from './stats.js';
@@ -288,9 +290,10 @@ async function main(): Promise<void> {
       }
     }
   }
+  const threads = !quick && (!only || 'threads'.includes(only)) ? await measureThreads(timing, undefined, log) : null;
   meta.loadavgEnd = os.loadavg().map((x) => x.toFixed(2)).join(' ');
   meta.seconds = (Date.now() - t0) / 1000;
-  process.stdout.write(render(results, peak, noise, numpy, meta));
+  process.stdout.write(render(results, peak, noise, numpy, meta) + (threads ? `\n${renderThreads(threads)}` : ''));
   const us = (x: number) => x * 1e6;
   const json = {
     meta,
@@ -298,6 +301,7 @@ async function main(): Promise<void> {
     noise: [...noise, ...(numpy?.noise ? [{ name: numpy.noise.method, nsPerDraw: numpy.noise.nsPerDraw }] : [])],
     numpy: numpy ? { skipped: numpy.skipped ?? null, info: numpy.info ?? null, env: numpy.env } : null,
     targets: TARGETS,
+    threads,
     sizes: results.map(({ size, rows }) => ({
       ...size,
       flops6: flops6(size),

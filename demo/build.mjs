@@ -1,14 +1,17 @@
 // Builds the demo page into demo/dist/ (static files; serve them with demo/serve.mjs or any server).
 //
-//   node demo/build.mjs            needs build/flatmin.wasm and build/flatmin-scalar.wasm (npm run build:wasm)
+//   node demo/build.mjs            needs build/flatmin.wasm, flatmin-scalar.wasm, flatmin-threads.wasm (npm run build:wasm)
 //
 // Layout of demo/dist, and why:
 //
 //   index.html, style.css
 //   lib/demo/main.js                 demo/main.ts + the library's browser entry, bundled
 //   lib/worker/browser-worker.js     src/worker/browser-worker.ts, bundled on its own
+//   lib/worker/browser-thread.js     src/worker/browser-thread.ts (a Wasm threads pool thread), likewise
 //   build/flatmin.wasm               copied from build/
 //   build/flatmin-scalar.wasm        copied from build/
+//   build/flatmin-threads.wasm       copied from build/ (runs with threads > 1; demo/serve.mjs sends
+//                                    COOP/COEP so the page is cross-origin isolated)
 //
 // The library's browser entry (src/platform/browser.ts) locates the Wasm core and the worker script
 // with `new URL('../../build/flatmin.wasm', import.meta.url)` and
@@ -31,7 +34,8 @@ export const defaultOutDir = join(here, 'dist');
 
 const MAIN_OUT = 'lib/demo/main';
 const WORKER_OUT = 'lib/worker/browser-worker';
-const WASM = ['flatmin.wasm', 'flatmin-scalar.wasm'];
+const THREAD_OUT = 'lib/worker/browser-thread';
+const WASM = ['flatmin.wasm', 'flatmin-scalar.wasm', 'flatmin-threads.wasm'];
 
 /**
  * Bundle demo/main.ts and the worker script and lay out `outDir` (default demo/dist) as above.
@@ -50,6 +54,7 @@ export async function buildDemo({ outDir = defaultOutDir, minify = true } = {}) 
     entryPoints: [
       { in: 'demo/main.ts', out: MAIN_OUT },
       { in: 'src/worker/browser-worker.ts', out: WORKER_OUT },
+      { in: 'src/worker/browser-thread.ts', out: THREAD_OUT },
     ],
     outdir: outDir,
     bundle: true,
@@ -70,8 +75,8 @@ export async function buildDemo({ outDir = defaultOutDir, minify = true } = {}) 
 
   // Every URL a bundle builds relative to itself must exist in the output. The main bundle must
   // have the three the library's browser entry uses (a missing one means the entry was dropped).
-  const expected = ['../../build/flatmin.wasm', '../../build/flatmin-scalar.wasm', '../worker/browser-worker.js'];
-  for (const [out, required] of [[MAIN_OUT, expected], [WORKER_OUT, []]]) {
+  const expected = ['../../build/flatmin.wasm', '../../build/flatmin-scalar.wasm', '../../build/flatmin-threads.wasm', '../worker/browser-worker.js', '../worker/browser-thread.js'];
+  for (const [out, required] of [[MAIN_OUT, expected], [WORKER_OUT, []], [THREAD_OUT, []]]) {
     const file = join(outDir, `${out}.js`);
     const code = await readFile(file, 'utf8');
     const refs = [...code.matchAll(/new URL\(\s*(["'`])([^"'`]+)\1\s*,\s*import\.meta\.url\s*\)/g)].map((m) => m[2]);

@@ -73,6 +73,10 @@ export function startServer({ port = 0, host = '127.0.0.1', root = defaultRoot }
         'cache-control': 'no-cache',
         'x-content-type-options': 'nosniff',
         'content-security-policy': CSP,
+        // Cross-origin isolation: SharedArrayBuffer, so runs can use Wasm threads (every resource
+        // here is same-origin, which require-corp allows).
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
       });
       if (req.method === 'HEAD') return res.end();
       createReadStream(file)

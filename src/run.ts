@@ -1,4 +1,4 @@
-import { backendNames, getBackend } from './backends/index.js';
+import { backendNames, getBackend, resolveThreads } from './backends/index.js';
 import type { WasmSource } from './backends/wasm/loader.js';
 import { phaseField, totalSteps } from './config/optimizer.js';
 import type {
@@ -39,6 +39,8 @@ interface ResultBase<C extends RunConfig, H> {
   /** The normalized config (every default filled in): `flatmin run` of it reproduces this result. */
   config: C;
   backend: BackendName;
+  /** Threads the Wasm core used for the run's products (1: the single-threaded core; reference: 1). */
+  threads: number;
   /** Steps done (fewer than the config's only if the run diverged). */
   steps: number;
   history: H[];
@@ -85,6 +87,14 @@ export interface RunOptions {
   backend?: BackendName;
   /** Where the Wasm core comes from (default: build/flatmin.wasm beside the package). */
   wasm?: WasmSource;
+  /**
+   * Threads for the Wasm core's products (same bits for any count). Default: every core when the
+   * step's products are at least 256·256·16 multiply-adds, else 1. Needs SharedArrayBuffer (in
+   * browsers a cross-origin isolated page) and the package's own Wasm (no `wasm` option); where
+   * unavailable the run uses one thread and, if more were asked for, warns once why. The result's
+   * `threads` says what was used.
+   */
+  threads?: number;
   onProgress?: OnProgress;
   /**
    * Progress of the work before step 1 that can take seconds — the SVD of a large given target
@@ -170,6 +180,9 @@ export class Run<R extends RunResult = RunResult> {
    */
   private static readonly sessions = new FinalizationRegistry<Session>((session) => session.dispose());
 
+  /** Threads of the Wasm core's products (RunOptions.threads as resolved). */
+  threads = 1;
+
   private constructor(
     readonly config: RunConfig,
     /** The model's runtime: for two-factor runs its target, prediction and distances. */
@@ -224,12 +237,15 @@ export class Run<R extends RunResult = RunResult> {
     const input = model.sessionInput;
     const resume = options.resume === undefined ? undefined : decodeCheckpoint(options.resume);
     if (resume) checkResume(resume, cfg, input, totalSteps(cfg.optimizer));
-    const backend = await getBackend(cfg.backend, options.wasm);
+    const threads = resolveThreads(options.threads, input.model, cfg.backend, options.wasm !== undefined);
+    const backend = await getBackend(cfg.backend, options.wasm, threads);
     const session = backend.session(resume ? { ...input, theta: resume.theta, rng: resume.rng } : input);
     try {
       if (resume?.prevNoise) session.setPrevNoise(resume.prevNoise);
       if (resume?.sampler) session.setSampler(resume.sampler);
-      return new Run(cfg, model, session, cfg.backend, resume?.checkpoint, resume?.average);
+      const run = new Run(cfg, model, session, cfg.backend, resume?.checkpoint, resume?.average);
+      run.threads = threads;
+      return run;
     } catch (e) {
       session.dispose();
       throw e;
@@ -322,6 +338,7 @@ export class Run<R extends RunResult = RunResult> {
     const base = {
       config: this.config,
       backend: this.backend,
+      threads: this.threads,
       steps: this.step,
       history: this.history.map((h) => ({ ...h })),
       seconds: this.seconds,

@@ -31,11 +31,16 @@
 // tiles, 8×1-vector tiles for f32 r = 4, a 4 × (2 vectors + 1 scalar) tile for f64 r = 5. So the
 // kernels need no scratch. C must not overlap A or B (the blocked path zeroes C's rows first).
 //
+// Threads (the threads build only, pool.ts): a large product is split by blocks of 4 output rows
+// over the pool; each thread runs these same kernels on its rows, so the bits do not change.
+//
 // Column edges: after the 2-vector tiles, L+1 leftover columns (f32 r = 5, f64 cols ≡ 3 mod 4)
 // use a fused 4 × (1 vector + 1 scalar) tile that shares the A loads; other leftovers use
 // 4×1-vector and 4×1-scalar tiles. Leftover rows (rows % 4) go one row at a time. Without SIMD
 // (the fallback build, ASC_FEATURE_SIMD false) everything takes the plain scalar loop, same
 // arithmetic.
+
+import { J_ARGS, jobWord, join, partsFor, publish, storeArg } from './pool';
 
 // K block length for the 4-row tiles: a 4×KC strip of A is 8 KB (f64), well inside L1 next to
 // the B rows it meets. 128, 256 and 512 measured the same within noise.
@@ -190,23 +195,25 @@
 }
 
 /**
- * The shared driver. `aRow`/`aK` are A's strides in elements for (output row, k):
- * NN: aRow = lda, aK = 1;  TN: aRow = 1, aK = lda.
+ * The shared driver, for output rows [i0, i1) (i0 a multiple of 4; i1 a multiple of 4 or `rows`:
+ * a thread's share, see pool.ts). `aRow`/`aK` are A's strides in elements for (output row, k):
+ * NN: aRow = lda, aK = 1;  TN: aRow = 1, aK = lda. Which rows a call covers changes no bits: each
+ * element's sum is the same wherever it is computed.
  *
  * `sym` (a literal): C = AᵀA, so C[c][i] is C[i][c] bit for bit (the same products, a·b = b·a
- * exactly, added in the same k order). Row block i0 then starts at the 2L-column tile holding the
- * diagonal, and the skipped lower part is copied from the upper part at the end: about half the
- * Gram work for r ≥ 8 (≈3% of a step at 256–1024; nothing to skip at r = 4, 5).
+ * exactly, added in the same k order). Row block i starts at the 2L-column tile holding the
+ * diagonal; the skipped lower part is copied from the upper part by `mirror` once every row is
+ * done: about half the Gram work for r ≥ 8 (≈3% of a step at 256–1024; nothing to skip at r = 4, 5).
  */
 // @ts-ignore: decorator
-@inline function gemm<T>(C: usize, ldc: i32, A: usize, aRow: i32, aK: i32, B: usize, ldb: i32, rows: i32, cols: i32, K: i32, sym: bool): void {
+@inline function gemmRows<T>(C: usize, ldc: i32, A: usize, aRow: i32, aK: i32, B: usize, ldb: i32, i0: i32, i1: i32, cols: i32, K: i32, sym: bool): void {
   const sz = sizeof<T>();
   const ldcB = <usize>ldc * sz, aRowB = <usize>aRow * sz, aKB = <usize>aK * sz, bK = <usize>ldb * sz;
-  let i = 0;
+  let i = i0;
   if (ASC_FEATURE_SIMD) {
     const W = 32 / <i32>sz; // columns of a 4×2-vector tile
     if (K <= KC) {
-      for (; i + 4 <= rows; i += 4) {
+      for (; i + 4 <= i1; i += 4) {
         rowBlock<T>(C + <usize>i * ldcB, ldcB, A + <usize>i * aRowB, aRowB, aKB, B, bK, sym ? i / W * W : 0, cols, K, false);
       }
     } else {
@@ -216,7 +223,7 @@
       // (+0.0 + p is exactly what a fresh accumulator computes): a single, literal init path keeps
       // V8's register allocation as clean as the unblocked loop's (choosing splat-or-load at run
       // time cost ≈5% in register moves).
-      for (; i + 4 <= rows; i += 4) {
+      for (; i + 4 <= i1; i += 4) {
         const pc = C + <usize>i * ldcB;
         for (let q = 0; q < 4; q++) memory.fill(pc + <usize>q * ldcB, 0, <usize>cols * sz);
         for (let k0 = 0; k0 < K; k0 += KC) {
@@ -225,17 +232,9 @@
         }
       }
     }
-    if (sym) {
-      // Fill what the row blocks skipped (c < c0 ≤ row): its mirror C[c][row] lies in a block's
-      // computed part, since that block started at or before column c < row.
-      for (let row = 0; row < i; row++) {
-        const c0 = (row & ~3) / W * W;
-        for (let c = 0; c < c0; c++) store<T>(C + <usize>row * ldcB + <usize>c * sz, load<T>(C + <usize>c * ldcB + <usize>row * sz));
-      }
-    }
-    // Leftover rows (< 4), all columns; the 1-row tiles' vectors are L wide.
+    // Leftover rows (< 4, the product's last), all columns; the 1-row tiles' vectors are L wide.
     const L = 16 / <i32>sz;
-    for (; i < rows; i++) {
+    for (; i < i1; i++) {
       const pa = A + <usize>i * aRowB;
       const pc = C + <usize>i * ldcB;
       let c = 0;
@@ -243,12 +242,119 @@
       for (; c < cols; c++) tile1xs<T>(pc + <usize>c * sz, pa, aKB, B + <usize>c * sz, bK, K);
     }
   } else {
-    for (; i < rows; i++) {
+    for (; i < i1; i++) {
       const pa = A + <usize>i * aRowB;
       const pc = C + <usize>i * ldcB;
       for (let c = 0; c < cols; c++) tile1xs<T>(pc + <usize>c * sz, pa, aKB, B + <usize>c * sz, bK, K);
     }
   }
+}
+
+/**
+ * The Gram product's lower part (c < c0 ≤ row) from its upper part: the mirror C[c][row] lies in
+ * a row block's computed part, since that block started at or before column c < row. Only the
+ * 4-row blocks skip columns (SIMD build); leftover rows were computed in full.
+ */
+// @ts-ignore: decorator
+@inline function mirror<T>(C: usize, ldc: i32, rows: i32): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const sz = sizeof<T>();
+  const ldcB = <usize>ldc * sz;
+  const W = 32 / <i32>sz;
+  const blocked = rows & ~3;
+  for (let row = 0; row < blocked; row++) {
+    const c0 = (row & ~3) / W * W;
+    for (let c = 0; c < c0; c++) store<T>(C + <usize>row * ldcB + <usize>c * sz, load<T>(C + <usize>c * ldcB + <usize>row * sz));
+  }
+}
+
+// A job is one product or two independent ones (a step's pairs: the two Gram matrices, M Yp and
+// Mᵀ Xp, …): one wake-up and one wait for both. Product p's 11 words are at J_ARGS + 11p:
+// C, ldc, A, aRow, aK, B, ldb, rows, cols, K, sym. The 4-row blocks of both are dealt out as one
+// list, product 0's first, so thread t's share may end in product 0 and go on in product 1.
+const ARGS: i32 = 11;
+
+// @ts-ignore: decorator
+@inline function storeProduct(p: i32, C: usize, ldc: i32, A: usize, aRow: i32, aK: i32, B: usize, ldb: i32, rows: i32, cols: i32, K: i32, sym: bool): void {
+  const o = p * ARGS;
+  storeArg(o, <i32>C); storeArg(o + 1, ldc); storeArg(o + 2, <i32>A); storeArg(o + 3, aRow); storeArg(o + 4, aK);
+  storeArg(o + 5, <i32>B); storeArg(o + 6, ldb); storeArg(o + 7, rows); storeArg(o + 8, cols); storeArg(o + 9, K); storeArg(o + 10, sym ? 1 : 0);
+}
+
+/**
+ * gemmRows as one function (two instances, sym or not, per T): every caller — one product, a
+ * pair, a thread's share — goes through it, so the kernels are compiled once, not once per call
+ * site (inlined into each, the pairs doubled the module).
+ */
+function gemmRange<T>(C: usize, ldc: i32, A: usize, aRow: i32, aK: i32, B: usize, ldb: i32, i0: i32, i1: i32, cols: i32, K: i32, sym: bool): void {
+  if (sym) gemmRows<T>(C, ldc, A, aRow, aK, B, ldb, i0, i1, cols, K, true);
+  else gemmRows<T>(C, ldc, A, aRow, aK, B, ldb, i0, i1, cols, K, false);
+}
+
+/** Blocks [b0, b1) of the published job's product p. */
+function productShare<T>(p: i32, b0: i32, b1: i32): void {
+  const o = J_ARGS + p * ARGS;
+  const rows = jobWord(o + 7);
+  const i0 = b0 << 2, i1 = min(rows, b1 << 2);
+  if (i0 >= i1) return;
+  const C = <usize>jobWord(o), ldc = jobWord(o + 1), A = <usize>jobWord(o + 2), aRow = jobWord(o + 3), aK = jobWord(o + 4);
+  const B = <usize>jobWord(o + 5), ldb = jobWord(o + 6), cols = jobWord(o + 8), K = jobWord(o + 9);
+  gemmRange<T>(C, ldc, A, aRow, aK, B, ldb, i0, i1, cols, K, jobWord(o + 10) != 0);
+}
+
+/** Thread t's share (of P) of the published job (pool.ts); the main thread is t = 0. */
+export function gemmShare<T>(t: i32, P: i32): void {
+  const nb0 = (jobWord(J_ARGS + 7) + 3) >> 2;
+  const nb = nb0 + ((jobWord(J_ARGS + ARGS + 7) + 3) >> 2);
+  const lo = <i32>(<i64>t * nb / P), hi = <i32>(<i64>(t + 1) * nb / P);
+  if (lo < nb0) productShare<T>(0, lo, min(hi, nb0));
+  if (hi > nb0) productShare<T>(1, max(lo - nb0, 0), hi - nb0);
+}
+
+// @ts-ignore: decorator
+@inline function work(rows: i32, cols: i32, K: i32): i64 {
+  return <i64>rows * <i64>cols * <i64>K;
+}
+
+/**
+ * Every product goes through here (or gemm2). On one thread (the single-threaded builds, small
+ * products) it is the plain kernel; on P threads (threads build, pool.ts) the calling thread
+ * publishes the product, takes the first share of rows itself and waits for the others.
+ */
+// @ts-ignore: decorator
+@inline function gemm<T>(C: usize, ldc: i32, A: usize, aRow: i32, aK: i32, B: usize, ldb: i32, rows: i32, cols: i32, K: i32, sym: bool): void {
+  const P = partsFor(work(rows, cols, K), (rows + 3) >> 2);
+  if (ASC_FEATURE_THREADS && P > 1) {
+    storeProduct(0, C, ldc, A, aRow, aK, B, ldb, rows, cols, K, sym);
+    storeArg(ARGS + 7, 0); // no second product
+    publish(P, sizeof<T>() == 8 ? 0 : 1);
+    gemmShare<T>(0, P);
+    join(P);
+  } else {
+    gemmRange<T>(C, ldc, A, aRow, aK, B, ldb, 0, rows, cols, K, sym);
+  }
+  if (sym) mirror<T>(C, ldc, rows);
+}
+
+/** Two independent products, one job: the same bits as two gemm calls. */
+// @ts-ignore: decorator
+@inline function gemm2<T>(
+  C1: usize, ldc1: i32, A1: usize, aRow1: i32, aK1: i32, B1: usize, ldb1: i32, rows1: i32, cols1: i32, K1: i32, sym1: bool,
+  C2: usize, ldc2: i32, A2: usize, aRow2: i32, aK2: i32, B2: usize, ldb2: i32, rows2: i32, cols2: i32, K2: i32, sym2: bool,
+): void {
+  const P = partsFor(work(rows1, cols1, K1) + work(rows2, cols2, K2), ((rows1 + 3) >> 2) + ((rows2 + 3) >> 2));
+  if (ASC_FEATURE_THREADS && P > 1) {
+    storeProduct(0, C1, ldc1, A1, aRow1, aK1, B1, ldb1, rows1, cols1, K1, sym1);
+    storeProduct(1, C2, ldc2, A2, aRow2, aK2, B2, ldb2, rows2, cols2, K2, sym2);
+    publish(P, sizeof<T>() == 8 ? 0 : 1);
+    gemmShare<T>(0, P);
+    join(P);
+  } else {
+    gemmRange<T>(C1, ldc1, A1, aRow1, aK1, B1, ldb1, 0, rows1, cols1, K1, sym1);
+    gemmRange<T>(C2, ldc2, A2, aRow2, aK2, B2, ldb2, 0, rows2, cols2, K2, sym2);
+  }
+  if (sym1) mirror<T>(C1, ldc1, rows1);
+  if (sym2) mirror<T>(C2, ldc2, rows2);
 }
 
 /** C (rows×cols, row stride ldc) = A (rows×K, stride lda) · B (K×cols, stride ldb). */
@@ -263,4 +369,25 @@ export function gemmNN<T>(C: usize, ldc: i32, A: usize, lda: i32, B: usize, ldb:
 export function gemmTN<T>(C: usize, ldc: i32, A: usize, lda: i32, B: usize, ldb: i32, rows: i32, cols: i32, K: i32): void {
   if (A == B && lda == ldb && rows == cols) gemm<T>(C, ldc, A, 1, lda, A, lda, rows, rows, K, true);
   else gemm<T>(C, ldc, A, 1, lda, B, ldb, rows, cols, K, false);
+}
+
+/** gemmNN twice (independent products, e.g. M Yp and Mᵀ Xp): one pool job for both. */
+export function gemmNN2<T>(
+  C1: usize, ldc1: i32, A1: usize, lda1: i32, B1: usize, ldb1: i32, rows1: i32, cols1: i32, K1: i32,
+  C2: usize, ldc2: i32, A2: usize, lda2: i32, B2: usize, ldb2: i32, rows2: i32, cols2: i32, K2: i32,
+): void {
+  gemm2<T>(C1, ldc1, A1, lda1, 1, B1, ldb1, rows1, cols1, K1, false, C2, ldc2, A2, lda2, 1, B2, ldb2, rows2, cols2, K2, false);
+}
+
+/** gemmNN then a (non-Gram) gemmTN, independent: one pool job for both. */
+export function gemmNNTN<T>(
+  C1: usize, ldc1: i32, A1: usize, lda1: i32, B1: usize, ldb1: i32, rows1: i32, cols1: i32, K1: i32,
+  C2: usize, ldc2: i32, A2: usize, lda2: i32, B2: usize, ldb2: i32, rows2: i32, cols2: i32, K2: i32,
+): void {
+  gemm2<T>(C1, ldc1, A1, lda1, 1, B1, ldb1, rows1, cols1, K1, false, C2, ldc2, A2, 1, lda2, B2, ldb2, rows2, cols2, K2, false);
+}
+
+/** Two Gram matrices G = AᵀA (A is K×r, stride lda; G r×r, stride r) — gemmTN's Gram path — in one pool job. */
+export function gram2<T>(G1: usize, A1: usize, lda1: i32, r1: i32, K1: i32, G2: usize, A2: usize, lda2: i32, r2: i32, K2: i32): void {
+  gemm2<T>(G1, r1, A1, 1, lda1, A1, lda1, r1, r1, K1, true, G2, r2, A2, 1, lda2, A2, lda2, r2, r2, K2, true);
 }

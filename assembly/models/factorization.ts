@@ -10,7 +10,7 @@
 //                 out = [Xp Gy | Yp Gx];   ∇ = out − B   (the skeleton fuses the − B into descend)
 //
 // WORK (in T):  [ Gx (r×r) | Gy (r×r) | B ((n+m)·r) | Yt (r×m) ]
-import { gemmNN, gemmTN } from '../kernels/gemm';
+import { gemmNN, gemmNN2, gemmNNTN, gram2 } from '../kernels/gemm';
 import { transpose } from '../kernels/elementwise';
 import { S_DIMS, S_M, S_MT, S_W, S_WORK, i32At, ptr } from '../session';
 
@@ -32,8 +32,7 @@ export function twoFactorBackward<T>(S: usize, E: usize, R: usize, out: usize): 
   const dims = ptr(S, S_DIMS);
   const n = i32At(dims, 0), m = i32At(dims, 1), r = i32At(dims, 2);
   const nr = <usize>(n * r) << sh;
-  gemmNN<T>(out, r, R, m, E + nr, r, n, r, m);
-  gemmTN<T>(out + nr, r, R, m, E, r, m, r, n);
+  gemmNNTN<T>(out, r, R, m, E + nr, r, n, r, m, out + nr, r, R, m, E, r, m, r, n);
 }
 
 /** The full-target fast path: out = [Xp Gy | Yp Gx]; returns B = [M Yp | Mᵀ Xp] (∇ = out − B). */
@@ -46,12 +45,10 @@ export function twoFactorFullTarget<T>(S: usize, E: usize, out: usize): usize {
   const Gy = Gx + (<usize>(r * r) << sh);
   const B = Gy + (<usize>(r * r) << sh);
   const Yp = E + nr;
-  gemmTN<T>(Gy, r, Yp, r, Yp, r, r, r, m);
-  gemmTN<T>(Gx, r, E, r, E, r, r, r, n);
-  gemmNN<T>(B, r, ptr(S, S_M), m, Yp, r, n, r, m);
-  gemmNN<T>(B + nr, r, ptr(S, S_MT), n, E, r, m, r, n);
-  gemmNN<T>(out, r, E, r, Gy, r, n, r, r);
-  gemmNN<T>(out + nr, r, Yp, r, Gx, r, m, r, r);
+  // Pairs of independent products: with threads, each pair is one pool job (kernels/gemm.ts).
+  gram2<T>(Gy, Yp, r, r, m, Gx, E, r, r, n);
+  gemmNN2<T>(B, r, ptr(S, S_M), m, Yp, r, n, r, m, B + nr, r, ptr(S, S_MT), n, E, r, m, r, n);
+  gemmNN2<T>(out, r, E, r, Gy, r, n, r, r, out + nr, r, Yp, r, Gx, r, m, r, r);
   return B;
 }
 

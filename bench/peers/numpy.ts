@@ -21,9 +21,10 @@ export interface NumpyResult {
 }
 
 export function runNumpy(sizes: Size[], o: TimingOptions, lr: number,
-  check: { n: number; m: number; r: number; M: number[]; theta: number[]; lr: number } | null): NumpyResult {
+  check: { n: number; m: number; r: number; M: number[]; theta: number[]; lr: number } | null, threads = 1): NumpyResult {
   const python = process.env.PYTHON ?? 'python3';
-  const set = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const t = String(threads); // bench/threads.ts runs it with 2 as well
+  const set = { OPENBLAS_NUM_THREADS: t, OMP_NUM_THREADS: t, MKL_NUM_THREADS: t };
   const env: NodeJS.ProcessEnv = { ...process.env, ...set };
   const unset = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'];
   const parentEnv: Record<string, string | null> = {};

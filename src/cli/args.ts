@@ -20,6 +20,8 @@ export interface CliArgs {
   quick: boolean;
   checkpoint?: string;
   checkpointEvery?: number;
+  /** run CONFIG, resume: threads for the Wasm core's products (--threads). */
+  threads?: number;
   /** landscape: the second result (--other). */
   other?: string;
   quiet: boolean;
@@ -38,6 +40,7 @@ const FLAGS = {
   quick: { type: 'boolean', applies: ['run:preset'] },
   checkpoint: { type: 'string', applies: ['run:config', 'resume'], value: 'FILE' },
   'checkpoint-every': { type: 'string', applies: ['run:config', 'resume'], value: 'N' },
+  threads: { type: 'string', applies: ['run:config', 'resume'], value: 'N' },
   quiet: { type: 'boolean', short: 'q', applies: ['main', 'run:config', 'run:preset', 'resume', 'landscape'] },
   debug: { type: 'boolean', applies: ['*'] },
   help: { type: 'boolean', short: 'h', applies: ['*'] },
@@ -119,6 +122,11 @@ export function parseArgs(argv: string[], isPreset: (name: string) => boolean = 
     if (a.checkpoint === undefined && a.command !== 'resume') throw new FlatminError('USAGE', '--checkpoint-every', 'needs --checkpoint FILE (where to write them)');
     a.checkpointEvery = n;
   }
+  if (v.threads !== undefined) {
+    const n = Number(v.threads);
+    if (!Number.isInteger(n) || n < 1) throw new FlatminError('USAGE', '--threads', `expected a number of threads, an integer ≥ 1, got ${JSON.stringify(v.threads)}`);
+    a.threads = n;
+  }
   return a;
 }
 
@@ -155,8 +163,10 @@ Usage:
       --checkpoint FILE           keep a checkpoint there: every --checkpoint-every N steps (default: every
                                   30 s), at the end, and on Ctrl-C / SIGTERM before exiting
       --checkpoint-every N
+      --threads N                 threads for the products (the same bits for any N; default: every core
+                                  when a step is at least 256·256·16 multiply-adds, else 1)
   flatmin resume CHECKPOINT.json  continue a checkpoint to the same bits an uninterrupted run reaches
-      --out RESULT.json, --checkpoint FILE (default: the checkpoint itself), --checkpoint-every N
+      --out RESULT.json, --checkpoint FILE (default: the checkpoint itself), --checkpoint-every N, --threads N
   flatmin presets                 list the named experiments
   flatmin run PRESET              run one: prints its summary, writes PRESET.json and its CSV and SVG files
       --out-dir DIR               where (default flatmin-out/PRESET)

@@ -38,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
     const precision = checkChoice('--precision', 'precision', args.precision, precisions);
     if (args.command === 'main') return await mainJob({ outDir: args.outDir ?? 'flatmin-out', quiet: args.quiet, backend, precision });
     const file = args.target!;
-    const common = { label: file, backend, out: args.out, checkpoint: args.checkpoint, checkpointEvery: args.checkpointEvery, quiet: args.quiet, print: (t: string) => void process.stdout.write(t) };
+    const common = { label: file, backend, out: args.out, checkpoint: args.checkpoint, checkpointEvery: args.checkpointEvery, threads: args.threads, quiet: args.quiet, print: (t: string) => void process.stdout.write(t) };
     if (args.command === 'resume') {
       const checkpoint = parseConfigText(await readText(file), file) as Checkpoint;
       return await runJob(undefined, checkpoint, { ...common, checkpoint: args.checkpoint ?? file });

@@ -12,6 +12,8 @@ export interface RunJobOptions {
   checkpoint?: string;
   /** Checkpoint at every multiple of this many steps (default: every CHECKPOINT_SECONDS of wall time). */
   checkpointEvery?: number;
+  /** Threads for the Wasm core's products (RunOptions.threads; default there). */
+  threads?: number;
   quiet: boolean;
   /** Called with the stdout text of the result when there is no --out. */
   print: (text: string) => void;
@@ -37,7 +39,8 @@ export async function runJob(config: unknown, resume: Checkpoint | undefined, o:
     preparing ??= createProgress({ total: 1000, label: `${o.label}: ${what}`, unit: null, stream: process.stderr, quiet: o.quiet });
     preparing.update(Math.round(fraction * 1000));
   };
-  const created = resume && config === undefined ? Run.resume(resume, { backend: o.backend, onPrepare }) : Run.create(config, { backend: o.backend, resume, onPrepare });
+  const opts = { backend: o.backend, onPrepare, ...(o.threads !== undefined ? { threads: o.threads } : {}) };
+  const created = resume && config === undefined ? Run.resume(resume, opts) : Run.create(config, { ...opts, resume });
   const run = await created.finally(() => preparing?.finish());
   // Warnings are not progress: --quiet does not hide them (they are also in the result's `warnings`).
   for (const w of run.warnings) process.stderr.write(`flatmin: warning: ${w}\n`);

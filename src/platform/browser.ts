@@ -6,7 +6,18 @@ import { setPlatform } from './registry.js';
 setPlatform({
   wasmSource: (build) => (build === 'simd'
     ? new URL('../../build/flatmin.wasm', import.meta.url)
-    : new URL('../../build/flatmin-scalar.wasm', import.meta.url)),
+    : build === 'threads'
+      ? new URL('../../build/flatmin-threads.wasm', import.meta.url)
+      : new URL('../../build/flatmin-scalar.wasm', import.meta.url)),
+  cores: () => navigator.hardwareConcurrency || 1,
+  spawnThread(module, memory, id, block) {
+    const w = new Worker(new URL('../worker/browser-thread.js', import.meta.url), { type: 'module' });
+    return new Promise((resolve, reject) => {
+      w.addEventListener('message', () => resolve({ stop: () => w.terminate() }), { once: true });
+      w.addEventListener('error', (e) => reject(new Error(e.message || 'the pool thread failed to start')), { once: true });
+      w.postMessage({ module, memory, id, block });
+    });
+  },
   spawnWorker() {
     const w = new Worker(new URL('../worker/browser-worker.js', import.meta.url), { type: 'module' });
     return {

@@ -1,11 +1,30 @@
 // Node (and Bun, Deno with file access): the core is read from build/ beside the package; runs in
 // a worker go to worker_threads.
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { serveThread } from '../worker/thread.js';
 import { setPlatform } from './registry.js';
 
+const WASM_FILES = { simd: 'flatmin.wasm', scalar: 'flatmin-scalar.wasm', threads: 'flatmin-threads.wasm' } as const;
+
 setPlatform({
-  wasmSource: (build) => new URL(build === 'simd' ? '../../build/flatmin.wasm' : '../../build/flatmin-scalar.wasm', import.meta.url),
+  wasmSource: (build) => new URL(`../../build/${WASM_FILES[build]}`, import.meta.url),
+  cores: () => availableParallelism(),
+  spawnThread(module, memory, id, block) {
+    // The body is serveThread's own source, evaluated: no script file to find, so a bundled
+    // flatmin starts its pool threads too (serveThread uses only globals, see src/worker/thread.ts).
+    // A dynamic import, not require: an eval worker inherits --input-type=module from a parent
+    // started with it, and then `require` does not exist.
+    const body = `import('node:worker_threads').then(({ parentPort, workerData }) => (${serveThread.toString()})(workerData, () => parentPort.postMessage('ready')));`;
+    const w = new Worker(body, { eval: true, workerData: { module, memory, id, block } });
+    w.unref(); // pool threads never keep the process alive: they only serve the main thread's calls
+    return new Promise((resolve, reject) => {
+      w.once('message', () => resolve({ stop: () => void w.terminate() }));
+      w.once('error', reject);
+      w.once('exit', (code) => reject(new Error(`the pool thread exited (code ${code})`)));
+    });
+  },
   readFile: async (url) => new Uint8Array(await readFile(url)) as Uint8Array<ArrayBuffer>,
   spawnWorker() {
     const w = new Worker(new URL('../worker/node-worker.js', import.meta.url));

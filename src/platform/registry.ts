@@ -21,8 +21,20 @@ export interface WorkerPort<Out = unknown, In = unknown> {
   busy(on: boolean): void;
 }
 
+/** A pool thread (src/backends/wasm/threads.ts): resolves once it serves products; `stop` ends it. */
+export interface CoreThread {
+  stop(): void;
+}
+
 export interface Platform {
   wasmSource(build: Build): WasmSource;
+  /** Logical cores (the default thread count of large runs). */
+  cores?(): number;
+  /**
+   * A worker that instantiates `module` on the shared `memory` and serves the pool as thread `id`
+   * (assembly/threads.ts workerLoop); absent where workers cannot be spawned (embedded).
+   */
+  spawnThread?(module: WebAssembly.Module, memory: WebAssembly.Memory, id: number, block: number): Promise<CoreThread>;
   readFile?(url: URL): Promise<Uint8Array<ArrayBuffer>>;
   /** A worker running src/worker/host.ts; absent where workers cannot be spawned (embedded). */
   spawnWorker?(): WorkerPort;

@@ -13,9 +13,13 @@ export interface RunOneOptions {
   signal?: AbortSignal;
 }
 
-/** Runs one config to the end; a diverging run throws DIVERGED with its last finite state in details.result. */
+/**
+ * Runs one config to the end; a diverging run throws DIVERGED with its last finite state in
+ * details.result. On one thread: a sweep already keeps every core busy with whole runs (its
+ * workers), and threads on top would only oversubscribe them.
+ */
 export async function runOne(config: unknown, options: RunOneOptions = {}): Promise<RunOneResult> {
-  return run(config, { onProgress: options.onProgress, signal: options.signal });
+  return run(config, { onProgress: options.onProgress, signal: options.signal, threads: 1 });
 }
 
 /** Throws the validator's FlatminError for a config `runOne` would reject before its first step. */

@@ -5,6 +5,7 @@
  * cancellation. The main thread compiles the Wasm core once and hands the module to the worker.
  */
 import { coreModule, loadCore, type WasmSource } from '../backends/wasm/loader.js';
+import { checkThreads } from '../backends/index.js';
 import { FlatminError } from '../errors.js';
 import { currentPlatform } from '../platform/registry.js';
 import type { FlatminConfig, RunConfig } from '../config/types.js';
@@ -21,6 +22,8 @@ export interface WorkerRunOptions {
   wasm?: WasmSource;
   /** Continue from a checkpoint of the same config. */
   resume?: Checkpoint;
+  /** Threads for the run's products, as RunOptions.threads (the worker starts the pool's threads itself). */
+  threads?: number;
   /** Aborting terminates the worker at once; pending calls reject with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -63,7 +66,8 @@ export class WorkerRun<R extends RunResult = RunResult> {
     options.signal?.throwIfAborted(); // an abort while the core was loading
     const run = new WorkerRun(spawn() as WorkerPort<Request, Reply>, options.signal);
     try {
-      run.first = (await run.request({ type: 'create', config: normalized, module, resume })).snapshot!;
+      const threads = options.threads === undefined ? {} : { threads: checkThreads(options.threads) };
+      run.first = (await run.request({ type: 'create', config: normalized, module, resume, ...threads })).snapshot!;
     } catch (e) {
       run.close(e);
       throw e;

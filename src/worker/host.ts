@@ -35,7 +35,7 @@ export function createHost(reply: (message: Reply, transfer?: Transferable[]) =>
         case 'create': {
           if (req.module) await loadCore(req.module);
           run?.dispose();
-          run = await Run.create(req.config, { resume: req.resume });
+          run = await Run.create(req.config, { resume: req.resume, ...(req.threads !== undefined ? { threads: req.threads } : {}) });
           sent = 0;
           reply({ type: 'ok', snapshot: snapshot(run) });
           return;

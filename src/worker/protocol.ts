@@ -8,7 +8,7 @@ import type { Distances } from '../theory/factorization.js';
 import type { Outcome } from '../sweep/metrics.js';
 
 export type Request =
-  | { type: 'create'; config: unknown; module?: WebAssembly.Module; resume?: Checkpoint }
+  | { type: 'create'; config: unknown; module?: WebAssembly.Module; resume?: Checkpoint; threads?: number }
   | { type: 'advance'; steps: number }
   | { type: 'checkpoint' }
   | { type: 'result' }

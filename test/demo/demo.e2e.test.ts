@@ -76,6 +76,8 @@ describe('demo page (Chromium)', () => {
       ['lib/worker/browser-worker.js', 'text/javascript'], // new URL('../worker/browser-worker.js', …)
       ['build/flatmin.wasm', 'application/wasm'], // new URL('../../build/flatmin.wasm', …)
       ['build/flatmin-scalar.wasm', 'application/wasm'],
+      ['build/flatmin-threads.wasm', 'application/wasm'], // runs with threads > 1
+      ['lib/worker/browser-thread.js', 'text/javascript'], // their pool threads
     ];
     for (const [path, type] of types) {
       const res = await fetch(new URL(path, server.url));
@@ -89,6 +91,21 @@ describe('demo page (Chromium)', () => {
       const res = await fetch(new URL(server.url).origin + path);
       expect(res.status, path).toBeGreaterThanOrEqual(400);
       await res.arrayBuffer();
+    }
+  });
+
+  it('is cross-origin isolated (COOP + COEP): shared Wasm memory, so runs can use threads', async () => {
+    const res = await fetch(server.url);
+    expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(res.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    await res.arrayBuffer();
+    const { page, problems } = await openDemo();
+    try {
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+      expect(await page.evaluate(() => new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true }).buffer instanceof SharedArrayBuffer)).toBe(true);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
     }
   });
 

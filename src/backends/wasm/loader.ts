@@ -23,6 +23,10 @@ export interface CoreExports {
   sumSquaresF32(ptr: number, len: number): number;
   /** Fisher–Yates on len i32 at a, lane 0 of the state at st (src/random/permutation.ts). */
   shuffleI32(a: number, len: number, st: number): void;
+  /** Threads build only (assembly/kernels/pool.ts): the job block, the threads and minimum work per product, shutdown. */
+  poolInit?(block: number): void;
+  poolThreads?(threads: number, minWork: number, canBlock: boolean): void;
+  poolShutdown?(): void;
   /** assembly/kernels/dlnHvp.ts: out = ∇²f(θ)·v for the deep model (src/diagnostics/dlnHvpWasm.ts marshals it). */
   dlnHvp(
     L: number, dims: number, theta: number, P: number, H: number, dP: number, dH: number, t: number, T: number,
@@ -73,13 +77,22 @@ export function coreModule(): Promise<WebAssembly.Module> {
 
 const modules = new WeakMap<CoreExports, WebAssembly.Module>();
 
-/** A fresh, uncached instance (tests compare the SIMD and scalar builds side by side). */
-export async function instantiateCore(source: WasmSource): Promise<CoreExports> {
+/** The compiled module a core was instantiated from. */
+export function moduleOf(core: CoreExports): WebAssembly.Module | undefined {
+  return modules.get(core);
+}
+
+/**
+ * A fresh, uncached instance (tests compare the SIMD and scalar builds side by side). `shared`:
+ * the threads build's imported memory (src/backends/wasm/threads.ts).
+ */
+export async function instantiateCore(source: WasmSource, shared?: WebAssembly.Memory): Promise<CoreExports> {
   try {
     const module = await compile(source);
     let memory: WebAssembly.Memory | undefined;
     const imports = {
       env: {
+        ...(shared ? { memory: shared } : {}),
         // AssemblyScript calls abort(message, file, line, column) with pointers to UTF-16 strings.
         abort(msg: number, file: number, line: number, col: number): never {
           const text = (ptr: number) => {

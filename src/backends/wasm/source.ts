@@ -4,5 +4,8 @@
 /** Where the Wasm bytes come from: a URL, a fetch Response, the bytes, or a compiled module. */
 export type WasmSource = string | URL | Response | BufferSource | WebAssembly.Module;
 
-/** The two builds of assembly/: same bits, one with SIMD kernels and one scalar fallback. */
-export type Build = 'simd' | 'scalar';
+/**
+ * The builds of assembly/, all with the same bits: SIMD kernels, a scalar fallback, and SIMD with
+ * threads (shared memory imported as env.memory; src/backends/wasm/threads.ts runs it).
+ */
+export type Build = 'simd' | 'scalar' | 'threads';

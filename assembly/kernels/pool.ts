@@ -1,0 +1,116 @@
+// The thread pool's job block (threads build only: ASC_FEATURE_THREADS). One block of 32 i32 words
+// in shared memory, allocated by JS (src/backends/wasm/threads.ts) and handed to the main instance
+// (poolInit) and to every worker instance (workerLoop, ../threads.ts). A job is one or two gemms split
+// by blocks of 4 output rows: thread t of P takes blocks [t·nb/P, (t+1)·nb/P), so every output element
+// is summed by exactly one thread, in the same k order as the single-threaded kernel: the bits do
+// not depend on the thread count.
+//
+//   word  name     what
+//   0     GEN      (job sequence number << 8) | parts: the threads taking part, the main thread
+//                  (thread 0) included. Workers wait on it (spin, then memory.atomic.wait32).
+//                  One word, so a worker that was not in one job and reads GEN late can never
+//                  pair a newer job with an older `parts`.
+//   1     DONE     workers that finished the current job
+//   2     WAITING  1 while the main thread blocks in wait32 on DONE (the last worker then notifies)
+//   3     KIND     0 f64, 1 f32, -1 shut down (read only by the job's parts: a shutdown has 255)
+//   4..25          one or two products (gemm.ts): C, ldc, A, aRow, aK, B, ldb, rows, cols, K, sym each
+//   26    SLEEP    workers blocked in wait32 (the main thread notifies only if some are)
+//
+// Ordering: the main thread writes the job with plain stores, then bumps GEN with a seq-cst
+// atomic.add; a worker reads GEN atomically before reading the job, and bumps DONE atomically
+// after writing its rows; the main thread reads DONE atomically before reading C. Wasm atomics are
+// sequentially consistent, so each side sees the other's plain stores.
+export const J_GEN = 0;
+export const J_DONE = 1;
+export const J_KIND = 3;
+export const J_WAITING = 2;
+export const J_ARGS = 4;
+export const J_SLEEP = 26;
+export const JOB_WORDS = 32;
+
+/** The job block (0: no pool, everything runs on the calling thread). */
+let job: usize = 0;
+/** Threads a product may use, the calling thread included (JS sets it before each call). */
+let threads: i32 = 1;
+/** Multiply-adds (rows·cols·K) below which a product stays on one thread: waking the others costs more. */
+let minWork: i32 = 1 << 16;
+/** Whether the calling thread may block (not a browser's main thread): then `join` sleeps after a spin. */
+let canBlock: bool = false;
+/** Spin iterations of `join` before it blocks. */
+const JOIN_SPIN = 1 << 12;
+
+export function poolInit(block: usize): void {
+  job = block;
+}
+
+export function poolThreads(n: i32, min: i32, block: bool): void {
+  threads = n;
+  minWork = min;
+  canBlock = block;
+}
+
+/** Tells every worker to return from workerLoop (the pool is being closed). */
+export function poolShutdown(): void {
+  if (ASC_FEATURE_THREADS && job != 0) {
+    publish(255, -1);
+    atomic.notify(job + (J_GEN << 2));
+  }
+}
+
+// @ts-ignore: decorator
+@inline export function jobWord(k: i32): i32 {
+  return load<i32>(job + (<usize>k << 2));
+}
+
+/**
+ * How many threads a job of `work` multiply-adds in `blocks` 4-row blocks should use (1: run it
+ * here and now): at most one per block and one per minWork multiply-adds, so that on many cores a
+ * mid-sized product is not cut into shares smaller than a wake-up is worth.
+ */
+export function partsFor(work: i64, blocks: i32): i32 {
+  if (!ASC_FEATURE_THREADS || job == 0 || threads <= 1) return 1;
+  if (work < <i64>minWork) return 1;
+  return <i32>min(<i64>min(min(threads, 254), blocks), work / <i64>minWork);
+}
+
+/** Publishes the job whose arguments the caller stored (storeArg), and wakes the workers. */
+export function publish(parts: i32, kind: i32): void {
+  store<i32>(job + (J_DONE << 2), 0);
+  store<i32>(job + (J_KIND << 2), kind);
+  const g = atomic.load<i32>(job + (J_GEN << 2));
+  atomic.store<i32>(job + (J_GEN << 2), ((g >>> 8) + 1) << 8 | parts);
+  if (atomic.load<i32>(job + (J_SLEEP << 2)) > 0) atomic.notify(job + (J_GEN << 2));
+}
+
+// @ts-ignore: decorator
+@inline export function storeArg(k: i32, v: i32): void {
+  store<i32>(job + (<usize>(J_ARGS + k) << 2), v);
+}
+
+/**
+ * Waits until the other parts − 1 threads are done: spins, then (where the caller may block)
+ * sleeps in wait32 — on a machine with more runnable threads than cores, spinning for a worker
+ * that is not scheduled would burn the very core it needs. A browser's main thread only spins.
+ */
+export function join(parts: i32): void {
+  const done = job + (J_DONE << 2);
+  const waiting = job + (J_WAITING << 2);
+  for (let s = 0; s < JOIN_SPIN; s++) if (atomic.load<i32>(done) >= parts - 1) return;
+  if (!canBlock) {
+    while (atomic.load<i32>(done) < parts - 1) {}
+    return;
+  }
+  for (;;) {
+    const d = atomic.load<i32>(done);
+    if (d >= parts - 1) return;
+    atomic.store<i32>(waiting, 1);
+    memory.atomic.wait32(done, d, -1);
+    atomic.store<i32>(waiting, 0);
+  }
+}
+
+/** A worker's end of a job: count it done, and wake the main thread if it sleeps on DONE. */
+export function finish(): void {
+  atomic.add<i32>(job + (J_DONE << 2), 1);
+  if (atomic.load<i32>(job + (J_WAITING << 2)) != 0) atomic.notify(job + (J_DONE << 2));
+}

@@ -1,0 +1,39 @@
+// The worker side of the thread pool (threads build, kernels/pool.ts): each worker instantiates the
+// same module on the same shared memory and calls workerLoop, which serves the main thread's
+// products until the pool shuts down. Between products a worker spins briefly (a step issues its
+// products back to back: waking from wait32 costs tens of µs) and then blocks in wait32.
+import { gemmShare } from './kernels/gemm';
+import { J_GEN, J_KIND, J_SLEEP, finish, jobWord, poolInit } from './kernels/pool';
+
+/** Spin iterations before blocking (≈ 20–50 µs of atomic loads). */
+const SPIN = 1 << 14;
+
+/**
+ * Serves products as thread `id` (1 … pool size) of the pool whose job block is at `block`;
+ * returns on shutdown. `seen`: the job word GEN as the worker read it BEFORE telling the main
+ * thread it is ready — read here instead, a job published in between would be missed and the
+ * main thread would wait for this worker forever.
+ */
+export function workerLoop(id: i32, block: usize, seen: i32): void {
+  if (!ASC_FEATURE_THREADS) return;
+  poolInit(block);
+  const gen = block + (J_GEN << 2);
+  while (true) {
+    let now = atomic.load<i32>(gen);
+    for (let s = 0; now == seen && s < SPIN; s++) now = atomic.load<i32>(gen);
+    if (now == seen) {
+      atomic.add<i32>(block + (J_SLEEP << 2), 1);
+      memory.atomic.wait32(gen, seen, -1);
+      atomic.sub<i32>(block + (J_SLEEP << 2), 1);
+      continue;
+    }
+    seen = now;
+    const parts = now & 255;
+    if (id >= parts) continue; // not in this job: its words may already be the next job's
+    const kind = jobWord(J_KIND);
+    if (kind < 0) return;
+    if (kind == 0) gemmShare<f64>(id, parts);
+    else gemmShare<f32>(id, parts);
+    finish();
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * Every core on one run (`npm run bench`, after the step table; alone: `--only=threads`): flatmin
+ * with 1 and 2 threads on the bench step, and numpy with OpenBLAS on 1 and 2 threads, at
+ * 256×256×16, 512×512×32 and 1024×1024×64. The machine may be shared, so the two flatmin thread
+ * counts are timed interleaved (repeat i of 1 thread, then repeat i of 2 threads, on the same data)
+ * and reported as the ratio of their medians; numpy's two runs follow each other.
+ * Threads 1 is the single-threaded build (what a run uses by default); threads 2 the threads
+ * build (src/backends/wasm/threads.ts).
+ *
+ * On a loaded machine the wall-clock ratio says more about the scheduler than about flatmin, so
+ * (Linux) the CPU time of every thread of this process is read from /proc/self/task too: "CPU
+ * split" is the 1-thread run's CPU over the busiest thread's CPU in the 2-thread run — the speed-up
+ * a machine with two free cores would show if no thread ever waited for the other. Spin-waiting
+ * counts as CPU, so where the other thread is descheduled it reads low too.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { getBackend } from '../src/backends/index.js';
+import { seedGaussian } from '../src/random/gaussian.js';
+import { runNumpy } from './peers/numpy.js';
+import { label, LR, makeProblem, type Problem, type Size } from './problem.js';
+import { fmtTime, median, now, type TimingOptions } from './stats.js';
+
+export const THREAD_SIZES: Size[] = [
+  { n: 256, m: 256, r: 16 },
+  { n: 512, m: 512, r: 32 },
+  { n: 1024, m: 1024, r: 64 },
+];
+
+export interface ThreadsRow {
+  size: Size;
+  precision: 'f64' | 'f32';
+  /** Median seconds per step with 1 and 2 threads, and their ratio (the speed-up). */
+  t1: number;
+  t2: number;
+  speedup: number;
+  /** The two iterates after the timed steps are bit-identical. */
+  sameBits: boolean;
+  /** CPU of the 1-thread run over the busiest thread's CPU in the 2-thread run (null: no /proc). */
+  cpuSplit: number | null;
+}
+
+export interface ThreadsResult {
+  rows: ThreadsRow[];
+  /**
+   * The control: a loop with no shared data, on one worker and split over two (the median of three
+   * pairs). What this machine gives one process with two threads right now: ≈ 2 on two free cores,
+   * ≈ 1 when other processes hold them — then no thread count can speed flatmin up either.
+   */
+  control: number;
+  /** numpy medians per size, 1 and 2 OpenBLAS threads (null: skipped, with the reason). */
+  numpy: { size: Size; t1: number | null; t2: number | null }[];
+  numpySkipped?: string;
+}
+
+// Read from build/ (the bench runs bundled, from the package root), as bench/flatmin.ts does.
+const WASM = { 1: 'build/flatmin.wasm', 2: 'build/flatmin-threads.wasm' } as const;
+
+async function session(p: Problem, precision: 'f64' | 'f32', threads: 1 | 2) {
+  const backend = await getBackend('wasm', readFileSync(WASM[threads]), threads);
+  return backend.factorization({ n: p.n, m: p.m, r: p.r, precision, M: p.M, theta: p.theta, rng: seedGaussian(p.seed) });
+}
+
+/** CPU seconds (user + system) of each thread of this process, by thread id; null without /proc. */
+function threadCpu(): Map<string, number> | null {
+  if (!existsSync('/proc/self/task')) return null;
+  const out = new Map<string, number>();
+  for (const t of readdirSync('/proc/self/task')) {
+    try {
+      const f = readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(t, (Number(f[11]) + Number(f[12])) / 100); // utime, stime in clock ticks (USER_HZ = 100)
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+function cpuSince(before: Map<string, number> | null): number[] {
+  const now = threadCpu();
+  if (!before || !now) return [];
+  return [...now].map(([t, c]) => c - (before.get(t) ?? 0));
+}
+
+async function control(): Promise<number> {
+  const body = `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (n) => { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1000003; parentPort.postMessage(x); });`;
+  const ws = [new Worker(body, { eval: true }), new Worker(body, { eval: true })];
+  const job = (w: Worker, n: number) => new Promise((done) => {
+    w.once('message', done);
+    w.postMessage(n);
+  });
+  try {
+    const N = 1e8;
+    await Promise.all(ws.map((w) => job(w, 1e6)));
+    const ratios: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      let t0 = now();
+      await job(ws[0], N);
+      const one = now() - t0;
+      t0 = now();
+      await Promise.all(ws.map((w) => job(w, N / 2)));
+      ratios.push(one / (now() - t0));
+    }
+    return median(ratios);
+  } finally {
+    for (const w of ws) void w.terminate();
+  }
+}
+
+export async function measureThreads(o: TimingOptions, sizes: Size[] = THREAD_SIZES, log: (s: string) => void = () => {}): Promise<ThreadsResult> {
+  log('  threads: control (a plain loop on 1 and 2 workers) …');
+  const machine = await control();
+  const rows: ThreadsRow[] = [];
+  for (const s of sizes) {
+    for (const precision of ['f64', 'f32'] as const) {
+      log(`  threads ${label(s)} ${precision} …`);
+      const p = makeProblem(s);
+      const params = { lr: p.lr, sigmaX: p.sigmaX, sigmaY: p.sigmaY, scale: 1, scaleMul: 1 };
+      const runs = [await session(p, precision, 1), await session(p, precision, 2)];
+      const time = (i: number, k: number) => {
+        const t0 = now();
+        runs[i].run(k, params);
+        return (now() - t0) / k;
+      };
+      // Calibrate on one thread (warms up both), then interleave equal step counts.
+      let k = 1;
+      let per = Infinity;
+      for (;;) {
+        const t0 = now();
+        runs[0].run(k, params);
+        runs[1].run(k, params);
+        const dt = now() - t0;
+        per = dt / (2 * k);
+        if (dt >= o.warmupSec || k >= o.maxSteps) break;
+        k *= 2;
+      }
+      const steps = Math.max(1, Math.min(o.maxSteps, Math.round(o.targetSec / per)));
+      const a: number[] = [];
+      const b: number[] = [];
+      let cpu1 = 0;
+      const cpu2 = new Map<number, number>();
+      for (let i = 0; i < Math.max(3, o.repeats); i++) {
+        let c = threadCpu();
+        a.push(time(0, steps));
+        cpu1 += cpuSince(c).reduce((x, y) => x + y, 0);
+        c = threadCpu();
+        b.push(time(1, steps));
+        // Threads by rank (busiest first): the main thread and the pool's worker.
+        cpuSince(c).sort((x, y) => y - x).forEach((v, j) => cpu2.set(j, (cpu2.get(j) ?? 0) + v));
+      }
+      const th = runs.map((r) => r.theta());
+      const sameBits = th[0].length === th[1].length && th[0].every((v, j) => Object.is(v, th[1][j]));
+      for (const r of runs) r.dispose();
+      const t1 = median(a);
+      const t2 = median(b);
+      const busiest = cpu2.get(0) ?? 0;
+      rows.push({ size: s, precision, t1, t2, speedup: t1 / t2, sameBits, cpuSplit: busiest > 0 ? cpu1 / busiest : null });
+    }
+  }
+  log('  threads: numpy 1 and 2 threads …');
+  const np1 = runNumpy(sizes, o, LR, null, 1);
+  const np2 = runNumpy(sizes, o, LR, null, 2);
+  const find = (r: typeof np1, s: Size) => r.rows.find((x) => x.n === s.n && x.m === s.m && x.r === s.r)?.median ?? null;
+  return {
+    rows,
+    control: machine,
+    numpy: sizes.map((s) => ({ size: s, t1: find(np1, s), t2: find(np2, s) })),
+    ...(np1.skipped || np2.skipped ? { numpySkipped: np1.skipped ?? np2.skipped } : {}),
+  };
+}
+
+export function renderThreads(r: ThreadsResult): string {
+  const out = ['## Threads (one run on 1 and 2 threads, interleaved)', ''];
+  out.push('| n×m×r | prec | 1 thread | 2 threads | speed-up | CPU split | bits | numpy 1 thread | numpy 2 threads | flatmin 2 thr / numpy 1 thr | flatmin 2 thr / numpy 2 thr |');
+  out.push('|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|');
+  for (const row of r.rows) {
+    const np = r.numpy.find((x) => x.size === row.size);
+    const f64 = row.precision === 'f64';
+    const cell = (t: number | null | undefined) => (f64 && t ? fmtTime(t) : '');
+    const ratio = (t: number | null | undefined) => (f64 && t ? (row.t2 / t).toFixed(2) : '');
+    out.push(`| ${label(row.size)} | ${row.precision} | ${fmtTime(row.t1)} | ${fmtTime(row.t2)} | **${row.speedup.toFixed(2)}×** | ${row.cpuSplit === null ? '' : `${row.cpuSplit.toFixed(2)}×`} | ${row.sameBits ? 'equal' : 'DIFFER'} | `
+      + `${cell(np?.t1)} | ${cell(np?.t2)} | ${ratio(np?.t1)} | ${ratio(np?.t2)} |`);
+  }
+  out.push('', 'speed-up: wall-clock median of 1 thread over 2 threads. CPU split: the 1-thread run\'s CPU time over the busiest thread\'s in the 2-thread run '
+    + '(what two free cores would give if no thread waited; spin-waiting counts as CPU, so on a loaded machine both read low).');
+  out.push('', `Control: a loop sharing nothing, split over 2 workers, ran **${r.control.toFixed(2)}×** as fast as on 1 — what this machine gave one process's two threads during this run.`);
+  if (r.numpySkipped) out.push('', `numpy: skipped: ${r.numpySkipped}`);
+  return `${out.join('\n')}\n`;
+}

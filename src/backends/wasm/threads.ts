@@ -1,0 +1,161 @@
+/**
+ * Every core on one run: the threads build of assembly/ (SIMD + threads, shared memory) and a pool
+ * of workers that instantiate the same module on the same memory. Each product is split by blocks
+ * of output rows (assembly/kernels/pool.ts), so every element is summed by one thread in the same
+ * order and the bits are those of the single-threaded builds and the reference for any thread
+ * count. One threaded core per page or process, created on first use and shared by every run that
+ * asks for more than one thread; its pool grows to the most threads any run asked for, and its
+ * threads are unref'd (Node), so they never keep a process alive.
+ */
+import { FlatminError } from '../../errors.js';
+import { currentPlatform, type CoreThread } from '../../platform/registry.js';
+import type { Session, SessionInput } from '../types.js';
+import { instantiateCore, moduleOf, simdSupported, type CoreExports, type WasmSource } from './loader.js';
+import { wasmSession } from './session.js';
+
+/** Per-step multiply-adds from which a run gains from more threads by default (256·256·16: measured, bench/threads.ts). */
+export const PARALLEL_WORK = 256 * 256 * 16;
+/** Multiply-adds per thread's share, at least (assembly/kernels/pool.ts partsFor): waking the pool for less costs more. */
+export const PRODUCT_MIN_WORK = 1 << 16;
+/** At most this many threads (the job block's `parts` is 8 bits; more than the cores never helps). */
+export const MAX_THREADS = 64;
+
+// A module with one shared memory: validates only where the engine has Wasm threads.
+const THREADS_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 4, 1, 3, 1, 1]);
+
+/** Why this page or process cannot run threads, or undefined if it can. */
+export function threadsUnavailable(): string | undefined {
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  if (g.crossOriginIsolated === false) return 'the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
+  if (typeof SharedArrayBuffer === 'undefined') return 'SharedArrayBuffer is not available here';
+  if (!currentPlatform()?.spawnThread) return 'this entry cannot spawn workers (use the node or browser entry)';
+  if (!simdSupported() || !WebAssembly.validate(THREADS_PROBE)) return 'this engine has no WebAssembly threads or SIMD';
+  return undefined;
+}
+
+/** The platform's logical cores (1 where unknown). */
+export function cores(): number {
+  return Math.max(1, Math.min(MAX_THREADS, currentPlatform()?.cores?.() ?? 1));
+}
+
+interface Pool {
+  core: CoreExports;
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  block: number;
+  threads: CoreThread[];
+  /** Workers being started (one growth at a time). */
+  growing: Promise<void>;
+}
+
+let pool: Promise<Pool> | undefined;
+
+/**
+ * Whether this thread may block in Atomics.wait: not a browser's main thread (a window), which
+ * may only spin; Node's main thread and every worker may.
+ */
+const CAN_BLOCK = typeof (globalThis as { window?: unknown }).window === 'undefined';
+
+async function createPool(source?: WasmSource): Promise<Pool> {
+  const platform = currentPlatform()!;
+  // initial must equal asconfig.json's initialMemory; maximum its maximumMemory (4 GiB).
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+  const core = await instantiateCore(source ?? platform.wasmSource('threads'), memory);
+  const module = moduleOf(core)!;
+  const block = core.alloc(128); // JOB_WORDS (assembly/kernels/pool.ts) i32 words
+  new Int32Array(core.memory.buffer, block, 32).fill(0);
+  core.poolInit!(block);
+  return { core, module, memory, block, threads: [], growing: Promise.resolve() };
+}
+
+/**
+ * The threaded core with at least `threads − 1` workers started. `source`: where the threads build
+ * is (default: the platform's location); only the first call, which creates the core, uses it.
+ */
+export async function threadedCore(threads: number, source?: WasmSource): Promise<CoreExports> {
+  if (!pool) {
+    pool = createPool(source);
+    pool.catch(() => (pool = undefined));
+  }
+  const p = await pool;
+  const grow = p.growing.then(async () => {
+    const platform = currentPlatform()!;
+    while (p.threads.length < threads - 1) p.threads.push(await platform.spawnThread!(p.module, p.memory, p.threads.length + 1, p.block));
+  });
+  p.growing = grow.catch(() => {});
+  await grow;
+  return p.core;
+}
+
+/** Products the pool has run split across threads so far (the job counter; 0 without a pool). */
+export async function pooledProducts(): Promise<number> {
+  const p = await pool?.catch(() => undefined);
+  return p ? Atomics.load(new Int32Array(p.memory.buffer, p.block, 1), 0) >>> 8 : 0;
+}
+
+/**
+ * Ends the pool's workers and forgets the threaded core (the next threaded run starts a new one).
+ * Runs still holding a session of it must not step again.
+ */
+export async function closeThreads(): Promise<void> {
+  const p = await pool?.catch(() => undefined);
+  pool = undefined;
+  if (!p) return;
+  await p.growing;
+  p.core.poolShutdown!();
+  for (const t of p.threads) t.stop();
+}
+
+/**
+ * A session of the threaded core whose products use `threads` threads. `minWork`: the fewest
+ * multiply-adds per thread's share (a product smaller than that stays on the calling thread; a
+ * larger one gets at most one thread per minWork); lower it only to split small test problems.
+ */
+export function threadedSession(core: CoreExports, input: SessionInput, threads: number, minWork = PRODUCT_MIN_WORK): Session {
+  const s = wasmSession(core, input);
+  const use = () => core.poolThreads!(threads, minWork, CAN_BLOCK);
+  return {
+    ...s,
+    run: (steps, p) => (use(), s.run(steps, p)),
+    endToEnd: () => (use(), s.endToEnd()),
+  };
+}
+
+/** Checks a requested thread count: an integer in 1 … MAX_THREADS. */
+export function checkThreads(threads: unknown, path = 'threads'): number {
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS)
+    throw new FlatminError('OUT_OF_RANGE', path, `expected an integer from 1 to ${MAX_THREADS}, got ${String(threads)}`);
+  return threads;
+}
+
+/** Per-step multiply-adds of the model's products (what the threads share). */
+export function stepWork(model: SessionInput['model']): number {
+  if (model.kind === 'factorization') return model.n * model.m * model.r;
+  if (model.kind === 'symmetric') return model.n * model.n * model.k;
+  const d = model.dims;
+  let w = 0;
+  for (let l = 1; l < d.length; l++) w += d[l] * d[l - 1] * d[0];
+  return w;
+}
+
+let warned = false;
+
+/**
+ * The threads a run uses: `requested` (checked), or by default every core when the step's products
+ * are large enough to gain (PARALLEL_WORK) and one below; one for the reference backend, a
+ * caller-given Wasm source (a single-threaded build) and where threads are unavailable — then,
+ * if more were asked for explicitly, a one-time console warning says why.
+ */
+export function resolveThreads(requested: number | undefined, model: SessionInput['model'], backend: string, customWasm: boolean): number {
+  const asked = requested === undefined ? undefined : checkThreads(requested);
+  if (backend !== 'wasm') return 1;
+  const want = asked ?? (stepWork(model) >= PARALLEL_WORK ? cores() : 1);
+  if (want <= 1) return 1;
+  const why = customWasm ? 'a Wasm source was given (options.wasm): it is a single-threaded build' : threadsUnavailable();
+  if (why === undefined) return want;
+  if (asked !== undefined && !warned) {
+    warned = true;
+    console.warn(`flatmin: running on one thread instead of ${asked}: ${why}`);
+  }
+  return 1;
+}

@@ -1,0 +1,31 @@
+// A pool thread's body (src/platform/node.ts evaluates its source in a worker_threads Worker,
+// browser-thread.ts imports it): instantiate the threads
+// build on the main thread's shared memory, say so, and serve products until the pool shuts down
+// (assembly/threads.ts workerLoop blocks this worker between products: it never runs JS again).
+
+export interface ThreadStart {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /** 1 … pool size (the main thread is 0). */
+  id: number;
+  /** The job block's byte offset (assembly/kernels/pool.ts). */
+  block: number;
+}
+
+/** Self-contained (only globals): Node runs it from its source text. */
+export function serveThread(start: ThreadStart, ready: () => void): void {
+  const instance = new WebAssembly.Instance(start.module, {
+    env: {
+      memory: start.memory,
+      abort: () => {
+        throw new Error('abort in a pool thread');
+      },
+    },
+  });
+  const ex = instance.exports as { _initialize?: () => void; workerLoop(id: number, block: number, seen: number): void };
+  ex._initialize?.();
+  // The job word GEN (assembly/kernels/pool.ts) before `ready`: every job from here on is seen.
+  const seen = Atomics.load(new Int32Array(start.memory.buffer, start.block, 1), 0);
+  ready();
+  ex.workerLoop(start.id, start.block, seen);
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { getBackend } from '../../src/backends/index.js';
+import type { DataLoss, ModelShape, SessionInput, SessionStepParams } from '../../src/backends/types.js';
+import { closeThreads, pooledProducts, threadedCore, threadedSession } from '../../src/backends/wasm/threads.js';
+import type { Precision } from '../../src/config/types.js';
+import { layerOffsets } from '../../src/problems/dln.js';
+import { seedGaussian } from '../../src/random/gaussian.js';
+import { hex, lcg } from '../helpers.js';
+
+// Every core on one run (src/backends/wasm/threads.ts): real worker_threads on one shared memory.
+// 1, 2, 3 and 4 threads give the reference's bits — iterate, RNG lanes, end-to-end matrix — on
+// every model, with row counts that are not multiples of 4 (uneven shares, leftover rows). The
+// sessions take threadedSession's test-only minWork of 2¹² multiply-adds per share (the default is
+// 2¹⁶), so that these small problems split every product, the Gram pairs included, into as many
+// shares as there are threads; the last case checks the default threshold through getBackend.
+
+const MODELS: Array<[string, ModelShape, DataLoss['kind']]> = [
+  ['two-factor 130×98 r6, full target', { kind: 'factorization', n: 130, m: 98, r: 6 }, 'full'],
+  ['two-factor 130×98 r6, completion', { kind: 'factorization', n: 130, m: 98, r: 6 }, 'completion'],
+  ['deep [40, 50, 45, 38], full', { kind: 'deep-linear', dims: [40, 50, 45, 38] }, 'full'],
+  ['symmetric 74 k16, completion', { kind: 'symmetric', n: 74, k: 16 }, 'completion'],
+];
+
+function shape(model: ModelShape): { rows: number; cols: number; total: number } {
+  if (model.kind === 'symmetric') return { rows: model.n, cols: model.n, total: model.n * model.k };
+  if (model.kind === 'factorization') return { rows: model.n, cols: model.m, total: (model.n + model.m) * model.r };
+  return { rows: model.dims[model.dims.length - 1], cols: model.dims[0], total: layerOffsets(model.dims)[model.dims.length - 1] };
+}
+
+function input(model: ModelShape, loss: DataLoss['kind'], precision: Precision): SessionInput {
+  const { rows, cols, total } = shape(model);
+  const rnd = lcg(rows * 31 + cols);
+  const M = Float64Array.from({ length: rows * cols }, rnd);
+  const data: DataLoss = loss === 'full' ? { kind: 'full', M } : { kind: 'completion', M, mask: Array.from({ length: rows * cols }, (_, k) => (k % 3 === 1 ? 0 : 1)) };
+  return { model, precision, loss: data, lambda: 0.01, theta: Float64Array.from({ length: total }, () => 0.3 * rnd()), rng: seedGaussian('threads') };
+}
+
+const TEST_MIN_WORK = 1 << 12;
+
+const STEP: SessionStepParams = { lr: 0.002, noise: { kind: 'perturbed', sigma: [0.01] }, scale: 1, scaleMul: 1 };
+
+describe('threads: the same bits for 1–4 threads as the reference', () => {
+  it.each(MODELS.flatMap(([name, model, loss]) => (['f64', 'f32'] as const).map((p) => [`${p} ${name}`, model, loss, p] as const)))(
+    '%s', async (_name, model, loss, precision) => {
+      const nb = model.kind === 'deep-linear' ? model.dims.length - 1 : model.kind === 'symmetric' ? 1 : 2;
+      const step = { ...STEP, noise: { kind: 'perturbed' as const, sigma: Array.from({ length: nb }, () => 0.01) } };
+      const ref = (await getBackend('reference')).session(input(model, loss, precision));
+      ref.run(6, step);
+      const want = { theta: hex(ref.theta()), rng: Array.from(ref.rng()), w: hex(ref.endToEnd()) };
+      for (const threads of [1, 2, 3, 4]) {
+        const before = await pooledProducts();
+        const s = threads === 1 ? (await getBackend('wasm')).session(input(model, loss, precision))
+          : threadedSession(await threadedCore(threads), input(model, loss, precision), threads, TEST_MIN_WORK);
+        s.run(2, step);
+        s.run(4, step); // two calls: chunking changes nothing either
+        expect({ threads, theta: hex(s.theta()), rng: Array.from(s.rng()), w: hex(s.endToEnd()) }).toEqual({ threads, ...want });
+        // More than one thread really split products (at least one per step).
+        if (threads > 1) expect((await pooledProducts()) - before).toBeGreaterThanOrEqual(6);
+        s.dispose();
+      }
+      ref.dispose();
+    });
+});
+
+describe('threads: the pool', () => {
+  it('getBackend("wasm", _, 3) splits products at the default threshold, same bits', async () => {
+    const model: ModelShape = { kind: 'factorization', n: 258, m: 130, r: 8 }; // M Yp + Mᵀ Xp: 2·258·130·8 ≈ 2¹⁹ multiply-adds
+    const step = { ...STEP, noise: { kind: 'perturbed' as const, sigma: [0.01, 0.01] } };
+    const one = (await getBackend('wasm')).session(input(model, 'full', 'f64'));
+    one.run(3, step);
+    const before = await pooledProducts();
+    const three = (await getBackend('wasm', undefined, 3)).session(input(model, 'full', 'f64'));
+    three.run(3, step);
+    expect((await pooledProducts()) - before).toBeGreaterThanOrEqual(3);
+    expect(hex(three.theta())).toBe(hex(one.theta()));
+    one.dispose();
+    three.dispose();
+  });
+
+  it('closeThreads ends the workers; the next threaded run starts a new pool with the same bits', async () => {
+    const [name, model, loss] = MODELS[0];
+    const once = async () => {
+      const s = (await getBackend('wasm', undefined, 2)).session(input(model, loss, 'f64'));
+      s.run(3, { ...STEP, noise: { kind: 'perturbed', sigma: [0.01, 0.01] } });
+      const t = hex(s.theta());
+      s.dispose();
+      return t;
+    };
+    const before = await once();
+    expect(await pooledProducts()).toBeGreaterThan(0);
+    await closeThreads();
+    expect(await pooledProducts(), name).toBe(0); // no pool any more
+    const after = await once();
+    expect(after).toBe(before);
+    expect(await pooledProducts()).toBeGreaterThanOrEqual(3); // a fresh pool counting from 0
+  });
+});
