@@ -237,7 +237,7 @@ export class Run<R extends RunResult = RunResult> {
     const input = model.sessionInput;
     const resume = options.resume === undefined ? undefined : decodeCheckpoint(options.resume);
     if (resume) checkResume(resume, cfg, input, totalSteps(cfg.optimizer));
-    const threads = resolveThreads(options.threads, input.model, cfg.backend, options.wasm !== undefined);
+    const threads = resolveThreads(options.threads, input.model, cfg.backend, options.wasm !== undefined, input.loss);
     const backend = await getBackend(cfg.backend, options.wasm, threads);
     const session = backend.session(resume ? { ...input, theta: resume.theta, rng: resume.rng } : input);
     try {

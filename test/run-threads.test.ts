@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import '../src/node.js';
 import { defaultSource } from '../src/backends/wasm/loader.js';
+import { resolveThreads, stepWork } from '../src/backends/wasm/threads.js';
+import { availableParallelism } from 'node:os';
 // The built package for runInWorker: its worker script must exist as JavaScript to be spawned.
 import { runInWorker } from '../dist/node.js';
 import { Run, type FactorizationResult } from '../src/run.js';
@@ -49,6 +51,15 @@ describe('RunOptions.threads', () => {
     expect(small.threads).toBe(1);
     using ref = await Run.create(config('f64'), { backend: 'reference', threads: 2 });
     expect(ref.result().threads).toBe(1);
+  });
+
+  it("counts the loss's products: a large two-factor completion has none (one thread), a large factored target its own", () => {
+    const big = { kind: 'factorization', n: 2000, m: 2000, r: 20 } as const;
+    expect(stepWork(big, { kind: 'full', M: new Float64Array(0) })).toBe(8e7);
+    expect(stepWork(big, { kind: 'completion', M: new Float64Array(0), mask: [] })).toBe(0);
+    expect(stepWork(big, { kind: 'factored', A: new Float64Array(0), B: new Float64Array(0), k: 10 })).toBe(4000 * 20 * 30);
+    expect(resolveThreads(undefined, big, 'wasm', false, { kind: 'completion', M: new Float64Array(0), mask: [] })).toBe(1);
+    expect(resolveThreads(undefined, big, 'wasm', false, { kind: 'full', M: new Float64Array(0) })).toBe(availableParallelism());
   });
 
   it('a caller-given Wasm source (a single-threaded build) runs on one thread and says why, once', async () => {

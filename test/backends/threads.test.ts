@@ -54,8 +54,11 @@ describe('threads: the same bits for 1–4 threads as the reference', () => {
         s.run(2, step);
         s.run(4, step); // two calls: chunking changes nothing either
         expect({ threads, theta: hex(s.theta()), rng: Array.from(s.rng()), w: hex(s.endToEnd()) }).toEqual({ threads, ...want });
-        // More than one thread really split products (at least one per step).
-        if (threads > 1) expect((await pooledProducts()) - before).toBeGreaterThanOrEqual(6);
+        // More than one thread really split products (at least one per step) — except two-factor
+        // completion, which has none: it works from its observed lists (sparseCompletion.ts).
+        const pooled = (await pooledProducts()) - before;
+        if (model.kind === 'factorization' && loss === 'completion') expect(pooled).toBe(0);
+        else if (threads > 1) expect(pooled).toBeGreaterThanOrEqual(6);
         s.dispose();
       }
       ref.dispose();

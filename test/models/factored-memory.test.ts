@@ -3,7 +3,8 @@
  * V8's used heap) on the compiled package (needs `npm run build`): a run on a 10⁴×10⁴ rank-10
  * factored target (r = 10) never comes near the 800 MB one n×m f64 matrix would take, and tall
  * targets (10⁵×10, dense and factored) run in memory proportional to their size. Each child:
- * create, 3 perturbed-GD steps, result.
+ * create, 3 perturbed-GD steps, result — on one thread: the heap measured is the default core's
+ * (the threads build has its own shared memory).
  */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -19,7 +20,7 @@ const { Run } = await import(${JSON.stringify(`${DIST}/run.js`)});
 const { loadCore } = await import(${JSON.stringify(`${DIST}/backends/wasm/loader.js`)});
 const core = await loadCore();
 const run = await Run.create({ problem: { target: ${JSON.stringify(target)}, rank: ${rank} },
-  optimizer: { steps: 3, lr: ${lr}, noise: { kind: 'perturbed', sigma: [1e-3, 1e-3] } }, seed: 1, recordEvery: 1 }, { backend: 'wasm' });
+  optimizer: { steps: 3, lr: ${lr}, noise: { kind: 'perturbed', sigma: [1e-3, 1e-3] } }, seed: 1, recordEvery: 1 }, { backend: 'wasm', threads: 1 });
 run.advance();
 const res = run.result();
 const heap = process.memoryUsage().heapUsed;

@@ -128,9 +128,18 @@ export function checkThreads(threads: unknown, path = 'threads'): number {
   return threads;
 }
 
-/** Per-step multiply-adds of the model's products (what the threads share). */
-export function stepWork(model: SessionInput['model']): number {
-  if (model.kind === 'factorization') return model.n * model.m * model.r;
+/**
+ * Per-step multiply-adds of the model's products (what the threads share). The two-factor model's
+ * loss decides them: a factored target's step is (n + m)·r·(r + k) (assembly/models/factored.ts),
+ * and its completion none at all — it works entry by entry from the observed lists
+ * (assembly/models/sparseCompletion.ts), so threads would only wait.
+ */
+export function stepWork(model: SessionInput['model'], loss?: SessionInput['loss']): number {
+  if (model.kind === 'factorization') {
+    if (loss?.kind === 'factored') return (model.n + model.m) * model.r * (model.r + loss.k);
+    if (loss?.kind === 'completion') return 0;
+    return model.n * model.m * model.r;
+  }
   if (model.kind === 'symmetric') return model.n * model.n * model.k;
   const d = model.dims;
   let w = 0;
@@ -146,10 +155,10 @@ let warned = false;
  * caller-given Wasm source (a single-threaded build) and where threads are unavailable — then,
  * if more were asked for explicitly, a one-time console warning says why.
  */
-export function resolveThreads(requested: number | undefined, model: SessionInput['model'], backend: string, customWasm: boolean): number {
+export function resolveThreads(requested: number | undefined, model: SessionInput['model'], backend: string, customWasm: boolean, loss?: SessionInput['loss']): number {
   const asked = requested === undefined ? undefined : checkThreads(requested);
   if (backend !== 'wasm') return 1;
-  const want = asked ?? (stepWork(model) >= PARALLEL_WORK ? cores() : 1);
+  const want = asked ?? (stepWork(model, loss) >= PARALLEL_WORK ? cores() : 1);
   if (want <= 1) return 1;
   const why = customWasm ? 'a Wasm source was given (options.wasm): it is a single-threaded build' : threadsUnavailable();
   if (why === undefined) return want;
