@@ -8,6 +8,7 @@
  *   node bench/runtimes/main.mjs --rounds=5       rounds of all engines, interleaved (default 3)
  *   node bench/runtimes/main.mjs --engines=node,deno,deno@--no-wasm-bounds-checks
  *                                                 an engine with flags (engines.mjs `flags`; `@` between them)
+ *   node bench/runtimes/main.mjs --settle=0       no settling warm-up (bench/stats.ts settleSec; default 5 s)
  *   node bench/runtimes/main.mjs --json=PATH      write the JSON there instead
  *
  * Every engine runs the same bundle of bench/runtimes/step-entry.ts (the session `npm run bench`
@@ -43,12 +44,14 @@ const SIZES = [{ n: 256, m: 256, r: 16 }, { n: 32, m: 32, r: 4 }];
 const PRECISIONS = ['f64', 'f32'];
 const HEADLINE = '256×256×16';
 const TARGET_RATIO = 1.1;
+const settleSec = Number(flag('settle') ?? (quick ? 0.5 : 5));
+if (!(settleSec >= 0)) throw new Error(`--settle: want seconds ≥ 0, got ${flag('settle')}`);
 const args = {
   sizes: SIZES,
   precisions: PRECISIONS,
   timing: quick
-    ? { targetSec: 0.05, repeats: 3, warmupSec: 0.05, maxSteps: 1e6 }
-    : { targetSec: 0.3, repeats: 5, warmupSec: 0.3, maxSteps: 1e6 },
+    ? { targetSec: 0.05, repeats: 3, warmupSec: 0.05, maxSteps: 1e6, settleSec }
+    : { targetSec: 0.3, repeats: 5, warmupSec: 0.3, maxSteps: 1e6, settleSec },
   checkSteps: 5,
 };
 const TIMEOUT_MS = quick ? 120_000 : 300_000;
