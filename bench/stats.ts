@@ -25,9 +25,12 @@ export interface TimingOptions {
    * waits until the speed has stopped improving (bench/runtimes/README.md).
    */
   settleSec?: number;
+  /** Optional clock in seconds (default: wall time, `now`); bench/runtimes uses process CPU time. */
+  clock?: () => number;
 }
 
 export const now = (): number => performance.now() / 1000;
+const wallNow = now;
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -50,6 +53,7 @@ export function summarize(perStep: number[], steps: number): Timing {
  * about targetSec, then time `repeats` repeats. Times are per step.
  */
 export function timeRunner(run: Runner, o: TimingOptions): Timing {
+  const now = o.clock ?? wallNow;
   let k = 1;
   let perStep = Infinity;
   for (;;) {

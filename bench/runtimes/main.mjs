@@ -9,6 +9,8 @@
  *   node bench/runtimes/main.mjs --engines=node,deno,deno@--no-wasm-bounds-checks
  *                                                 an engine with flags (engines.mjs `flags`; `@` between them)
  *   node bench/runtimes/main.mjs --settle=0       no settling warm-up (bench/stats.ts settleSec; default 5 s)
+ *   node bench/runtimes/main.mjs --clock=cpu      time by process CPU time where the engine has it
+ *                                                 (node, bun, deno; browsers stay on wall time: marked)
  *   node bench/runtimes/main.mjs --json=PATH      write the JSON there instead
  *
  * Every engine runs the same bundle of bench/runtimes/step-entry.ts (the session `npm run bench`
@@ -46,7 +48,10 @@ const HEADLINE = '256×256×16';
 const TARGET_RATIO = 1.1;
 const settleSec = Number(flag('settle') ?? (quick ? 0.5 : 5));
 if (!(settleSec >= 0)) throw new Error(`--settle: want seconds ≥ 0, got ${flag('settle')}`);
+const clock = flag('clock') ?? 'wall';
+if (clock !== 'wall' && clock !== 'cpu') throw new Error(`--clock: want wall or cpu, got ${clock}`);
 const args = {
+  clock,
   sizes: SIZES,
   precisions: PRECISIONS,
   timing: quick
@@ -137,7 +142,8 @@ const rows = results.map((r) => {
       if (diff.length) failed = true;
     }
   }
-  return [`${label(r)}${r.value.build === 'simd' ? '' : ' [scalar build]'}`, ...cells, bits];
+  const notes = `${r.value.build === 'simd' ? '' : ' [scalar build]'}${r.value.clock === clock ? '' : ` [${r.value.clock} time]`}`;
+  return [`${label(r)}${notes}`, ...cells, bits];
 });
 const header = ['engine', ...cellKeys.flatMap((k) => [`${k} µs/step`, '× Node']), 'bits / status'];
 const table = [
@@ -157,7 +163,7 @@ const headlineNotes = node
   : [];
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-console.log(`## One perturbed-GD step in every engine (flatmin wasm; µs per step: median over ${rounds} interleaved round${rounds > 1 ? 's' : ''} of each round's median, (min–max) over all repeats; × Node: median of the per-round ratios)\n`);
+console.log(`## One perturbed-GD step in every engine (flatmin wasm; ${clock === 'cpu' ? 'CPU ' : ''}µs per step: median over ${rounds} interleaved round${rounds > 1 ? 's' : ''} of each round's median, (min–max) over all repeats; × Node: median of the per-round ratios)\n`);
 const load1 = os.loadavg();
 const busy = Math.max(load0[0], load1[0]) > 1.5;
 console.log(`${cpu}, ${os.cpus().length} cores, ${os.platform()} ${os.release()}; load average ${load0[0].toFixed(2)} before, ${load1[0].toFixed(2)} after${busy ? ' — the machine was busy with other work: times are inflated and noisy' : ''}${quick ? ' — QUICK run: short repeats, numbers are rough' : ''}\n`);
@@ -172,6 +178,7 @@ const out = {
   machine: { cpu, cores: os.cpus().length, platform: `${os.platform()} ${os.release()}`, loadAverageBefore: load0, loadAverageAfter: load1 },
   quick,
   rounds,
+  clock,
   timing: args.timing,
   sizes: SIZES,
   precisions: PRECISIONS,
