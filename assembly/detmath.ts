@@ -81,34 +81,64 @@ const TWO_PI: f64 = 6.283185307179586;
 // ---- The same functions on f64x2: lane for lane the scalar operations above, in the same order
 // (f64x2 add/mul/div/sqrt/floor are IEEE-exact per lane, like their scalar forms). Inputs as above.
 
+// Their constants are read from memory (`kv`), not written as splats: V8 ≥ 12 (Chromium, Deno)
+// rematerializes every v128 constant inside the loop that uses it — movabs + vmovq + vpunpcklqdq,
+// or vpcmpeqd + shifts, 3 instructions per use — where V8 11 (Node 20) hoists them and JSC hoists
+// and spills them; in fillGaussian's loop (~60 constant uses per group of 8 normals) that made
+// Chromium, Deno and Bun ~1.5× slower than Node. A v128.load at a constant address is one
+// instruction in every engine and needs no bounds check even where the engine checks explicitly
+// (Deno: the table lies in the first page, so it is statically in bounds). Same values, same
+// operations: the bits do not change. bench/runtimes/README.md has the measurements.
+const F = memory.data<f64>([
+  1.0, 1.0, 0.5, 0.5, 2.0, 2.0, 4.0, 4.0, 0.25, 0.25, TWO_PI, TWO_PI, LN2_HI, LN2_HI, LN2_LO, LN2_LO,
+  LG1, LG1, LG2, LG2, LG3, LG3, LG4, LG4, LG5, LG5, LG6, LG6, LG7, LG7,
+  S1, S1, S2, S2, S3, S3, S4, S4, S5, S5, S6, S6,
+  C1, C1, C2, C2, C3, C3, C4, C4, C5, C5, C6, C6,
+], 16);
+const K_ONE = 0, K_HALF = 1, K_TWO = 2, K_FOUR = 3, K_QUARTER = 4, K_TWO_PI = 5, K_LN2_HI = 6, K_LN2_LO = 7;
+const K_LG = 7; // K_LG + j is LGj
+const K_S = 14; // K_S + j is Sj
+const K_C = 20; // K_C + j is Cj
+// The integer masks of detLogV, as i64 lanes.
+const I = memory.data<i64>([
+  0x3ff00000 - 0x3fe6a09e, 0x3ff00000 - 0x3fe6a09e, 0x3ff, 0x3ff, 0x000fffff, 0x000fffff,
+  0x3fe6a09e, 0x3fe6a09e, 0xffffffff, 0xffffffff,
+], 16);
+
+/** Entry i (a lane pair) of a constant table. */
 // @ts-ignore: decorator
-@inline function sp(x: f64): v128 {
-  return f64x2.splat(x);
+@inline export function kv(table: usize, i: i32): v128 {
+  return v128.load(table + (<usize>i << 4));
+}
+
+// @ts-ignore: decorator
+@inline function sp(i: i32): v128 {
+  return kv(F, i);
 }
 
 /** detLog on each lane. */
 // @ts-ignore: decorator
 @inline export function detLogV(x: v128): v128 {
   let hx = i64x2.shr_u(x, 32);
-  hx = i64x2.add(hx, i64x2.splat(0x3ff00000 - 0x3fe6a09e));
-  const k = i64x2.sub(i64x2.shr_u(hx, 20), i64x2.splat(0x3ff));
-  hx = i64x2.add(v128.and(hx, i64x2.splat(0x000fffff)), i64x2.splat(0x3fe6a09e));
-  const bits = v128.or(i64x2.shl(hx, 32), v128.and(x, i64x2.splat(0xffffffff)));
-  const f = f64x2.sub(bits, sp(1.0));
-  const hfsq = f64x2.mul(f64x2.mul(sp(0.5), f), f);
-  const s = f64x2.div(f, f64x2.add(sp(2.0), f));
+  hx = i64x2.add(hx, kv(I, 0));
+  const k = i64x2.sub(i64x2.shr_u(hx, 20), kv(I, 1));
+  hx = i64x2.add(v128.and(hx, kv(I, 2)), kv(I, 3));
+  const bits = v128.or(i64x2.shl(hx, 32), v128.and(x, kv(I, 4)));
+  const f = f64x2.sub(bits, sp(K_ONE));
+  const hfsq = f64x2.mul(f64x2.mul(sp(K_HALF), f), f);
+  const s = f64x2.div(f, f64x2.add(sp(K_TWO), f));
   const z = f64x2.mul(s, s);
   const w = f64x2.mul(z, z);
-  const t1 = f64x2.mul(w, f64x2.add(sp(LG2), f64x2.mul(w, f64x2.add(sp(LG4), f64x2.mul(w, sp(LG6))))));
-  const t2 = f64x2.mul(z, f64x2.add(sp(LG1), f64x2.mul(w, f64x2.add(sp(LG3), f64x2.mul(w, f64x2.add(sp(LG5), f64x2.mul(w, sp(LG7))))))));
+  const t1 = f64x2.mul(w, f64x2.add(sp(K_LG + 2), f64x2.mul(w, f64x2.add(sp(K_LG + 4), f64x2.mul(w, sp(K_LG + 6))))));
+  const t2 = f64x2.mul(z, f64x2.add(sp(K_LG + 1), f64x2.mul(w, f64x2.add(sp(K_LG + 3), f64x2.mul(w, f64x2.add(sp(K_LG + 5), f64x2.mul(w, sp(K_LG + 7))))))));
   const R = f64x2.add(t2, t1);
   // k (small, in the low word of each i64 lane) to f64: gather the low words, convert exactly.
   const dk = f64x2.convert_low_i32x4_s(i32x4.shuffle(k, k, 0, 2, 0, 2));
   let y = f64x2.mul(s, f64x2.add(hfsq, R));
-  y = f64x2.add(y, f64x2.mul(dk, sp(LN2_LO)));
+  y = f64x2.add(y, f64x2.mul(dk, sp(K_LN2_LO)));
   y = f64x2.sub(y, hfsq);
   y = f64x2.add(y, f);
-  return f64x2.add(y, f64x2.mul(dk, sp(LN2_HI)));
+  return f64x2.add(y, f64x2.mul(dk, sp(K_LN2_HI)));
 }
 
 // @ts-ignore: decorator
@@ -116,11 +146,11 @@ const TWO_PI: f64 = 6.283185307179586;
   const z = f64x2.mul(x, x);
   const w = f64x2.mul(z, z);
   const r = f64x2.add(
-    f64x2.add(sp(S2), f64x2.mul(z, f64x2.add(sp(S3), f64x2.mul(z, sp(S4))))),
-    f64x2.mul(f64x2.mul(z, w), f64x2.add(sp(S5), f64x2.mul(z, sp(S6)))),
+    f64x2.add(sp(K_S + 2), f64x2.mul(z, f64x2.add(sp(K_S + 3), f64x2.mul(z, sp(K_S + 4))))),
+    f64x2.mul(f64x2.mul(z, w), f64x2.add(sp(K_S + 5), f64x2.mul(z, sp(K_S + 6)))),
   );
   const v = f64x2.mul(z, x);
-  return f64x2.add(x, f64x2.mul(v, f64x2.add(sp(S1), f64x2.mul(z, r))));
+  return f64x2.add(x, f64x2.mul(v, f64x2.add(sp(K_S + 1), f64x2.mul(z, r))));
 }
 
 // @ts-ignore: decorator
@@ -128,22 +158,22 @@ const TWO_PI: f64 = 6.283185307179586;
   const z = f64x2.mul(x, x);
   const w = f64x2.mul(z, z);
   const r = f64x2.add(
-    f64x2.mul(z, f64x2.add(sp(C1), f64x2.mul(z, f64x2.add(sp(C2), f64x2.mul(z, sp(C3)))))),
-    f64x2.mul(f64x2.mul(w, w), f64x2.add(sp(C4), f64x2.mul(z, f64x2.add(sp(C5), f64x2.mul(z, sp(C6)))))),
+    f64x2.mul(z, f64x2.add(sp(K_C + 1), f64x2.mul(z, f64x2.add(sp(K_C + 2), f64x2.mul(z, sp(K_C + 3)))))),
+    f64x2.mul(f64x2.mul(w, w), f64x2.add(sp(K_C + 4), f64x2.mul(z, f64x2.add(sp(K_C + 5), f64x2.mul(z, sp(K_C + 6)))))),
   );
-  const hz = f64x2.mul(sp(0.5), z);
-  const one = f64x2.sub(sp(1.0), hz);
-  return f64x2.add(one, f64x2.add(f64x2.sub(f64x2.sub(sp(1.0), one), hz), f64x2.mul(z, r)));
+  const hz = f64x2.mul(sp(K_HALF), z);
+  const one = f64x2.sub(sp(K_ONE), hz);
+  return f64x2.add(one, f64x2.add(f64x2.sub(f64x2.sub(sp(K_ONE), one), hz), f64x2.mul(z, r)));
 }
 
 // @ts-ignore: decorator
 @inline export function turnQuadrantV(u: v128): v128 {
-  return f64x2.floor(f64x2.add(f64x2.mul(u, sp(4.0)), sp(0.5)));
+  return f64x2.floor(f64x2.add(f64x2.mul(u, sp(K_FOUR)), sp(K_HALF)));
 }
 
 // @ts-ignore: decorator
 @inline export function turnReducedV(u: v128, q: v128): v128 {
-  return f64x2.mul(f64x2.sub(u, f64x2.mul(q, sp(0.25))), sp(TWO_PI));
+  return f64x2.mul(f64x2.sub(u, f64x2.mul(q, sp(K_QUARTER))), sp(K_TWO_PI));
 }
 
 const INV_LN2: f64 = 1.44269504088896338700e0;

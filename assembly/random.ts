@@ -6,13 +6,16 @@
 //
 // State: 16 i32 in JS-owned memory, structure-of-arrays [x0..x3 | y0..y3 | z0..z3 | w0..w3].
 import {
-  detLog, detLogV, kernelCos, kernelCosV, kernelSin, kernelSinV, turnQuadrant, turnQuadrantV, turnReduced, turnReducedV,
+  detLog, detLogV, kernelCos, kernelCosV, kernelSin, kernelSinV, kv, turnQuadrant, turnQuadrantV, turnReduced, turnReducedV,
 } from './detmath';
 
 const LANES = 4;
 const GROUP = 8;
 const TWO_M32: f64 = 2.3283064365386963e-10; // 2^-32
 const TWO_M21: f64 = 4.76837158203125e-7; // 2^-21
+
+/** The vector path's f64x2 constants, read from memory for the reason given at detmath's `kv`. */
+const K = memory.data<f64>([TWO_M32, TWO_M32, TWO_M21, TWO_M21, -2.0, -2.0, 1, 1, 2, 2, 3, 3], 16);
 
 /** Room for one whole group when a fill ends inside it. */
 const spill = memory.data(GROUP * 8, 16);
@@ -89,8 +92,8 @@ function scalarGroup(out: usize, count: i32, st: usize): void {
 // @ts-ignore: decorator
 @inline function toDouble(top: v128, bot: v128): v128 {
   return f64x2.mul(
-    f64x2.add(f64x2.convert_low_i32x4_u(top), f64x2.mul(f64x2.convert_low_i32x4_u(bot), f64x2.splat(TWO_M32))),
-    f64x2.splat(TWO_M21),
+    f64x2.add(f64x2.convert_low_i32x4_u(top), f64x2.mul(f64x2.convert_low_i32x4_u(bot), kv(K, 0))),
+    kv(K, 1),
   );
 }
 
@@ -102,15 +105,15 @@ function scalarGroup(out: usize, count: i32, st: usize): void {
 /** Box-Muller on two lanes: cos values to out[0..1], sin values to out[4..5]. */
 // @ts-ignore: decorator
 @inline function boxMullerV(out: usize, u1: v128, u2: v128): void {
-  const r = f64x2.sqrt(f64x2.mul(f64x2.splat(-2.0), detLogV(u1)));
+  const r = f64x2.sqrt(f64x2.mul(kv(K, 2), detLogV(u1)));
   const q = turnQuadrantV(u2);
   const a = turnReducedV(u2, q);
   const s = kernelSinV(a);
   const c = kernelCosV(a);
   // Quadrant select as in boxMuller (q = 4 is quadrant 0): masks, then bitselect.
-  const q1 = f64x2.eq(q, f64x2.splat(1));
-  const q2 = f64x2.eq(q, f64x2.splat(2));
-  const q3 = f64x2.eq(q, f64x2.splat(3));
+  const q1 = f64x2.eq(q, kv(K, 3));
+  const q2 = f64x2.eq(q, kv(K, 4));
+  const q3 = f64x2.eq(q, kv(K, 5));
   const cosv = v128.bitselect(s, v128.bitselect(f64x2.neg(c), v128.bitselect(f64x2.neg(s), c, q1), q2), q3);
   const sinv = v128.bitselect(f64x2.neg(c), v128.bitselect(f64x2.neg(s), v128.bitselect(c, s, q1), q2), q3);
   v128.store(out, f64x2.mul(r, cosv));

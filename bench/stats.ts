@@ -17,9 +17,20 @@ export interface TimingOptions {
   /** Warm-up: keep doubling the batch until one batch takes at least this long (or maxSteps). */
   warmupSec: number;
   maxSteps: number;
+  /**
+   * Optional: after the warm-up, keep running warm-up-sized batches (for at most this many
+   * seconds) until two in a row are not 3% faster than the best before them. An engine that compiles
+   * its optimized code in the background (Firefox's Ion for the whole module, V8's TurboFan per
+   * function) can still be running baseline code after `warmupSec` on a loaded machine; this
+   * waits until the speed has stopped improving (bench/runtimes/README.md).
+   */
+  settleSec?: number;
+  /** Optional clock in seconds (default: wall time, `now`); bench/runtimes uses process CPU time. */
+  clock?: () => number;
 }
 
 export const now = (): number => performance.now() / 1000;
+const wallNow = now;
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -42,6 +53,7 @@ export function summarize(perStep: number[], steps: number): Timing {
  * about targetSec, then time `repeats` repeats. Times are per step.
  */
 export function timeRunner(run: Runner, o: TimingOptions): Timing {
+  const now = o.clock ?? wallNow;
   let k = 1;
   let perStep = Infinity;
   for (;;) {
@@ -51,6 +63,18 @@ export function timeRunner(run: Runner, o: TimingOptions): Timing {
     perStep = dt / k;
     if (dt >= o.warmupSec || k >= o.maxSteps) break;
     k = Math.min(o.maxSteps, k * 2);
+  }
+  if (o.settleSec) {
+    const t0 = now();
+    let best = perStep;
+    for (let flat = 0; flat < 2 && now() - t0 < o.settleSec;) {
+      const t1 = now();
+      run.step(k);
+      const ps = (now() - t1) / k;
+      flat = ps > best * 0.97 ? flat + 1 : 0;
+      best = Math.min(best, ps);
+    }
+    perStep = Math.min(perStep, best);
   }
   const steps = Math.max(1, Math.min(o.maxSteps, Math.round(o.targetSec / perStep)));
   // Steps slower than a repeat's budget: at least 3 repeats still, but no more.

@@ -34,6 +34,11 @@ export interface RunEngineOptions {
   args?: unknown;
   timeoutMs?: number;
   onLog?: (line: string) => void;
+  /**
+   * Engine options, for experiments: node argv / deno --v8-flags / chromium --js-flags (V8 flags),
+   * bun `name=value` JavaScriptCore options (BUN_JSC_name), firefox `name=value` prefs.
+   */
+  flags?: readonly string[];
 }
 
 export function bundle(entry: string, options?: { minify?: boolean }): Promise<{ file: string; cleanup: () => void }>;

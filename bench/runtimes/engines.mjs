@@ -12,6 +12,10 @@
  * `log(text)` forwards progress lines to the caller. Used by test/engines/digest.test.ts (same
  * bits everywhere) and bench/runtimes/main.mjs (per-step speed everywhere).
  *
+ * `flags` (experiments: bench/runtimes/README.md) go to the engine itself: node's argv (V8 flags),
+ * deno's --v8-flags, chromium's --js-flags, bun's JavaScriptCore options as `name=value` (set as
+ * BUN_JSC_name), firefox's prefs as `name=value` (user.js; true/false/numbers as such).
+ *
  * runEngine never throws: an engine that cannot start, times out or whose module throws comes
  * back as { ok: false, reason, phase } — phase 'start' (never answered) or 'run' (answered with an
  * error) — so callers decide what is fatal. Every process, server and temp dir it makes is gone
@@ -98,14 +102,14 @@ export async function bundle(entry, { minify = false } = {}) {
  * @param {{ module: string, args?: unknown, timeoutMs?: number, onLog?: (line: string) => void }} opts
  * @returns {Promise<EngineResult>}
  */
-export async function runEngine(name, { module, args = null, timeoutMs = 60_000, onLog = () => {} }) {
+export async function runEngine(name, { module, args = null, timeoutMs = 60_000, onLog = () => {}, flags = [] }) {
   const t0 = performance.now();
   const dir = mkdtempSync(join(tmpdir(), `flatmin-engine-${name}-`));
   try {
     copyFileSync(module, join(dir, 'bundle.mjs'));
     let r;
-    if (name === 'node' || name === 'bun' || name === 'deno') r = await runCli(name, dir, args, timeoutMs, onLog);
-    else if (name === 'chromium' || name === 'firefox') r = await runBrowser(name, dir, args, timeoutMs, onLog);
+    if (name === 'node' || name === 'bun' || name === 'deno') r = await runCli(name, dir, args, timeoutMs, onLog, flags);
+    else if (name === 'chromium' || name === 'firefox') r = await runBrowser(name, dir, args, timeoutMs, onLog, flags);
     else r = { ok: false, phase: 'start', reason: `unknown engine "${name}"` };
     return { name, seconds: (performance.now() - t0) / 1000, ...r };
   } catch (e) {
@@ -141,18 +145,34 @@ console.log(${JSON.stringify(MARK)} + JSON.stringify(out));
 `;
 }
 
-function runCli(name, dir, args, timeoutMs, onLog) {
+/** `name=value` pairs (bun's JSC options, firefox's prefs) as [name, value] with value typed. */
+function pairs(flags) {
+  return flags.map((f) => {
+    const i = f.indexOf('=');
+    if (i < 1) throw new Error(`engine flag "${f}": want name=value`);
+    const v = f.slice(i + 1);
+    return [f.slice(0, i), v === 'true' ? true : v === 'false' ? false : /^-?\d+$/.test(v) ? Number(v) : v];
+  });
+}
+
+function runCli(name, dir, args, timeoutMs, onLog, flags) {
   writeFileSync(join(dir, 'runner.mjs'), cliRunner(args));
   let cmd;
   let argv;
-  if (name === 'node') [cmd, argv] = [process.execPath, ['runner.mjs']];
-  else if (name === 'bun') [cmd, argv] = [bin.bun(), ['runner.mjs']];
-  else [cmd, argv] = [bin.deno(), ['run', '--quiet', '--no-config', '--no-lock', 'runner.mjs']];
+  const jsc = {};
+  if (name === 'node') [cmd, argv] = [process.execPath, [...flags, 'runner.mjs']];
+  else if (name === 'bun') {
+    [cmd, argv] = [bin.bun(), ['runner.mjs']];
+    for (const [k, v] of pairs(flags)) jsc[`BUN_JSC_${k}`] = String(v);
+  } else {
+    const v8 = flags.length ? [`--v8-flags=${flags.join(',')}`] : [];
+    [cmd, argv] = [bin.deno(), ['run', '--quiet', '--no-config', '--no-lock', ...v8, 'runner.mjs']];
+  }
   if (name !== 'node' && cmd.includes('/') && !existsSync(cmd)) {
     return Promise.resolve({ ok: false, phase: 'start', reason: `${cmd} not found (npm install the "${name}" dev dependency)` });
   }
   return new Promise((done) => {
-    const env = { ...process.env, DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', NO_COLOR: '1' };
+    const env = { ...process.env, DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', NO_COLOR: '1', ...jsc };
     const child = spawn(cmd, argv, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
@@ -270,13 +290,13 @@ function serve(dir, onLog) {
   });
 }
 
-async function runBrowser(name, dir, args, timeoutMs, onLog) {
+async function runBrowser(name, dir, args, timeoutMs, onLog, flags) {
   writeFileSync(join(dir, 'index.html'), page(args));
   const srv = await serve(dir, onLog);
   try {
     return name === 'chromium'
-      ? await runChromium(srv, timeoutMs, dir)
-      : await runFirefox(srv, timeoutMs, dir);
+      ? await runChromium(srv, timeoutMs, dir, flags)
+      : await runFirefox(srv, timeoutMs, dir, flags);
   } finally {
     await srv.close();
   }
@@ -292,7 +312,7 @@ function withTimeout(promise, ms, what) {
 
 class TimeoutError extends Error {}
 
-async function runChromium(srv, timeoutMs, dir) {
+async function runChromium(srv, timeoutMs, dir, flags) {
   const exe = bin.chromium();
   if (!existsSync(exe)) return { ok: false, phase: 'start', reason: `${exe} not found (apt-get install chromium)` };
   let chromium;
@@ -306,7 +326,8 @@ async function runChromium(srv, timeoutMs, dir) {
   const errors = [];
   try {
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: exe, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs,
+      executablePath: exe, headless: true, timeout: timeoutMs,
+      args: flags.length ? [...CHROMIUM_ARGS, `--js-flags=${flags.join(' ')}`] : CHROMIUM_ARGS,
     });
     const pg = context.pages()[0] ?? await context.newPage();
     pg.on('pageerror', (e) => errors.push(oneLine(e)));
@@ -331,7 +352,7 @@ async function runChromium(srv, timeoutMs, dir) {
   }
 }
 
-async function runFirefox(srv, timeoutMs, dir) {
+async function runFirefox(srv, timeoutMs, dir, flags) {
   const exe = bin.firefox();
   let version;
   try {
@@ -342,7 +363,7 @@ async function runFirefox(srv, timeoutMs, dir) {
   }
   const profile = join(dir, 'profile');
   mkdirSync(profile);
-  writeFileSync(join(profile, 'user.js'), Object.entries(FIREFOX_PREFS)
+  writeFileSync(join(profile, 'user.js'), [...Object.entries(FIREFOX_PREFS), ...pairs(flags)]
     .map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});\n`).join(''));
   const env = { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1', MOZ_DISABLE_AUTO_SAFE_MODE: '1', MOZ_HEADLESS: '1' };
   const child = spawn(exe, ['--headless', '--no-remote', '--profile', profile, srv.url], {

@@ -16,6 +16,11 @@ export interface StepArgs {
   timing: TimingOptions;
   /** Steps for the bits check (a fresh session on engine-independent data). */
   checkSteps: number;
+  /**
+   * 'cpu': time by the process's CPU time where the engine has process.cpuUsage (Node, Bun, Deno),
+   * which does not count the time other processes hold the core; wall time elsewhere (browsers).
+   */
+  clock?: 'wall' | 'cpu';
 }
 
 export interface Cell extends Timing {
@@ -27,6 +32,7 @@ export interface Cell extends Timing {
 
 export interface StepAnswer {
   build: 'simd' | 'scalar';
+  clock: 'wall' | 'cpu';
   cells: Cell[];
 }
 
@@ -46,10 +52,22 @@ function portableData(s: Size): { M: Float64Array; theta: Float64Array } {
   return { M: fill(s.n * s.m), theta: fill((s.n + s.m) * s.r) };
 }
 
+/** Process CPU seconds (user + system), where the engine has Node's process.cpuUsage. */
+function cpuClock(): (() => number) | undefined {
+  const proc = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process;
+  if (typeof proc?.cpuUsage !== 'function') return undefined;
+  const usage = proc.cpuUsage.bind(proc);
+  return () => {
+    const u = usage();
+    return (u.user + u.system) / 1e6;
+  };
+}
+
 const yieldToEventLoop = () => new Promise((r) => setTimeout(r, 0));
 
 export async function main(args: StepArgs, log: (line: string) => void): Promise<StepAnswer> {
   const backend = await getBackend('wasm');
+  const clock = args.clock === 'cpu' ? cpuClock() : undefined;
   const cells: Cell[] = [];
   for (const size of args.sizes) {
     for (const precision of args.precisions) {
@@ -70,12 +88,12 @@ export async function main(args: StepArgs, log: (line: string) => void): Promise
         },
         read: () => session.theta(),
         dispose: () => session.dispose(),
-      }, args.timing);
+      }, { ...args.timing, clock });
       session.dispose();
       cells.push({ size: label(size), precision, digest, ...timing });
       log(`${label(size)} ${precision}: median ${(timing.median * 1e6).toPrecision(3)} µs/step (${timing.repeats}×${timing.steps} steps)`);
       await yieldToEventLoop(); // let the page breathe between cells (and its log POSTs go out)
     }
   }
-  return { build: simdSupported() ? 'simd' : 'scalar', cells };
+  return { build: simdSupported() ? 'simd' : 'scalar', clock: clock ? 'cpu' : 'wall', cells };
 }
