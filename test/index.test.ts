@@ -6,7 +6,7 @@ import * as experiments from '../dist/experiments/node.js';
 describe('the public API (package entry)', () => {
   it('exports the API and nothing else (research helpers are in flatmin/experiments)', () => {
     expect(Object.keys(api).sort()).toEqual([
-      'FactorizationRun', 'FlatminError', 'Run', 'WorkerRun', 'divergedResult', 'expandSweep', 'factorizationDistances', 'fromRows', 'init',
+      'FactorizationRun', 'FlatminError', 'Run', 'WorkerRun', 'divergedResult', 'expandSweep', 'factorizationDistances', 'fromRows', 'init', 'isFlatminError',
       'parseConfigText', 'predictFactorization', 'run', 'runEnsemble', 'runInWorker', 'simdSupported', 'toRows', 'validateConfig',
     ]);
   });

@@ -33,8 +33,11 @@ interface Outcome { name: string; code: number | string; stderr: string; ms?: nu
 function complaint(o: Outcome): string | undefined {
   if (o.code !== 0 && o.code !== 2) return `exit ${o.code}`;
   if (/\n\s+at /.test(o.stderr) || /Error:/.test(o.stderr.replace(/^error: /, ''))) return 'a stack trace or raw error';
-  if (o.code === 2 && !/^error: [^\n]+\n$/.test(o.stderr)) return 'not exactly one error: line';
-  if (o.code === 0 && o.stderr !== '') return 'stderr on success';
+  // Warnings (`flatmin: warning: …`, printed before the run: a step size far off the loss's scale)
+  // may precede the outcome; besides them, exit 2 is exactly one error line and exit 0 is silent.
+  const rest = o.stderr.replace(/^flatmin: warning: [^\n]+\n/gm, '');
+  if (o.code === 2 && !/^error: [^\n]+\n$/.test(rest)) return 'not exactly one error: line';
+  if (o.code === 0 && rest !== '') return 'stderr on success';
   if (o.ms !== undefined && o.ms > CASE_MS) return `took ${Math.round(o.ms)} ms`;
   return undefined;
 }

@@ -57,9 +57,11 @@ describe('the npm package', () => {
   });
 
   // 2.1 MB in 0.1 with source maps and src/; 1.3 MB without them; then the sweeps, the spectra, the
-  // step skeleton and config.schema.json. A budget, so that maps or a second copy cannot creep back.
-  it('stays small: under 2 MB unpacked', () => {
-    expect(packed[0].unpackedSize).toBeLessThan(2_000_000);
+  // step skeleton and config.schema.json; 2.1 MB with the threads build (43 KB), its pool-thread
+  // scripts, factored targets and sparse completion. A budget, so that maps or a second copy cannot
+  // creep back (either would add ≥ 400 KB).
+  it('stays small: under 2.3 MB unpacked', () => {
+    expect(packed[0].unpackedSize).toBeLessThan(2_300_000);
   });
 });
 
