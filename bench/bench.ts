@@ -1,10 +1,13 @@
 /**
  * `npm run bench` — one perturbed-GD step on ½‖XYᵀ − M‖², flatmin against its peers, same run.
  *
- *   npm run bench                 five sizes, ≥3 repeats each (one to two minutes on 2 cores)
+ *   npm run bench                 five sizes, ≥3 repeats each, then 1 against 2 threads, a 10⁴×10⁴
+ *                                 factored target (bench/factored.ts) and 10⁴×10⁴ sparse completion
+ *                                 (bench/sparse.ts) — about 5 minutes on 2 cores
  *   npm run bench -- --quick      smoke run: two small sizes, 1 repeat (a few seconds; for CI)
  *   npm run bench -- --only=tfjs  only rows whose name contains the text (numpy: --only=numpy;
- *                                 --only=threads: bench/threads.ts's 1 against 2 threads alone)
+ *                                 --only=threads: bench/threads.ts's 1 against 2 threads alone;
+ *                                 --only=factored / --only=sparse: the structured problems alone)
  *   npm run bench -- --no-numpy   skip the python3 peer
  *   npm run bench -- --sizes=256x256x16,512x512x32   other sizes
  *   npm run bench -- --json=PATH  write the JSON there instead of bench/results/latest.json
@@ -14,7 +17,7 @@
  * ever asserted.
  */
 import '../src/platform/node.js';
-import { execSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
@@ -294,6 +297,15 @@ async function main(): Promise<void> {
   meta.loadavgEnd = os.loadavg().map((x) => x.toFixed(2)).join(' ');
   meta.seconds = (Date.now() - t0) / 1000;
   process.stdout.write(render(results, peak, noise, numpy, meta) + (threads ? `\n${renderThreads(threads)}` : ''));
+  // The structured problems (issue 10): a 10⁴×10⁴ factored target and sparse completion, each in
+  // its own child process so that its peak RSS is its own (bench/factored.ts, bench/sparse.ts).
+  for (const part of ['factored', 'sparse']) {
+    if (quick || (only && !part.includes(only))) continue;
+    log(`${part} …`);
+    process.stdout.write(`\n`);
+    const r = spawnSync(process.execPath, [`build/bench-${part}.mjs`, ...(part === 'sparse' && noNumpy ? ['--no-scipy'] : [])], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`bench/${part}.ts failed (exit ${r.status})`);
+  }
   const us = (x: number) => x * 1e6;
   const json = {
     meta,
