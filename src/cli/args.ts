@@ -22,6 +22,8 @@ export interface CliArgs {
   checkpointEvery?: number;
   /** run CONFIG, resume: threads for the Wasm core's products (--threads). */
   threads?: number;
+  /** run PRESET: worker threads for its many-seed ensembles (--workers; default: every core). */
+  workers?: number;
   /** landscape: the second result (--other). */
   other?: string;
   quiet: boolean;
@@ -41,6 +43,7 @@ const FLAGS = {
   checkpoint: { type: 'string', applies: ['run:config', 'resume'], value: 'FILE' },
   'checkpoint-every': { type: 'string', applies: ['run:config', 'resume'], value: 'N' },
   threads: { type: 'string', applies: ['run:config', 'resume'], value: 'N' },
+  workers: { type: 'string', applies: ['run:preset'], value: 'N' },
   quiet: { type: 'boolean', short: 'q', applies: ['main', 'run:config', 'run:preset', 'resume', 'landscape'] },
   debug: { type: 'boolean', applies: ['*'] },
   help: { type: 'boolean', short: 'h', applies: ['*'] },
@@ -117,17 +120,18 @@ export function parseArgs(argv: string[], isPreset: (name: string) => boolean = 
   a.precision = v.precision;
   a.checkpoint = v.checkpoint;
   if (v['checkpoint-every'] !== undefined) {
-    const n = Number(v['checkpoint-every']);
-    if (!Number.isInteger(n) || n < 1) throw new FlatminError('USAGE', '--checkpoint-every', `expected a number of steps, an integer ≥ 1, got ${JSON.stringify(v['checkpoint-every'])}`);
+    a.checkpointEvery = count(v['checkpoint-every'], '--checkpoint-every', 'a number of steps');
     if (a.checkpoint === undefined && a.command !== 'resume') throw new FlatminError('USAGE', '--checkpoint-every', 'needs --checkpoint FILE (where to write them)');
-    a.checkpointEvery = n;
   }
-  if (v.threads !== undefined) {
-    const n = Number(v.threads);
-    if (!Number.isInteger(n) || n < 1) throw new FlatminError('USAGE', '--threads', `expected a number of threads, an integer ≥ 1, got ${JSON.stringify(v.threads)}`);
-    a.threads = n;
-  }
+  if (v.threads !== undefined) a.threads = count(v.threads, '--threads', 'a number of threads');
+  if (v.workers !== undefined) a.workers = count(v.workers, '--workers', 'a number of worker threads');
   return a;
+}
+
+/** A flag's whole number ≥ 1 (what N in `--threads N` and the like must be). */
+export function count(s: string, flag: string, what = 'a whole number'): number {
+  if (!/^\d+$/.test(s) || Number(s) < 1) throw new FlatminError('USAGE', flag, `expected ${what}, an integer ≥ 1, got ${JSON.stringify(s)}`);
+  return Number(s);
 }
 
 const OPTIONS = Object.fromEntries(
@@ -171,6 +175,7 @@ Usage:
   flatmin run PRESET              run one: prints its summary, writes PRESET.json and its CSV and SVG files
       --out-dir DIR               where (default flatmin-out/PRESET)
       --quick                     the short form: fewer steps and seeds, the same claim
+      --workers N                 worker threads for presets that run many seeds (default: every core)
   flatmin sweep SPEC.json         a grid of runs over seeds and settings (flatmin sweep --help)
   flatmin landscape RESULT.json   the loss landscape around a result's final iterate: 1D and 2D slices along
                                   normalized random directions, the trajectory on its PCA plane (a run with

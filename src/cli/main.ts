@@ -44,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
       return await runJob(undefined, checkpoint, { ...common, checkpoint: args.checkpoint ?? file });
     }
     if (isPresetName(file)) {
-      return await runPreset(findPreset(file, file), { outDir: args.outDir, quick: args.quick, quiet: args.quiet, backend, precision });
+      return await runPreset(findPreset(file, file), { outDir: args.outDir, quick: args.quick, quiet: args.quiet, backend, precision, workers: args.workers });
     }
     const raw = parseConfigText(await readText(file), file);
     const config = precision && raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...raw, precision } : raw;

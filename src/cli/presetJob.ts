@@ -11,6 +11,8 @@ export interface PresetJobOptions {
   quiet: boolean;
   backend?: BackendName;
   precision?: Precision;
+  /** Worker threads for the preset's many-seed ensembles (default: every core). */
+  workers?: number;
 }
 
 /** `flatmin run <preset>`: run it, print its summary, write <preset>.json and every CSV and SVG. */
@@ -23,6 +25,7 @@ export async function runPreset(preset: Preset, o: PresetJobOptions): Promise<nu
     quick: o.quick,
     backend: o.backend,
     precision: o.precision,
+    ...(o.workers !== undefined ? { workers: o.workers } : {}),
     onProgress: (done, total) => {
       progress ??= createProgress({ total, label: preset.name, stream: process.stderr, quiet: o.quiet });
       progress.update(done);

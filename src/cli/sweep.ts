@@ -13,6 +13,7 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseConfigText } from '../config/parse.js';
+import { count } from './args.js';
 import { FlatminError } from '../errors.js';
 import { createProgress, type ProgressStream } from '../report/progress.js';
 import { k8sManifest, slurmScript } from '../sweep/emit.js';
@@ -136,10 +137,6 @@ function one(positionals: string[], what: string): string {
   return positionals[0];
 }
 
-function count(s: string, flag: string): number {
-  if (!/^\d+$/.test(s) || Number(s) < 1) throw new FlatminError('USAGE', flag, `expected a whole number ≥ 1, got ${JSON.stringify(s)}`);
-  return Number(s);
-}
 
 const specName = (file: string): string => basename(file).replace(/\.json$/i, '');
 const defaultOut = (file: string): string => `flatmin-out/sweep-${specName(file)}`;

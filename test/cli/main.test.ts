@@ -554,6 +554,12 @@ describe('presets', { timeout: 30_000 }, () => {
     for (const f of ['wang-jacot-D2.json', 'rates.csv', 'jumps.csv', 'runs.csv', 'rank.svg', 'singular-values.svg', 'rates.svg', 'jump-times.svg']) expect(existsSync(join(dir, out, f)), f).toBe(true);
     expect(readJson(`${out}/wang-jacot-D2.json`).quick).toBe(true);
     expect(readFileSync(join(dir, out, 'jumps.csv'), 'utf8')).toMatch(/^run,seed,step,from,to,deep\n/);
+    // --workers: its ensembles on one worker thread give the same numbers (timings aside).
+    const one = flatmin('run', 'wang-jacot-D2', '--quick', '--quiet', '--workers', '1', '--out-dir', 'w1');
+    expect(one.status).toBe(0);
+    const untimed = (f: string) => JSON.stringify(readJson(f), (k, v) => (/seconds|microsecondsPerStep/i.test(k) ? undefined : v));
+    expect(untimed('w1/wang-jacot-D2.json')).toBe(untimed(`${out}/wang-jacot-D2.json`));
+    expect(expectOneError(flatmin('run', 'wang-jacot-D2', '--workers', '0'), '--workers')).toBe('expected a number of worker threads, an integer ≥ 1, got "0"');
   });
 
   it('--out-dir puts the files there', () => {
