@@ -120,17 +120,17 @@ export function parseArgs(argv: string[], isPreset: (name: string) => boolean = 
   a.precision = v.precision;
   a.checkpoint = v.checkpoint;
   if (v['checkpoint-every'] !== undefined) {
-    a.checkpointEvery = count(v['checkpoint-every'], '--checkpoint-every', 'a number of steps');
+    a.checkpointEvery = count(v['checkpoint-every'], '--checkpoint-every', 'a number of steps, an integer ≥ 1');
     if (a.checkpoint === undefined && a.command !== 'resume') throw new FlatminError('USAGE', '--checkpoint-every', 'needs --checkpoint FILE (where to write them)');
   }
-  if (v.threads !== undefined) a.threads = count(v.threads, '--threads', 'a number of threads');
-  if (v.workers !== undefined) a.workers = count(v.workers, '--workers', 'a number of worker threads');
+  if (v.threads !== undefined) a.threads = count(v.threads, '--threads', 'a number of threads, an integer ≥ 1');
+  if (v.workers !== undefined) a.workers = count(v.workers, '--workers', 'a number of worker threads, an integer ≥ 1');
   return a;
 }
 
 /** A flag's whole number ≥ 1 (what N in `--threads N` and the like must be). */
-export function count(s: string, flag: string, what = 'a whole number'): number {
-  if (!/^\d+$/.test(s) || Number(s) < 1) throw new FlatminError('USAGE', flag, `expected ${what}, an integer ≥ 1, got ${JSON.stringify(s)}`);
+export function count(s: string, flag: string, what = 'a whole number ≥ 1'): number {
+  if (!/^\d+$/.test(s) || Number(s) < 1) throw new FlatminError('USAGE', flag, `expected ${what}, got ${JSON.stringify(s)}`);
   return Number(s);
 }
 
