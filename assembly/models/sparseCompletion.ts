@@ -89,18 +89,29 @@ function sortI32(a: usize, n: i32): void {
 
 /** ∇ of the data loss at E on the batch idx[0, size) (size 0: all of Ω) into out, every entry written. */
 export function sparseGradient<T>(S: usize, E: usize, idx: usize, size: i32, out: usize): void {
-  const sh = alignof<T>();
   const dims = ptr(S, S_DIMS);
   const n = i32At(dims, 0), m = i32At(dims, 1), r = i32At(dims, 2);
+  const nr = <usize>(n * r) << alignof<T>();
+  sparseProducts<T>(S, n, m, r, E, E + nr, out, out + nr, idx, size);
+}
+
+/**
+ * The products of X Yᵀ's sparse residual, the kernel both completion models share: X (n×r) and
+ * Y (m×r) row-major, W_ij = X_i·Y_j on the batch (size 0: all of Ω) only, ρ = c·(W_ij − V), and
+ * gX = R Y (n×r), gY = Rᵀ X (m×r), each written in full (+0 where no observed entry touches it).
+ * The deep model calls it with X = W_L and Y = (W_{L−1} ⋯ W_1)ᵀ (models/deepSparse.ts).
+ */
+export function sparseProducts<T>(S: usize, n: i32, m: i32, r: i32, X: usize, Y: usize, gX: usize, gY: usize, idx: usize, size: i32): void {
+  const sh = alignof<T>();
   const rB = <usize>r << sh;
-  const Y = E + (<usize>(n * r) << sh), gY = out + (<usize>(n * r) << sh);
   const V = ptr(S, S_CVAL), obs = ptr(S, S_OBS), nObs = word(S, S_NOBS);
-  memory.fill(out, 0, <usize>((n + m) * r) << sh);
+  memory.fill(gX, 0, <usize>(n * r) << sh);
+  memory.fill(gY, 0, <usize>(m * r) << sh);
   if (size == 0) {
     const rowPtr = ptr(S, S_CROW), col = ptr(S, S_CCOL);
     const c = <T>(2.0 / <f64>nObs);
     for (let i = 0; i < n; i++) {
-      const x = E + <usize>i * rB, gx = out + <usize>i * rB;
+      const x = X + <usize>i * rB, gx = gX + <usize>i * rB;
       const hi = i32At(rowPtr, i + 1);
       for (let p = i32At(rowPtr, i); p < hi; p++) {
         const j = i32At(col, p);
@@ -118,9 +129,9 @@ export function sparseGradient<T>(S: usize, E: usize, idx: usize, size: i32, out
     const p = i32At(sorted, t);
     const e = i32At(obs, p);
     const i = e / m, j = e % m;
-    const x = E + <usize>i * rB, y = Y + <usize>j * rB;
+    const x = X + <usize>i * rB, y = Y + <usize>j * rB;
     const rho: T = c * (dot<T>(x, y, r) - load<T>(V + (<usize>p << sh)));
-    axpy<T>(out + <usize>i * rB, y, rho, r);
+    axpy<T>(gX + <usize>i * rB, y, rho, r);
     axpy<T>(gY + <usize>j * rB, x, rho, r);
   }
 }

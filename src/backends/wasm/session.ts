@@ -9,6 +9,7 @@ import { Arena, type WasmArray } from './buffers.js';
 import type { CoreExports } from './loader.js';
 import { factorsOf, noEndToEnd } from '../factored.js';
 import { lowRankLoss } from '../../linalg/lowRank.js';
+import { deepLinearModel } from '../reference/models/deepLinear.js';
 
 /** The codes of assembly/session.ts; a noise kind's code is its index in noiseKinds (types.ts). */
 const MODEL_CODES = { factorization: 0, 'deep-linear': 1, symmetric: 2 } as const;
@@ -64,7 +65,7 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
   at(SLOT.RNG).view().set(input.rng);
   at(SLOT.SCHED).view().set([1, 1, input.lambda, 0, 0]);
   buf.get(SLOT.PREV)?.view().fill(0); // the allocator does not clear memory: ξ_{−1} = 0
-  // two-factor completion keeps its observed lists (CROW/CCOL/CVAL); other completions a dense M
+  // two-factor and deep completion keep their observed lists (CROW/CCOL/CVAL); the symmetric model a dense M
   const observed = loss.kind === 'completion' ? observedOf(loss) : undefined;
   const denseTarget = () => (loss.kind === 'full' ? loss.M : loss.kind === 'completion' && loss.observed ? denseOf(loss, nm).M : stepTarget(loss as Extract<typeof loss, { kind: 'completion' }>));
   const target = buf.has(SLOT.M) ? denseTarget() : undefined;
@@ -132,6 +133,11 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
         const W = new Float64Array(nm);
         matmulNT(W, t.subarray(0, rows * model.r), t.subarray(rows * model.r), rows, cols, model.r, rd);
         return W;
+      }
+      if (buf.has(SLOT.CVAL) && model.kind === 'deep-linear') {
+        // nor has the deep one (no P_L block in WORK): the reference forward, the same sums in the
+        // same order — O(d_L·w·d_0) per record, which only the records pay, never a step
+        return deepLinearModel(model.dims, rd).forward(Float64Array.from(theta.view())).slice();
       }
       const p = (f32 ? core.endToEndF32 : core.endToEndF64)(S.ptr);
       return Float64Array.from(new T(core.memory.buffer, p, nm));
