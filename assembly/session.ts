@@ -31,7 +31,8 @@
 //   22    NOBS      its length
 //   23    ORDER     i32[NOBS]: this epoch's permutation of OBS (0 without a sampler)
 //   24    SAMP      i32[1]: position in ORDER (NOBS: the epoch is used up)
-//   25    W         rows×cols: the end-to-end matrix (two-factor, symmetric; the deep model's W is P_L in WORK)
+//   25    W         rows×cols: the end-to-end matrix (two-factor, symmetric; the deep model's W is P_L in WORK,
+//                   or for its completion from the observed lists a buffer JS lends for endToEnd only)
 //   26    R         rows×cols: ∂ℓ/∂W (losses.ts; not for completion from the observed lists)
 //   27    WORK      the model's scratch (models/factorization.ts, models/deepLinear.ts)
 //   28    NM        rows·cols

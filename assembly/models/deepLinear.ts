@@ -50,6 +50,19 @@ export function deepProducts<T>(S: usize, E: usize, last: i32): usize {
   return prev;
 }
 
+/**
+ * W = W_L · P_{L−1} into out (d_L × d_0): the forward's last product, for the sessions whose WORK
+ * has no P_L block (completion from the observed lists, models/deepSparse.ts). Returns out.
+ */
+export function deepEndToEnd<T>(S: usize, E: usize, out: usize): usize {
+  const dims = ptr(S, S_DIMS);
+  const L = word(S, S_NBLOCKS);
+  const d0 = i32At(dims, 0);
+  const Q = deepProducts<T>(S, E, L - 1);
+  gemmNN<T>(out, d0, at<T>(E, i32At(ptr(S, S_BLOCKS), L - 1)), i32At(dims, L - 1), Q, d0, i32At(dims, L), d0, i32At(dims, L - 1));
+  return out;
+}
+
 /** ∂ℓ/∂θ at E into out, from R = ∂ℓ/∂W (d_L × d_0) and the last deepForward(S, E). */
 export function deepBackward<T>(S: usize, E: usize, R: usize, out: usize): void {
   const dims = ptr(S, S_DIMS);

@@ -53,7 +53,7 @@
 // code and lines in steps 2 or 5 here, and the twin lines in src/backends/reference/step.ts.
 import { anticorrelate, demote, descend, descendRidge, perturb, subtract, sumSquares } from '../kernels/elementwise';
 import { residual } from '../losses';
-import { deepBackward, deepForward } from '../models/deepLinear';
+import { deepBackward, deepEndToEnd, deepForward } from '../models/deepLinear';
 import { deepSparseGradient } from '../models/deepSparse';
 import { symmetricBackward, symmetricForward } from '../models/symmetric';
 import { twoFactorBackward, twoFactorForward, twoFactorFullLoss, twoFactorFullTarget } from '../models/factorization';
@@ -63,7 +63,7 @@ import { epochStart, fillGaussian } from '../random';
 import { detExp, detLog } from '../detmath';
 import {
   LOSS_COMPLETION, LOSS_FACTORED, LOSS_FULL, LOSS_SENSING, MODEL_DEEP_LINEAR, MODEL_SYMMETRIC, MODEL_TWO_FACTOR, S_BLOCKS, S_CVAL, S_DIMS, S_LCLEAN, S_LNOISE, S_LOSS, S_M, S_MODEL, S_MT, S_NBLOCKS,
-  S_NEXT, S_NM, S_NOBS, S_NOISE, S_OBS, S_ORDER, S_P, S_PREV, S_RNG, S_SAMP, S_SCHED, S_SIGMA, S_THETA, S_Y, i32At, ptr, word,
+  S_NEXT, S_NM, S_NOBS, S_NOISE, S_OBS, S_ORDER, S_P, S_PREV, S_RNG, S_SAMP, S_SCHED, S_SIGMA, S_THETA, S_W, S_Y, i32At, ptr, word,
 } from '../session';
 
 // Noise kinds: the index of the name in src/backends/types.ts noiseKinds. NOISE_PERTURBED = 0
@@ -286,13 +286,17 @@ export function stepRunF32(S: usize, steps: i32, lr: f64, batch: i32, kind: i32)
   return run<f32>(S, steps, lr, batch, kind);
 }
 
-/** W at θ by the step's own forward pass (same bits); returns its byte pointer. Not for the
- * sessions on observed lists (no W buffer): src/backends/wasm/session.ts forms their W in TS. */
+/**
+ * W at θ by the step's own forward pass (same bits); returns its byte pointer. Deep completion from
+ * the observed lists has no W in its WORK: JS lends it a W buffer (word W) for the call. The
+ * two-factor one has none either: src/backends/wasm/session.ts forms its W in TS.
+ */
 // @ts-ignore: decorator
 @inline function endToEnd<T>(S: usize): usize {
   const theta = ptr(S, S_THETA);
   const model = word(S, S_MODEL);
   if (model == MODEL_SYMMETRIC) return symmetricForward<T>(S, theta);
+  if (model == MODEL_DEEP_LINEAR && word(S, S_LOSS) == LOSS_COMPLETION) return deepEndToEnd<T>(S, theta, ptr(S, S_W));
   return model == MODEL_TWO_FACTOR ? twoFactorForward<T>(S, theta) : deepForward<T>(S, theta);
 }
 

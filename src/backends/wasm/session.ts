@@ -5,11 +5,10 @@ import { SESSION_WORDS, SLOT, elementBytes, sessionPlan } from '../memory.js';
 import { denseOf, observedOf, positionOf, rowPointers } from '../sparse.js';
 import { blocksOf, endToEndShape, hasSampler, stepTarget, universeOf, validateSessionInput, validateSessionStep } from '../shape.js';
 import { noiseKinds, type EpochSampler, type Session, type SessionInput, type SessionStepParams, type StepOutcome } from '../types.js';
-import { Arena, type WasmArray } from './buffers.js';
+import { Arena, WasmArray } from './buffers.js';
 import type { CoreExports } from './loader.js';
 import { factorsOf, noEndToEnd } from '../factored.js';
 import { lowRankLoss } from '../../linalg/lowRank.js';
-import { deepLinearModel } from '../reference/models/deepLinear.js';
 
 /** The codes of assembly/session.ts; a noise kind's code is its index in noiseKinds (types.ts). */
 const MODEL_CODES = { factorization: 0, 'deep-linear': 1, symmetric: 2 } as const;
@@ -135,9 +134,17 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
         return W;
       }
       if (buf.has(SLOT.CVAL) && model.kind === 'deep-linear') {
-        // nor has the deep one (no P_L block in WORK): the reference forward, the same sums in the
-        // same order — O(d_L·w·d_0) per record, which only the records pay, never a step
-        return deepLinearModel(model.dims, rd).forward(Float64Array.from(theta.view())).slice();
+        // nor has the deep one: a W buffer lent for this call (descriptor word W), filled by the
+        // core's forward — O(d_L·w·d_0) per record, which only the records pay, never a step
+        const W = new WasmArray(core, T, nm);
+        try {
+          S.view()[SLOT.W] = W.ptr;
+          (f32 ? core.endToEndF32 : core.endToEndF64)(S.ptr);
+          return Float64Array.from(W.view());
+        } finally {
+          S.view()[SLOT.W] = 0;
+          core.free(W.ptr);
+        }
       }
       const p = (f32 ? core.endToEndF32 : core.endToEndF64)(S.ptr);
       return Float64Array.from(new T(core.memory.buffer, p, nm));
