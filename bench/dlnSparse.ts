@@ -5,7 +5,8 @@
  *                                           and the reference, f64/f32, every noise kind, full and
  *                                           minibatch, depth 2–4, and the D2 fixture config): run
  *                                           before and after a change, the lines must be identical
- *   node build/x/bench-dln-sparse.mjs step     per-step time at 2000×2000, width 20, depth 3, |Ω| = 4·10⁴
+ *   node build/x/bench-dln-sparse.mjs step [d] [w]   per-step CPU time at d×d (2000), width w (20), depth 3,
+ *                                           |Ω| ≈ 4·10⁴: full-batch GD, batch-64 SGD, batch-64 perturbed SGD
  *
  * Build: esbuild bench/dlnSparse.ts --bundle --platform=node --format=esm --packages=external
  *        --outfile=build/x/bench-dln-sparse.mjs (after npm run build:wasm).
@@ -18,7 +19,13 @@ import { defaultSource, instantiateCore } from '../src/backends/wasm/loader.js';
 import { fractionObserved } from '../src/problems/observed.js';
 import { gaussians, seedGaussian } from '../src/random/gaussian.js';
 import { run } from '../src/run.js';
-import { median, now } from './stats.js';
+import { median } from './stats.js';
+
+/** CPU seconds of this process (user + system): steadier than wall time on a machine shared with other jobs. */
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 const hash = (a: Float64Array) => createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex').slice(0, 16);
 
@@ -84,7 +91,7 @@ async function bits(): Promise<void> {
 }
 
 async function step(): Promise<void> {
-  const d = Number(process.argv[3] ?? 2000), w = 20, L = 3, nObs = 40_000;
+  const d = Number(process.argv[3] ?? 2000), w = Number(process.argv[4] ?? 20), L = 3, nObs = 40_000;
   const dims = [d, ...Array.from({ length: L - 1 }, () => w), d];
   let total = 0;
   for (let l = 1; l < dims.length; l++) total += dims[l] * dims[l - 1];
@@ -105,9 +112,9 @@ async function step(): Promise<void> {
       s.run(1, p);
       const t: number[] = [];
       for (let k = 0; k < 5; k++) {
-        const t0 = now();
+        const t0 = cpu();
         s.run(steps, p);
-        t.push((now() - t0) / steps);
+        t.push((cpu() - t0) / steps);
       }
       console.log(`${d}x${d} w${w} L${L} |Ω|=${index.length} ${precision} ${label}: ${(median(t) * 1e3).toFixed(3)} ms/step`);
     }
