@@ -124,6 +124,23 @@ describe('deep completion from the lists keeps the dense path\'s bits', () => {
   }
 });
 
+describe.each([['wasm'], ['reference']] as const)('%s: a resumed deep completion session', (name) => {
+  it('θ, RNG lanes, ξ_{t−1} and the epoch position carry the run on with the same bits (f32, batch 4)', async () => {
+    const be = await getBackend(name);
+    const input = problem(DIMS[1], 'f32');
+    const p: SessionStepParams = { lr: 0.1, batch: 4, noise: { kind: 'anticorrelated', sigma: sig(3, 0.03) }, scale: 1, scaleMul: 1 };
+    const straight = be.session(input);
+    straight.run(23, p);
+    const first = be.session(input);
+    first.run(10, p);
+    const second = be.session({ ...input, theta: first.theta(), rng: first.rng() });
+    second.setPrevNoise(first.prevNoise());
+    second.setSampler(first.sampler());
+    second.run(13, p);
+    expect(state(second)).toBe(state(straight));
+  });
+});
+
 describe('deep completion memory', () => {
   const d = 2000, w = 20;
   const dims = [d, w, w, d];
