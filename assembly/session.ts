@@ -45,13 +45,14 @@
 //   35    CCOL      completion (two-factor, deep): i32[NOBS] column of each observed entry (OBS order)
 //   36    CVAL      completion (two-factor, deep): the observed values (OBS order); LCLEAN is then like it
 //   37    CSORT     completion (two-factor, deep) with a sampler: i32[maxBatch], the batch sorted
+//   38    CJ        deep completion with a sampler: i32[maxBatch], the batch's distinct columns ascending
 
 export const S_MODEL = 0, S_LOSS = 1, S_NBLOCKS = 2, S_BLOCKS = 3, S_DIMS = 4, S_THETA = 5, S_NEXT = 6, S_P = 7;
 export const S_NOISE = 8, S_PREV = 9, S_SIGMA = 10, S_RNG = 11, S_SCHED = 12, S_M = 13, S_MT = 14;
 export const S_N = 16, S_A = 17, S_Y = 18, S_RV = 19, S_AB = 20, S_OBS = 21, S_NOBS = 22, S_ORDER = 23, S_SAMP = 24;
 export const S_W = 25, S_R = 26, S_WORK = 27, S_NM = 28, S_LCLEAN = 29, S_LNOISE = 30;
 export const S_FA = 31, S_FB = 32, S_FK = 33;
-export const S_CROW = 34, S_CCOL = 35, S_CVAL = 36, S_CSORT = 37;
+export const S_CROW = 34, S_CCOL = 35, S_CVAL = 36, S_CSORT = 37, S_CJ = 38;
 
 export const MODEL_TWO_FACTOR = 0;
 export const MODEL_DEEP_LINEAR = 1;

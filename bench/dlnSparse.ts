@@ -13,6 +13,7 @@
  */
 import '../src/platform/node.js';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { getBackend, wasmBackend } from '../src/backends/index.js';
 import type { Backend, NoiseKind, Session, SessionInput, SessionStepParams } from '../src/backends/types.js';
 import { defaultSource, instantiateCore } from '../src/backends/wasm/loader.js';
@@ -57,9 +58,14 @@ function phases(L: number): SessionStepParams[] {
   return out;
 }
 
+// DLN_SPARSE_WASM=dir: the two builds from dir (a build beside the one in build/, e.g. while tests read that)
+const dir = process.env.DLN_SPARSE_WASM;
+const core = (build: 'simd' | 'scalar') =>
+  instantiateCore(dir ? readFileSync(`${dir}/${build === 'simd' ? 'flatmin' : 'flatmin-scalar'}.wasm`) : defaultSource(build));
+
 async function bits(): Promise<void> {
   const backends: Array<[string, Backend]> = [
-    ['wasm', await getBackend('wasm')], ['scalar', wasmBackend(await instantiateCore(defaultSource('scalar')))], ['reference', await getBackend('reference')],
+    ['wasm', wasmBackend(await core('simd'))], ['scalar', wasmBackend(await core('scalar'))], ['reference', await getBackend('reference')],
   ];
   for (const dims of [[17, 6, 23], [17, 6, 5, 23], [9, 4, 4, 4, 11]]) {
     for (const precision of ['f64', 'f32'] as const) {
@@ -97,7 +103,7 @@ async function step(): Promise<void> {
   for (let l = 1; l < dims.length; l++) total += dims[l] * dims[l - 1];
   const index = fractionObserved(d * d, nObs / (d * d), 'bench-dln-sparse');
   const values = gaussians(index.length, seedGaussian('values'));
-  const b = await getBackend('wasm');
+  const b = wasmBackend(await core('simd'));
   for (const precision of ['f64', 'f32'] as const) {
     const s = b.session({
       model: { kind: 'deep-linear', dims }, precision, lambda: 0, maxBatch: 64,

@@ -13,6 +13,7 @@ export const SLOT = {
   M: 13, MT: 14, WEIGHTS: 15, N: 16, A: 17, Y: 18, RV: 19, AB: 20, OBS: 21, NOBS: 22, ORDER: 23, SAMP: 24, W: 25, R: 26, WORK: 27,
   NM: 28, LCLEAN: 29, LNOISE: 30, FA: 31, FB: 32, FK: 33,
   CROW: 34, CCOL: 35, CVAL: 36, CSORT: 37, // completion's observed lists, two-factor and deep (sparse.ts)
+  CJ: 38, // deep completion's batch columns (assembly/models/deepSparse.ts)
 } as const;
 export const SESSION_WORDS = 40;
 
@@ -90,6 +91,7 @@ export function sessionPlan(input: SessionShape): BufferSpec[] {
     add(SLOT.CCOL, 'i32', N);
     add(SLOT.CVAL, 'T', N);
     if (sampler) add(SLOT.CSORT, 'i32', maxB);
+    if (sampler && model.kind === 'deep-linear') add(SLOT.CJ, 'i32', maxB);
   }
   if (loss.kind === 'sensing') {
     add(SLOT.A, 'T', N * nm);

@@ -141,6 +141,27 @@ describe.each([['wasm'], ['reference']] as const)('%s: a resumed deep completion
   });
 });
 
+describe('a deep completion batch works on its columns', () => {
+  it('observed entries in two columns only (batches of one or two columns, many rows): the dense path\'s bits', async () => {
+    for (const precision of ['f64', 'f32'] as const) {
+      for (const dims of [DIMS[0], DIMS[2]]) {
+        const base = problem(dims, precision, { lambda: 0.01 });
+        if (base.loss.kind !== 'completion') throw new Error('completion expected');
+        const cols = dims[0];
+        const mask = Array.from({ length: base.loss.mask.length }, (_, k) => (k % cols === 1 || k % cols === cols - 2 ? 1 : 0));
+        const input: SessionInput = { ...base, loss: { ...base.loss, mask } };
+        const want = hex(denseRun(input, 25, 0.2, 3));
+        for (const be of [await getBackend('wasm'), await getBackend('reference')]) {
+          const s = be.session(input);
+          expect(s.run(25, { lr: 0.2, batch: 3, scale: 1, scaleMul: 1 }).done).toBe(25);
+          expect(hex(s.theta())).toBe(want);
+          s.dispose();
+        }
+      }
+    }
+  });
+});
+
 describe('deep completion memory', () => {
   const d = 2000, w = 20;
   const dims = [d, w, w, d];
@@ -156,6 +177,7 @@ describe('deep completion memory', () => {
     const plan = sessionPlan(input);
     for (const slot of [SLOT.M, SLOT.W, SLOT.R]) expect(plan.find((b) => b.slot === slot)).toBeUndefined();
     expect(plan.find((b) => b.slot === SLOT.WORK)!.length).toBe(deepSparseWorkLength(dims));
+    expect(plan.find((b) => b.slot === SLOT.CJ)!.length).toBe(64); // a batch's columns
     expect(deepSparseWorkLength(dims)).toBe(w * d /* P_2 */ + w * d /* H_2 */ + w * d /* T */ + d * w /* G */);
     expect(Math.max(...plan.map((b) => b.length))).toBeLessThan(d * d / 20);
     // M, R and P_L were 4·10⁶ entries, 32 MB each; now θ's copies (1.9 MB), WORK (1.3 MB) and the lists
