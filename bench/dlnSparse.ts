@@ -9,7 +9,9 @@
  *                                           |Ω| ≈ 4·10⁴: full-batch GD, batch-64 SGD, batch-64 perturbed SGD
  *
  * Build: esbuild bench/dlnSparse.ts --bundle --platform=node --format=esm --packages=external
- *        --outfile=build/x/bench-dln-sparse.mjs (after npm run build:wasm).
+ *        --outfile=build/x/bench-dln-sparse.mjs (after npm run build:wasm). One directory below
+ *        build/, as the bundle finds the Wasm at ../../build/ from itself. DLN_SPARSE_WASM=dir
+ *        takes both Wasm builds from dir instead (a new build beside the one tests are reading).
  */
 import '../src/platform/node.js';
 import { createHash } from 'node:crypto';
