@@ -19,7 +19,7 @@
 //   11    RNG       i32[16]: four xor128 lanes (random.ts); lane 0 also shuffles the epochs
 //   12    SCHED     f64[5]: [scale, scaleMul, λ, γ, t]; scale is advanced in place by the run; γ and
 //                   t (the phase step of the call's first step) are annealed noise's
-//   13    M         rows×cols target (full; completion except two-factor, which keeps CVAL)
+//   13    M         rows×cols target (full; the symmetric model's completion; the others keep CVAL)
 //   14    MT        its transpose (two-factor full target: Mᵀ Xp then streams rows)
 //   15    —         unused (was the two-factor completion's dense weights; models/sparseCompletion.ts)
 //   16    N         sensing: the number of measurements
@@ -31,8 +31,9 @@
 //   22    NOBS      its length
 //   23    ORDER     i32[NOBS]: this epoch's permutation of OBS (0 without a sampler)
 //   24    SAMP      i32[1]: position in ORDER (NOBS: the epoch is used up)
-//   25    W         rows×cols: the end-to-end matrix (two-factor, symmetric; the deep model's W is P_L in WORK)
-//   26    R         rows×cols: ∂ℓ/∂W (losses.ts)
+//   25    W         rows×cols: the end-to-end matrix (two-factor, symmetric; the deep model's W is P_L in WORK,
+//                   or for its completion from the observed lists a buffer JS lends for endToEnd only)
+//   26    R         rows×cols: ∂ℓ/∂W (losses.ts; not for completion from the observed lists)
 //   27    WORK      the model's scratch (models/factorization.ts, models/deepLinear.ts)
 //   28    NM        rows·cols
 //   29    LCLEAN    label noise: the clean targets (M, or y for sensing), like M / Y (0 if not allocated)
@@ -40,17 +41,18 @@
 //   31    FA        factored target M = A Bᵀ (LOSS_FACTORED): A, n×k
 //   32    FB        its B, m×k
 //   33    FK        its rank k (a count, not a pointer)
-//   34    CROW      two-factor completion: i32[rows + 1] CSR row pointers into the observed lists
-//   35    CCOL      two-factor completion: i32[NOBS] column of each observed entry (OBS order)
-//   36    CVAL      two-factor completion: the observed values (OBS order); LCLEAN is then like it
-//   37    CSORT     two-factor completion with a sampler: i32[maxBatch], the batch sorted
+//   34    CROW      completion (two-factor, deep): i32[rows + 1] CSR row pointers into the observed lists
+//   35    CCOL      completion (two-factor, deep): i32[NOBS] column of each observed entry (OBS order)
+//   36    CVAL      completion (two-factor, deep): the observed values (OBS order); LCLEAN is then like it
+//   37    CSORT     completion (two-factor, deep) with a sampler: i32[maxBatch], the batch sorted
+//   38    CJ        deep completion with a sampler: i32[maxBatch], the batch's distinct columns ascending
 
 export const S_MODEL = 0, S_LOSS = 1, S_NBLOCKS = 2, S_BLOCKS = 3, S_DIMS = 4, S_THETA = 5, S_NEXT = 6, S_P = 7;
 export const S_NOISE = 8, S_PREV = 9, S_SIGMA = 10, S_RNG = 11, S_SCHED = 12, S_M = 13, S_MT = 14;
 export const S_N = 16, S_A = 17, S_Y = 18, S_RV = 19, S_AB = 20, S_OBS = 21, S_NOBS = 22, S_ORDER = 23, S_SAMP = 24;
 export const S_W = 25, S_R = 26, S_WORK = 27, S_NM = 28, S_LCLEAN = 29, S_LNOISE = 30;
 export const S_FA = 31, S_FB = 32, S_FK = 33;
-export const S_CROW = 34, S_CCOL = 35, S_CVAL = 36, S_CSORT = 37;
+export const S_CROW = 34, S_CCOL = 35, S_CVAL = 36, S_CSORT = 37, S_CJ = 38;
 
 export const MODEL_TWO_FACTOR = 0;
 export const MODEL_DEEP_LINEAR = 1;

@@ -159,7 +159,7 @@ describe('the run object', () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
     const t0 = performance.now();
-    await run(deep({ optimizer: { steps: 60_000, lr: 0.05, batch: 1 }, recordEvery: 10_000 }));
+    await run(deep({ optimizer: { steps: 200_000, lr: 0.05, batch: 1 }, recordEvery: 20_000 }));
     const ms = performance.now() - t0;
     clearInterval(timer);
     expect(ms).toBeGreaterThan(200);

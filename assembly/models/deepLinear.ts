@@ -17,7 +17,7 @@ import { transpose } from '../kernels/elementwise';
 import { S_BLOCKS, S_DIMS, S_NBLOCKS, S_WORK, i32At, ptr, word } from '../session';
 
 /** Element offset of P_l (l ≥ 2) in WORK: P_2 first. Also H_l's offset relative to the H block. */
-function blockOffset(dims: usize, l: i32): i32 {
+export function blockOffset(dims: usize, l: i32): i32 {
   const d0 = i32At(dims, 0);
   let o = 0;
   for (let j = 2; j < l; j++) o += i32At(dims, j) * d0;
@@ -25,19 +25,23 @@ function blockOffset(dims: usize, l: i32): i32 {
 }
 
 // @ts-ignore: decorator
-@inline function at<T>(p: usize, i: i32): usize {
+@inline export function at<T>(p: usize, i: i32): usize {
   return p + (<usize>i << alignof<T>());
 }
 
 /** The prefix products into WORK; returns the byte pointer of W = P_L. */
 export function deepForward<T>(S: usize, E: usize): usize {
+  return deepProducts<T>(S, E, word(S, S_NBLOCKS));
+}
+
+/** P_2 … P_last into WORK (each at its blockOffset); returns P_last's byte pointer (E: P_1 = W_1). */
+export function deepProducts<T>(S: usize, E: usize, last: i32): usize {
   const dims = ptr(S, S_DIMS);
   const blocks = ptr(S, S_BLOCKS);
   const work = ptr(S, S_WORK);
-  const L = word(S, S_NBLOCKS);
   const d0 = i32At(dims, 0);
   let prev = E; // P_1 = W_1
-  for (let l = 2; l <= L; l++) {
+  for (let l = 2; l <= last; l++) {
     const P = at<T>(work, blockOffset(dims, l));
     // P_l (d_l × d_0) = W_l (d_l × d_{l−1}) · P_{l−1} (d_{l−1} × d_0)
     gemmNN<T>(P, d0, at<T>(E, i32At(blocks, l - 1)), i32At(dims, l - 1), prev, d0, i32At(dims, l), d0, i32At(dims, l - 1));
@@ -46,26 +50,49 @@ export function deepForward<T>(S: usize, E: usize): usize {
   return prev;
 }
 
+/**
+ * W = W_L · P_{L−1} into out (d_L × d_0): the forward's last product, for the sessions whose WORK
+ * has no P_L block (completion from the observed lists, models/deepSparse.ts). Returns out.
+ */
+export function deepEndToEnd<T>(S: usize, E: usize, out: usize): usize {
+  const dims = ptr(S, S_DIMS);
+  const L = word(S, S_NBLOCKS);
+  const d0 = i32At(dims, 0);
+  const Q = deepProducts<T>(S, E, L - 1);
+  gemmNN<T>(out, d0, at<T>(E, i32At(ptr(S, S_BLOCKS), L - 1)), i32At(dims, L - 1), Q, d0, i32At(dims, L), d0, i32At(dims, L - 1));
+  return out;
+}
+
 /** ∂ℓ/∂θ at E into out, from R = ∂ℓ/∂W (d_L × d_0) and the last deepForward(S, E). */
 export function deepBackward<T>(S: usize, E: usize, R: usize, out: usize): void {
+  const dims = ptr(S, S_DIMS);
+  const L = word(S, S_NBLOCKS);
+  deepBackwardFrom<T>(S, E, L, R, at<T>(ptr(S, S_WORK), blockOffset(dims, L + 1)), out);
+}
+
+/**
+ * The backward pass from layer `top` down, given H_top (R for top = L; the sparse path gives
+ * H_{L−1}, models/deepSparse.ts): H_l = W_{l+1}ᵀ H_{l+1} for l = top−1 … 1 (H_1 into out's W_1
+ * slot) and ∂/∂W_l = H_l P_{l−1}ᵀ for l = top … 2. Hb is where H_2 … H_{L−1} live, T after them.
+ */
+export function deepBackwardFrom<T>(S: usize, E: usize, top: i32, Htop: usize, Hb: usize, out: usize): void {
   const dims = ptr(S, S_DIMS);
   const blocks = ptr(S, S_BLOCKS);
   const work = ptr(S, S_WORK);
   const L = word(S, S_NBLOCKS);
   const d0 = i32At(dims, 0);
-  const Hb = at<T>(work, blockOffset(dims, L + 1));
   const Tp = at<T>(Hb, blockOffset(dims, L));
-  // H_l = W_{l+1}ᵀ H_{l+1}, l = L−1 … 1.
-  let H = R;
-  for (let l = L - 1; l >= 1; l--) {
+  // H_l = W_{l+1}ᵀ H_{l+1}, l = top−1 … 1.
+  let H = Htop;
+  for (let l = top - 1; l >= 1; l--) {
     const o = l == 1 ? out : at<T>(Hb, blockOffset(dims, l));
     // W_{l+1} is d_{l+1} × d_l: C (d_l × d_0) = W_{l+1}ᵀ H_{l+1}, K = d_{l+1}
     gemmTN<T>(o, d0, at<T>(E, i32At(blocks, l)), i32At(dims, l), H, d0, i32At(dims, l), d0, i32At(dims, l + 1));
     H = o;
   }
-  // ∂/∂W_l = H_l P_{l−1}ᵀ, l = L … 2.
-  for (let l = L; l >= 2; l--) {
-    const Hl = l == L ? R : at<T>(Hb, blockOffset(dims, l));
+  // ∂/∂W_l = H_l P_{l−1}ᵀ, l = top … 2.
+  for (let l = top; l >= 2; l--) {
+    const Hl = l == top ? Htop : at<T>(Hb, blockOffset(dims, l));
     const Pm = l == 2 ? E : at<T>(work, blockOffset(dims, l - 1));
     const dm = i32At(dims, l - 1);
     transpose<T>(Tp, Pm, dm, d0); // T is d_0 × d_{l−1}

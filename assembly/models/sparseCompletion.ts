@@ -53,7 +53,7 @@ import { S_CCOL, S_CROW, S_CSORT, S_CVAL, S_DIMS, S_NOBS, S_NOISE, S_OBS, S_P, S
 }
 
 /** Sorts a[0, n) ascending (heapsort: no scratch, n log n for any batch size). */
-function sortI32(a: usize, n: i32): void {
+export function sortI32(a: usize, n: i32): void {
   for (let k = (n >> 1) - 1; k >= 0; k--) sift(a, k, n);
   for (let end = n - 1; end > 0; end--) {
     const t = load<i32>(a);
@@ -78,6 +78,17 @@ function sortI32(a: usize, n: i32): void {
   store<i32>(a + (<usize>k << 2), v);
 }
 
+/** The index of v in the ascending a[0, n) (v must be in it). */
+export function searchI32(a: usize, n: i32, v: i32): i32 {
+  let lo = 0, hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (i32At(a, mid) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The batch idx[0, size) sorted into CSORT; returns it. */
 // @ts-ignore: decorator
 @inline function sortedBatch(S: usize, idx: usize, size: i32): usize {
@@ -89,18 +100,31 @@ function sortI32(a: usize, n: i32): void {
 
 /** ∇ of the data loss at E on the batch idx[0, size) (size 0: all of Ω) into out, every entry written. */
 export function sparseGradient<T>(S: usize, E: usize, idx: usize, size: i32, out: usize): void {
-  const sh = alignof<T>();
   const dims = ptr(S, S_DIMS);
   const n = i32At(dims, 0), m = i32At(dims, 1), r = i32At(dims, 2);
+  const nr = <usize>(n * r) << alignof<T>();
+  sparseProducts<T>(S, n, m, r, E, E + nr, out, out + nr, idx, size, 0, 0);
+}
+
+/**
+ * The products of X Yᵀ's sparse residual, the kernel both completion models share: X (n×r) and
+ * Y (m×r) row-major, W_ij = X_i·Y_j on the batch (size 0: all of Ω) only, ρ = c·(W_ij − V), and
+ * gX = R Y (n×r), gY = Rᵀ X (m×r), each written in full (+0 where no observed entry touches it).
+ * The deep model calls it with X = W_L and Y = (W_{L−1} ⋯ W_1)ᵀ (models/deepSparse.ts); on a batch
+ * it passes only the batch's columns: cols[0, nCols) ascending, Y and gY then hold row c for
+ * column cols[c] (nCols×r), found by binary search. cols = 0: Y and gY are m×r.
+ */
+export function sparseProducts<T>(S: usize, n: i32, m: i32, r: i32, X: usize, Y: usize, gX: usize, gY: usize, idx: usize, size: i32, cols: usize, nCols: i32): void {
+  const sh = alignof<T>();
   const rB = <usize>r << sh;
-  const Y = E + (<usize>(n * r) << sh), gY = out + (<usize>(n * r) << sh);
   const V = ptr(S, S_CVAL), obs = ptr(S, S_OBS), nObs = word(S, S_NOBS);
-  memory.fill(out, 0, <usize>((n + m) * r) << sh);
+  memory.fill(gX, 0, <usize>(n * r) << sh);
+  memory.fill(gY, 0, <usize>((cols != 0 ? nCols : m) * r) << sh);
   if (size == 0) {
     const rowPtr = ptr(S, S_CROW), col = ptr(S, S_CCOL);
     const c = <T>(2.0 / <f64>nObs);
     for (let i = 0; i < n; i++) {
-      const x = E + <usize>i * rB, gx = out + <usize>i * rB;
+      const x = X + <usize>i * rB, gx = gX + <usize>i * rB;
       const hi = i32At(rowPtr, i + 1);
       for (let p = i32At(rowPtr, i); p < hi; p++) {
         const j = i32At(col, p);
@@ -117,10 +141,10 @@ export function sparseGradient<T>(S: usize, E: usize, idx: usize, size: i32, out
   for (let t = 0; t < size; t++) {
     const p = i32At(sorted, t);
     const e = i32At(obs, p);
-    const i = e / m, j = e % m;
-    const x = E + <usize>i * rB, y = Y + <usize>j * rB;
+    const i = e / m, j = cols != 0 ? searchI32(cols, nCols, e % m) : e % m;
+    const x = X + <usize>i * rB, y = Y + <usize>j * rB;
     const rho: T = c * (dot<T>(x, y, r) - load<T>(V + (<usize>p << sh)));
-    axpy<T>(out + <usize>i * rB, y, rho, r);
+    axpy<T>(gX + <usize>i * rB, y, rho, r);
     axpy<T>(gY + <usize>j * rB, x, rho, r);
   }
 }

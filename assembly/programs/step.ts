@@ -27,7 +27,8 @@
 //               NEXT = backward(E, R) — ../models/factorization.ts, ../models/deepLinear.ts, ../models/symmetric.ts. The
 //               two-factor full target takes its fast path instead: NEXT = [Xp Gy | Yp Gx], ∇ = NEXT − B
 //               (a factored target M = A Bᵀ computes B through the factors: ../models/factored.ts);
-//               two-factor completion works from the observed lists (../models/sparseCompletion.ts), and a
+//               two-factor completion works from the observed lists (../models/sparseCompletion.ts), the
+//               deep model's completion too (../models/deepSparse.ts: no W, no R), and a
 //               minibatch of it without ridge (lr > 0), with no noise or perturbed noise, steps only the
 //               batch's rows of X and Y (sparseBatchStep: the other entries' step is θ exactly).
 //   4 descent   NEXT = θ − T(η)·(∇ + T(2λ)·θ), the ridge at θ (kernels/elementwise.ts descendRidge;
@@ -52,7 +53,8 @@
 // code and lines in steps 2 or 5 here, and the twin lines in src/backends/reference/step.ts.
 import { anticorrelate, demote, descend, descendRidge, perturb, subtract, sumSquares } from '../kernels/elementwise';
 import { residual } from '../losses';
-import { deepBackward, deepForward } from '../models/deepLinear';
+import { deepBackward, deepEndToEnd, deepForward } from '../models/deepLinear';
+import { deepSparseGradient } from '../models/deepSparse';
 import { symmetricBackward, symmetricForward } from '../models/symmetric';
 import { twoFactorBackward, twoFactorForward, twoFactorFullLoss, twoFactorFullTarget } from '../models/factorization';
 import { twoFactorFactoredTarget } from '../models/factored';
@@ -60,8 +62,8 @@ import { labelPosition, sparseBatchStep, sparseGradient } from '../models/sparse
 import { epochStart, fillGaussian } from '../random';
 import { detExp, detLog } from '../detmath';
 import {
-  LOSS_COMPLETION, LOSS_FACTORED, LOSS_FULL, LOSS_SENSING, MODEL_SYMMETRIC, MODEL_TWO_FACTOR, S_BLOCKS, S_CVAL, S_DIMS, S_LCLEAN, S_LNOISE, S_LOSS, S_M, S_MODEL, S_MT, S_NBLOCKS,
-  S_NEXT, S_NM, S_NOBS, S_NOISE, S_OBS, S_ORDER, S_P, S_PREV, S_RNG, S_SAMP, S_SCHED, S_SIGMA, S_THETA, S_Y, i32At, ptr, word,
+  LOSS_COMPLETION, LOSS_FACTORED, LOSS_FULL, LOSS_SENSING, MODEL_DEEP_LINEAR, MODEL_SYMMETRIC, MODEL_TWO_FACTOR, S_BLOCKS, S_CVAL, S_DIMS, S_LCLEAN, S_LNOISE, S_LOSS, S_M, S_MODEL, S_MT, S_NBLOCKS,
+  S_NEXT, S_NM, S_NOBS, S_NOISE, S_OBS, S_ORDER, S_P, S_PREV, S_RNG, S_SAMP, S_SCHED, S_SIGMA, S_THETA, S_W, S_Y, i32At, ptr, word,
 } from '../session';
 
 // Noise kinds: the index of the name in src/backends/types.ts noiseKinds. NOISE_PERTURBED = 0
@@ -83,11 +85,12 @@ const NOISE_ANNEALED = 6;
 
 /** The data gradient at E on the batch into out (the fast path: out − B), as step 3 computes it. */
 // @ts-ignore: decorator
-@inline function gradient<T>(S: usize, E: usize, idx: usize, size: i32, out: usize, total: i32, twoFactor: bool, fast: bool, sparse: bool): void {
+@inline function gradient<T>(S: usize, E: usize, idx: usize, size: i32, out: usize, total: i32, twoFactor: bool, fast: bool, sparse: bool, deepSparse: bool): void {
   if (fast) {
     const B = fullTarget<T>(S, E, out);
     subtract<T>(out, out, B, total);
   } else if (sparse) sparseGradient<T>(S, E, idx, size, out);
+  else if (deepSparse) deepSparseGradient<T>(S, E, idx, size, out);
   else if (twoFactor) twoFactorBackward<T>(S, E, residual<T>(S, twoFactorForward<T>(S, E), idx, size), out);
   else deepBackward<T>(S, E, residual<T>(S, deepForward<T>(S, E), idx, size), out);
 }
@@ -125,7 +128,7 @@ const NOISE_ANNEALED = 6;
   const loss = word(S, S_LOSS);
   const full = loss == LOSS_FULL;
   const count = size > 0 ? size : full ? word(S, S_NM) : word(S, S_NOBS);
-  const sparse = ptr(S, S_CVAL) != 0; // two-factor completion: the targets by position in the observed lists
+  const sparse = ptr(S, S_CVAL) != 0; // completion from the observed lists: the targets by position in them
   const tgt = loss == LOSS_SENSING ? ptr(S, S_Y) : sparse ? ptr(S, S_CVAL) : ptr(S, S_M);
   const clean = ptr(S, S_LCLEAN), xi = ptr(S, S_LNOISE), mt = ptr(S, S_MT);
   const list = size > 0 ? idx : ptr(S, S_OBS);
@@ -192,6 +195,7 @@ const NOISE_ANNEALED = 6;
   const symmetric = word(S, S_MODEL) == MODEL_SYMMETRIC;
   const fast = twoFactor && (word(S, S_LOSS) == LOSS_FULL || word(S, S_LOSS) == LOSS_FACTORED);
   const sparse = twoFactor && word(S, S_LOSS) == LOSS_COMPLETION;
+  const deepSparse = word(S, S_MODEL) == MODEL_DEEP_LINEAR && word(S, S_LOSS) == LOSS_COMPLETION;
   const lrT = <T>lr;
   const tl = <T>(2 * load<f64>(sched, 16));
   let scale = load<f64>(sched, 0);
@@ -209,7 +213,7 @@ const NOISE_ANNEALED = 6;
     let idx: usize = 0;
     let size = 0;
     if (batched) {
-      pos = epochStart(order, sparse ? 0 : obs, nObs, pos, rng); // sparse: ORDER holds positions in OBS
+      pos = epochStart(order, sparse || deepSparse ? 0 : obs, nObs, pos, rng); // the observed lists: ORDER holds positions in OBS
       size = min(batch, nObs - pos);
       idx = order + (<usize>pos << 2);
       pos += size;
@@ -229,7 +233,7 @@ const NOISE_ANNEALED = 6;
     if (label) {
       labels<T>(S, idx, size, <T>(load<f64>(sigma) * amp), false);
     } else if (noisy && sam) {
-      gradient<T>(S, theta, idx, size, P, total, twoFactor, fast, sparse);
+      gradient<T>(S, theta, idx, size, P, total, twoFactor, fast, sparse, deepSparse);
       ascent<T>(P, theta, total, kind == NOISE_ASAM);
       perturbBlocks<T>(P, theta, blocks, nb, sigma, amp);
       E = P;
@@ -251,6 +255,7 @@ const NOISE_ANNEALED = 6;
       }
     } else {
       if (sparse) sparseGradient<T>(S, E, idx, size, next);
+      else if (deepSparse) deepSparseGradient<T>(S, E, idx, size, next);
       else if (twoFactor) twoFactorBackward<T>(S, E, residual<T>(S, twoFactorForward<T>(S, E), idx, size), next);
       else if (symmetric) symmetricBackward<T>(S, E, residual<T>(S, symmetricForward<T>(S, E), idx, size), next);
       else deepBackward<T>(S, E, residual<T>(S, deepForward<T>(S, E), idx, size), next);
@@ -281,12 +286,17 @@ export function stepRunF32(S: usize, steps: i32, lr: f64, batch: i32, kind: i32)
   return run<f32>(S, steps, lr, batch, kind);
 }
 
-/** W at θ by the step's own forward pass (same bits); returns its byte pointer. */
+/**
+ * W at θ by the step's own forward pass (same bits); returns its byte pointer. Deep completion from
+ * the observed lists has no W in its WORK: JS lends it a W buffer (word W) for the call. The
+ * two-factor one has none either: src/backends/wasm/session.ts forms its W in TS.
+ */
 // @ts-ignore: decorator
 @inline function endToEnd<T>(S: usize): usize {
   const theta = ptr(S, S_THETA);
   const model = word(S, S_MODEL);
   if (model == MODEL_SYMMETRIC) return symmetricForward<T>(S, theta);
+  if (model == MODEL_DEEP_LINEAR && word(S, S_LOSS) == LOSS_COMPLETION) return deepEndToEnd<T>(S, theta, ptr(S, S_W));
   return model == MODEL_TWO_FACTOR ? twoFactorForward<T>(S, theta) : deepForward<T>(S, theta);
 }
 

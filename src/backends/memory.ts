@@ -12,7 +12,8 @@ export const SLOT = {
   MODEL: 0, LOSS: 1, NBLOCKS: 2, BLOCKS: 3, DIMS: 4, THETA: 5, NEXT: 6, P: 7, NOISE: 8, PREV: 9, SIGMA: 10, RNG: 11, SCHED: 12,
   M: 13, MT: 14, WEIGHTS: 15, N: 16, A: 17, Y: 18, RV: 19, AB: 20, OBS: 21, NOBS: 22, ORDER: 23, SAMP: 24, W: 25, R: 26, WORK: 27,
   NM: 28, LCLEAN: 29, LNOISE: 30, FA: 31, FB: 32, FK: 33,
-  CROW: 34, CCOL: 35, CVAL: 36, CSORT: 37, // two-factor completion's observed lists (sparse.ts)
+  CROW: 34, CCOL: 35, CVAL: 36, CSORT: 37, // completion's observed lists, two-factor and deep (sparse.ts)
+  CJ: 38, // deep completion's batch columns (assembly/models/deepSparse.ts)
 } as const;
 export const SESSION_WORDS = 40;
 
@@ -38,6 +39,20 @@ export function deepWorkLength(dims: readonly number[]): number {
   return len + t;
 }
 
+/**
+ * f64 elements of the deep model's WORK on completion from the observed lists:
+ * [P_2 … P_{L−1} | H_2 … H_{L−1} | T | G] (assembly/models/deepSparse.ts) — no d_L × d_0 block.
+ */
+export function deepSparseWorkLength(dims: readonly number[]): number {
+  const L = dims.length - 1;
+  const d0 = dims[0];
+  let t = 0;
+  let len = 0;
+  for (let l = 2; l < L; l++) len += 2 * dims[l] * d0; // P_l, H_l
+  for (let l = 1; l < L; l++) t = Math.max(t, dims[l] * d0);
+  return len + t + d0 * dims[L - 1]; // T, G
+}
+
 export function sessionPlan(input: SessionShape): BufferSpec[] {
   const { model, loss } = input;
   const blocks = blocksOf(model);
@@ -53,8 +68,9 @@ export function sessionPlan(input: SessionShape): BufferSpec[] {
     return plan;
   }
   const sym = model.kind === 'symmetric';
-  // two-factor completion keeps only its observed lists: no rows×cols buffer (assembly/models/sparseCompletion.ts)
-  const sparse = two && loss.kind === 'completion';
+  // two-factor and deep completion keep only the observed lists: no rows×cols buffer
+  // (assembly/models/sparseCompletion.ts, assembly/models/deepSparse.ts)
+  const sparse = !sym && loss.kind === 'completion';
   add(SLOT.DIMS, 'i32', two ? 3 : sym ? 2 : model.dims.length);
   add(SLOT.BLOCKS, 'i32', nb + 1);
   add(SLOT.THETA, 'T', total);
@@ -75,6 +91,7 @@ export function sessionPlan(input: SessionShape): BufferSpec[] {
     add(SLOT.CCOL, 'i32', N);
     add(SLOT.CVAL, 'T', N);
     if (sampler) add(SLOT.CSORT, 'i32', maxB);
+    if (sampler && model.kind === 'deep-linear') add(SLOT.CJ, 'i32', maxB);
   }
   if (loss.kind === 'sensing') {
     add(SLOT.A, 'T', N * nm);
@@ -94,8 +111,9 @@ export function sessionPlan(input: SessionShape): BufferSpec[] {
   }
   if ((two || sym) && !sparse) add(SLOT.W, 'T', nm);
   if (!(two && loss.kind === 'full') && !sparse) add(SLOT.R, 'T', nm);
-  const work = sparse ? 2 * maxB * model.r // the batch's evaluation rows [X_i | Y_j] (sparse path)
-    : two ? 2 * model.r * model.r + total + model.m * model.r : sym ? total + nm : deepWorkLength(model.dims); // sym: [Xt | R + Rᵀ]
+  const work = model.kind === 'deep-linear' ? (sparse ? deepSparseWorkLength(model.dims) : deepWorkLength(model.dims))
+    : two ? (sparse ? 2 * maxB * model.r : 2 * model.r * model.r + total + model.m * model.r) // sparse: the batch's evaluation rows [X_i | Y_j]
+    : total + nm; // sym: [Xt | R + Rᵀ]
   add(SLOT.WORK, 'T', work);
   return plan;
 }

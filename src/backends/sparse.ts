@@ -4,10 +4,11 @@ import type { DataLoss, Observed } from './types.js';
 
 /**
  * Completion's observed entries as index lists, the storage of the two-factor completion step
- * (reference/sparseCompletion.ts, assembly/models/sparseCompletion.ts): flat indices i·cols + j
- * strictly ascending — CSR order, rows ascending and columns ascending within a row — and their
- * values. A dense { M, mask } loss converts to it (the indices ascending by construction); the
- * deep and symmetric models, which form W anyway, convert back (denseOf).
+ * (reference/sparseCompletion.ts, assembly/models/sparseCompletion.ts) and of the deep model's
+ * (assembly/models/deepSparse.ts): flat indices i·cols + j strictly ascending — CSR order, rows
+ * ascending and columns ascending within a row — and their values. A dense { M, mask } loss
+ * converts to it (the indices ascending by construction); the symmetric model, which forms W
+ * anyway, converts back (denseOf).
  */
 export type CompletionLoss = Extract<DataLoss, { kind: 'completion' }>;
 

@@ -53,7 +53,8 @@ export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryP
   const dims = uniformDims(cols, rows, depth, width);
   const offsets = layerOffsets(dims);
   const total = offsets[depth];
-  checkFits(cfg, dims);
+  const mask = data.mask.flat();
+  checkFits(cfg, dims, mask.reduce((n, v) => n + (v !== 0 ? 1 : 0), 0));
   let theta: Float64Array;
   if (init === 'fixture-start') theta = packLayers(data.start!);
   else if (init.kind === 'given') theta = packLayers(init.weights);
@@ -65,7 +66,6 @@ export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryP
   const M = Float64Array.from(data.target.flat());
   const p = cfg.problem;
   const sensing = p.kind === 'sensing' ? sensingMeasurements(p.seed ?? cfg.seed, p.measurements, M) : undefined;
-  const mask = data.mask.flat();
   const truth = data.truth ? Float64Array.from(data.truth.flat()) : undefined;
   const reports = dlnReports({ M, mask, truth, lambda: cfg.lambda, sensing });
   const loss: DataLoss = sensing ? { kind: 'sensing', A: sensing.A, y: sensing.y } : { kind: 'completion', M, mask };
@@ -130,10 +130,10 @@ export function rankJumps(history: readonly DlnHistoryPoint[]): RankJump[] {
 
 /**
  * The session's buffers must fit the Wasm heap (src/backends/memory.ts sizes them): checked before
- * the weights and the measurements are built. Completion is sized with every entry observed (an
- * upper bound: the observed list is at most n·m long).
+ * the weights and the measurements are built. Completion is sized by its observed count (the
+ * session keeps the observed lists, no n·m buffer: assembly/models/deepSparse.ts).
  */
-function checkFits(cfg: DeepLinearConfig, dims: number[]): void {
+function checkFits(cfg: DeepLinearConfig, dims: number[], observed: number): void {
   const nm = dims[0] * dims[dims.length - 1];
   const p = cfg.problem;
   const batches = cfg.optimizer.flatMap((q) => (q.batch === undefined ? [] : [q.batch]));
@@ -142,7 +142,7 @@ function checkFits(cfg: DeepLinearConfig, dims: number[]): void {
     model: { kind: 'deep-linear', dims }, precision: cfg.precision, lambda: cfg.lambda,
     loss: p.kind === 'sensing'
       ? { kind: 'sensing', A: { length: N * nm } as Float64Array, y: { length: N } as Float64Array }
-      : { kind: 'completion', M: new Float64Array(0), mask: { length: nm } as ArrayLike<number> },
+      : { kind: 'completion', M: new Float64Array(0), mask: [], observed: { index: { length: observed } as Int32Array, values: { length: observed } as Float64Array } },
     ...(batches.length > 0 ? { maxBatch: Math.max(...batches) } : {}),
     anticorrelated: cfg.optimizer.some((q) => q.noise?.kind === 'anticorrelated'),
     labelNoise: cfg.optimizer.some((q) => q.noise?.kind === 'label'),

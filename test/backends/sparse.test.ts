@@ -144,7 +144,7 @@ describe.each([['wasm'], ['reference']] as const)('%s: observed lists as input',
     }
   });
 
-  it('the deep and symmetric models take the lists too (densified: the bits of the mask)', async () => {
+  it('the deep and symmetric models take the lists too (deep: from the lists; symmetric: densified) with the bits of the mask', async () => {
     const be = await backend();
     for (const model of [{ kind: 'deep-linear', dims: [Mc, 6, N] }, { kind: 'symmetric', n: N, k: 4 }] as const) {
       const cols = model.kind === 'symmetric' ? N : Mc;

@@ -23,27 +23,42 @@ export interface SparseCompletion {
 }
 
 export function sparseCompletion(n: number, m: number, r: number, obs: Observed, rd: Round): SparseCompletion {
-  const { index, values: V } = obs;
+  const products = sparseProducts(n, m, r, obs, rd);
   const nr = n * r;
   return {
-    gradient(E, order, lo, size, out) {
-      out.fill(0);
-      const batch = size > 0 ? order.slice(lo, lo + size).sort() : index;
-      const c = rd(2 / batch.length);
-      for (let t = 0; t < batch.length; t++) {
-        const e = batch[t];
-        const p = size > 0 ? positionOf(index, e) : t;
-        const xi = Math.floor(e / m) * r;
-        const yj = nr + (e % m) * r;
-        let w = 0;
-        for (let k = 0; k < r; k++) w = rd(w + rd(E[xi + k] * E[yj + k]));
-        const rho = rd(c * rd(w - V[p]));
-        for (let k = 0; k < r; k++) {
-          out[xi + k] = rd(out[xi + k] + rd(rho * E[yj + k]));
-          out[yj + k] = rd(out[yj + k] + rd(rho * E[xi + k]));
-        }
+    gradient: (E, order, lo, size, out) => products(E.subarray(0, nr), E.subarray(nr), out.subarray(0, nr), out.subarray(nr), order, lo, size),
+    position: (e) => positionOf(obs.index, e),
+  };
+}
+
+/**
+ * The products of X Yᵀ's sparse residual, shared by both completion models (the deep one calls it
+ * with X = W_L, Y = (W_{L−1} ⋯ W_1)ᵀ: models/deepLinear.ts deepLinearSparse): X n×r, Y m×r
+ * row-major; gX = R Y (n×r) and gY = Rᵀ X (m×r) written in full, R on the batch order[lo, lo + size)
+ * (size 0: all of Ω) as in the header above. With cols (a batch's columns, ascending) Y and gY
+ * hold only those columns' rows, row c for column cols[c].
+ */
+export type SparseProducts = (X: Float64Array, Y: Float64Array, gX: Float64Array, gY: Float64Array, order: Int32Array, lo: number, size: number, cols?: Int32Array) => void;
+
+export function sparseProducts(n: number, m: number, r: number, obs: Observed, rd: Round): SparseProducts {
+  const { index, values: V } = obs;
+  return (X, Y, gX, gY, order, lo, size, cols) => {
+    gX.fill(0);
+    gY.fill(0);
+    const batch = size > 0 ? order.slice(lo, lo + size).sort() : index;
+    const c = rd(2 / batch.length);
+    for (let t = 0; t < batch.length; t++) {
+      const e = batch[t];
+      const p = size > 0 ? positionOf(index, e) : t;
+      const xi = Math.floor(e / m) * r;
+      const yj = (cols ? positionOf(cols, e % m) : e % m) * r;
+      let w = 0;
+      for (let k = 0; k < r; k++) w = rd(w + rd(X[xi + k] * Y[yj + k]));
+      const rho = rd(c * rd(w - V[p]));
+      for (let k = 0; k < r; k++) {
+        gX[xi + k] = rd(gX[xi + k] + rd(rho * Y[yj + k]));
+        gY[yj + k] = rd(gY[yj + k] + rd(rho * X[xi + k]));
       }
-    },
-    position: (e) => positionOf(index, e),
+    }
   };
 }

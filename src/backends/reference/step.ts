@@ -7,7 +7,7 @@ import type { DataLoss, EpochSampler, Session, SessionInput, SessionStepParams, 
 import { factorizationLoss } from '../../linalg/kernels.js';
 import { anticorrelate, descendFull, descendRidge, perturb, sumSquares } from './kernels.js';
 import { residualOf } from './losses.js';
-import { deepLinearModel } from './models/deepLinear.js';
+import { deepLinearModel, deepLinearSparse } from './models/deepLinear.js';
 import { factorizationModel } from './models/factorization.js';
 import { factoredTarget } from './models/factored.js';
 import { factorsOf, noEndToEnd } from '../factored.js';
@@ -39,7 +39,8 @@ import { matmulNT } from '../../linalg/kernels.js';
  *               else E = θ
  *   3 gradient  the model at E: W = forward(E), R = ∂ℓ/∂W on the batch (losses.ts), g = backward(E, R);
  *               the two-factor full target takes its fast path g = out − B instead (no W formed), and
- *               two-factor completion works from the observed lists (sparseCompletion.ts; no W, no R)
+ *               two-factor and deep completion work from the observed lists (sparseCompletion.ts,
+ *               models/deepLinear.ts deepLinearSparse; no W, no R)
  *   4 descent   θ⁺ = θ − rd(η)·(g + rd(2λ)·θ), the ridge at θ; not applied if some entry is not
  *               finite (the run stops there, its batch stays drawn)
  *   5 update    langevin, annealed: θ⁺ = θ⁺ + s_b·ξ_t with a fresh ξ_t (not applied if not finite)
@@ -52,13 +53,13 @@ export function referenceSession(input: SessionInput): Session {
   const nb = blocks.length - 1;
   const total = blocks[nb];
   const { rows, cols } = endToEndShape(input.model);
-  const two = input.model.kind === 'factorization';
   const rank = input.model.kind === 'factorization' ? input.model.r : undefined;
-  // two-factor completion: the observed lists only (no rows×cols array); other completions dense
-  const sparseTarget = two && input.loss.kind === 'completion' ? roundedObserved(input.loss, rd) : undefined;
-  const sparse = sparseTarget ? sparseCompletion(rows, cols, rank!, sparseTarget, rd) : undefined;
+  // two-factor and deep completion: the observed lists only (no rows×cols array); the symmetric model's dense
+  const sparseTarget = input.model.kind !== 'symmetric' && input.loss.kind === 'completion' ? roundedObserved(input.loss, rd) : undefined;
+  const sparse = !sparseTarget ? undefined : input.model.kind === 'deep-linear' ? deepLinearSparse(input.model.dims, sparseTarget, rd)
+    : sparseCompletion(rows, cols, rank!, sparseTarget, rd);
   const loss = sparse ? input.loss : roundedLoss(input.loss, rows * cols, rd);
-  // (the two-factor model's W buffer is rows×cols: not made for the sparse path)
+  // (the models' W buffers are rows×cols: not made for the sparse paths)
   const model: Model | undefined = sparse ? undefined : input.model.kind === 'factorization' ? factorizationModel(input.model.n, input.model.m, input.model.r, rd)
     : input.model.kind === 'symmetric' ? symmetricModel(input.model.n, input.model.k, rd)
     : deepLinearModel(input.model.dims, rd);
@@ -67,12 +68,14 @@ export function referenceSession(input: SessionInput): Session {
     ? factoredTarget(input.model.n, input.model.m, input.model.r, loss.A, loss.B, loss.k, rd)
     : loss.kind === 'full' && model?.fullTarget ? (E: Float64Array, out: Float64Array) => model.fullTarget!(E, loss.M, out) : undefined;
   const fast = fullTarget !== undefined;
-  // a factored target has no residual; two-factor completion works from its lists (sparseCompletion.ts)
+  // a factored target has no residual; two-factor and deep completion work from their lists
   const residual = sparse || loss.kind === 'factored' ? undefined : residualOf(loss, rows * cols, rd);
   const forward = (E: Float64Array) => {
     if (loss.kind === 'factored') throw noEndToEnd();
     if (model) return model.forward(E);
-    const W = new Float64Array(rows * cols); // the sparse path's W, on request only (endToEnd)
+    // the sparse paths' W, on request only (endToEnd): the dense forward's sums
+    if (input.model.kind === 'deep-linear') return deepLinearModel(input.model.dims, rd).forward(E);
+    const W = new Float64Array(rows * cols);
     matmulNT(W, E.subarray(0, rows * rank!), E.subarray(rows * rank!), rows, cols, rank!, rd);
     return W;
   };

@@ -5,7 +5,7 @@ import { SESSION_WORDS, SLOT, elementBytes, sessionPlan } from '../memory.js';
 import { denseOf, observedOf, positionOf, rowPointers } from '../sparse.js';
 import { blocksOf, endToEndShape, hasSampler, stepTarget, universeOf, validateSessionInput, validateSessionStep } from '../shape.js';
 import { noiseKinds, type EpochSampler, type Session, type SessionInput, type SessionStepParams, type StepOutcome } from '../types.js';
-import { Arena, type WasmArray } from './buffers.js';
+import { Arena, WasmArray } from './buffers.js';
 import type { CoreExports } from './loader.js';
 import { factorsOf, noEndToEnd } from '../factored.js';
 import { lowRankLoss } from '../../linalg/lowRank.js';
@@ -64,7 +64,7 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
   at(SLOT.RNG).view().set(input.rng);
   at(SLOT.SCHED).view().set([1, 1, input.lambda, 0, 0]);
   buf.get(SLOT.PREV)?.view().fill(0); // the allocator does not clear memory: ξ_{−1} = 0
-  // two-factor completion keeps its observed lists (CROW/CCOL/CVAL); other completions a dense M
+  // two-factor and deep completion keep their observed lists (CROW/CCOL/CVAL); the symmetric model a dense M
   const observed = loss.kind === 'completion' ? observedOf(loss) : undefined;
   const denseTarget = () => (loss.kind === 'full' ? loss.M : loss.kind === 'completion' && loss.observed ? denseOf(loss, nm).M : stepTarget(loss as Extract<typeof loss, { kind: 'completion' }>));
   const target = buf.has(SLOT.M) ? denseTarget() : undefined;
@@ -132,6 +132,19 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
         const W = new Float64Array(nm);
         matmulNT(W, t.subarray(0, rows * model.r), t.subarray(rows * model.r), rows, cols, model.r, rd);
         return W;
+      }
+      if (buf.has(SLOT.CVAL) && model.kind === 'deep-linear') {
+        // nor has the deep one: a W buffer lent for this call (descriptor word W), filled by the
+        // core's forward — O(d_L·w·d_0) per record, which only the records pay, never a step
+        const W = new WasmArray(core, T, nm);
+        try {
+          S.view()[SLOT.W] = W.ptr;
+          (f32 ? core.endToEndF32 : core.endToEndF64)(S.ptr);
+          return Float64Array.from(W.view());
+        } finally {
+          S.view()[SLOT.W] = 0;
+          core.free(W.ptr);
+        }
       }
       const p = (f32 ? core.endToEndF32 : core.endToEndF64)(S.ptr);
       return Float64Array.from(new T(core.memory.buffer, p, nm));
