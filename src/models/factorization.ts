@@ -8,7 +8,8 @@ import { buildFactoredTarget, buildInit, buildTarget } from '../problems/factori
 import { isFactored, targetShape } from '../config/factorization.js';
 import { lowRankEntries, lowRankHeldOutError, lowRankLoss, lowRankNorm2, type LowRank } from '../linalg/lowRank.js';
 import type { FactoredTarget, RandomTarget } from '../config/types.js';
-import { batchUniverse, buildLoss, lossOfW, objective } from '../problems/losses.js';
+import { batchUniverse, buildLoss, endToEnd, lossOfW, objective } from '../problems/losses.js';
+import { testError } from '../diagnostics/completion.js';
 import { fractionObserved, observedObjective } from '../problems/observed.js';
 import { cooObserved } from '../config/observations.js';
 import { observedOf } from '../backends/sparse.js';
@@ -41,8 +42,10 @@ export interface FactorizationExtra {
   prediction: { c: number; c2: number; normX2: number; normY2: number; nuclearNorm: number; rankM: number };
   distances: Distances;
   /**
-   * Completion on a factored target: ‖(XYᵀ − M)|Ωᶜ‖ / ‖M|Ωᶜ‖, the relative error on the entries
-   * not observed (M: the factors' truth), computed from the factors (lowRank.ts lowRankHeldOutError).
+   * Completion: ‖(XYᵀ − M)|Ωᶜ‖ / ‖M|Ωᶜ‖, the relative error on every entry not observed (M: the
+   * target, the truth; NaN when all are observed) — a dense target's entry by entry
+   * (diagnostics/completion.ts testError), a factored target's from the factors without visiting
+   * Ωᶜ (lowRank.ts lowRankHeldOutError).
    */
   heldOutError?: number;
 }
@@ -143,6 +146,7 @@ export function factorizationModel(cfg: FactorizationConfig, onPrepare?: (fracti
         final: { X: toRows(X), Y: toRows(Y), ...(c ? { curvature: c } : {}) },
         prediction: { c: p.c, c2: p.c2, normX2: p.normX2, normY2: p.normY2, nuclearNorm: p.nuclearNorm, rankM: p.rankM },
         distances: factorizationDistances(X, Y, M, p),
+        ...(lossInput.kind === 'completion' ? { heldOutError: testError(endToEnd(new Float64Array(n * m), theta, n, m, r), M.data, lossInput.mask) } : {}),
       };
     },
   };

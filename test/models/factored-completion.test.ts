@@ -72,6 +72,7 @@ describe('factored completion runs', () => {
       expect(f.history).toEqual(d.history);
       expect(f.final).toEqual(d.final);
       expect(f.warnings).toEqual(d.warnings);
+      expect(Math.abs(f.heldOutError! - d.heldOutError!)).toBeLessThan(1e-12 * d.heldOutError!);
       expect(f.history[f.history.length - 1].loss).toBeLessThan(f.history[0].loss / 10);
     }
   });
