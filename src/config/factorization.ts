@@ -100,6 +100,9 @@ function validateProblem(raw: unknown): FactorizationProblem {
       fail('UNKNOWN_KIND', 'problem.loss.kind', `a factored target (${which}) works with the full or completion loss, got "sensing" (its measurements are n×m matrices)`);
     if (loss.kind === 'completion' && 'mask' in loss)
       fail('UNKNOWN_KEY', 'problem.loss.mask', `a factored target (${which}) takes completion's fraction or observations lists, not an n×m mask`);
+    // The observed lists hold flat indices i·m + j as Int32 (src/backends/sparse.ts, the Wasm core's CCOL/OBS).
+    if (loss.kind === 'completion' && n * m > 2 ** 31 - 1)
+      fail('OUT_OF_RANGE', 'problem.loss', `completion stores observed entries by flat index i·m + j < 2³¹; this ${n}×${m} target has n·m = ${n * m} entries (at most ${2 ** 31 - 1})`);
   }
   const lambda = o.lambda === undefined ? 0 : nonNegative(o.lambda, 'problem.lambda');
   return { kind: 'factorization', target, rank, loss, lambda };

@@ -156,17 +156,22 @@ export function factorizationModel(cfg: FactorizationConfig, onPrepare?: (fracti
  * The session's buffers must fit the Wasm heap (src/backends/memory.ts sizes them): checked from
  * the config's sizes alone, before the target, the measurements or the iterate are built — the
  * config's 1e8-entry caps are not enough (a sensing problem holds N·n·m measurement entries) — and
- * again, exactly, on the built input. (The early check sizes completion as the full target: their
- * buffers differ by a few n×m ones, which the exact check then counts.)
+ * again, exactly, on the built input. (A factored target's completion is sized by its lists' count
+ * — fraction's expected one — before Ω is drawn. Dense completion is sized as the full target:
+ * their buffers differ by a few n×m ones, which the exact check then counts.)
  */
 function checkFits(cfg: FactorizationConfig, input?: SessionShape): void {
   const t = cfg.problem.target;
   const { n, m } = targetShape({ target: t });
   const loss = cfg.problem.loss;
   const k = Array.isArray(t) ? 0 : 'factors' in t ? t.factors.A[0].length : t.random.singularValues.length;
+  // A factored target's completion holds its lists only: sized by their count (fraction's expected one).
+  const count = loss.kind !== 'completion' ? 0 : 'observations' in loss ? loss.observations.rows.length : 'fraction' in loss ? Math.ceil(loss.fraction * n * m) : 0;
   const misfit = sessionMisfit(input ?? {
     model: { kind: 'factorization', n, m, r: cfg.problem.rank }, precision: cfg.precision, lambda: cfg.problem.lambda,
-    loss: isFactored(t) ? { kind: 'factored', A: { length: n * k } as Float64Array, B: { length: m * k } as Float64Array, k }
+    loss: isFactored(t) && loss.kind === 'completion'
+      ? { kind: 'completion', M: new Float64Array(0), mask: [], observed: { index: { length: count } as Int32Array, values: { length: count } as Float64Array } }
+      : isFactored(t) ? { kind: 'factored', A: { length: n * k } as Float64Array, B: { length: m * k } as Float64Array, k }
       : loss.kind === 'sensing'
       ? { kind: 'sensing', A: { length: loss.measurements * n * m } as Float64Array, y: { length: loss.measurements } as Float64Array }
       : { kind: 'full', M: new Float64Array(0) },

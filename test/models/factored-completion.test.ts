@@ -155,6 +155,14 @@ describe('factored completion config', () => {
     expectError(base({ factors: { A, B } }, { loss: { kind: 'completion', observations: { rows: [0, 3], cols: [1, 1], values: [1, 2] } } }), 'problem.loss.observations.rows[1]', /\[0, 3\)/);
   });
 
+  it('too large: n·m beyond Int32 flat indices is a config error; lists beyond the heap fail before Ω is drawn', async () => {
+    const big = (n: number, f: number) => base({ random: { n, m: n, singularValues: [1], seed: 'b', factored: true } }, { loss: { kind: 'completion', fraction: f } }, { steps: 1, lr: 1 });
+    expectError(big(50_000, 0.01), 'problem.loss', /flat index i·m \+ j < 2³¹/);
+    const t0 = performance.now();
+    await expect(Run.create(big(40_000, 0.5), { backend: 'reference' })).rejects.toMatchObject({ path: 'problem.rank', message: expect.stringMatching(/does not fit/) });
+    expect(performance.now() - t0).toBeLessThan(2000); // drawing 1.6·10⁹ mask entries would take minutes
+  });
+
   it('a batch larger than the drawn Ω is refused when the run is built, naming the field', async () => {
     await expect(Run.create(base(random([3, 2, 1], true), {}, [{ steps: 3, lr: 1, batch: 10_000 }]), { backend: 'reference' })).rejects.toMatchObject({ path: 'optimizer.batch' });
   });
