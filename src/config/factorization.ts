@@ -32,7 +32,7 @@ export function validateFactorization(top: Record<string, unknown>): Factorizati
     prediction = defaultPrediction(optimizer);
   }
   if (top.prediction !== undefined) prediction = validatePrediction(top.prediction);
-  if (isFactored(problem.target)) checkFactoredUse(optimizer, top.diagnostics);
+  if (isFactored(problem.target)) checkFactoredUse(optimizer, top.diagnostics, problem.loss.kind);
   const common = checkCommon(top, defaultRecordEvery(optimizer));
   const out: FactorizationConfig = { model: { kind: 'factorization' }, problem, init, optimizer, prediction: { sigma: prediction }, ...common };
   if (typeof top.description === 'string') out.description = top.description;
@@ -94,8 +94,16 @@ function validateProblem(raw: unknown): FactorizationProblem {
       `X and Y would have (n + m)·rank = (${n} + ${m})·${rank} = ${(n + m) * rank} entries; at most ${MAX_ENTRIES} fit in memory`,
     );
   const loss = o.loss === undefined ? { kind: 'full' as const } : validateLoss(o.loss, 'problem.loss', n, m);
-  if (isFactored(target) && loss.kind !== 'full')
-    fail('UNKNOWN_KIND', 'problem.loss.kind', `a factored target (${'factors' in target ? 'target.factors' : 'target.random.factored'}) works with the full loss only, got "${loss.kind}" (its entries are never formed)`);
+  if (isFactored(target)) {
+    const which = 'factors' in target ? 'target.factors' : 'target.random.factored';
+    if (loss.kind === 'sensing')
+      fail('UNKNOWN_KIND', 'problem.loss.kind', `a factored target (${which}) works with the full or completion loss, got "sensing" (its measurements are n×m matrices)`);
+    if (loss.kind === 'completion' && 'mask' in loss)
+      fail('UNKNOWN_KEY', 'problem.loss.mask', `a factored target (${which}) takes completion's fraction or observations lists, not an n×m mask`);
+    // The observed lists hold flat indices i·m + j as Int32 (src/backends/sparse.ts, the Wasm core's CCOL/OBS).
+    if (loss.kind === 'completion' && n * m > 2 ** 31 - 1)
+      fail('OUT_OF_RANGE', 'problem.loss', `completion stores observed entries by flat index i·m + j < 2³¹; this ${n}×${m} target has n·m = ${n * m} entries (at most ${2 ** 31 - 1})`);
+  }
   const lambda = o.lambda === undefined ? 0 : nonNegative(o.lambda, 'problem.lambda');
   return { kind: 'factorization', target, rank, loss, lambda };
 }
@@ -233,11 +241,14 @@ function checkFactorEntries(rows: number, sv: unknown, path: string): void {
   if (rows * k > MAX_ENTRIES) fail('OUT_OF_RANGE', path, `its factors have (n + m)·k = ${rows * k} entries; at most ${MAX_ENTRIES} fit in memory`);
 }
 
-/** What a factored target cannot do: label noise (it perturbs M's entries) and curvature (its Hessian products go through W). */
-function checkFactoredUse(optimizer: { noise?: { kind: string } }[], diagnostics: unknown): void {
+/**
+ * What a factored target cannot do: label noise on the full loss (it perturbs M's entries;
+ * completion's perturbs the observed values, which are lists) and curvature (its Hessian products go through W).
+ */
+function checkFactoredUse(optimizer: { noise?: { kind: string } }[], diagnostics: unknown, loss: LossConfig['kind']): void {
   optimizer.forEach((p, i) => {
-    if (p.noise?.kind === 'label')
-      fail('UNKNOWN_KIND', `optimizer${optimizer.length > 1 ? `[${i}]` : ''}.noise.kind`, 'label noise perturbs the entries of M, which a factored target never forms; use a dense target (rows, or random without factored) for it');
+    if (p.noise?.kind === 'label' && loss === 'full')
+      fail('UNKNOWN_KIND', `optimizer${optimizer.length > 1 ? `[${i}]` : ''}.noise.kind`, 'label noise on the full loss perturbs the entries of M, which a factored target never forms; use a completion loss or a dense target (rows, or random without factored) for it');
   });
   if (isObject(diagnostics) && diagnostics.curvature !== undefined)
     fail('UNKNOWN_KEY', 'diagnostics.curvature', 'curvature is not available for a factored target yet: its Hessian products work on the n×m matrix XYᵀ (diagnostics.trajectory works)');

@@ -141,9 +141,10 @@ export interface RandomTarget {
     singularValues: number[];
     seed: Seed;
     /**
-     * Two-factor model, full loss: keep M = (U Σ) Vᵀ as its factors and never form the n×m matrix
-     * (the step costs O((n + m)·r·(r + k)), memory O((n + m)·(r + k))). Default false: the dense
-     * target, whose bits existing configs keep (the factored step sums in another order).
+     * Two-factor model, full or completion loss (fraction or observations): keep M = (U Σ) Vᵀ as
+     * its factors and never form the n×m matrix (the full step costs O((n + m)·r·(r + k)), memory
+     * O((n + m)·(r + k)); completion reads M only at Ω). Default false: the dense target, whose bits
+     * existing configs keep (the factored full step sums in another order).
      */
     factored?: boolean;
   };
@@ -151,7 +152,8 @@ export interface RandomTarget {
 
 /**
  * A target given by its factors, M = A Bᵀ (A n×k, B m×k, rows of numbers): two-factor model, full
- * loss. M is never formed; A and B need linearly independent columns (the prediction's thin SVD).
+ * or completion loss (fraction or observations). M is never formed; A and B need linearly
+ * independent columns (the prediction's thin SVD).
  */
 export interface FactoredTarget {
   factors: { A: Rows; B: Rows };

@@ -159,3 +159,52 @@ function times(Q: Matrix, S: Matrix): Matrix {
     }
   return out;
 }
+
+/**
+ * The entries of M = A Bᵀ at ascending flat indices e = i·m + j (m = B's rows): M_ij = Σ_c A_ic B_jc,
+ * c ascending from 0, one product per term — O(|index|·k), M never formed. A random factored
+ * target's A = U·diag(s), B = V (problems/factorization.ts) makes each term the dense generator's
+ * (U_ic·s_c)·V_jc, so with singularValues non-increasing (the sorted order is then the given one)
+ * these are the dense target's bits.
+ */
+export function lowRankEntries(t: LowRank, index: Int32Array): Float64Array {
+  const k = t.A.cols;
+  const m = t.B.rows;
+  const out = new Float64Array(index.length);
+  for (let p = 0; p < index.length; p++) {
+    const i = Math.floor(index[p] / m), j = index[p] % m;
+    let s = 0;
+    for (let c = 0; c < k; c++) s += t.A.data[i * k + c] * t.B.data[j * k + c];
+    out[p] = s;
+  }
+  return out;
+}
+
+/**
+ * The relative error of XYᵀ on the entries off the ascending flat indices Ω, ‖(XYᵀ − ABᵀ)|Ωᶜ‖ /
+ * ‖ABᵀ|Ωᶜ‖ (diagnostics/completion.ts testError's normalization), without the n·m entries: each
+ * squared norm over Ωᶜ is the whole one (productDiff2, thin QRs) minus the sum over Ω (entries by
+ * lowRankEntries' order, w_ij by observedObjective's), clamped at 0. O((n + m)·(r + k)² + |Ω|·(r + k)).
+ * The subtraction costs ~eps·‖[X | A]‖·‖[Y | B]‖·‖XYᵀ − ABᵀ‖ absolute on the squared numerator: an
+ * error far below the one on Ω reads as rounding noise (completion fits Ω first, so it rarely is).
+ * NaN when Ωᶜ is empty or M is 0 on it.
+ */
+export function lowRankHeldOutError(theta: Float64Array, t: LowRank, r: number, index: Int32Array): number {
+  const n = t.A.rows;
+  const m = t.B.rows;
+  const X: Matrix = { rows: n, cols: r, data: theta.subarray(0, n * r) };
+  const Y: Matrix = { rows: m, cols: r, data: theta.subarray(n * r, (n + m) * r) };
+  const truth = lowRankEntries(t, index);
+  let onDiff = 0;
+  let onTruth = 0;
+  for (let p = 0; p < index.length; p++) {
+    const i = Math.floor(index[p] / m), j = index[p] % m;
+    let w = 0;
+    for (let c = 0; c < r; c++) w += X.data[i * r + c] * Y.data[j * r + c];
+    onDiff += (w - truth[p]) ** 2;
+    onTruth += truth[p] * truth[p];
+  }
+  const num = Math.max(0, productDiff2(X, Y, t.A, t.B) - onDiff);
+  const den = Math.max(0, lowRankNorm2(t) - onTruth);
+  return index.length < n * m && den > 0 ? Math.sqrt(num / den) : NaN;
+}

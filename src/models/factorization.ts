@@ -6,10 +6,11 @@ import { FlatminError } from '../errors.js';
 import { frob2, toRows, type Matrix } from '../linalg/matrix.js';
 import { buildFactoredTarget, buildInit, buildTarget } from '../problems/factorization.js';
 import { isFactored, targetShape } from '../config/factorization.js';
-import { lowRankLoss, lowRankNorm2, type LowRank } from '../linalg/lowRank.js';
+import { lowRankEntries, lowRankHeldOutError, lowRankLoss, lowRankNorm2, type LowRank } from '../linalg/lowRank.js';
 import type { FactoredTarget, RandomTarget } from '../config/types.js';
-import { batchUniverse, buildLoss, lossOfW, objective } from '../problems/losses.js';
-import { observedObjective } from '../problems/observed.js';
+import { batchUniverse, buildLoss, endToEnd, lossOfW, objective } from '../problems/losses.js';
+import { testError } from '../diagnostics/completion.js';
+import { fractionObserved, observedObjective } from '../problems/observed.js';
 import { cooObserved } from '../config/observations.js';
 import { observedOf } from '../backends/sparse.js';
 import { seedGaussian } from '../random/gaussian.js';
@@ -40,6 +41,13 @@ export interface FactorizationExtra {
   final: { X: number[][]; Y: number[][]; curvature?: Curvature };
   prediction: { c: number; c2: number; normX2: number; normY2: number; nuclearNorm: number; rankM: number };
   distances: Distances;
+  /**
+   * Completion: ‖(XYᵀ − M)|Ωᶜ‖ / ‖M|Ωᶜ‖, the relative error on every entry not observed (M: the
+   * target, the truth; NaN when all are observed) — a dense target's entry by entry
+   * (diagnostics/completion.ts testError), a factored target's from the factors without visiting
+   * Ωᶜ (lowRank.ts lowRankHeldOutError).
+   */
+  heldOutError?: number;
 }
 
 export interface FactorizationRuntime extends ModelRuntime<HistoryPoint, FactorizationExtra> {
@@ -138,6 +146,7 @@ export function factorizationModel(cfg: FactorizationConfig, onPrepare?: (fracti
         final: { X: toRows(X), Y: toRows(Y), ...(c ? { curvature: c } : {}) },
         prediction: { c: p.c, c2: p.c2, normX2: p.normX2, normY2: p.normY2, nuclearNorm: p.nuclearNorm, rankM: p.rankM },
         distances: factorizationDistances(X, Y, M, p),
+        ...(lossInput.kind === 'completion' ? { heldOutError: testError(endToEnd(new Float64Array(n * m), theta, n, m, r), M.data, lossInput.mask) } : {}),
       };
     },
   };
@@ -147,17 +156,22 @@ export function factorizationModel(cfg: FactorizationConfig, onPrepare?: (fracti
  * The session's buffers must fit the Wasm heap (src/backends/memory.ts sizes them): checked from
  * the config's sizes alone, before the target, the measurements or the iterate are built — the
  * config's 1e8-entry caps are not enough (a sensing problem holds N·n·m measurement entries) — and
- * again, exactly, on the built input. (The early check sizes completion as the full target: their
- * buffers differ by a few n×m ones, which the exact check then counts.)
+ * again, exactly, on the built input. (A factored target's completion is sized by its lists' count
+ * — fraction's expected one — before Ω is drawn. Dense completion is sized as the full target:
+ * their buffers differ by a few n×m ones, which the exact check then counts.)
  */
 function checkFits(cfg: FactorizationConfig, input?: SessionShape): void {
   const t = cfg.problem.target;
   const { n, m } = targetShape({ target: t });
   const loss = cfg.problem.loss;
   const k = Array.isArray(t) ? 0 : 'factors' in t ? t.factors.A[0].length : t.random.singularValues.length;
+  // A factored target's completion holds its lists only: sized by their count (fraction's expected one).
+  const count = loss.kind !== 'completion' ? 0 : 'observations' in loss ? loss.observations.rows.length : 'fraction' in loss ? Math.ceil(loss.fraction * n * m) : 0;
   const misfit = sessionMisfit(input ?? {
     model: { kind: 'factorization', n, m, r: cfg.problem.rank }, precision: cfg.precision, lambda: cfg.problem.lambda,
-    loss: isFactored(t) ? { kind: 'factored', A: { length: n * k } as Float64Array, B: { length: m * k } as Float64Array, k }
+    loss: isFactored(t) && loss.kind === 'completion'
+      ? { kind: 'completion', M: new Float64Array(0), mask: [], observed: { index: { length: count } as Int32Array, values: { length: count } as Float64Array } }
+      : isFactored(t) ? { kind: 'factored', A: { length: n * k } as Float64Array, B: { length: m * k } as Float64Array, k }
       : loss.kind === 'sensing'
       ? { kind: 'sensing', A: { length: loss.measurements * n * m } as Float64Array, y: { length: loss.measurements } as Float64Array }
       : { kind: 'full', M: new Float64Array(0) },
@@ -178,11 +192,18 @@ export type { Session };
 
 /**
  * The two-factor model on a factored target M = A Bᵀ (config target.factors, or random with
- * factored: true): the session's loss is "factored" (the step never forms M), and every report
- * works from the factors — the prediction from their thin SVD, the distances and the loss by
- * src/linalg/lowRank.ts — in O((n + m)·(r + k)²) time and O((n + m)·(r + k)) memory. No M, no W:
- * the result carries X and Y (the config carries the factors, or the seed that regenerates them).
- * Full loss only, no label noise, no curvature diagnostics (the config validator says so).
+ * factored: true): the step never forms M, and every report works from the factors — the
+ * prediction from their thin SVD, the distances and the loss by src/linalg/lowRank.ts — in
+ * O((n + m)·(r + k)²) time and O((n + m)·(r + k)) memory. No M, no W: the result carries X and Y
+ * (the config carries the factors, or the seed that regenerates them).
+ *
+ * Full loss: the session's loss is "factored". Completion: the session's is the observed lists
+ * (src/backends/sparse.ts), O(|Ω|·r) a step — `fraction` draws Ω as the dense path does (the same
+ * set) and its values are M_ij = Σ_c A_ic B_jc (lowRankEntries: c ascending; the dense target's
+ * bits when singularValues are non-increasing), `observations` bring their own values (the data;
+ * the factors stay the truth the distances and the held-out error measure). The records are the
+ * objective on Ω (observedObjective); the result adds the error on the unobserved entries from the
+ * factors (lowRankHeldOutError). No curvature diagnostics (the config validator says so).
  */
 function factoredModel(cfg: FactorizationConfig, target: FactoredTarget | RandomTarget): FactorizationRuntime {
   const { factors, svd } = buildFactoredTarget({ target });
@@ -199,10 +220,17 @@ function factoredModel(cfg: FactorizationConfig, target: FactoredTarget | Random
     const { X, Y } = split(theta);
     return factorizationDistances(X, Y, factors, prediction);
   };
+  const observed = factoredObserved(cfg, factors);
+  const batches = cfg.optimizer.flatMap((p) => (p.batch === undefined ? [] : [p.batch]));
+  if (observed) cfg.optimizer.forEach((p, i) => {
+    if (p.batch !== undefined) checkBatchSize(p.batch, observed.index.length, 'observed entries', phaseField(cfg.optimizer, i, 'batch'));
+  });
   const sessionInput: SessionInput = {
     model: { kind: 'factorization', n, m, r }, precision: cfg.precision, lambda,
-    loss: { kind: 'factored', A: factors.A.data, B: factors.B.data, k },
+    loss: observed ? { kind: 'completion', M: new Float64Array(0), mask: [], observed } : { kind: 'factored', A: factors.A.data, B: factors.B.data, k },
+    ...(observed && batches.length > 0 ? { maxBatch: Math.max(...batches) } : {}),
     anticorrelated: cfg.optimizer.some((p) => p.noise?.kind === 'anticorrelated'),
+    ...(observed ? { labelNoise: cfg.optimizer.some((p) => p.noise?.kind === 'label') } : {}),
     theta: new Float64Array(0), rng: new Int32Array(0),
   };
   checkFits(cfg, sessionInput);
@@ -212,14 +240,18 @@ function factoredModel(cfg: FactorizationConfig, target: FactoredTarget | Random
   const unavailable = (what: string) => () => {
     throw new FlatminError('USAGE', what, `not available for a factored target: it works on the n×m matrix XYᵀ, which is never formed`);
   };
+  const warnings = observed
+    ? completionStepWarnings(cfg.optimizer.map((p) => p.lr), n, m, prediction.singularValues[0] ?? 0, (i) => phaseField(cfg.optimizer, i, 'lr'))
+    : [];
   return {
-    factors, prediction, distances, sessionInput,
+    factors, prediction, distances, sessionInput, warnings,
     get objective(): TwoFactor {
       return unavailable('objective')();
     },
-    // The landscape's objective from the factors (lowRank.ts), the ridge summed as objective() sums it.
+    // The landscape's objective from the factors (lowRank.ts) or the observed lists, the ridge summed as objective() sums it.
     surface: {
       loss: (theta) => {
+        if (observed) return observedObjective(observed, lambda, theta, n, m, r);
         let ridge = 0;
         if (lambda !== 0) for (let e = 0; e < theta.length; e++) ridge += theta[e] * theta[e];
         return lowRankLoss(theta, factors, r) + lambda * ridge;
@@ -229,20 +261,41 @@ function factoredModel(cfg: FactorizationConfig, target: FactoredTarget | Random
     lossScale: 0.5 * norm2,
     record(session, step) {
       const [normX2, normY2] = session.blockNorms();
-      // ½‖XYᵀ − ABᵀ‖² (session.fullLoss: lowRank.ts) + the ridge, as the dense path's objective adds it.
-      const loss = lambda === 0 ? session.fullLoss() : session.fullLoss() + lambda * (normX2 + normY2);
+      // Full: ½‖XYᵀ − ABᵀ‖² (session.fullLoss: lowRank.ts) + the ridge, as the dense path's objective adds it.
+      // Completion: the dense path's bits from the same lists, O(|Ω|·r).
+      const loss = observed ? observedObjective(observed, lambda, session.theta(), n, m, r)
+        : lambda === 0 ? session.fullLoss() : session.fullLoss() + lambda * (normX2 + normY2);
       const point: HistoryPoint = { step, loss, normX2, normY2 };
       if (cfg.diagnostics?.trajectory) point.theta = Array.from(session.theta());
       return point;
     },
     result(session) {
-      const { X, Y } = split(session.theta());
+      const theta = session.theta();
+      const { X, Y } = split(theta);
       const p = prediction;
       return {
         final: { X: toRows(X), Y: toRows(Y) },
         prediction: { c: p.c, c2: p.c2, normX2: p.normX2, normY2: p.normY2, nuclearNorm: p.nuclearNorm, rankM: p.rankM },
         distances: factorizationDistances(X, Y, factors, p),
+        ...(observed ? { heldOutError: lowRankHeldOutError(theta, factors, r, observed.index) } : {}),
       };
     },
   };
+}
+
+/**
+ * A factored target's completion lists (undefined for the full loss): `fraction` → Ω drawn as the
+ * dense path draws it (observed.ts fractionObserved, the same set), values from the factors;
+ * `observations` → the given lists and values.
+ */
+function factoredObserved(cfg: FactorizationConfig, factors: LowRank): Observed | undefined {
+  const loss = cfg.problem.loss;
+  if (loss.kind !== 'completion') return undefined;
+  const [n, m] = [factors.A.rows, factors.B.rows];
+  if ('observations' in loss) return cooObserved(loss.observations, n, m, 'problem.loss.observations');
+  if ('fraction' in loss) {
+    const index = fractionObserved(n * m, loss.fraction, cfg.seed);
+    return { index, values: lowRankEntries(factors, index) };
+  }
+  throw new FlatminError('UNKNOWN_KEY', 'problem.loss.mask', 'a factored target takes fraction or observations (a mask is n×m)');
 }

@@ -56,7 +56,7 @@ describe('factored target config', () => {
     expectError(base({ factors: { A } }), 'problem.target.factors.B', /B/);
     expectError(base({ factors: { A: [[1, 2, 3]], B: [[1, 2, 3]] } }), 'problem.target.factors.A', /k ≤ min\(n, m\)/);
     expectError(base({ factors: { A, B }, extra: 1 }), 'problem.target.extra', /unknown key/);
-    expectError(base({ factors: { A, B } }, { loss: { kind: 'completion', fraction: 0.5 } }), 'problem.loss.kind', /full loss only/);
+    expectError(base({ factors: { A, B } }, { loss: { kind: 'sensing', measurements: 4 } }), 'problem.loss.kind', /full or completion loss, got "sensing"/);
     expectError(base({ random: { n: 5, m: 4, singularValues: [1], seed: 'x', factored: 'yes' } }), 'problem.target.random.factored', /true or false/);
     expectError({ ...base({ factors: { A, B } }), optimizer: { steps: 5, lr: 0.1, noise: { kind: 'label', sigma: 0.1 } } }, 'optimizer.noise.kind', /label noise/);
     expectError({ ...base({ factors: { A, B } }), diagnostics: { curvature: { top: 2 } } }, 'diagnostics.curvature', /not available for a factored target/);
