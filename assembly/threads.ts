@@ -1,12 +1,15 @@
 // The worker side of the thread pool (threads build, kernels/pool.ts): each worker instantiates the
 // same module on the same shared memory and calls workerLoop, which serves the main thread's
-// products until the pool shuts down. Between products a worker spins briefly (a step issues its
-// products back to back: waking from wait32 costs tens of µs) and then blocks in wait32.
+// products until the pool shuts down. Between products a worker spins, then blocks in wait32: a
+// step issues its products back to back, and between steps the main thread draws the noise
+// (≈ 0.2 ms at 512×512×32) — waking from wait32 costs 50–100 µs on the VM here, so a spin shorter
+// than that gap put a wake-up on every step (measured at 16k iterations: 2 threads ran 256×256×16
+// 2.3× slower than one and 512×512×32 no faster; at 2²⁰ they run 1.6× / 1.7× faster at 512 / 1024).
 import { gemmShare } from './kernels/gemm';
 import { J_GEN, J_KIND, J_SLEEP, finish, jobWord, poolInit } from './kernels/pool';
 
-/** Spin iterations before blocking (≈ 20–50 µs of atomic loads). */
-const SPIN = 1 << 14;
+/** Spin iterations before blocking (≈ 1 ms of atomic loads: longer than the gap between two steps' products). */
+const SPIN = 1 << 20;
 
 /**
  * Serves products as thread `id` (1 … pool size) of the pool whose job block is at `block`;
