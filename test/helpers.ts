@@ -2,6 +2,9 @@ import { getBackend, backendNames, wasmBackend } from '../src/backends/index.js'
 import type { Backend } from '../src/backends/types.js';
 import type { Precision } from '../src/config/types.js';
 import { defaultSource, instantiateCore, type Build, type CoreExports } from '../src/backends/wasm/loader.js';
+import { expect } from 'vitest';
+import { validateConfig } from '../src/config/validate.js';
+import { FlatminError } from '../src/errors.js';
 
 /** Every backend, for `describe.each` — the suite is written once and run over all of them. */
 export const allBackends: Array<[string, () => Promise<Backend>]> = backendNames.map((n) => [n, () => getBackend(n)]);
@@ -40,4 +43,17 @@ export const wasmBuilds: Array<[string, () => Promise<Backend>]> = [
 /** Every case made once in f64 and once in f32, its name prefixed with the precision. */
 export function inBothPrecisions<I, P>(cases: Array<[string, (p: Precision) => I, P]>): Array<[string, I, P]> {
   return (['f64', 'f32'] as const).flatMap((prec) => cases.map(([name, make, params]): [string, I, P] => [`${prec} ${name}`, make(prec), params]));
+}
+
+/** validateConfig(cfg) throws a FlatminError naming `path`, with a message matching `text`. */
+export function expectError(cfg: unknown, path: string, text: RegExp): void {
+  let err: unknown;
+  try {
+    validateConfig(cfg);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(FlatminError);
+  expect((err as FlatminError).path).toBe(path);
+  expect((err as FlatminError).message).toMatch(text);
 }

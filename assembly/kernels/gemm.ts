@@ -387,6 +387,14 @@ export function gemmNNTN<T>(
   gemm2<T>(C1, ldc1, A1, lda1, 1, B1, ldb1, rows1, cols1, K1, false, C2, ldc2, A2, 1, lda2, B2, ldb2, rows2, cols2, K2, false);
 }
 
+/** gemmTN twice, neither a Gram matrix (e.g. Bᵀ Yp and Aᵀ Xp): one pool job for both. */
+export function gemmTN2<T>(
+  C1: usize, ldc1: i32, A1: usize, lda1: i32, B1: usize, ldb1: i32, rows1: i32, cols1: i32, K1: i32,
+  C2: usize, ldc2: i32, A2: usize, lda2: i32, B2: usize, ldb2: i32, rows2: i32, cols2: i32, K2: i32,
+): void {
+  gemm2<T>(C1, ldc1, A1, 1, lda1, B1, ldb1, rows1, cols1, K1, false, C2, ldc2, A2, 1, lda2, B2, ldb2, rows2, cols2, K2, false);
+}
+
 /** Two Gram matrices G = AᵀA (A is K×r, stride lda; G r×r, stride r) — gemmTN's Gram path — in one pool job. */
 export function gram2<T>(G1: usize, A1: usize, lda1: i32, r1: i32, K1: i32, G2: usize, A2: usize, lda2: i32, r2: i32, K2: i32): void {
   gemm2<T>(G1, r1, A1, 1, lda1, A1, lda1, r1, r1, K1, true, G2, r2, A2, 1, lda2, A2, lda2, r2, r2, K2, true);

@@ -14,7 +14,7 @@
 // 2(n+m)·r·(r+k) multiply-adds ≈ 4(n+m)·r·(r+k) flops, against 4nmr for the dense target.
 //
 // WORK (in T):  [ Gx (r×r) | Gy (r×r) | B ((n+m)·r) | Cy (k×r) | Cx (k×r) ]
-import { gemmNN, gemmTN } from '../kernels/gemm';
+import { gemmNN2, gemmTN2, gram2 } from '../kernels/gemm';
 import { S_DIMS, S_FA, S_FB, S_FK, S_WORK, i32At, ptr, word } from '../session';
 
 /** out = [Xp Gy | Yp Gx]; returns B = [A (BᵀYp) | B (AᵀXp)] (∇ = out − B). */
@@ -31,13 +31,11 @@ export function twoFactorFactoredTarget<T>(S: usize, E: usize, out: usize): usiz
   const Cy = B + (<usize>((n + m) * r) << sh);
   const Cx = Cy + (<usize>(k * r) << sh);
   const Yp = E + nr;
-  gemmTN<T>(Gy, r, Yp, r, Yp, r, r, r, m);
-  gemmTN<T>(Gx, r, E, r, E, r, r, r, n);
-  gemmTN<T>(Cy, r, FB, k, Yp, r, k, r, m);
-  gemmTN<T>(Cx, r, FA, k, E, r, k, r, n);
-  gemmNN<T>(B, r, FA, k, Cy, r, n, r, k);
-  gemmNN<T>(B + nr, r, FB, k, Cx, r, m, r, k);
-  gemmNN<T>(out, r, E, r, Gy, r, n, r, r);
-  gemmNN<T>(out + nr, r, Yp, r, Gx, r, m, r, r);
+  // Pairs of independent products: with threads, each pair is one pool job (kernels/gemm.ts), as
+  // in ./factorization.ts — four wake-ups a step, not eight; the same bits as eight single calls.
+  gram2<T>(Gy, Yp, r, r, m, Gx, E, r, r, n);
+  gemmTN2<T>(Cy, r, FB, k, Yp, r, k, r, m, Cx, r, FA, k, E, r, k, r, n);
+  gemmNN2<T>(B, r, FA, k, Cy, r, n, r, k, B + nr, r, FB, k, Cx, r, m, r, k);
+  gemmNN2<T>(out, r, E, r, Gy, r, n, r, r, out + nr, r, Yp, r, Gx, r, m, r, r);
   return B;
 }

@@ -16,7 +16,7 @@ import { lowRankEntries, lowRankHeldOutError } from '../../src/linalg/lowRank.js
 import { endToEnd } from '../../src/problems/losses.js';
 import { testError } from '../../src/diagnostics/completion.js';
 import { fromRows } from '../../src/linalg/matrix.js';
-import { lcg } from '../helpers.js';
+import { expectError, lcg } from '../helpers.js';
 
 const run = (cfg: unknown, o: Parameters<typeof runAny>[1]) => runAny(cfg, o) as Promise<FactorizationResult>;
 
@@ -33,18 +33,6 @@ const base = (target: unknown, extra: Record<string, unknown> = {}, optimizer: u
   seed: 5,
   recordEvery: 10,
 });
-
-function expectError(cfg: unknown, path: string, text: RegExp): void {
-  let err: unknown;
-  try {
-    validateConfig(cfg);
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(FlatminError);
-  expect((err as FlatminError).path).toBe(path);
-  expect((err as FlatminError).message).toMatch(text);
-}
 
 describe('factored completion: the observed values', () => {
   it('are the dense target entries at Ω, bit for bit, when the singular values are non-increasing', () => {

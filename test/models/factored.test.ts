@@ -10,7 +10,7 @@ import { FlatminError } from '../../src/errors.js';
 import { Run, run as runAny, type Checkpoint, type FactorizationResult } from '../../src/run.js';
 import { predictFactorization, factorizationDistances } from '../../src/theory/factorization.js';
 import { fromRows } from '../../src/linalg/matrix.js';
-import { lcg } from '../helpers.js';
+import { expectError, lcg } from '../helpers.js';
 
 /** run() of a two-factor config, typed as its result. */
 const run = (cfg: unknown, o: Parameters<typeof runAny>[1]) => runAny(cfg, o) as Promise<FactorizationResult>;
@@ -27,18 +27,6 @@ const base = (target: unknown, extra: Record<string, unknown> = {}) => ({
   seed: 4,
   recordEvery: 10,
 });
-
-function expectError(cfg: unknown, path: string, text: RegExp): void {
-  let err: unknown;
-  try {
-    validateConfig(cfg);
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(FlatminError);
-  expect((err as FlatminError).path).toBe(path);
-  expect((err as FlatminError).message).toMatch(text);
-}
 
 describe('factored target config', () => {
   it('keeps the factors in the normalized config; random targets stay dense unless factored: true', () => {
