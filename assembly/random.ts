@@ -21,7 +21,8 @@ const K = memory.data<f64>([TWO_M32, TWO_M32, TWO_M21, TWO_M21, -2.0, -2.0, 1, 1
 const spill = memory.data(GROUP * 8, 16);
 // The threads build takes that room from the heap instead: each pool thread's instantiation writes
 // every data segment into the shared memory again (this one is zeros), and that must not land in
-// the middle of a fill on the main thread. Only the main thread draws, so one buffer still does.
+// the middle of a fill on the main thread. A pool thread drawing a share of a fill brings its own
+// (programs/draw.ts): a worker never allocates.
 let spillHeap: usize = 0;
 
 // @ts-ignore: decorator
@@ -45,13 +46,18 @@ let spillHeap: usize = 0;
   return v;
 }
 
+/** Zero doubles rejected so far by this instance (a global: each pool thread counts its own). */
+let rejected: i32 = 0;
+
 /** seedrandom's double() on lane j (0 rejected); ×2^-32 and ×2^-21 are exact, like its divisions. */
 function laneDouble(st: usize, j: i32): f64 {
   let top: u32, bot: u32;
-  do {
+  for (;;) {
     top = <u32>laneInt32(st, j) >> 11;
     bot = <u32>laneInt32(st, j);
-  } while (top == 0 && bot == 0);
+    if (top != 0 || bot != 0) break;
+    rejected++;
+  }
   return (<f64>top + <f64>bot * TWO_M32) * TWO_M21;
 }
 
@@ -120,11 +126,20 @@ function scalarGroup(out: usize, count: i32, st: usize): void {
   v128.store(out, f64x2.mul(r, sinv), 32);
 }
 
-/** count standard normals (f64) into out, advancing the lane state at st. */
-export function fillGaussian(out: usize, count: i32, st: usize): void {
+/**
+ * count standard normals (f64) into out, advancing the lane state at st. Returns how many zero
+ * doubles were rejected (each took a lane two words further than 4 per group: what a jump-ahead,
+ * programs/draw.ts, must know).
+ */
+export function fillGaussian(out: usize, count: i32, st: usize): i32 {
+  return fillGaussianVia(out, count, st, spillBuffer());
+}
+
+/** fillGaussian with the spill room at sp (GROUP f64; a pool thread's own: programs/draw.ts). */
+export function fillGaussianVia(out: usize, count: i32, st: usize, sp: usize): i32 {
+  const before = rejected;
   let g = 0;
   if (ASC_FEATURE_SIMD) {
-    const sp = spillBuffer();
     let x = v128.load(st, 0), y = v128.load(st, 16), z = v128.load(st, 32), w = v128.load(st, 48);
     const zero = i32x4.splat(0);
     for (; g < count; g += GROUP) {
@@ -152,6 +167,26 @@ export function fillGaussian(out: usize, count: i32, st: usize): void {
     v128.store(st, x, 0); v128.store(st, y, 16); v128.store(st, z, 32); v128.store(st, w, 48);
   } else {
     for (; g < count; g += GROUP) scalarGroup(out + (<usize>g << 3), count - g, st);
+  }
+  return rejected - before;
+}
+
+/**
+ * The four lanes at src advanced by the jump matrix at m (src/random/jump.ts: 128 columns of
+ * [x, y, z, w], column i the image of state bit i) into dst: per lane, the XOR of the columns of
+ * its set bits. dst must not be src.
+ */
+export function jumpLanes(dst: usize, src: usize, m: usize): void {
+  for (let j = 0; j < LANES; j++) {
+    let x = 0, y = 0, z = 0, w = 0;
+    for (let i = 0; i < 128; i++) {
+      const bit = (load<i32>(src + (<usize>((i >> 5) * LANES + j) << 2)) >>> (i & 31)) & 1;
+      const mask = -bit; // all ones where the bit is set
+      const col = m + (<usize>i << 4);
+      x ^= load<i32>(col) & mask; y ^= load<i32>(col, 4) & mask; z ^= load<i32>(col, 8) & mask; w ^= load<i32>(col, 12) & mask;
+    }
+    const d = dst + (<usize>j << 2);
+    store<i32>(d, x, 0); store<i32>(d, y, 16); store<i32>(d, z, 32); store<i32>(d, w, 48);
   }
 }
 

@@ -11,7 +11,7 @@
 //   3     BLOCKS    i32[NBLOCKS + 1]: element offsets of the blocks in θ, the last = total
 //   4     DIMS      i32: two-factor [n, m, r]; deep [d_0, …, d_L]; symmetric [n, k]
 //   5     THETA     θ, the iterate, updated in place
-//   6     NEXT      like θ: the gradient, then the step; copied back only if finite
+//   6     NEXT      like θ: the gradient, then the step; θ and NEXT swap roles within a call (programs/step.ts)
 //   7     P         like θ: the evaluation point E (or, for Langevin, θ⁺ + σ·ξ)
 //   8     NOISE     f64, like θ: f32 only, the Gaussians before rounding (0 for f64)
 //   9     PREV      like θ: ξ_{t−1} of anticorrelated noise (0 if not allocated)
@@ -46,13 +46,14 @@
 //   36    CVAL      completion (two-factor, deep): the observed values (OBS order); LCLEAN is then like it
 //   37    CSORT     completion (two-factor, deep) with a sampler: i32[maxBatch], the batch sorted
 //   38    CJ        deep completion with a sampler: i32[maxBatch], the batch's distinct columns ascending
+//   39    DRAW      threads build: the draw plan that splits θ's noise over the pool (programs/draw.ts; 0: none)
 
 export const S_MODEL = 0, S_LOSS = 1, S_NBLOCKS = 2, S_BLOCKS = 3, S_DIMS = 4, S_THETA = 5, S_NEXT = 6, S_P = 7;
 export const S_NOISE = 8, S_PREV = 9, S_SIGMA = 10, S_RNG = 11, S_SCHED = 12, S_M = 13, S_MT = 14;
 export const S_N = 16, S_A = 17, S_Y = 18, S_RV = 19, S_AB = 20, S_OBS = 21, S_NOBS = 22, S_ORDER = 23, S_SAMP = 24;
 export const S_W = 25, S_R = 26, S_WORK = 27, S_NM = 28, S_LCLEAN = 29, S_LNOISE = 30;
 export const S_FA = 31, S_FB = 32, S_FK = 33;
-export const S_CROW = 34, S_CCOL = 35, S_CVAL = 36, S_CSORT = 37, S_CJ = 38;
+export const S_CROW = 34, S_CCOL = 35, S_CVAL = 36, S_CSORT = 37, S_CJ = 38, S_DRAW = 39;
 
 export const MODEL_TWO_FACTOR = 0;
 export const MODEL_DEEP_LINEAR = 1;

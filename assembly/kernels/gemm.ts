@@ -40,7 +40,7 @@
 // (the fallback build, ASC_FEATURE_SIMD false) everything takes the plain scalar loop, same
 // arithmetic.
 
-import { J_ARGS, jobWord, join, partsFor, publish, storeArg } from './pool';
+import { J_ARGS, JOB_GEMM, jobWord, join, partsFor, publish, storeArg } from './pool';
 
 // K block length for the 4-row tiles: a 4×KC strip of A is 8 KB (f64), well inside L1 next to
 // the B rows it meets. 128, 256 and 512 measured the same within noise.
@@ -327,7 +327,7 @@ export function gemmShare<T>(t: i32, P: i32): void {
   if (ASC_FEATURE_THREADS && P > 1) {
     storeProduct(0, C, ldc, A, aRow, aK, B, ldb, rows, cols, K, sym);
     storeArg(ARGS + 7, 0); // no second product
-    publish(P, sizeof<T>() == 8 ? 0 : 1);
+    publish(P, JOB_GEMM + (sizeof<T>() == 8 ? 0 : 1));
     gemmShare<T>(0, P);
     join(P);
   } else {
@@ -346,7 +346,7 @@ export function gemmShare<T>(t: i32, P: i32): void {
   if (ASC_FEATURE_THREADS && P > 1) {
     storeProduct(0, C1, ldc1, A1, aRow1, aK1, B1, ldb1, rows1, cols1, K1, sym1);
     storeProduct(1, C2, ldc2, A2, aRow2, aK2, B2, ldb2, rows2, cols2, K2, sym2);
-    publish(P, sizeof<T>() == 8 ? 0 : 1);
+    publish(P, JOB_GEMM + (sizeof<T>() == 8 ? 0 : 1));
     gemmShare<T>(0, P);
     join(P);
   } else {

@@ -12,8 +12,10 @@
 //                  pair a newer job with an older `parts`.
 //   1     DONE     workers that finished the current job
 //   2     WAITING  1 while the main thread blocks in wait32 on DONE (the last worker then notifies)
-//   3     KIND     0 f64, 1 f32, -1 shut down (read only by the job's parts: a shutdown has 255)
-//   4..25          one or two products (gemm.ts): C, ldc, A, aRow, aK, B, ldb, rows, cols, K, sym each
+//   3     KIND     JOB_GEMM or JOB_DRAW, + 1 for f32; -1 shut down (read only by the job's parts: a
+//                  shutdown has 255)
+//   4..25          the job's arguments: one or two products (gemm.ts: C, ldc, A, aRow, aK, B, ldb,
+//                  rows, cols, K, sym each), or a noise draw (../programs/draw.ts)
 //   26    SLEEP    workers blocked in wait32 (the main thread notifies only if some are)
 //
 // Ordering: the main thread writes the job with plain stores, then bumps GEN with a seq-cst
@@ -27,6 +29,10 @@ export const J_WAITING = 2;
 export const J_ARGS = 4;
 export const J_SLEEP = 26;
 export const JOB_WORDS = 32;
+/** Job kinds (word KIND; + 1 for f32): products (gemm.ts gemmShare), a noise draw (../programs/draw.ts), a descent (../programs/descent.ts). */
+export const JOB_GEMM = 0;
+export const JOB_DRAW = 2;
+export const JOB_DESCENT = 4;
 
 /** The job block (0: no pool, everything runs on the calling thread). */
 let job: usize = 0;
@@ -62,6 +68,32 @@ export function poolShutdown(): void {
   return load<i32>(job + (<usize>k << 2));
 }
 
+/** Words k, k + 1 of the job block as one f64. */
+// @ts-ignore: decorator
+@inline export function jobF64(k: i32): f64 {
+  return load<f64>(job + (<usize>k << 2));
+}
+
+/** The byte address of job word k (for the atomics a job's parts answer through). */
+// @ts-ignore: decorator
+@inline export function jobAddress(k: i32): usize {
+  return job + (<usize>k << 2);
+}
+
+/**
+ * Where thread t's share of θ's `total` elements starts, for the elementwise jobs (the noise draw,
+ * the descent): whole groups of 8 (the Gaussian groups, random.ts), ⌊t·G/P⌋ of G = ⌈total / 8⌉;
+ * t = P gives total. src/random/jump.ts shareStart is the same rule.
+ */
+export function shareStart(t: i32, parts: i32, total: i32): i32 {
+  return min(<i32>(<i64>t * ((total + 7) >> 3) / parts) << 3, total);
+}
+
+/** Threads the calling thread's jobs may use (1: no pool). */
+export function poolSize(): i32 {
+  return ASC_FEATURE_THREADS && job != 0 ? threads : 1;
+}
+
 /**
  * How many threads a job of `work` multiply-adds in `blocks` 4-row blocks should use (1: run it
  * here and now): at most one per block and one per minWork multiply-adds, so that on many cores a
@@ -85,6 +117,12 @@ export function publish(parts: i32, kind: i32): void {
 // @ts-ignore: decorator
 @inline export function storeArg(k: i32, v: i32): void {
   store<i32>(job + (<usize>(J_ARGS + k) << 2), v);
+}
+
+/** Argument words k, k + 1 as one f64. */
+// @ts-ignore: decorator
+@inline export function storeArgF64(k: i32, v: f64): void {
+  store<f64>(job + (<usize>(J_ARGS + k) << 2), v);
 }
 
 /**

@@ -11,7 +11,8 @@
 //               a = scale·(1 + t)^(−γ/2) by detExp/detLog (γ = SCHED[3], t = SCHED[4] + steps done).
 //               If some s_b ≠ 0:
 //                 NOISE_PERTURBED       ξ_t = fillGaussian over all of θ (f32: drawn in f64 into
-//                                       NOISE, then rounded); E = θ + s_b·ξ_t
+//                                       NOISE, then rounded); E = θ + s_b·ξ_t (./draw.ts, which
+//                                       splits the draw over the pool in the threads build)
 //                 NOISE_ANTICORRELATED  E = θ + s_b·(ξ_t − ξ_{t−1})     (ξ_{t−1} in PREV)
 //                 NOISE_LANGEVIN        E = θ; its noise comes in 5
 //                 NOISE_SAM, NOISE_ASAM g = the data gradient at θ on the same batch (into P, as 3
@@ -31,10 +32,10 @@
 //               deep model's completion too (../models/deepSparse.ts: no W, no R), and a
 //               minibatch of it without ridge (lr > 0), with no noise or perturbed noise, steps only the
 //               batch's rows of X and Y (sparseBatchStep: the other entries' step is θ exactly).
-//   4 descent   NEXT = θ − T(η)·(∇ + T(2λ)·θ), the ridge at θ (kernels/elementwise.ts descendRidge;
-//               the fast path without ridge fuses ∇ = NEXT − B into `descend`). Not applied if some
-//               entry is not finite: θ keeps the last finite state and the run returns early (the
-//               step's batch stays drawn).
+//   4 descent   NEXT = θ − T(η)·(∇ + T(2λ)·θ), the ridge at θ (./descent.ts; the fast path without
+//               ridge fuses ∇ = NEXT − B into `descend`). Not applied if some entry is not finite:
+//               θ keeps the last finite state and the run returns early (the step's batch stays
+//               drawn). Applied, θ and NEXT swap roles; the call's last θ is copied to THETA once.
 //   5 update    NOISE_LANGEVIN, NOISE_ANNEALED: θ⁺ = NEXT + s_b·ξ_t with a fresh ξ_t (not applied if
 //               not finite).
 //   then scale ← scale·scaleMul in f64 (SCHED[0] holds the next step's scale on return).
@@ -51,7 +52,7 @@
 //
 // Adding a noise kind: its name in src/backends/types.ts (noiseKinds: the index is the code), its
 // code and lines in steps 2 or 5 here, and the twin lines in src/backends/reference/step.ts.
-import { anticorrelate, demote, descend, descendRidge, perturb, subtract, sumSquares } from '../kernels/elementwise';
+import { anticorrelate, subtract, sumSquares } from '../kernels/elementwise';
 import { residual } from '../losses';
 import { deepBackward, deepEndToEnd, deepForward } from '../models/deepLinear';
 import { deepSparseGradient } from '../models/deepSparse';
@@ -60,10 +61,12 @@ import { twoFactorBackward, twoFactorForward, twoFactorFullLoss, twoFactorFullTa
 import { twoFactorFactoredTarget } from '../models/factored';
 import { labelPosition, sparseBatchStep, sparseGradient } from '../models/sparseCompletion';
 import { epochStart, fillGaussian } from '../random';
+import { DESCEND_FAST, DESCEND_FAST_RIDGE, DESCEND_RIDGE, descent } from './descent';
+import { DRAW_ONLY, DRAW_PERTURB, drawNoise, perturbBlocks } from './draw';
 import { detExp, detLog } from '../detmath';
 import {
   LOSS_COMPLETION, LOSS_FACTORED, LOSS_FULL, LOSS_SENSING, MODEL_DEEP_LINEAR, MODEL_SYMMETRIC, MODEL_TWO_FACTOR, S_BLOCKS, S_CVAL, S_DIMS, S_LCLEAN, S_LNOISE, S_LOSS, S_M, S_MODEL, S_MT, S_NBLOCKS,
-  S_NEXT, S_NM, S_NOBS, S_NOISE, S_OBS, S_ORDER, S_P, S_PREV, S_RNG, S_SAMP, S_SCHED, S_SIGMA, S_THETA, S_W, S_Y, i32At, ptr, word,
+  S_NEXT, S_NM, S_NOBS, S_OBS, S_ORDER, S_P, S_PREV, S_RNG, S_SAMP, S_SCHED, S_SIGMA, S_THETA, S_W, S_Y, i32At, ptr, word,
 } from '../session';
 
 // Noise kinds: the index of the name in src/backends/types.ts noiseKinds. NOISE_PERTURBED = 0
@@ -149,33 +152,11 @@ const NOISE_ANNEALED = 6;
   return detExp(-0.5 * gamma * detLog(1 + t));
 }
 
-/** total standard normals into P, in T (f32: drawn in f64 into `noise`, then rounded). */
-// @ts-ignore: decorator
-@inline function draw<T>(P: usize, noise: usize, total: i32, rng: usize): void {
-  if (sizeof<T>() == 8) {
-    fillGaussian(P, total, rng);
-  } else {
-    fillGaussian(noise, total, rng);
-    demote(P, noise, total);
-  }
-}
-
 /** Whether some block's T(σ_b·scale) is nonzero (then the step draws noise). */
 // @ts-ignore: decorator
 @inline function anyNoise<T>(sigma: usize, nb: i32, scale: f64): bool {
   for (let b = 0; b < nb; b++) if (<T>(load<f64>(sigma + (<usize>b << 3)) * scale) != 0) return true;
   return false;
-}
-
-/** P = base + T(σ_b·scale)·P on each block (P holds standard normals); false if some entry is not finite. */
-// @ts-ignore: decorator
-@inline function perturbBlocks<T>(P: usize, base: usize, blocks: usize, nb: i32, sigma: usize, scale: f64): bool {
-  let finite = 1;
-  for (let b = 0; b < nb; b++) {
-    const s = <T>(load<f64>(sigma + (<usize>b << 3)) * scale);
-    finite &= perturb<T>(P, base, i32At(blocks, b), i32At(blocks, b + 1), s);
-  }
-  return finite != 0;
 }
 
 /**
@@ -189,7 +170,8 @@ const NOISE_ANNEALED = 6;
   const nb = word(S, S_NBLOCKS);
   const blocks = ptr(S, S_BLOCKS);
   const total = i32At(blocks, nb);
-  const theta = ptr(S, S_THETA), next = ptr(S, S_NEXT), P = ptr(S, S_P), noise = ptr(S, S_NOISE), prev = ptr(S, S_PREV);
+  let theta = ptr(S, S_THETA), next = ptr(S, S_NEXT);
+  const P = ptr(S, S_P), prev = ptr(S, S_PREV);
   const sigma = ptr(S, S_SIGMA), rng = ptr(S, S_RNG), sched = ptr(S, S_SCHED);
   const twoFactor = word(S, S_MODEL) == MODEL_TWO_FACTOR;
   const symmetric = word(S, S_MODEL) == MODEL_SYMMETRIC;
@@ -223,7 +205,7 @@ const NOISE_ANNEALED = 6;
     const noisy = anyNoise<T>(sigma, nb, amp);
     if (sparse && size > 0 && tl == 0 && lrT > 0 && (!noisy || kind == NOISE_PERTURBED)) {
       // only the batch's rows change (../models/sparseCompletion.ts says why that is the same bits)
-      if (noisy) draw<T>(P, noise, total, rng);
+      if (noisy) drawNoise<T>(S, 0, amp, DRAW_ONLY);
       if (!sparseBatchStep<T>(S, theta, next, idx, size, noisy, amp, lrT, tl)) break;
       scale *= mul;
       continue;
@@ -235,44 +217,44 @@ const NOISE_ANNEALED = 6;
     } else if (noisy && sam) {
       gradient<T>(S, theta, idx, size, P, total, twoFactor, fast, sparse, deepSparse);
       ascent<T>(P, theta, total, kind == NOISE_ASAM);
-      perturbBlocks<T>(P, theta, blocks, nb, sigma, amp);
+      perturbBlocks<T>(S, theta, 0, total, amp);
+      E = P;
+    } else if (noisy && kind == NOISE_ANTICORRELATED) {
+      drawNoise<T>(S, 0, amp, DRAW_ONLY);
+      anticorrelate<T>(P, prev, total);
+      perturbBlocks<T>(S, theta, 0, total, amp); // a non-finite E makes a non-finite step: caught below
       E = P;
     } else if (noisy && !update) {
-      draw<T>(P, noise, total, rng);
-      if (kind == NOISE_ANTICORRELATED) anticorrelate<T>(P, prev, total);
-      perturbBlocks<T>(P, theta, blocks, nb, sigma, amp); // a non-finite E makes a non-finite step: caught below
+      drawNoise<T>(S, theta, amp, DRAW_PERTURB); // as above: a non-finite E is caught below
       E = P;
     }
     // 3 gradient and 4 descent
     let finite: i32;
     if (fast) {
       const B = fullTarget<T>(S, E, next);
-      if (tl == 0) {
-        finite = descend<T>(next, theta, B, total, lrT);
-      } else {
-        subtract<T>(next, next, B, total);
-        finite = descendRidge<T>(next, theta, next, total, lrT, tl);
-      }
+      finite = descent<T>(S, tl == 0 ? DESCEND_FAST : DESCEND_FAST_RIDGE, theta, next, B, total, lrT, tl);
     } else {
       if (sparse) sparseGradient<T>(S, E, idx, size, next);
       else if (deepSparse) deepSparseGradient<T>(S, E, idx, size, next);
       else if (twoFactor) twoFactorBackward<T>(S, E, residual<T>(S, twoFactorForward<T>(S, E), idx, size), next);
       else if (symmetric) symmetricBackward<T>(S, E, residual<T>(S, symmetricForward<T>(S, E), idx, size), next);
       else deepBackward<T>(S, E, residual<T>(S, deepForward<T>(S, E), idx, size), next);
-      finite = descendRidge<T>(next, theta, next, total, lrT, tl);
+      finite = descent<T>(S, DESCEND_RIDGE, theta, next, 0, total, lrT, tl);
     }
     if (label) labels<T>(S, idx, size, <T>0, true);
     if (!finite) break; // a NaN or ±Inf: keep the last finite state
     // 5 update noise
     if (noisy && update) {
-      draw<T>(P, noise, total, rng);
-      if (!perturbBlocks<T>(P, next, blocks, nb, sigma, amp)) break;
+      if (!drawNoise<T>(S, next, amp, DRAW_PERTURB)) break;
       memory.copy(theta, P, <usize>total << sh);
     } else {
-      memory.copy(theta, next, <usize>total << sh);
+      const t = theta; // θ⁺ is in next: the two buffers change roles (no copy a step)
+      theta = next;
+      next = t;
     }
     scale *= mul;
   }
+  if (theta != ptr(S, S_THETA)) memory.copy(ptr(S, S_THETA), theta, <usize>total << sh); // once a call
   store<f64>(sched, scale, 0);
   if (batched) store<i32>(samp, pos);
   return done;

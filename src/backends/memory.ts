@@ -14,6 +14,7 @@ export const SLOT = {
   NM: 28, LCLEAN: 29, LNOISE: 30, FA: 31, FB: 32, FK: 33,
   CROW: 34, CCOL: 35, CVAL: 36, CSORT: 37, // completion's observed lists, two-factor and deep (sparse.ts)
   CJ: 38, // deep completion's batch columns (assembly/models/deepSparse.ts)
+  DRAW: 39, // threads build: the draw plan (assembly/programs/draw.ts; wasm/session.ts writes it)
 } as const;
 export const SESSION_WORDS = 40;
 

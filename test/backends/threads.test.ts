@@ -11,8 +11,9 @@ import { hex, lcg } from '../helpers.js';
 // 1, 2, 3 and 4 threads give the reference's bits — iterate, RNG lanes, end-to-end matrix — on
 // every model, with row counts that are not multiples of 4 (uneven shares, leftover rows). The
 // sessions take threadedSession's test-only minWork of 2¹² multiply-adds per share (the default is
-// 2¹⁶), so that these small problems split every product, the Gram pairs included, into as many
-// shares as there are threads; the last case checks the default threshold through getBackend.
+// 2¹⁶) and minDraw of 64 normals (the default is 4096), so that these small problems split every
+// product, the Gram pairs included, and every noise draw into as many shares as there are threads;
+// the last case checks the default threshold through getBackend.
 
 const MODELS: Array<[string, ModelShape, DataLoss['kind']]> = [
   ['two-factor 130×98 r6, full target', { kind: 'factorization', n: 130, m: 98, r: 6 }, 'full'],
@@ -39,6 +40,7 @@ function input(model: ModelShape, loss: DataLoss['kind'], precision: Precision):
 }
 
 const TEST_MIN_WORK = 1 << 12;
+const TEST_MIN_DRAW = 64;
 
 const STEP: SessionStepParams = { lr: 0.002, noise: { kind: 'perturbed', sigma: [0.01] }, scale: 1, scaleMul: 1 };
 
@@ -55,19 +57,56 @@ describe('threads: the same bits for 1–4 threads as the reference', () => {
       for (const threads of [1, 2, 3, 4]) {
         const before = await pooledProducts();
         const s = threads === 1 ? (await getBackend('wasm')).session(input(model, loss, precision))
-          : threadedSession(await threadedCore(threads), input(model, loss, precision), threads, TEST_MIN_WORK);
+          : threadedSession(await threadedCore(threads), input(model, loss, precision), threads, TEST_MIN_WORK, TEST_MIN_DRAW);
         s.run(2, step);
         s.run(4, step); // two calls: chunking changes nothing either
         expect({ threads, theta: hex(s.theta()), rng: Array.from(s.rng()), w: w(s) }).toEqual({ threads, ...want });
-        // More than one thread really split products (at least one per step) — except two-factor
-        // completion, which has none: it works from its observed lists (sparseCompletion.ts).
+        // More than one thread really split the noise draw and the descent (a job each a step) and
+        // products (at least one a step) — except two-factor completion, which has no products: it
+        // works from its observed lists (sparseCompletion.ts).
         const pooled = (await pooledProducts()) - before;
-        if (model.kind === 'factorization' && loss === 'completion') expect(pooled).toBe(0);
-        else if (threads > 1) expect(pooled).toBeGreaterThanOrEqual(6);
+        if (threads === 1) expect(pooled).toBe(0);
+        else if (model.kind === 'factorization' && loss === 'completion') expect(pooled).toBe(12);
+        else expect(pooled).toBeGreaterThanOrEqual(18);
         s.dispose();
       }
       ref.dispose();
     });
+});
+
+describe('threads: the noise draw split over the pool', () => {
+  const model: ModelShape = { kind: 'factorization', n: 130, m: 98, r: 6 };
+  const noises: SessionStepParams['noise'][] = [
+    { kind: 'langevin', sigma: [0.01, 0.02] },
+    { kind: 'anticorrelated', sigma: [0.01, 0.02] },
+    { kind: 'annealed', sigma: [0.01, 0.02], gamma: 0.5 },
+  ];
+  const steps = async (threads: number, noise: SessionStepParams['noise'], precision: Precision, rng = seedGaussian('threads')) => {
+    const s = threads === 1 ? (await getBackend('reference')).session({ ...input(model, 'full', precision), rng, anticorrelated: true })
+      : threadedSession(await threadedCore(threads), { ...input(model, 'full', precision), rng, anticorrelated: true }, threads, TEST_MIN_WORK, TEST_MIN_DRAW);
+    s.run(3, { ...STEP, noise });
+    s.run(2, { ...STEP, noise, step: 3 });
+    const out = { theta: hex(s.theta()), rng: Array.from(s.rng()), prev: hex(s.prevNoise()) };
+    s.dispose();
+    return out;
+  };
+
+  it.each(noises.flatMap((noise) => (['f64', 'f32'] as const).map((p) => [`${p} ${noise!.kind}`, noise, p] as const)))(
+    '%s: the reference\'s bits on 2, 3 and 4 threads', async (_name, noise, precision) => {
+      const want = await steps(1, noise, precision);
+      for (const threads of [2, 3, 4]) expect({ threads, ...(await steps(threads, noise, precision)) }).toEqual({ threads, ...want });
+    });
+
+  it('a share that rejects a 0 double: the fill is drawn again on one thread, same bits', async () => {
+    // Lane 2 with x = y = w = 0 rejects its first double (test/random/gaussian.test.ts): in the first
+    // group, so in thread 0's share, and every later share's jump is then 2 steps short in lane 2.
+    const rng = seedGaussian('reject');
+    for (const w of [0, 1, 3]) rng[w * 4 + 2] = 0;
+    rng[2 * 4 + 2] = 12345;
+    const noise = { kind: 'perturbed' as const, sigma: [0.01, 0.01] };
+    const want = await steps(1, noise, 'f64', rng.slice());
+    for (const threads of [2, 4]) expect({ threads, ...(await steps(threads, noise, 'f64', rng.slice())) }).toEqual({ threads, ...want });
+  });
 });
 
 describe('threads: the pool', () => {

@@ -9,6 +9,7 @@ import { Arena, WasmArray } from './buffers.js';
 import type { CoreExports } from './loader.js';
 import { factorsOf, noEndToEnd } from '../factored.js';
 import { lowRankLoss } from '../../linalg/lowRank.js';
+import { groupJump, shareStart } from '../../random/jump.js';
 
 /** The codes of assembly/session.ts; a noise kind's code is its index in noiseKinds (types.ts). */
 const MODEL_CODES = { factorization: 0, 'deep-linear': 1, symmetric: 2 } as const;
@@ -17,10 +18,23 @@ const LOSS_CODES = { full: 0, completion: 1, sensing: 2, factored: 3 } as const;
 type View = Float64ArrayConstructor | Float32ArrayConstructor | Int32ArrayConstructor;
 
 /**
+ * The draw plan of assembly/programs/draw.ts for `parts` threads drawing θ's `total` normals: a
+ * header, each thread's lanes and spill room, and thread t's jump J_t = T^(4·⌊tG/P⌋) (t ≥ 1).
+ */
+function drawPlan(parts: number, total: number): Int32Array {
+  const plan = new Int32Array(4 + 32 * parts + 512 * (parts - 1));
+  plan[0] = parts;
+  for (let t = 1; t < parts; t++) plan.set(groupJump(shareStart(t, parts, total)), 4 + 32 * parts + 512 * (t - 1));
+  return plan;
+}
+
+/**
  * Marshalling only: allocates the plan of src/backends/memory.ts, fills the buffers and the session
  * descriptor (assembly/session.ts), and calls the step skeleton (assembly/programs/step.ts).
+ * `draw` (the threads build only, ./threads.ts): up to `threads` threads draw θ's noise, each at
+ * least `minNormals` of it.
  */
-export function wasmSession(core: CoreExports, input: SessionInput): Session {
+export function wasmSession(core: CoreExports, input: SessionInput, draw?: { threads: number; minNormals: number }): Session {
   validateSessionInput(input);
   const f32 = input.precision === 'f32';
   const rd = roundOf(input.precision);
@@ -30,6 +44,7 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
   const blocks = blocksOf(model);
   const nb = blocks.length - 1;
   const total = blocks[nb];
+  const drawParts = draw ? Math.min(draw.threads, Math.floor(total / draw.minNormals)) : 1;
   const { rows, cols } = endToEndShape(model);
   const nm = rows * cols;
   const obsJs = universeOf(loss);
@@ -43,6 +58,7 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
       const ctor: View = b.type === 'i32' ? Int32Array : elementBytes(b.type, input.precision) === 8 ? Float64Array : Float32Array;
       buf.set(b.slot, arena.alloc(ctor, b.length));
     }
+    if (drawParts > 1) buf.set(SLOT.DRAW, arena.alloc(Int32Array, drawPlan(drawParts, total).length));
   } catch (e) {
     arena.freeAll(); // out of Wasm memory part-way: give back what was taken
     throw e;
@@ -62,6 +78,7 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
   at(SLOT.BLOCKS).view().set(blocks);
   at(SLOT.THETA).view().set(input.theta);
   at(SLOT.RNG).view().set(input.rng);
+  buf.get(SLOT.DRAW)?.view().set(drawPlan(drawParts, total));
   at(SLOT.SCHED).view().set([1, 1, input.lambda, 0, 0]);
   buf.get(SLOT.PREV)?.view().fill(0); // the allocator does not clear memory: ξ_{−1} = 0
   // two-factor and deep completion keep their observed lists (CROW/CCOL/CVAL); the symmetric model a dense M

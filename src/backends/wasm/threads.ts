@@ -17,6 +17,8 @@ import { wasmSession } from './session.js';
 export const PARALLEL_WORK = 256 * 256 * 16;
 /** Multiply-adds per thread's share, at least (assembly/kernels/pool.ts partsFor): waking the pool for less costs more. */
 export const PRODUCT_MIN_WORK = 1 << 16;
+/** Normals per thread's share of a noise draw, at least (assembly/programs/draw.ts): ≈ 25 µs of drawing, against a few µs to hand a share out. */
+export const DRAW_MIN_NORMALS = 4096;
 /** At most this many threads (the job block's `parts` is 8 bits; more than the cores never helps). */
 export const MAX_THREADS = 64;
 
@@ -107,12 +109,13 @@ export async function closeThreads(): Promise<void> {
 }
 
 /**
- * A session of the threaded core whose products use `threads` threads. `minWork`: the fewest
- * multiply-adds per thread's share (a product smaller than that stays on the calling thread; a
- * larger one gets at most one thread per minWork); lower it only to split small test problems.
+ * A session of the threaded core whose products and noise draws use `threads` threads. `minWork`:
+ * the fewest multiply-adds per thread's share (a product smaller than that stays on the calling
+ * thread; a larger one gets at most one thread per minWork); `minDraw` the same for the normals of
+ * θ's noise. Lower them only to split small test problems.
  */
-export function threadedSession(core: CoreExports, input: SessionInput, threads: number, minWork = PRODUCT_MIN_WORK): Session {
-  const s = wasmSession(core, input);
+export function threadedSession(core: CoreExports, input: SessionInput, threads: number, minWork = PRODUCT_MIN_WORK, minDraw = DRAW_MIN_NORMALS): Session {
+  const s = wasmSession(core, input, { threads, minNormals: minDraw });
   const use = () => core.poolThreads!(threads, minWork, CAN_BLOCK);
   return {
     ...s,
