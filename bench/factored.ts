@@ -1,7 +1,8 @@
 /**
  * `npm run bench:factored` — one perturbed-GD step on a 10⁴×10⁴ rank-10 target given by its factors
  * (M = A Bᵀ, never formed), r = 10: flatmin f64 / f32 against numpy with the same factored algebra
- * (bench/peers/numpy_factored.py), one thread each. Each variant runs in its own child process so
+ * (bench/peers/numpy_factored.py), one thread each, and flatmin on 2 threads (the threads build:
+ * what a run of this size uses by default on two cores). Each variant runs in its own child process so
  * its peak RSS (getrusage maxrss) is its own: the number reported as peak memory. Issue 10's bar:
  * a step ≤ 2 ms and peak memory < 100 MB.
  *
@@ -33,10 +34,12 @@ const LR = 0.1;
 const SIGMA = 1e-3;
 /** The SIMD core from the build directory (the bundle lives elsewhere than src/). */
 const WASM = readFileSync('build/flatmin.wasm');
+/** Threads of the timed session: 1 (the SIMD core) or more (the threads build, as a run's default would use here). */
+const THREADS = arg('threads', 1);
 
 /** Median seconds per step over `repeats` timed runs of `steps` steps each (after a warm-up run). */
 async function timeStep(precision: Precision): Promise<{ median: number; min: number }> {
-  const be = await getBackend('wasm', WASM);
+  const be = THREADS > 1 ? await getBackend('wasm', readFileSync('build/flatmin-threads.wasm'), THREADS) : await getBackend('wasm', WASM);
   const g = gaussians(2 * N * K + 2 * N * R, seedGaussian('bench-factored')).map((v) => v / Math.sqrt(N));
   const input: SessionInput = {
     model: { kind: 'factorization', n: N, m: N, r: R }, precision, lambda: 0,
@@ -92,7 +95,11 @@ async function main(): Promise<void> {
   if (childArg) return child(childArg.slice('--child='.length) as Precision);
   const self = process.argv[1];
   const rows: Array<[string, Record<string, number> | string]> = [];
-  for (const p of ['f64', 'f32'] as const) rows.push([`flatmin ${p} (wasm, 1 thread)`, spawnChild(process.execPath, [self, `--child=${p}`, `--n=${N}`, `--k=${K}`, `--r=${R}`])]);
+  for (const p of ['f64', 'f32'] as const) {
+    for (const threads of [1, 2]) {
+      rows.push([`flatmin ${p} (wasm, ${threads === 1 ? '1 thread' : `${threads} threads`})`, spawnChild(process.execPath, [self, `--child=${p}`, `--n=${N}`, `--k=${K}`, `--r=${R}`, `--threads=${threads}`])]);
+    }
+  }
   const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
   rows.push(['numpy f64 factored (1 thread)', spawnChild(process.env.PYTHON ?? 'python3', ['bench/peers/numpy_factored.py', String(N), String(K), String(R)], env)]);
   console.log(`\n### Factored target ${N}×${N}, k = ${K}, r = ${R}: one perturbed-GD step\n`);

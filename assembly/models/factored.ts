@@ -33,8 +33,10 @@ export function twoFactorFactoredTarget<T>(S: usize, E: usize, out: usize): usiz
   const Yp = E + nr;
   // Pairs of independent products: with threads, each pair is one pool job (kernels/gemm.ts), as
   // in ./factorization.ts — four wake-ups a step, not eight; the same bits as eight single calls.
-  gram2<T>(Gy, Yp, r, r, m, Gx, E, r, r, n);
-  gemmTN2<T>(Cy, r, FB, k, Yp, r, k, r, m, Cx, r, FA, k, E, r, k, r, n);
+  // Xp's products first: on two threads the first takes Xp's, which is the half of E it drew
+  // (programs/draw.ts), so each core reads what is in its own cache.
+  gram2<T>(Gx, E, r, r, n, Gy, Yp, r, r, m);
+  gemmTN2<T>(Cx, r, FA, k, E, r, k, r, n, Cy, r, FB, k, Yp, r, k, r, m);
   gemmNN2<T>(B, r, FA, k, Cy, r, n, r, k, B + nr, r, FB, k, Cx, r, m, r, k);
   gemmNN2<T>(out, r, E, r, Gy, r, n, r, r, out + nr, r, Yp, r, Gx, r, m, r, r);
   return B;

@@ -46,7 +46,8 @@ export function twoFactorFullTarget<T>(S: usize, E: usize, out: usize): usize {
   const B = Gy + (<usize>(r * r) << sh);
   const Yp = E + nr;
   // Pairs of independent products: with threads, each pair is one pool job (kernels/gemm.ts).
-  gram2<T>(Gy, Yp, r, r, m, Gx, E, r, r, n);
+  // Gx first: on two threads the first takes XpᵀXp, Xp being the half of E it drew (programs/draw.ts).
+  gram2<T>(Gx, E, r, r, n, Gy, Yp, r, r, m);
   gemmNN2<T>(B, r, ptr(S, S_M), m, Yp, r, n, r, m, B + nr, r, ptr(S, S_MT), n, E, r, m, r, n);
   gemmNN2<T>(out, r, E, r, Gy, r, n, r, r, out + nr, r, Yp, r, Gx, r, m, r, r);
   return B;
