@@ -14,6 +14,7 @@
  *                                                 thread that ran the batch, from /proc; wall time where
  *                                                 there is no /proc)
  *   node bench/runtimes/main.mjs --cpu=1          pin every engine to this CPU (default 0; --cpu=none: no pinning)
+ *   node bench/runtimes/main.mjs --gd             plain GD instead (σ = 0: no noise drawn; the products alone)
  *   node bench/runtimes/main.mjs --json=PATH      write the JSON there instead
  *
  * Every engine runs the same bundle of bench/runtimes/step-entry.ts (the session `npm run bench`
@@ -69,6 +70,7 @@ const args = {
   precisions: PRECISIONS,
   timing: { targetSec: BATCH_SEC, repeats, warmupSec: quick ? 0.05 : 0.3, maxSteps: 1e6, settleSec },
   checkSteps: 5,
+  gd: argv.includes('--gd'),
 };
 const TIMEOUT_MS = quick ? 120_000 : 300_000;
 
@@ -237,7 +239,7 @@ const headlineNotes = node
   : [];
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-console.log(`## One perturbed-GD step in every engine (flatmin wasm; ${clock === 'cpu' ? 'CPU ' : ''}µs per step: median (min–max) over ${rounds} round${rounds > 1 ? 's' : ''} × ${repeats} lockstep batches; × Node: median of the ratios to Node's batch of the same repeat)\n`);
+console.log(`## One ${args.gd ? 'plain GD (σ = 0)' : 'perturbed-GD'} step in every engine (flatmin wasm; ${clock === 'cpu' ? 'CPU ' : ''}µs per step: median (min–max) over ${rounds} round${rounds > 1 ? 's' : ''} × ${repeats} lockstep batches; × Node: median of the ratios to Node's batch of the same repeat)\n`);
 const load1 = os.loadavg();
 const busy = Math.max(load0[0], load1[0]) > 1.5;
 console.log(`${cpu}, ${os.cpus().length} cores, ${os.platform()} ${os.release()}; engines pinned to CPU ${pinned}; load average ${load0[0].toFixed(2)} before, ${load1[0].toFixed(2)} after${busy ? ' — the machine was busy with other work: times are inflated and noisy' : ''}${quick ? ' — QUICK run: short batches, numbers are rough' : ''}\n`);
@@ -255,6 +257,7 @@ const out = {
   date: new Date().toISOString(),
   machine: { cpu, cores: os.cpus().length, platform: `${os.platform()} ${os.release()}`, loadAverageBefore: load0, loadAverageAfter: load1 },
   quick,
+  gd: args.gd,
   rounds,
   repeats,
   clock,

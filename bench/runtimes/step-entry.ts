@@ -21,6 +21,8 @@ export interface StepArgs {
    * which does not count the time other processes hold the core; wall time elsewhere (browsers).
    */
   clock?: 'wall' | 'cpu';
+  /** Experiments: plain GD (σ = 0: no noise drawn, so a step is its products and the descent). */
+  gd?: boolean;
 }
 
 export interface Cell extends Timing {
@@ -99,7 +101,7 @@ export async function open(args: StepArgs, log: (line: string) => void): Promise
   for (const size of args.sizes) {
     for (const precision of args.precisions) {
       const p = makeProblem(size);
-      const params = { lr: p.lr, sigmaX: p.sigmaX, sigmaY: p.sigmaY, scale: 1, scaleMul: 1 };
+      const params = { lr: p.lr, sigmaX: args.gd ? 0 : p.sigmaX, sigmaY: args.gd ? 0 : p.sigmaY, scale: 1, scaleMul: 1 };
       const d = portableData(size);
       const check = backend.factorization({ ...size, precision, M: d.M, theta: d.theta, rng: seedGaussian(p.seed) });
       check.run(args.checkSteps, params);
@@ -135,7 +137,7 @@ export async function main(args: StepArgs, log: (line: string) => void): Promise
   for (const size of args.sizes) {
     for (const precision of args.precisions) {
       const p = makeProblem(size);
-      const params = { lr: p.lr, sigmaX: p.sigmaX, sigmaY: p.sigmaY, scale: 1, scaleMul: 1 };
+      const params = { lr: p.lr, sigmaX: args.gd ? 0 : p.sigmaX, sigmaY: args.gd ? 0 : p.sigmaY, scale: 1, scaleMul: 1 };
 
       const d = portableData(size);
       const check = backend.factorization({ ...size, precision, M: d.M, theta: d.theta, rng: seedGaussian(p.seed) });
