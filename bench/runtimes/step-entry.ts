@@ -23,6 +23,8 @@ export interface StepArgs {
   clock?: 'wall' | 'cpu';
   /** Experiments: plain GD (σ = 0: no noise drawn, so a step is its products and the descent). */
   gd?: boolean;
+  /** Experiments: another learning rate (same flops; e.g. tiny, so a deliberately wrong kernel stays finite). */
+  lr?: number;
 }
 
 export interface Cell extends Timing {
@@ -101,7 +103,7 @@ export async function open(args: StepArgs, log: (line: string) => void): Promise
   for (const size of args.sizes) {
     for (const precision of args.precisions) {
       const p = makeProblem(size);
-      const params = { lr: p.lr, sigmaX: args.gd ? 0 : p.sigmaX, sigmaY: args.gd ? 0 : p.sigmaY, scale: 1, scaleMul: 1 };
+      const params = { lr: args.lr ?? p.lr, sigmaX: args.gd ? 0 : p.sigmaX, sigmaY: args.gd ? 0 : p.sigmaY, scale: 1, scaleMul: 1 };
       const d = portableData(size);
       const check = backend.factorization({ ...size, precision, M: d.M, theta: d.theta, rng: seedGaussian(p.seed) });
       check.run(args.checkSteps, params);
@@ -137,7 +139,7 @@ export async function main(args: StepArgs, log: (line: string) => void): Promise
   for (const size of args.sizes) {
     for (const precision of args.precisions) {
       const p = makeProblem(size);
-      const params = { lr: p.lr, sigmaX: args.gd ? 0 : p.sigmaX, sigmaY: args.gd ? 0 : p.sigmaY, scale: 1, scaleMul: 1 };
+      const params = { lr: args.lr ?? p.lr, sigmaX: args.gd ? 0 : p.sigmaX, sigmaY: args.gd ? 0 : p.sigmaY, scale: 1, scaleMul: 1 };
 
       const d = portableData(size);
       const check = backend.factorization({ ...size, precision, M: d.M, theta: d.theta, rng: seedGaussian(p.seed) });
