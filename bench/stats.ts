@@ -49,10 +49,10 @@ export function summarize(perStep: number[], steps: number): Timing {
 }
 
 /**
- * Warm up (doubling batches, which also calibrates), pick the steps per repeat so a repeat takes
- * about targetSec, then time `repeats` repeats. Times are per step.
+ * Warm up (doubling batches, which also calibrates), then settle if asked (TimingOptions.settleSec).
+ * Returns the batch size reached and the best seconds per step seen.
  */
-export function timeRunner(run: Runner, o: TimingOptions): Timing {
+export function warmUp(run: Runner, o: TimingOptions): { k: number; perStep: number } {
   const now = o.clock ?? wallNow;
   let k = 1;
   let perStep = Infinity;
@@ -76,6 +76,16 @@ export function timeRunner(run: Runner, o: TimingOptions): Timing {
     }
     perStep = Math.min(perStep, best);
   }
+  return { k, perStep };
+}
+
+/**
+ * Warm up (warmUp), pick the steps per repeat so a repeat takes about targetSec, then time
+ * `repeats` repeats. Times are per step.
+ */
+export function timeRunner(run: Runner, o: TimingOptions): Timing {
+  const now = o.clock ?? wallNow;
+  const { perStep } = warmUp(run, o);
   const steps = Math.max(1, Math.min(o.maxSteps, Math.round(o.targetSec / perStep)));
   // Steps slower than a repeat's budget: at least 3 repeats still, but no more.
   const repeats = perStep > o.targetSec ? Math.min(o.repeats, 3) : o.repeats;

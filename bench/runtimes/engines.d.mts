@@ -44,3 +44,22 @@ export interface RunEngineOptions {
 export function bundle(entry: string, options?: { minify?: boolean }): Promise<{ file: string; cleanup: () => void }>;
 export function runEngine(name: EngineName, options: RunEngineOptions): Promise<EngineResult>;
 export function engineLabel(r: EngineResult): string;
+
+export interface OpenedEngine {
+  name: EngineName;
+  ok: true;
+  engine: EngineInfo;
+  /** What the module's open() resolved as `ready`. */
+  ready: unknown;
+  seconds: number;
+  /** Run the module's handle(msg) in the engine; resolves its answer. */
+  call(msg: unknown): Promise<unknown>;
+  /** CPU seconds so far of every thread of the engine's processes, by "pid/tid" (Linux; empty elsewhere). */
+  cpuThreads(): Map<string, number>;
+  close(): Promise<void>;
+}
+
+/** Start an engine on the bundled module's open(args, log) and keep it running (see engines.mjs). */
+export function openEngine(name: EngineName, options: RunEngineOptions): Promise<OpenedEngine | Extract<EngineResult, { ok: false }>>;
+/** Between two cpuThreads() snapshots: the busiest thread's CPU seconds, and all threads'. */
+export function cpuDelta(before: Map<string, number>, after: Map<string, number>): { busiest: number; total: number };

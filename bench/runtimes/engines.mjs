@@ -22,7 +22,7 @@
  * when it resolves.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -119,6 +119,101 @@ export async function runEngine(name, { module, args = null, timeoutMs = 60_000,
   }
 }
 
+/**
+ * Start one engine on the bundled module's open(args, log) and keep it running: open() prepares
+ * (e.g. builds and warms up sessions) and resolves { ready, handle }; afterwards every
+ * `call(msg)` runs `handle(msg)` in the engine and resolves its (JSON) answer, so a caller can
+ * interleave short timed batches of several live engines (bench/runtimes/main.mjs). Resolves
+ * { ok: true, engine, ready, call, cpuThreads, close } or, like runEngine, { ok: false, phase, reason };
+ * never throws. call() rejects if the engine dies, times out (timeoutMs per call) or handle() throws.
+ * cpuThreads(): CPU seconds so far of every thread of every process of the engine, by "pid/tid"
+ * (Linux /proc; empty elsewhere) — CPU clocks for browsers too, read from outside (cpuDelta).
+ * close() ends the engine and removes its temp dir (always call it).
+ * @returns {Promise<OpenedEngine>}
+ */
+export async function openEngine(name, { module, args = null, timeoutMs = 60_000, onLog = () => {}, flags = [] }) {
+  const t0 = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), `flatmin-engine-${name}-`));
+  const cleanups = [() => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })];
+  const close = async () => {
+    for (const f of cleanups.splice(0).reverse()) await f();
+  };
+  const fail = async (phase, reason, engine) => {
+    await close();
+    return { name, ok: false, phase, reason, engine, seconds: (performance.now() - t0) / 1000 };
+  };
+  try {
+    copyFileSync(module, join(dir, 'bundle.mjs'));
+    const box = mailbox();
+    const roots = []; // the engine's top process(es): cpuThreads() reads their process trees
+    let send;
+    if (name === 'node' || name === 'bun' || name === 'deno') send = openCli(name, dir, args, onLog, flags, box, cleanups, roots);
+    else if (name === 'chromium' || name === 'firefox') send = await openBrowser(name, dir, args, timeoutMs, onLog, flags, box, cleanups, roots);
+    else return await fail('start', `unknown engine "${name}"`);
+    if (typeof send === 'string') return await fail('start', send);
+    let first;
+    try {
+      first = await box.receive(timeoutMs);
+    } catch (e) {
+      return await fail('start', oneLine(e));
+    }
+    if (first.error !== undefined) return await fail('run', `threw: ${first.error}`, first.engine);
+    const call = async (msg) => {
+      send(msg);
+      const r = await box.receive(timeoutMs);
+      if (r.error !== undefined) throw new Error(`${name}: threw: ${r.error}`);
+      return r.reply;
+    };
+    const closeEngine = async () => {
+      try {
+        send(null); // the engine's loop ends; the process is killed below anyway
+      } catch {
+        // already gone
+      }
+      await close();
+    };
+    const cpuThreads = () => treeThreadCpu(roots);
+    return { name, ok: true, engine: first.engine, ready: first.ready, call, cpuThreads, close: closeEngine, seconds: (performance.now() - t0) / 1000 };
+  } catch (e) {
+    return await fail('start', oneLine(e));
+  }
+}
+
+/** Messages in arrival order; receive() waits for the next one, or rejects on failure or timeout. */
+function mailbox() {
+  const queue = [];
+  let waiter;
+  let failure;
+  return {
+    push(msg) {
+      if (waiter) {
+        const w = waiter;
+        waiter = undefined;
+        w.ok(msg);
+      } else queue.push(msg);
+    },
+    fail(reason) {
+      failure ??= reason;
+      if (waiter) {
+        const w = waiter;
+        waiter = undefined;
+        w.no(new Error(failure));
+      }
+    },
+    receive(timeoutMs) {
+      if (queue.length) return Promise.resolve(queue.shift());
+      if (failure) return Promise.reject(new Error(failure));
+      return new Promise((ok, no) => {
+        const timer = setTimeout(() => {
+          waiter = undefined;
+          no(new Error(`no answer within ${timeoutMs / 1000} s`));
+        }, timeoutMs);
+        waiter = { ok: (m) => { clearTimeout(timer); ok(m); }, no: (e) => { clearTimeout(timer); no(e); } };
+      });
+    },
+  };
+}
+
 /** Shown next to the version, for the table: which JS engine each runtime embeds. */
 export const ENGINE_FAMILY = {
   node: 'V8', deno: 'V8', chromium: 'V8', bun: 'JavaScriptCore', firefox: 'SpiderMonkey',
@@ -155,8 +250,8 @@ function pairs(flags) {
   });
 }
 
-function runCli(name, dir, args, timeoutMs, onLog, flags) {
-  writeFileSync(join(dir, 'runner.mjs'), cliRunner(args));
+/** The command line of a CLI engine: { cmd, argv, env }, or a reason string if it is missing. */
+function cliCommand(name, flags) {
   let cmd;
   let argv;
   const jsc = {};
@@ -168,11 +263,16 @@ function runCli(name, dir, args, timeoutMs, onLog, flags) {
     const v8 = flags.length ? [`--v8-flags=${flags.join(',')}`] : [];
     [cmd, argv] = [bin.deno(), ['run', '--quiet', '--no-config', '--no-lock', ...v8, 'runner.mjs']];
   }
-  if (name !== 'node' && cmd.includes('/') && !existsSync(cmd)) {
-    return Promise.resolve({ ok: false, phase: 'start', reason: `${cmd} not found (npm install the "${name}" dev dependency)` });
-  }
+  if (name !== 'node' && cmd.includes('/') && !existsSync(cmd)) return `${cmd} not found (npm install the "${name}" dev dependency)`;
+  return { cmd, argv, env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', NO_COLOR: '1', ...jsc } };
+}
+
+function runCli(name, dir, args, timeoutMs, onLog, flags) {
+  writeFileSync(join(dir, 'runner.mjs'), cliRunner(args));
+  const c = cliCommand(name, flags);
+  if (typeof c === 'string') return Promise.resolve({ ok: false, phase: 'start', reason: c });
+  const { cmd, argv, env } = c;
   return new Promise((done) => {
-    const env = { ...process.env, DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', NO_COLOR: '1', ...jsc };
     const child = spawn(cmd, argv, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
@@ -212,33 +312,144 @@ function runCli(name, dir, args, timeoutMs, onLog, flags) {
   });
 }
 
+/** openEngine's CLI runner: open(), then one JSON message per stdin line, one marked answer each. */
+function cliOpenRunner(args) {
+  return `import { open } from './bundle.mjs';
+const MARK = ${JSON.stringify(MARK)};
+const engine = globalThis.Deno
+  ? { version: Deno.version.deno, detail: 'V8 ' + Deno.version.v8 }
+  : globalThis.Bun
+    ? { version: Bun.version, detail: 'JavaScriptCore' }
+    : { version: process.versions.node, detail: 'V8 ' + process.versions.v8 };
+const say = (o) => console.log(MARK + JSON.stringify(o));
+const why = (e) => String((e && e.stack) || e);
+async function* lines() {
+  const dec = new TextDecoder();
+  let buf = '';
+  for await (const chunk of globalThis.Deno ? Deno.stdin.readable : process.stdin) {
+    buf += typeof chunk === 'string' ? chunk : dec.decode(chunk, { stream: true });
+    for (let i; (i = buf.indexOf('\\n')) >= 0; buf = buf.slice(i + 1)) yield buf.slice(0, i);
+  }
+}
+let handle;
+try {
+  const o = await open(${JSON.stringify(args)}, (line) => console.error(MARK + String(line)));
+  handle = o.handle;
+  say({ engine, ready: o.ready });
+} catch (e) {
+  say({ engine, error: why(e) });
+}
+if (handle) {
+  for await (const line of lines()) {
+    const msg = JSON.parse(line);
+    if (msg === null) break;
+    try {
+      say({ reply: await handle(msg) });
+    } catch (e) {
+      say({ error: why(e) });
+    }
+  }
+}
+(globalThis.Deno ?? process).exit(0);
+`;
+}
+
+/** Spawn a CLI engine in open mode; returns send(msg), or a reason string. */
+function openCli(name, dir, args, onLog, flags, box, cleanups, roots) {
+  writeFileSync(join(dir, 'runner.mjs'), cliOpenRunner(args));
+  const c = cliCommand(name, flags);
+  if (typeof c === 'string') return c;
+  const child = spawn(c.cmd, c.argv, { cwd: dir, env: c.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  roots.push(child.pid);
+  cleanups.push(() => killGroup(child));
+  let out = '';
+  let err = '';
+  const errRest = [];
+  child.stdout.on('data', (d) => {
+    out += d;
+    const lines = out.split('\n');
+    out = lines.pop();
+    for (const l of lines) if (l.startsWith(MARK)) box.push(JSON.parse(l.slice(MARK.length)));
+  });
+  child.stderr.on('data', (d) => {
+    err += d;
+    const lines = err.split('\n');
+    err = lines.pop();
+    for (const l of lines) {
+      if (l.startsWith(MARK)) onLog(l.slice(MARK.length));
+      else errRest.push(l);
+    }
+  });
+  child.stdin.on('error', () => {}); // EPIPE after the engine died: reported by 'close'
+  child.on('error', (e) => box.fail(`${c.cmd}: ${e.message}`));
+  child.on('close', (code, signal) => box.fail(`${name} exited (${signal ?? `code ${code}`})${tail([...errRest, err].join('\n'))}`));
+  return (msg) => child.stdin.write(`${JSON.stringify(msg)}\n`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Browsers: a localhost server (port 0) serves a page that imports the bundle, runs main and POSTs
-// { engine, value | error } to /result; log lines go to /log.
+// { engine, value | error } to /result; log lines go to /log. In open mode the page POSTs each
+// answer to /next and the response is its next message (null: stop).
+
+const PAGE_HEAD = `const post = (path, body) => fetch(path, { method: 'POST', body: JSON.stringify(body) });
+const ua = navigator.userAgent;
+const m = /(?:Firefox|Chrome)\\/([0-9.]+)/.exec(ua);
+const engine = { version: m ? m[1] : ua, userAgent: ua, crossOriginIsolated: self.crossOriginIsolated };
+const why = (e) => String((e && e.stack) || e);
+let seq = 0;
+const log = (line) => post('/log', { seq: seq++, line: String(line) });`;
 
 function page(args) {
   return `<!doctype html>
 <meta charset="utf-8">
 <title>flatmin engine run</title>
 <script type="module">
-const post = (path, body) => fetch(path, { method: 'POST', body: JSON.stringify(body) });
-const ua = navigator.userAgent;
-const m = /(?:Firefox|Chrome)\\/([0-9.]+)/.exec(ua);
-const engine = { version: m ? m[1] : ua, userAgent: ua, crossOriginIsolated: self.crossOriginIsolated };
-let seq = 0;
+${PAGE_HEAD}
 try {
   const { main } = await import('./bundle.mjs');
-  const value = await main(${JSON.stringify(args)}, (line) => post('/log', { seq: seq++, line: String(line) }));
+  const value = await main(${JSON.stringify(args)}, log);
   await post('/result', { engine, value });
 } catch (e) {
-  await post('/result', { engine, error: String((e && e.stack) || e) });
+  await post('/result', { engine, error: why(e) });
 }
 </script>
 `;
 }
 
-/** Serve dir/index.html + dir/bundle.mjs; resolves { url, result: Promise, close }. */
-function serve(dir, onLog) {
+function openPage(args) {
+  return `<!doctype html>
+<meta charset="utf-8">
+<title>flatmin engine session</title>
+<script type="module">
+${PAGE_HEAD}
+let handle;
+let answer;
+try {
+  const { open } = await import('./bundle.mjs');
+  const o = await open(${JSON.stringify(args)}, log);
+  handle = o.handle;
+  answer = { engine, ready: o.ready };
+} catch (e) {
+  answer = { engine, error: why(e) };
+}
+for (;;) {
+  const msg = await (await post('/next', answer)).json();
+  if (msg === null || !handle) break;
+  try {
+    answer = { reply: await handle(msg) };
+  } catch (e) {
+    answer = { error: why(e) };
+  }
+}
+</script>
+`;
+}
+
+/**
+ * Serve dir/index.html + dir/bundle.mjs; resolves { url, result: Promise, close }. With `onNext`
+ * (open mode), POST /next hands its body and a `reply(msg)` that answers the request to onNext.
+ */
+function serve(dir, onLog, onNext) {
   let resolveResult;
   const result = new Promise((r) => { resolveResult = r; });
   const server = http.createServer((req, res) => {
@@ -252,13 +463,19 @@ function serve(dir, onLog) {
       const chunks = [];
       req.on('data', (d) => chunks.push(d));
       req.on('end', () => {
-        res.end('ok');
         let body;
         try {
           body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
         } catch {
+          res.end('null');
           return;
         }
+        if (path === '/next' && onNext) {
+          res.setHeader('Content-Type', 'application/json');
+          onNext(body, (msg) => res.end(JSON.stringify(msg)));
+          return;
+        }
+        res.end('ok');
         if (path === '/result') resolveResult(body);
         else if (path === '/log') onLog(body.line);
       });
@@ -293,13 +510,48 @@ function serve(dir, onLog) {
 async function runBrowser(name, dir, args, timeoutMs, onLog, flags) {
   writeFileSync(join(dir, 'index.html'), page(args));
   const srv = await serve(dir, onLog);
+  let b;
   try {
-    return name === 'chromium'
-      ? await runChromium(srv, timeoutMs, dir, flags)
-      : await runFirefox(srv, timeoutMs, dir, flags);
+    b = await launchBrowser(name, srv.url, dir, timeoutMs, flags);
+    if (typeof b === 'string') return { ok: false, phase: 'start', reason: b };
+    const first = await withTimeout(Promise.race([srv.result, b.exited.then((why) => ({ exitedEarly: why }))]), b.left(), 'no answer');
+    if (first.exitedEarly) return { ok: false, phase: 'start', reason: first.exitedEarly };
+    const r = answer(first);
+    if (r.engine) r.engine = { ...r.engine, ...b.version };
+    return r;
+  } catch (e) {
+    return { ok: false, phase: 'start', reason: `${name}: ${oneLine(e)}${b?.errors?.() ?? ''}` };
   } finally {
+    if (typeof b === 'object') await b.close();
     await srv.close();
   }
+}
+
+/** openEngine's browser half: serve the open page, launch the browser; returns send(msg), or a reason. */
+async function openBrowser(name, dir, args, timeoutMs, onLog, flags, box, cleanups, roots) {
+  writeFileSync(join(dir, 'index.html'), openPage(args));
+  let reply;
+  let version = {};
+  const srv = await serve(dir, onLog, (body, answerWith) => {
+    reply = answerWith;
+    box.push(body.engine ? { ...body, engine: { ...body.engine, ...version } } : body);
+  });
+  cleanups.push(() => {
+    reply?.(null);
+    return srv.close();
+  });
+  const b = await launchBrowser(name, srv.url, dir, timeoutMs, flags);
+  if (typeof b === 'string') return b;
+  version = b.version ?? {};
+  roots.push(...b.pids());
+  cleanups.push(() => b.close());
+  b.exited.then((why) => box.fail(why));
+  return (msg) => {
+    if (!reply) throw new Error(`${name}: the page is not waiting for a message`);
+    const r = reply;
+    reply = undefined;
+    r(msg);
+  };
 }
 
 function withTimeout(promise, ms, what) {
@@ -312,18 +564,28 @@ function withTimeout(promise, ms, what) {
 
 class TimeoutError extends Error {}
 
-async function runChromium(srv, timeoutMs, dir, flags) {
+/**
+ * Launch a browser on `url` with a fresh profile under dir. Returns a reason string if it cannot
+ * start, else { version (merged into the page's engine info; may be undefined), exited (resolves
+ * with a reason if the browser goes away), left() (ms left of timeoutMs), errors() (page errors,
+ * as text), pids() (its top process ids), close() }. Throws if the page cannot be loaded (the caller closes nothing then).
+ */
+async function launchBrowser(name, url, dir, timeoutMs, flags) {
+  return name === 'chromium' ? launchChromium(url, dir, timeoutMs, flags) : launchFirefox(url, dir, timeoutMs, flags);
+}
+
+async function launchChromium(url, dir, timeoutMs, flags) {
   const exe = bin.chromium();
-  if (!existsSync(exe)) return { ok: false, phase: 'start', reason: `${exe} not found (apt-get install chromium)` };
+  if (!existsSync(exe)) return `${exe} not found (apt-get install chromium)`;
   let chromium;
   try {
     ({ chromium } = await import('playwright-core'));
   } catch (e) {
-    return { ok: false, phase: 'start', reason: `playwright-core not installed: ${oneLine(e)}` };
+    return `playwright-core not installed: ${oneLine(e)}`;
   }
   const t0 = performance.now();
-  let context;
   const errors = [];
+  let context;
   try {
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
       executablePath: exe, headless: true, timeout: timeoutMs,
@@ -340,33 +602,38 @@ async function runChromium(srv, timeoutMs, dir, flags) {
     } catch {
       version = undefined;
     }
-    await pg.goto(srv.url, { timeout: timeoutMs });
-    const left = Math.max(1000, timeoutMs - (performance.now() - t0));
-    const r = answer(await withTimeout(srv.result, left, 'no answer'));
-    if (version && r.engine) r.engine = { ...r.engine, ...version };
-    return r;
+    const exited = new Promise((r) => context.once('close', () => r('chromium closed before answering')));
+    await pg.goto(url, { timeout: timeoutMs });
+    return {
+      version,
+      exited,
+      left: () => Math.max(1000, timeoutMs - (performance.now() - t0)),
+      errors: () => (errors.length ? `; page errors: ${errors.join('; ')}` : ''),
+      pids: () => childrenOf(process.pid).filter((pid) => cmdline(pid).includes(join(dir, 'profile'))),
+      close: () => context.close().catch(() => {}),
+    };
   } catch (e) {
-    return { ok: false, phase: 'start', reason: `chromium: ${oneLine(e)}${errors.length ? `; page errors: ${errors.join('; ')}` : ''}` };
-  } finally {
     await context?.close().catch(() => {});
+    return `chromium: ${oneLine(e)}${errors.length ? `; page errors: ${errors.join('; ')}` : ''}`;
   }
 }
 
-async function runFirefox(srv, timeoutMs, dir, flags) {
+async function launchFirefox(url, dir, timeoutMs, flags) {
   const exe = bin.firefox();
   let version;
   try {
     version = execFileSync(exe, ['--version'], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'ignore'] })
       .trim().replace(/^Mozilla Firefox\s*/, '');
   } catch (e) {
-    return { ok: false, phase: 'start', reason: `${exe} --version failed: ${oneLine(e)}` };
+    return `${exe} --version failed: ${oneLine(e)}`;
   }
+  const t0 = performance.now();
   const profile = join(dir, 'profile');
   mkdirSync(profile);
   writeFileSync(join(profile, 'user.js'), [...Object.entries(FIREFOX_PREFS), ...pairs(flags)]
     .map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});\n`).join(''));
   const env = { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1', MOZ_DISABLE_AUTO_SAFE_MODE: '1', MOZ_HEADLESS: '1' };
-  const child = spawn(exe, ['--headless', '--no-remote', '--profile', profile, srv.url], {
+  const child = spawn(exe, ['--headless', '--no-remote', '--profile', profile, url], {
     env, stdio: ['ignore', 'ignore', 'pipe'], detached: true,
   });
   let stderr = '';
@@ -375,17 +642,14 @@ async function runFirefox(srv, timeoutMs, dir, flags) {
     child.on('error', (e) => r(`could not start ${exe}: ${e.message}`));
     child.on('exit', (code, signal) => r(`${exe} exited (${signal ?? `code ${code}`}) before answering${tail(stderr)}`));
   });
-  try {
-    const first = await withTimeout(Promise.race([srv.result, exited.then((why) => ({ exitedEarly: why }))]), timeoutMs, 'no answer');
-    if (first.exitedEarly) return { ok: false, phase: 'start', reason: first.exitedEarly };
-    const r = answer(first);
-    if (r.engine) r.engine = { ...r.engine, version };
-    return r;
-  } catch (e) {
-    return { ok: false, phase: 'start', reason: `firefox: ${oneLine(e)}${tail(stderr)}` };
-  } finally {
-    await killGroup(child);
-  }
+  return {
+    version: { version },
+    exited,
+    left: () => Math.max(1000, timeoutMs - (performance.now() - t0)),
+    errors: () => tail(stderr),
+    pids: () => [child.pid],
+    close: () => killGroup(child),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -412,6 +676,85 @@ function killGroup(child) {
     clearTimeout(hard);
     signal('SIGKILL'); // stragglers of the group (content processes)
   });
+}
+
+/** Linux: (pid, ppid) of every process, from /proc/PID/stat; empty elsewhere. */
+function processTable() {
+  const rows = [];
+  let pids;
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return rows;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      rows.push([Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])]);
+    } catch {
+      // gone
+    }
+  }
+  return rows;
+}
+
+function childrenOf(pid) {
+  return processTable().filter(([, ppid]) => ppid === pid).map(([p]) => p);
+}
+
+function cmdline(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * CPU seconds so far of every thread in the process trees under `roots`, by "pid/tid": on-CPU
+ * nanoseconds from /proc/PID/task/TID/schedstat (ns resolution, unlike the 10 ms ticks of
+ * /proc/PID/stat). Empty where /proc is not there.
+ */
+function treeThreadCpu(roots) {
+  const out = new Map();
+  const table = processTable();
+  const kids = new Map();
+  for (const [pid, ppid] of table) kids.set(ppid, [...(kids.get(ppid) ?? []), pid]);
+  const todo = table.length ? [...roots] : [];
+  while (todo.length) {
+    const pid = todo.pop();
+    todo.push(...(kids.get(pid) ?? []));
+    let tids;
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        out.set(`${pid}/${tid}`, Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e9);
+      } catch {
+        // gone
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Between two cpuThreads() snapshots: `busiest`, the CPU seconds of the thread that ran the most
+ * (the one running the benchmark), and `total`, of all threads (helpers, other processes of a
+ * browser); both NaN if there were no snapshots.
+ */
+export function cpuDelta(before, after) {
+  let busiest = 0;
+  let total = 0;
+  for (const [id, sec] of after) {
+    const d = sec - (before.get(id) ?? 0);
+    busiest = Math.max(busiest, d);
+    total += d;
+  }
+  return after.size ? { busiest, total } : { busiest: NaN, total: NaN };
 }
 
 function oneLine(e) {

@@ -7,13 +7,19 @@
  *       one loop per Wasm SIMD op (a dependent chain, so latency): ns per iteration — tells whether
  *       an engine lowers an op itself slowly (binaryen, an AssemblyScript dependency, assembles it)
  *
- * Engine specs as in main.mjs (name@flag@flag). Wall time: run when the machine is quiet, or
- * compare the engines' columns round by round.
+ *   node bench/runtimes/probes.mjs vcpu [--repeats=6] [--engines=node]
+ *       the same engine twice, one pinned to each of CPUs 0 and 1 (Linux, taskset), timing one
+ *       32×32×4 f64 batch each in turn: µs per step by the CPU time of the engine thread — shows
+ *       whether the two vCPUs run the same code at the same speed (on this VM they need not)
+ *
+ * Engine specs as in main.mjs (name@flag@flag). Wall time (gauss, ops): run when the machine is
+ * quiet, or compare the engines' columns round by round.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundle, ENGINE_NAMES, ROOT, runEngine } from './engines.mjs';
+import { bundle, cpuDelta, ENGINE_NAMES, openEngine, ROOT, runEngine } from './engines.mjs';
 
 const [probe, ...argv] = process.argv.slice(2);
 const flag = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -114,7 +120,37 @@ if (probe === 'gauss') {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+} else if (probe === 'vcpu') {
+  const { file, cleanup } = await bundle(join(ROOT, 'bench/runtimes/step-entry.ts'));
+  const { name, flags } = specs[0];
+  const args = {
+    clock: 'cpu', sizes: [{ n: 32, m: 32, r: 4 }], precisions: ['f64'], checkSteps: 1,
+    timing: { targetSec: 0.2, repeats: 1, warmupSec: 0.3, maxSteps: 1e6, settleSec: 2 },
+  };
+  const pinned = [];
+  try {
+    for (const cpu of ['0', '1']) {
+      // The engine inherits this process's CPU affinity.
+      execFileSync('taskset', ['-a', '-p', '-c', cpu, String(process.pid)], { stdio: 'ignore' });
+      const e = await openEngine(name, { module: file, args, flags, timeoutMs: 120_000 });
+      if (!e.ok) throw new Error(`${name} on CPU ${cpu}: ${e.reason}`);
+      pinned.push({ cpu, e });
+    }
+    const steps = Math.round(0.2 / pinned[0].e.ready.cells[0].perStep);
+    const per = new Map(pinned.map((p) => [p.cpu, []]));
+    for (let r = 0; r < Number(flag('repeats') ?? 6); r++) {
+      for (const { cpu, e } of pinned) {
+        const c0 = e.cpuThreads();
+        await e.call({ cell: 0, steps });
+        per.get(cpu).push((cpuDelta(c0, e.cpuThreads()).busiest / steps) * 1e6);
+      }
+    }
+    for (const [cpu, xs] of per) console.log(`${name} pinned to CPU ${cpu}: ${median(xs).toFixed(2)} µs/step by thread CPU time (batches: ${xs.map((x) => x.toFixed(2)).join(' ')})`);
+  } finally {
+    for (const { e } of pinned) await e.close();
+    cleanup();
+  }
 } else {
-  console.error('usage: node bench/runtimes/probes.mjs gauss|ops [--rounds=N] [--engines=a,b@flag]');
+  console.error('usage: node bench/runtimes/probes.mjs gauss|ops|vcpu [--rounds=N] [--engines=a,b@flag]');
   process.exitCode = 2;
 }

@@ -8,7 +8,7 @@ import { getBackend } from '../../src/backends/index.js';
 import { simdSupported } from '../../src/backends/wasm/loader.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
 import { label, makeProblem, mulberry32, type Size } from '../problem.js';
-import { timeRunner, type Timing, type TimingOptions } from '../stats.js';
+import { timeRunner, warmUp, type Timing, type TimingOptions } from '../stats.js';
 
 export interface StepArgs {
   sizes: Size[];
@@ -21,6 +21,10 @@ export interface StepArgs {
    * which does not count the time other processes hold the core; wall time elsewhere (browsers).
    */
   clock?: 'wall' | 'cpu';
+  /** Experiments: plain GD (σ = 0: no noise drawn, so a step is its products and the descent). */
+  gd?: boolean;
+  /** Experiments: another learning rate (same flops; e.g. tiny, so a deliberately wrong kernel stays finite). */
+  lr?: number;
 }
 
 export interface Cell extends Timing {
@@ -65,6 +69,69 @@ function cpuClock(): (() => number) | undefined {
 
 const yieldToEventLoop = () => new Promise((r) => setTimeout(r, 0));
 
+/** What open() reports once every cell is warm (main.mjs sizes the batches from Node's perStep). */
+export interface OpenReady {
+  build: 'simd' | 'scalar';
+  /** Whether batches also report process CPU time. */
+  cpuClock: boolean;
+  cells: { size: string; precision: 'f64' | 'f32'; digest: string; perStep: number }[];
+}
+
+/** One timed batch: run `steps` steps of cell `cell` (an index into OpenReady.cells). */
+export interface BatchMsg {
+  cell: number;
+  steps: number;
+}
+
+/** Seconds the batch took by wall clock, and by process CPU time (null where there is none). */
+export interface BatchReply {
+  wall: number;
+  cpu: number | null;
+}
+
+/**
+ * Open mode (engines.mjs openEngine): build and warm up one session per cell (settling as main()
+ * does), then time one batch per message. main.mjs alternates such batches between live engines,
+ * so the batches it compares ran seconds apart, not a round (minutes) apart.
+ */
+export async function open(args: StepArgs, log: (line: string) => void): Promise<{ ready: OpenReady; handle: (m: BatchMsg) => BatchReply }> {
+  const backend = await getBackend('wasm');
+  const cpu = cpuClock();
+  const sessions: ReturnType<typeof backend.factorization>[] = [];
+  const runs: ((k: number) => void)[] = [];
+  const cells: OpenReady['cells'] = [];
+  for (const size of args.sizes) {
+    for (const precision of args.precisions) {
+      const p = makeProblem(size);
+      const params = { lr: args.lr ?? p.lr, sigmaX: args.gd ? 0 : p.sigmaX, sigmaY: args.gd ? 0 : p.sigmaY, scale: 1, scaleMul: 1 };
+      const d = portableData(size);
+      const check = backend.factorization({ ...size, precision, M: d.M, theta: d.theta, rng: seedGaussian(p.seed) });
+      check.run(args.checkSteps, params);
+      const digest = await sha256(check.theta());
+      check.dispose();
+      const session = backend.factorization({ ...size, precision, M: p.M, theta: p.theta, rng: seedGaussian(p.seed) });
+      const run = (k: number) => {
+        const { done } = session.run(k, params);
+        if (done !== k) throw new Error(`${label(size)} ${precision}: ${done} of ${k} steps done (non-finite iterate)`);
+      };
+      const { perStep } = warmUp({ step: run, read: () => session.theta(), dispose: () => session.dispose() }, { ...args.timing, clock: args.clock === 'cpu' ? cpu : undefined });
+      sessions.push(session);
+      runs.push(run);
+      cells.push({ size: label(size), precision, digest, perStep });
+      log(`${label(size)} ${precision}: warm, ${(perStep * 1e6).toPrecision(3)} µs/step`);
+      await yieldToEventLoop();
+    }
+  }
+  const handle = ({ cell, steps }: BatchMsg): BatchReply => {
+    const c0 = cpu?.();
+    const t0 = performance.now();
+    runs[cell](steps);
+    const wall = (performance.now() - t0) / 1000;
+    return { wall, cpu: cpu ? cpu() - c0! : null };
+  };
+  return { ready: { build: simdSupported() ? 'simd' : 'scalar', cpuClock: !!cpu, cells }, handle };
+}
+
 export async function main(args: StepArgs, log: (line: string) => void): Promise<StepAnswer> {
   const backend = await getBackend('wasm');
   const clock = args.clock === 'cpu' ? cpuClock() : undefined;
@@ -72,7 +139,7 @@ export async function main(args: StepArgs, log: (line: string) => void): Promise
   for (const size of args.sizes) {
     for (const precision of args.precisions) {
       const p = makeProblem(size);
-      const params = { lr: p.lr, sigmaX: p.sigmaX, sigmaY: p.sigmaY, scale: 1, scaleMul: 1 };
+      const params = { lr: args.lr ?? p.lr, sigmaX: args.gd ? 0 : p.sigmaX, sigmaY: args.gd ? 0 : p.sigmaY, scale: 1, scaleMul: 1 };
 
       const d = portableData(size);
       const check = backend.factorization({ ...size, precision, M: d.M, theta: d.theta, rng: seedGaussian(p.seed) });
