@@ -6,6 +6,7 @@ import { FlatminError } from '../../src/errors.js';
 import { layerOffsets } from '../../src/problems/dln.js';
 import { buildMeasurements, denseMeasurements, sparseMeasurements } from '../../src/problems/measurements.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
+import { lossOfW } from '../../src/problems/losses.js';
 import { hex, lcg, scalarBackend } from '../helpers.js';
 
 // Sparse sensing (A as CSR rows, assembly/kernels/sensing.ts sensingSparse) against the same
@@ -106,6 +107,27 @@ describe.each(BACKENDS)('%s: sparse sensing measurements', (_label, make) => {
       expect(err).toBeInstanceOf(FlatminError);
       expect((err as FlatminError).path).toBe(path);
     }
+  });
+});
+
+describe('sparse measurements: the reports', () => {
+  it('lossOfW (the curvature and spectrum diagnostics) gives the dense form\'s bits: value, gradient, Hessian product', () => {
+    const nm = 12;
+    const rnd = lcg(5);
+    const M = Float64Array.from({ length: nm }, rnd);
+    const W = Float64Array.from({ length: nm }, rnd);
+    const sparse = buildMeasurements('r', { count: 15, nonzeros: 5 }, M);
+    const a = lossOfW({ kind: 'sensing', ...sparse }, M);
+    const b = lossOfW({ kind: 'sensing', A: denseMeasurements(sparse.sparse!, nm), y: sparse.y }, M);
+    expect(a.value(W)).toBe(b.value(W));
+    const [ga, gb, ha, hb] = [0, 1, 2, 3].map(() => new Float64Array(nm));
+    a.grad(W, ga);
+    b.grad(W, gb);
+    a.hess(W, ha);
+    b.hess(W, hb);
+    expect(hex(ga)).toBe(hex(gb));
+    expect(hex(ha)).toBe(hex(hb));
+    expect(ga.some((v) => v !== 0)).toBe(true);
   });
 });
 
