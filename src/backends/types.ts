@@ -40,7 +40,8 @@ export type ModelShape =
  * The data term as a function of the end-to-end matrix W (rows × cols = n×m, or d_L×d_0), row-major:
  *   full        ½‖W − M‖²
  *   completion  (1/|Ω|) Σ_Ω (W_ij − M_ij)²       mask nonzero = observed (at least one)
- *   sensing     ½ Σ_i (⟨A_i, W⟩ − y_i)²           A: N matrices back to back (N·rows·cols), y: N values
+ *   sensing     ½ Σ_i (⟨A_i, W⟩ − y_i)²           A: N matrices back to back (N·rows·cols), y: N values;
+ *                                                 or sparse: A's nonzeros as CSR rows (SparseMeasurements)
  *   factored    ½‖W − A Bᵀ‖²                      two-factor model only: A n×k, B m×k row-major; the target
  *                                                 is never formed (../backends/reference/models/factored.ts)
  * On a minibatch B (StepParams.batch): (1/|B|) Σ_B for completion and ½ (N/|B|) Σ_B for sensing —

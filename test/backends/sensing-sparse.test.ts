@@ -85,6 +85,25 @@ describe.each(BACKENDS)('%s: sparse sensing measurements', (_label, make) => {
     },
   );
 
+  it('the deep model\'s dln() input takes them too: the dense form\'s bits and reports', async () => {
+    const be = await make();
+    const dims = [4, 3, 5];
+    const rnd = lcg(77);
+    const M = Float64Array.from({ length: 20 }, rnd);
+    const sparse = buildMeasurements('dln', { count: 25, nonzeros: 6 }, M);
+    const base = { dims, M, mask: new Array(20).fill(1), lambda: 0.01, theta: Float64Array.from({ length: 27 }, () => 0.5 * rnd()), rng: seedGaussian('dln') }; // 3·4 + 5·3
+    const a = be.dln({ ...base, sensing: sparse });
+    const b = be.dln({ ...base, sensing: { A: denseMeasurements(sparse.sparse!, 20), y: sparse.y } });
+    for (const batch of [4, 'full'] as const) {
+      const p = { lr: 0.03, batch, noise: { placement: 'evaluation' as const, sigma: [0.01, 0.02] } };
+      expect(a.run(30, p)).toEqual(b.run(30, p));
+    }
+    expect(hex(a.theta())).toBe(hex(b.theta()));
+    expect([a.loss(), a.trainError(), a.testError()]).toEqual([b.loss(), b.trainError(), b.testError()]);
+    a.dispose();
+    b.dispose();
+  });
+
   it('rejects malformed CSR rows with a typed error naming the field', async () => {
     const be = await make();
     const [input] = inputs(MODELS[0][1], 'f64', 'bad');
