@@ -35,9 +35,10 @@ export function sparseSensingStreamSeed(seed: Seed): string {
  *   1. positions: Floyd's sampling of s distinct flat positions out of nm — for j = nm−s … nm−1,
  *      t = ⌊u·(j+1)⌋ with u = laneDouble(st, 0); take t, or j if t is taken already — then sorted
  *      ascending (each s-subset is equally likely);
- *   2. values: fillGaussian(s values, st) times √(nm/(s·N)), in ascending position order,
- * so E‖A_i‖² = nm/N as for the dense ones, and the same isometry holds. O(N·s) time and memory,
- * nothing N·nm.
+ *   2. values: fillGaussian(s values, st) (whole groups of 8: the unused tail of the last one is
+ *      dropped, as for any fill) times √(nm/(s·N)), in ascending position order,
+ * so E‖A_i‖² = nm/N as for the dense ones, and the same isometry holds. O(N·s) memory and
+ * O(N·s·log s) time (the sorts), nothing N·nm.
  */
 export function buildMeasurements(seed: Seed, spec: MeasurementsSpec, M: Float64Array): Measurements {
   const nm = M.length;
