@@ -47,6 +47,10 @@
 //   37    CSORT     completion (two-factor, deep) with a sampler: i32[maxBatch], the batch sorted
 //   38    CJ        deep completion with a sampler: i32[maxBatch], the batch's distinct columns ascending
 //   39    DRAW      threads build: the draw plan that splits θ's noise over the pool (programs/draw.ts; 0: none)
+//   40    SPTR      sparse sensing (kernels/sensing.ts sensingSparse): i32[N + 1] CSR row pointers over the
+//                   measurements (0: A is dense, in A; then A and AB are unused)
+//   41    SIDX      sparse sensing: i32[nnz] flat positions i·cols + j, ascending within a measurement
+//   42    SVAL      sparse sensing: the values at SIDX
 
 export const S_MODEL = 0, S_LOSS = 1, S_NBLOCKS = 2, S_BLOCKS = 3, S_DIMS = 4, S_THETA = 5, S_NEXT = 6, S_P = 7;
 export const S_NOISE = 8, S_PREV = 9, S_SIGMA = 10, S_RNG = 11, S_SCHED = 12, S_M = 13, S_MT = 14;
@@ -54,6 +58,7 @@ export const S_N = 16, S_A = 17, S_Y = 18, S_RV = 19, S_AB = 20, S_OBS = 21, S_N
 export const S_W = 25, S_R = 26, S_WORK = 27, S_NM = 28, S_LCLEAN = 29, S_LNOISE = 30;
 export const S_FA = 31, S_FB = 32, S_FK = 33;
 export const S_CROW = 34, S_CCOL = 35, S_CVAL = 36, S_CSORT = 37, S_CJ = 38, S_DRAW = 39;
+export const S_SPTR = 40, S_SIDX = 41, S_SVAL = 42;
 
 export const MODEL_TWO_FACTOR = 0;
 export const MODEL_DEEP_LINEAR = 1;

@@ -65,7 +65,7 @@ export function dlnSession(session: (input: SessionInput) => Session, input: Dln
   const s = session({
     model: { kind: 'deep-linear', dims: input.dims },
     precision: 'f64',
-    loss: input.sensing ? { kind: 'sensing', A: input.sensing.A, y: input.sensing.y } : { kind: 'completion', M: input.M, mask: input.mask },
+    loss: input.sensing ? { kind: 'sensing', ...input.sensing } : { kind: 'completion', M: input.M, mask: input.mask },
     lambda: input.lambda,
     theta: input.theta,
     rng: input.rng,

@@ -15,8 +15,9 @@ export const SLOT = {
   CROW: 34, CCOL: 35, CVAL: 36, CSORT: 37, // completion's observed lists, two-factor and deep (sparse.ts)
   CJ: 38, // deep completion's batch columns (assembly/models/deepSparse.ts)
   DRAW: 39, // threads build: the draw plan (assembly/programs/draw.ts; wasm/session.ts writes it)
+  SPTR: 40, SIDX: 41, SVAL: 42, // sparse sensing's CSR rows (assembly/kernels/sensing.ts sensingSparse)
 } as const;
-export const SESSION_WORDS = 40;
+export const SESSION_WORDS = 43;
 
 /** One buffer: its descriptor slot, element type (T = the session's precision) and length in elements. */
 export interface BufferSpec {
@@ -94,7 +95,14 @@ export function sessionPlan(input: SessionShape): BufferSpec[] {
     if (sampler) add(SLOT.CSORT, 'i32', maxB);
     if (sampler && model.kind === 'deep-linear') add(SLOT.CJ, 'i32', maxB);
   }
-  if (loss.kind === 'sensing') {
+  if (loss.kind === 'sensing' && loss.sparse) {
+    // CSR rows: N·s, never N·nm; batches read their rows in place (no gather)
+    add(SLOT.SPTR, 'i32', N + 1);
+    add(SLOT.SIDX, 'i32', loss.sparse.index.length);
+    add(SLOT.SVAL, 'T', loss.sparse.values.length);
+    add(SLOT.Y, 'T', N);
+    add(SLOT.RV, 'T', N);
+  } else if (loss.kind === 'sensing') {
     add(SLOT.A, 'T', N * nm);
     add(SLOT.Y, 'T', N);
     add(SLOT.RV, 'T', N);

@@ -1,6 +1,7 @@
 import { FlatminError } from '../errors.js';
 import { layerOffsets } from '../problems/dln.js';
 import { batchUniverse } from '../problems/losses.js';
+import { validateSparseMeasurements } from '../problems/measurements.js';
 import { observedOf, validateObserved } from './sparse.js';
 import { noiseKinds, type DataLoss, type ModelShape, type SessionInput, type SessionStepParams } from './types.js';
 
@@ -96,8 +97,13 @@ export function validateSessionInput(input: SessionInput): void {
     }
   } else if (loss.kind === 'sensing') {
     if (loss.y.length < 1) throw new FlatminError('OUT_OF_RANGE', 'loss.y', 'no measurement: the loss would be empty');
-    length(loss.A, loss.y.length * nm, 'loss.A', `${loss.y.length} matrices of ${shape}`);
-    finite(loss.A, 'loss.A');
+    if (loss.sparse) {
+      length(loss.A, 0, 'loss.A', 'none (loss.sparse holds the measurements)');
+      validateSparseMeasurements(loss.sparse, loss.y.length, nm, 'loss.sparse');
+    } else {
+      length(loss.A, loss.y.length * nm, 'loss.A', `${loss.y.length} matrices of ${shape}`);
+      finite(loss.A, 'loss.A');
+    }
     finite(loss.y, 'loss.y');
   } else if (loss.kind === 'factored') {
     if (model.kind !== 'factorization') throw new FlatminError('UNKNOWN_KIND', 'loss.kind', `a factored target is for the two-factor model, not "${model.kind}"`);

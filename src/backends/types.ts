@@ -40,7 +40,8 @@ export type ModelShape =
  * The data term as a function of the end-to-end matrix W (rows × cols = n×m, or d_L×d_0), row-major:
  *   full        ½‖W − M‖²
  *   completion  (1/|Ω|) Σ_Ω (W_ij − M_ij)²       mask nonzero = observed (at least one)
- *   sensing     ½ Σ_i (⟨A_i, W⟩ − y_i)²           A: N matrices back to back (N·rows·cols), y: N values
+ *   sensing     ½ Σ_i (⟨A_i, W⟩ − y_i)²           A: N matrices back to back (N·rows·cols), y: N values;
+ *                                                 or sparse: A's nonzeros as CSR rows (SparseMeasurements)
  *   factored    ½‖W − A Bᵀ‖²                      two-factor model only: A n×k, B m×k row-major; the target
  *                                                 is never formed (../backends/reference/models/factored.ts)
  * On a minibatch B (StepParams.batch): (1/|B|) Σ_B for completion and ½ (N/|B|) Σ_B for sensing —
@@ -53,8 +54,20 @@ export type DataLoss =
    * (length 0), and nothing rows×cols is made for the two-factor model.
    */
   | { kind: 'completion'; M: Float64Array; mask: ArrayLike<number>; observed?: Observed }
-  | { kind: 'sensing'; A: Float64Array; y: Float64Array }
+  /** sparse: the measurements as CSR rows instead (SparseMeasurements) — then A is empty (length 0). */
+  | { kind: 'sensing'; A: Float64Array; y: Float64Array; sparse?: SparseMeasurements }
   | { kind: 'factored'; A: Float64Array; B: Float64Array; k: number };
+
+/**
+ * Sparse sensing matrices as CSR over measurements: A_i's nonzeros are index[ptr[i] … ptr[i+1]),
+ * flat positions k = row·cols + col strictly ascending within a measurement, with values[p] the
+ * entry at index[p]. ptr has N + 1 entries, ptr[0] = 0, ptr[N] = index.length = values.length.
+ */
+export interface SparseMeasurements {
+  ptr: Int32Array;
+  index: Int32Array;
+  values: Float64Array;
+}
 
 /**
  * Observed entries as lists: flat indices i·cols + j, strictly ascending (so CSR order: rows
@@ -180,8 +193,15 @@ export type FactorizationLoss =
   | { kind: 'full' }
   /** n×m row-major, nonzero = observed; at least one entry observed. */
   | { kind: 'completion'; mask: ArrayLike<number> }
-  /** A: N measurement matrices, each n×m row-major, back to back (N·n·m); y: N values. */
-  | { kind: 'sensing'; A: Float64Array; y: Float64Array };
+  /** A: N measurement matrices, each n×m row-major, back to back (N·n·m); y: N values; or sparse (A empty). */
+  | ({ kind: 'sensing' } & Measurements);
+
+/** Sensing data: A dense (N·rows·cols) or, with sparse, empty (length 0) and the rows in CSR. */
+export interface Measurements {
+  A: Float64Array;
+  y: Float64Array;
+  sparse?: SparseMeasurements;
+}
 
 /**
  * The names of NoiseKind in the legacy `factorization()` / `dln()` inputs (evaluation = perturbed,
@@ -254,7 +274,7 @@ export interface DlnInput {
    * the measurement numbers 0 … N−1; mask is then unused (its shape is still checked), and
    * testError() is ‖A − M‖/‖M‖ over every entry.
    */
-  sensing?: { A: Float64Array; y: Float64Array };
+  sensing?: Measurements;
 }
 
 export interface DlnStepParams {

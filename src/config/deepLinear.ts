@@ -1,12 +1,13 @@
 import { dlnFixtureNames, dlnFixtures } from '../problems/fixtures/index.js';
 import {
-  MAX_ENTRIES, array, checkKeys, choice, fail, integer, matrixRows, nonNegative, object, positive, required, validateSeed,
+  array, checkKeys, choice, fail, integer, matrixRows, nonNegative, object, positive, required, validateSeed,
 } from './checks.js';
+import { measurementCount, validateMeasurements } from './measurements.js';
 import { checkCommon } from './common.js';
 import { validateDiagnostics } from './diagnostics.js';
 import { validateTarget } from './factorization.js';
 import { defaultRecordEvery, validatePhases } from './optimizer.js';
-import type { DeepLinearConfig, DlnInitConfig, DlnModelConfig, DlnProblem, Rows } from './types.js';
+import type { DeepLinearConfig, DlnInitConfig, DlnModelConfig, DlnProblem, MeasurementsSpec, Rows } from './types.js';
 
 /**
  * The deep-linear-network config (THEORY.md §2): a completion problem (a named fixture or explicit
@@ -22,7 +23,7 @@ export function validateDeepLinear(top: Record<string, unknown>): DeepLinearConf
   checkInitShape(model, rows, cols, fixture?.start);
   const sensing = problem.kind === 'sensing';
   const mask = sensing ? undefined : 'fixture' in problem ? dlnFixtures[problem.fixture].mask : problem.mask;
-  const observed = mask ? mask.flat().filter((v) => v !== 0).length : (problem as { measurements: number }).measurements;
+  const observed = mask ? mask.flat().filter((v) => v !== 0).length : measurementCount((problem as { measurements: MeasurementsSpec }).measurements);
   const optimizer = validatePhases(required(top, '', 'optimizer', 'a phase { steps, lr, batch?, noise?, scale? } or an array of them'), {
     blocks: model.depth, blockNames: `[σ_1, …, σ_${model.depth}]`, universe: { count: observed, what: sensing ? 'measurements' : 'observed entries' }, pairedSigma: false,
   });
@@ -61,10 +62,7 @@ function validateProblem(raw: unknown): DlnProblem {
     only(['fixture', 'truth', 'mask'], 'sensing');
     const target = validateTarget(required(o, path, 'target', 'the target matrix: rows, or { random: { n, m, singularValues, seed } }'));
     const [n, m] = Array.isArray(target) ? [target.length, target[0].length] : [target.random.n, target.random.m];
-    const mpath = 'problem.measurements';
-    const measurements = integer(required(o, path, 'measurements', 'the number of Gaussian measurements, an integer ≥ 1'), mpath, 1);
-    if (measurements * n * m > MAX_ENTRIES)
-      fail('OUT_OF_RANGE', mpath, `${measurements} measurement matrices of ${n}×${m} have ${measurements * n * m} entries; at most ${MAX_ENTRIES} fit in memory`);
+    const measurements = validateMeasurements(required(o, path, 'measurements', 'the number of Gaussian measurements (an integer ≥ 1), or { count, nonzeros }'), 'problem.measurements', n, m);
     const out: DlnProblem = { kind, target, measurements };
     if (o.seed !== undefined) out.seed = validateSeed(o.seed, 'problem.seed');
     return out;

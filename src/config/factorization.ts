@@ -2,6 +2,7 @@ import {
   MAX_ENTRIES, MAX_RANK, array, checkKeys, choice, describe, fail, integer, isObject, list, matrixRows, nonNegative, numberIn,
   object, positive, required, validateSeed,
 } from './checks.js';
+import { measurementCount, validateMeasurements } from './measurements.js';
 import { checkCommon } from './common.js';
 import { validateDiagnostics } from './diagnostics.js';
 import { defaultPrediction, defaultRecordEvery, isLegacyFactorizationOptimizer, validateLegacyOptimizer, validatePhases, type OptimizerContext } from './optimizer.js';
@@ -64,7 +65,7 @@ const INIT_KINDS = ['gaussian', 'small', 'given'] as const;
 /** What minibatches of this loss draw from (null: nothing to sample; count undefined: a drawn mask). */
 export function universeOf(loss: LossConfig): OptimizerContext['universe'] {
   if (loss.kind === 'full') return null;
-  if (loss.kind === 'sensing') return { count: loss.measurements, what: 'measurements' };
+  if (loss.kind === 'sensing') return { count: measurementCount(loss.measurements), what: 'measurements' };
   const count = 'mask' in loss ? loss.mask.flat().filter((v) => v !== 0).length : 'observations' in loss ? loss.observations.rows.length : undefined;
   return { count, what: 'observed entries' };
 }
@@ -136,13 +137,8 @@ export function validateLoss(raw: unknown, path: string, n: number, m: number): 
       if (observed === 0) fail('OUT_OF_RANGE', mpath, 'no entry is observed (every entry is 0); the loss would be empty');
       return { kind, mask };
     }
-    case 'sensing': {
-      const mpath = `${path}.measurements`;
-      const measurements = integer(required(o, path, 'measurements', 'the number of Gaussian measurements, an integer ≥ 1'), mpath, 1);
-      if (measurements * n * m > MAX_ENTRIES)
-        fail('OUT_OF_RANGE', mpath, `${measurements} measurement matrices of ${n}×${m} have ${measurements * n * m} entries; at most ${MAX_ENTRIES} fit in memory`);
-      return { kind, measurements };
-    }
+    case 'sensing':
+      return { kind, measurements: validateMeasurements(required(o, path, 'measurements', 'the number of Gaussian measurements (an integer ≥ 1), or { count, nonzeros }'), `${path}.measurements`, n, m) };
   }
 }
 

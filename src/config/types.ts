@@ -166,15 +166,40 @@ export interface FactoredTarget {
  *               m), or a random one observing each entry with probability `fraction` (stream
  *               "mask:" + seed), or `observations` as lists (row, column, value): the values are
  *               the data there, the target stays the truth (prediction, distances)
- *   sensing     ½ Σ_i (⟨A_i, XYᵀ⟩ − ⟨A_i, M⟩)², i < measurements, A_i Gaussian with entries
- *               N(0, 1/measurements) (stream "sensing:" + seed)
+ *   sensing     ½ Σ_i (⟨A_i, XYᵀ⟩ − ⟨A_i, M⟩)², i < N: measurements = N, A_i Gaussian with entries
+ *               N(0, 1/N) (stream "sensing:" + seed); or measurements = { count: N, nonzeros: s },
+ *               A_i with s nonzeros at uniform distinct positions, values N(0, nm/(s·N)) (stream
+ *               "sensing-sparse:" + seed; src/problems/measurements.ts): memory N·s, a step O(N·s)
  */
+/** A sensing problem's measurements: N dense Gaussian matrices, or N sparse ones of s nonzeros each. */
+export type MeasurementsSpec =
+  /**
+   * N dense Gaussian measurement matrices, an integer ≥ 1.
+   * @asType integer
+   * @minimum 1
+   */
+  | number
+  | {
+    /**
+     * N, the number of sparse measurement matrices.
+     * @asType integer
+     * @minimum 1
+     */
+    count: number;
+    /**
+     * s, the nonzero entries of each, at distinct uniform positions: an integer in 1 … n·m.
+     * @asType integer
+     * @minimum 1
+     */
+    nonzeros: number;
+  };
+
 export type LossConfig =
   | { kind: 'full' }
   | { kind: 'completion'; mask: Rows }
   | { kind: 'completion'; fraction: number }
   | { kind: 'completion'; observations: Observations }
-  | { kind: 'sensing'; measurements: number };
+  | { kind: 'sensing'; measurements: MeasurementsSpec };
 
 /** Observed entries as coordinate lists: entry t is (rows[t], cols[t]) = values[t]; no entry twice. */
 export interface Observations {
@@ -235,8 +260,9 @@ export type DlnProblem =
    * Matrix sensing of target (d_out × d_in), exactly as the two-factor loss "sensing": N =
    * measurements Gaussian A_i with N(0, 1/N) entries from the stream "sensing:" + (seed ?? the
    * config's seed), y_i = ⟨A_i, M⟩; loss ½ (N/|B|) Σ_B (⟨A_i, W_L ⋯ W_1⟩ − y_i)², batches of measurements.
+   * measurements = { count: N, nonzeros: s }: sparse A_i as for the two-factor loss (memory N·s).
    */
-  | { kind: 'sensing'; target: Rows | RandomTarget; measurements: number; seed?: Seed };
+  | { kind: 'sensing'; target: Rows | RandomTarget; measurements: MeasurementsSpec; seed?: Seed };
 
 export type DlnInitConfig =
   /** The fixture's `start` (a rank-overestimating critical point); fixture problems only. */
@@ -406,7 +432,7 @@ export interface FactorizationInput extends CommonInput {
 export type DlnProblemInput =
   | { kind: 'completion'; fixture: DlnFixtureName }
   | { kind: 'completion'; target: Rows; truth?: Rows; mask: Rows }
-  | { kind: 'sensing'; target: Rows | RandomTarget; measurements: number; seed?: Seed };
+  | { kind: 'sensing'; target: Rows | RandomTarget; measurements: MeasurementsSpec; seed?: Seed };
 
 export interface DeepLinearInput extends CommonInput {
   model: {

@@ -1,3 +1,5 @@
+import type { Measurements } from '../backends/types.js';
+import { measure } from '../problems/measurements.js';
 import { observedIndices } from '../problems/dln.js';
 
 /**
@@ -52,23 +54,20 @@ export function dlnLoss(A: Float64Array, M: Float64Array, obs: Int32Array, theta
  * the full sensing loss ½ Σ_i r_i² plus the ridge; testError = ‖A − M‖ / ‖M‖ over every entry.
  */
 export function dlnReports(input: {
-  M: Float64Array; mask: ArrayLike<number>; truth?: Float64Array; lambda: number; sensing?: { A: Float64Array; y: Float64Array };
+  M: Float64Array; mask: ArrayLike<number>; truth?: Float64Array; lambda: number; sensing?: Measurements;
 }): {
   loss(A: Float64Array, theta: Float64Array): number; trainError(A: Float64Array): number; testError(A: Float64Array): number;
 } {
   const M = Float64Array.from(input.M);
   const { lambda } = input;
   if (input.sensing) {
-    const { A: As, y } = input.sensing;
+    const sensing = input.sensing;
+    const { y } = sensing;
     const N = y.length;
     const nm = M.length;
     const half = (A: Float64Array) => {
       let s = 0;
-      for (let i = 0; i < N; i++) {
-        let dot = 0;
-        for (let k = 0; k < nm; k++) dot += As[i * nm + k] * A[k];
-        s += (dot - y[i]) ** 2;
-      }
+      for (let i = 0; i < N; i++) s += (measure(sensing, i, A) - y[i]) ** 2;
       return 0.5 * s;
     };
     const everywhere = new Float64Array(nm); // testError over "unobserved" = every entry

@@ -1,3 +1,4 @@
+import type { Measurements } from '../backends/types.js';
 import type { Seed } from '../config/types.js';
 import { dlnHvpAt, deepLinearLoss } from './dlnHvp.js';
 import { hutchinson, powerIteration, type Hvp } from './hessian.js';
@@ -14,7 +15,7 @@ export interface DlnObjective {
   M: Float64Array;
   mask: ArrayLike<number>;
   lambda: number;
-  sensing?: { A: Float64Array; y: Float64Array };
+  sensing?: Measurements;
 }
 
 export interface DlnCurvature {

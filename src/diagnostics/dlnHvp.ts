@@ -1,3 +1,4 @@
+import type { Measurements } from '../backends/types.js';
 import { matmulNN, matmulNT, matmulTN } from '../linalg/kernels.js';
 import { layerOffsets, type Dims } from '../problems/dln.js';
 import { lossOfW, type LossOfW } from '../problems/losses.js';
@@ -35,9 +36,9 @@ export interface DeepLinear {
 }
 
 /** The deep model's loss as a function of A (d_L × d_0 row-major): sensing if given, else completion on the mask. */
-export function deepLinearLoss(input: { M: Float64Array; mask: ArrayLike<number>; sensing?: { A: Float64Array; y: Float64Array } }): LossOfW {
+export function deepLinearLoss(input: { M: Float64Array; mask: ArrayLike<number>; sensing?: Measurements }): LossOfW {
   return input.sensing
-    ? lossOfW({ kind: 'sensing', A: input.sensing.A, y: input.sensing.y }, input.M)
+    ? lossOfW({ kind: 'sensing', ...input.sensing }, input.M)
     : lossOfW({ kind: 'completion', mask: input.mask }, input.M);
 }
 

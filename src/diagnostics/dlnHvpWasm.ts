@@ -1,3 +1,4 @@
+import { FlatminError } from '../errors.js';
 import type { FactorizationLoss } from '../backends/types.js';
 import { Arena } from '../backends/wasm/buffers.js';
 import type { CoreExports } from '../backends/wasm/loader.js';
@@ -28,6 +29,10 @@ export interface WasmHvp {
 
 export function wasmDlnHvpAt(core: CoreExports, problem: DlnHvpProblem, theta: Float64Array): WasmHvp {
   const { dims, lambda, loss } = problem;
+  // The kernel reads A as N dense matrices; sparse measurements would need N·nm here, the memory they
+  // avoid. Runs take their curvature from the reference product (dlnHvp.ts), which reads either form.
+  if (loss.kind === 'sensing' && loss.sparse)
+    throw new FlatminError('USAGE', 'loss.sparse', 'the Wasm Hessian-vector product reads dense measurement matrices; use dlnHvpAt (src/diagnostics/dlnHvp.ts) for sparse ones');
   const L = dims.length - 1;
   const d0 = dims[0];
   const total = layerOffsets(dims)[L];

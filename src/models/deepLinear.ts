@@ -7,7 +7,7 @@ import { deepRankOf, effectiveRankOf, rankOf, singularValues, type RankJump } fr
 import { FlatminError } from '../errors.js';
 import { completionData, layerOffsets, packLayers, uniformDims } from '../problems/dln.js';
 import { initStreamSeed } from '../problems/factorization.js';
-import { sensingMeasurements } from '../problems/losses.js';
+import { buildMeasurements, measurementsShape } from '../problems/measurements.js';
 import { gaussians, seedGaussian } from '../random/gaussian.js';
 import { sessionMisfit } from '../backends/index.js';
 import type { DataLoss } from '../backends/types.js';
@@ -65,10 +65,10 @@ export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryP
   }
   const M = Float64Array.from(data.target.flat());
   const p = cfg.problem;
-  const sensing = p.kind === 'sensing' ? sensingMeasurements(p.seed ?? cfg.seed, p.measurements, M) : undefined;
+  const sensing = p.kind === 'sensing' ? buildMeasurements(p.seed ?? cfg.seed, p.measurements, M) : undefined;
   const truth = data.truth ? Float64Array.from(data.truth.flat()) : undefined;
   const reports = dlnReports({ M, mask, truth, lambda: cfg.lambda, sensing });
-  const loss: DataLoss = sensing ? { kind: 'sensing', A: sensing.A, y: sensing.y } : { kind: 'completion', M, mask };
+  const loss: DataLoss = sensing ? { kind: 'sensing', ...sensing } : { kind: 'completion', M, mask };
   const diag = cfg.diagnostics;
   const objective = { dims, M, mask, lambda: cfg.lambda, sensing };
   const lossOfA = deepLinearLoss(objective);
@@ -137,11 +137,10 @@ function checkFits(cfg: DeepLinearConfig, dims: number[], observed: number): voi
   const nm = dims[0] * dims[dims.length - 1];
   const p = cfg.problem;
   const batches = cfg.optimizer.flatMap((q) => (q.batch === undefined ? [] : [q.batch]));
-  const N = p.kind === 'sensing' ? p.measurements : 0;
   const misfit = sessionMisfit({
     model: { kind: 'deep-linear', dims }, precision: cfg.precision, lambda: cfg.lambda,
     loss: p.kind === 'sensing'
-      ? { kind: 'sensing', A: { length: N * nm } as Float64Array, y: { length: N } as Float64Array }
+      ? { kind: 'sensing', ...measurementsShape(p.measurements, nm) }
       : { kind: 'completion', M: new Float64Array(0), mask: [], observed: { index: { length: observed } as Int32Array, values: { length: observed } as Float64Array } },
     ...(batches.length > 0 ? { maxBatch: Math.max(...batches) } : {}),
     anticorrelated: cfg.optimizer.some((q) => q.noise?.kind === 'anticorrelated'),

@@ -1,3 +1,4 @@
+import { measurementsShape } from '../problems/measurements.js';
 import type { FactorizationConfig } from '../config/types.js';
 import { checkBatchSize, phaseField } from '../config/optimizer.js';
 import { hessianAt, type TwoFactor } from '../diagnostics/hessian.js';
@@ -88,7 +89,7 @@ export function factorizationModel(cfg: FactorizationConfig, onPrepare?: (fracti
   });
   const loss: DataLoss = lossInput.kind === 'full' ? { kind: 'full', M: M.data }
     : lossInput.kind === 'completion' ? { kind: 'completion', M: new Float64Array(0), mask: [], observed }
-    : { kind: 'sensing', A: lossInput.A, y: lossInput.y };
+    : { kind: 'sensing', A: lossInput.A, y: lossInput.y, ...(lossInput.sparse ? { sparse: lossInput.sparse } : {}) };
   const lambda = cfg.problem.lambda;
   const objectiveF: TwoFactor = { loss: lossOfW(lossInput, data), lambda, n, m, r };
   // The full target without ridge keeps the session's own ½‖XYᵀ − M‖² (the history's bits since v0.1).
@@ -173,7 +174,7 @@ function checkFits(cfg: FactorizationConfig, input?: SessionShape): void {
       ? { kind: 'completion', M: new Float64Array(0), mask: [], observed: { index: { length: count } as Int32Array, values: { length: count } as Float64Array } }
       : isFactored(t) ? { kind: 'factored', A: { length: n * k } as Float64Array, B: { length: m * k } as Float64Array, k }
       : loss.kind === 'sensing'
-      ? { kind: 'sensing', A: { length: loss.measurements * n * m } as Float64Array, y: { length: loss.measurements } as Float64Array }
+      ? { kind: 'sensing', ...measurementsShape(loss.measurements, n * m) }
       : { kind: 'full', M: new Float64Array(0) },
     anticorrelated: cfg.optimizer.some((p) => p.noise?.kind === 'anticorrelated'),
     labelNoise: cfg.optimizer.some((p) => p.noise?.kind === 'label'),

@@ -3,6 +3,8 @@ import type { DlnProblem, Rows } from '../config/types.js';
 import { toRows } from '../linalg/matrix.js';
 import { buildTarget } from './factorization.js';
 import { dlnFixtures } from './fixtures/index.js';
+import { validateSparseMeasurements } from './measurements.js';
+import type { SparseMeasurements } from '../backends/types.js';
 
 /**
  * Shapes of a deep linear network A = W_L ⋯ W_1: `dims` = [d_0 = d_in, d_1, …, d_L = d_out], W_l is
@@ -47,7 +49,7 @@ export function packLayers(layers: ReadonlyArray<ReadonlyArray<ArrayLike<number>
  */
 export function validateDlnInput(input: {
   dims: Dims; M: ArrayLike<number>; mask: ArrayLike<number>; truth?: ArrayLike<number>; lambda: number; theta: ArrayLike<number>; rng: ArrayLike<number>;
-  sensing?: { A: ArrayLike<number>; y: ArrayLike<number> };
+  sensing?: { A: ArrayLike<number>; y: ArrayLike<number>; sparse?: SparseMeasurements };
 }): void {
   const { dims } = input;
   if (!Array.isArray(dims) || dims.length < 3) {
@@ -65,9 +67,11 @@ export function validateDlnInput(input: {
   if (input.truth && input.truth.length !== size) throw new FlatminError('SHAPE', 'truth', `expected ${shape} = ${size} entries, got ${input.truth.length}`);
   let observed = 0;
   if (input.sensing) {
-    const { A, y } = input.sensing;
+    const { A, y, sparse } = input.sensing;
     if (y.length < 1) throw new FlatminError('OUT_OF_RANGE', 'sensing.y', 'no measurement: the loss would be empty');
-    if (A.length !== y.length * size) throw new FlatminError('SHAPE', 'sensing.A', `expected ${y.length} matrices of ${shape} = ${y.length * size} entries, got ${A.length}`);
+    const want = sparse ? 0 : y.length * size;
+    if (A.length !== want) throw new FlatminError('SHAPE', 'sensing.A', sparse ? `expected none (sensing.sparse holds the measurements), got ${A.length} entries` : `expected ${y.length} matrices of ${shape} = ${want} entries, got ${A.length}`);
+    if (sparse) validateSparseMeasurements(sparse, y.length, size, 'sensing.sparse');
     for (let k = 0; k < A.length; k++) if (!Number.isFinite(A[k])) throw new FlatminError('NOT_FINITE', `sensing.A[${k}]`, `expected a finite number, got ${A[k]}`);
     for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i])) throw new FlatminError('NOT_FINITE', `sensing.y[${i}]`, `expected a finite number, got ${y[i]}`);
     observed = y.length;

@@ -1,8 +1,8 @@
-import type { FactorizationLoss } from '../backends/types.js';
+import type { FactorizationLoss, Measurements } from '../backends/types.js';
 import type { LossConfig, Seed } from '../config/types.js';
 import type { Round } from '../math/round.js';
 import { fromRows, type Matrix } from '../linalg/matrix.js';
-import { gaussians, seedGaussian } from '../random/gaussian.js';
+import { addMeasurement, buildMeasurements, measure } from './measurements.js';
 import { observedIndices } from './dln.js';
 import { fractionObserved } from './observed.js';
 import { cooObserved } from '../config/observations.js';
@@ -22,24 +22,11 @@ export interface LossOfW {
   hess(D: Float64Array, out: Float64Array): void;
 }
 
-/** Stream of the sensing matrices: changing them never changes the noise or the init. */
-export function sensingStreamSeed(seed: Seed): string {
-  return `sensing:${seed}`;
-}
+export { sensingStreamSeed } from './measurements.js';
 
-/**
- * N Gaussian measurement matrices with i.i.d. N(0, 1/N) entries and y_i = ⟨A_i, M⟩ (noiseless).
- * The 1/N variance makes the operator an approximate isometry, E Σ_i ⟨A_i, W⟩² = ‖W‖², so the
- * sensing loss is comparable to ½‖W − M‖² and step sizes carry over from the full target.
- */
-export function sensingMeasurements(seed: Seed, N: number, M: Float64Array): { A: Float64Array; y: Float64Array } {
-  const nm = M.length;
-  const A = gaussians(N * nm, seedGaussian(sensingStreamSeed(seed)));
-  const s = 1 / Math.sqrt(N);
-  for (let k = 0; k < A.length; k++) A[k] *= s;
-  const y = new Float64Array(N);
-  for (let i = 0; i < N; i++) y[i] = dotAt(A, i * nm, M);
-  return { A, y };
+/** N dense Gaussian measurement matrices and y_i = ⟨A_i, M⟩ (./measurements.ts buildMeasurements). */
+export function sensingMeasurements(seed: Seed, N: number, M: Float64Array): Measurements {
+  return buildMeasurements(seed, N, M);
 }
 
 /** What minibatches are drawn from: the observed flat indices (ascending) or the measurement numbers. */
@@ -88,20 +75,17 @@ export function lossOfW(loss: FactorizationLoss, M: Float64Array): LossOfW {
       };
     }
     case 'sensing': {
-      const { A, y } = loss;
+      const y = loss.y;
       const N = y.length;
-      // Σ_i coef_i A_i into out, with coef_i = ⟨A_i, V⟩ − shift_i.
+      // Σ_i coef_i A_i into out, with coef_i = ⟨A_i, V⟩ − shift_i (dense or sparse A: ./measurements.ts).
       const adjoint = (V: Float64Array, shift: Float64Array | undefined, out: Float64Array) => {
         out.fill(0);
-        for (let i = 0; i < N; i++) {
-          const ci = dotAt(A, i * nm, V) - (shift ? shift[i] : 0);
-          for (let k = 0; k < nm; k++) out[k] += ci * A[i * nm + k];
-        }
+        for (let i = 0; i < N; i++) addMeasurement(loss, i, measure(loss, i, V) - (shift ? shift[i] : 0), out);
       };
       return {
         value: (W) => {
           let s = 0;
-          for (let i = 0; i < N; i++) s += (dotAt(A, i * nm, W) - y[i]) ** 2;
+          for (let i = 0; i < N; i++) s += (measure(loss, i, W) - y[i]) ** 2;
           return 0.5 * s;
         },
         grad: (W, out) => adjoint(W, y, out),
@@ -111,12 +95,6 @@ export function lossOfW(loss: FactorizationLoss, M: Float64Array): LossOfW {
   }
 }
 
-function dotAt(A: Float64Array, off: number, V: Float64Array): number {
-  let s = 0;
-  for (let k = 0; k < V.length; k++) s += A[off + k] * V[k];
-  return s;
-}
-
 /**
  * The configured loss as a backend takes it. A `fraction` mask observes entry k when lane 0 of the
  * "mask:" + seed stream draws u_k < fraction (row-major order); at least one entry is always kept
@@ -124,7 +102,7 @@ function dotAt(A: Float64Array, off: number, V: Float64Array): number {
  */
 export function buildLoss(loss: LossConfig | undefined, M: Matrix, seed: Seed): FactorizationLoss {
   if (loss === undefined || loss.kind === 'full') return { kind: 'full' };
-  if (loss.kind === 'sensing') return { kind: 'sensing', ...sensingMeasurements(seed, loss.measurements, M.data) };
+  if (loss.kind === 'sensing') return { kind: 'sensing', ...buildMeasurements(seed, loss.measurements, M.data) };
   if ('mask' in loss) return { kind: 'completion', mask: fromRows(loss.mask).data };
   if ('observations' in loss) {
     const mask = new Float64Array(M.data.length);

@@ -5,6 +5,7 @@ import { closeThreads, pooledProducts, threadedCore, threadedSession } from '../
 import type { Precision } from '../../src/config/types.js';
 import { layerOffsets } from '../../src/problems/dln.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
+import { buildMeasurements } from '../../src/problems/measurements.js';
 import { hex, lcg } from '../helpers.js';
 
 // Every core on one run (src/backends/wasm/threads.ts): real worker_threads on one shared memory.
@@ -19,6 +20,7 @@ const MODELS: Array<[string, ModelShape, DataLoss['kind']]> = [
   ['two-factor 130×98 r6, full target', { kind: 'factorization', n: 130, m: 98, r: 6 }, 'full'],
   ['two-factor 130×98 r6, completion', { kind: 'factorization', n: 130, m: 98, r: 6 }, 'completion'],
   ['two-factor 130×98 r6, factored target k5', { kind: 'factorization', n: 130, m: 98, r: 6 }, 'factored'],
+  ['two-factor 130×98 r6, sparse sensing', { kind: 'factorization', n: 130, m: 98, r: 6 }, 'sensing'],
   ['deep [40, 50, 45, 38], full', { kind: 'deep-linear', dims: [40, 50, 45, 38] }, 'full'],
   ['symmetric 74 k16, completion', { kind: 'symmetric', n: 74, k: 16 }, 'completion'],
 ];
@@ -35,6 +37,7 @@ function input(model: ModelShape, loss: DataLoss['kind'], precision: Precision):
   const M = Float64Array.from({ length: rows * cols }, rnd);
   const data: DataLoss = loss === 'full' ? { kind: 'full', M }
     : loss === 'factored' ? { kind: 'factored', A: Float64Array.from({ length: rows * 5 }, rnd), B: Float64Array.from({ length: cols * 5 }, rnd), k: 5 }
+    : loss === 'sensing' ? { kind: 'sensing', ...buildMeasurements('threads', { count: 40, nonzeros: 30 }, M) } // CSR rows: the residual on the calling thread
     : { kind: 'completion', M, mask: Array.from({ length: rows * cols }, (_, k) => (k % 3 === 1 ? 0 : 1)) };
   return { model, precision, loss: data, lambda: 0.01, theta: Float64Array.from({ length: total }, () => 0.3 * rnd()), rng: seedGaussian('threads') };
 }

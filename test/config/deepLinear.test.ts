@@ -230,6 +230,18 @@ describe('deep-linear config: sensing', () => {
     expect(wasm.final.weights).toEqual(result.final.weights);
   });
 
+  it('sparse measurements { count, nonzeros }: the two-factor model\'s CSR rows and y, no dense A', () => {
+    const measurements = { count: 20, nonzeros: 5 };
+    const input = dlnInput(validateDlnConfig(sensing({ measurements })));
+    const twoFactor = buildLoss({ kind: 'sensing', measurements }, fromRows(target), 5);
+    if (twoFactor.kind !== 'sensing') throw new Error('expected sensing');
+    expect(input.sensing!.A).toHaveLength(0);
+    expect(Array.from(input.sensing!.sparse!.index)).toEqual(Array.from(twoFactor.sparse!.index));
+    expect(Array.from(input.sensing!.sparse!.values)).toEqual(Array.from(twoFactor.sparse!.values));
+    expect(Array.from(input.sensing!.y)).toEqual(Array.from(twoFactor.y));
+    expect(input.sensing!.sparse!.ptr.at(-1)).toBe(100);
+  });
+
   it('a random target like the two-factor schema', () => {
     const c = validateDlnConfig(sensing({ target: { random: { n: 5, m: 4, singularValues: [2, 1], seed: 3 } } }));
     expect(dlnInput(c).dims).toEqual([4, 3, 5]);
@@ -239,6 +251,9 @@ describe('deep-linear config: sensing', () => {
     expect(fails(sensing({ measurements: undefined })).path).toBe('problem.measurements');
     expect(fails(sensing({ measurements: 0 })).path).toBe('problem.measurements');
     expect(fails(sensing({ measurements: 2.5 })).path).toBe('problem.measurements');
+    expect(fails(sensing({ measurements: { count: 3, nonzeros: 13 } })).message).toMatch(/problem\.measurements\.nonzeros.*1 … 12/);
+    expect(fails(sensing({ measurements: { count: 0, nonzeros: 2 } })).path).toBe('problem.measurements.count');
+    expect(fails(sensing({ measurements: { count: 3 } })).path).toBe('problem.measurements.nonzeros');
     expect(fails(sensing({ target: undefined })).path).toBe('problem.target');
     expect(fails(sensing({ target: { random: { n: 5, m: 4, singularValues: [-1], seed: 3 } } })).path).toBe('problem.target.random.singularValues[0]');
     expect(fails(sensing({ mask: target })).path).toBe('problem.mask');

@@ -41,6 +41,12 @@ describe('validateConfig: losses, ridge, noise kinds (valid)', () => {
     expect(out.optimizer).toEqual([{ steps: 10, lr: 0.01, noise: { kind: 'langevin', temperature: 1e-4 }, scale: 1 }]);
     c.problem.loss = { kind: 'sensing', measurements: 12 };
     expect(validateConfig(c).problem.loss).toEqual({ kind: 'sensing', measurements: 12 });
+    c.problem.loss = { kind: 'sensing', measurements: { count: 12, nonzeros: 6 } }; // sparse: s ≤ n·m = 6
+    expect(validateConfig(c).problem.loss).toEqual({ kind: 'sensing', measurements: { count: 12, nonzeros: 6 } });
+    c.problem.loss = { kind: 'sensing', measurements: { count: 2e7, nonzeros: 1 } }; // N·s = 2e7 entries fit…
+    expect(validateConfig(c).problem.loss).toEqual({ kind: 'sensing', measurements: { count: 2e7, nonzeros: 1 } });
+    c.problem.loss = { kind: 'sensing', measurements: 2e7 }; // … N·n·m = 1.2e8 dense ones do not
+    expect(() => validateConfig(c)).toThrow(/120000000 entries; at most 100000000/);
     c.problem.loss = { kind: 'completion', fraction: 0.5 };
     expect(validateConfig(c).problem.loss).toEqual({ kind: 'completion', fraction: 0.5 });
     c.optimizer = { kind: 'anticorrelated-gd', lr: 0.01, sigmaX: 0.2, steps: 10 };
@@ -66,6 +72,13 @@ describe('validateConfig: losses, ridge, noise kinds (typed errors)', () => {
     ['loss key misspelt', (c) => (c.problem.loss = { kind: 'sensing', measurement: 3 }), 'UNKNOWN_KEY', 'problem.loss.measurement', 'did you mean "measurements"?'],
     ['measurements missing', (c) => (c.problem.loss = { kind: 'sensing' }), 'MISSING', 'problem.loss.measurements', 'integer ≥ 1'],
     ['measurements 0', (c) => (c.problem.loss = { kind: 'sensing', measurements: 0 }), 'OUT_OF_RANGE', 'problem.loss.measurements', '≥ 1'],
+    ['measurements a string', (c) => (c.problem.loss = { kind: 'sensing', measurements: '3' }), 'TYPE', 'problem.loss.measurements', 'integer ≥ 1'],
+    ['sparse nonzeros above n·m', (c) => (c.problem.loss = { kind: 'sensing', measurements: { count: 3, nonzeros: 7 } }), 'OUT_OF_RANGE', 'problem.loss.measurements.nonzeros', 'expected an integer in 1 … 6'],
+    ['sparse nonzeros 0', (c) => (c.problem.loss = { kind: 'sensing', measurements: { count: 3, nonzeros: 0 } }), 'OUT_OF_RANGE', 'problem.loss.measurements.nonzeros', '≥ 1'],
+    ['sparse count fractional', (c) => (c.problem.loss = { kind: 'sensing', measurements: { count: 2.5, nonzeros: 2 } }), 'NOT_INTEGER', 'problem.loss.measurements.count', 'integer ≥ 1'],
+    ['sparse count missing', (c) => (c.problem.loss = { kind: 'sensing', measurements: { nonzeros: 2 } }), 'MISSING', 'problem.loss.measurements.count', 'integer ≥ 1'],
+    ['sparse key misspelt', (c) => (c.problem.loss = { kind: 'sensing', measurements: { count: 3, nonzero: 2 } }), 'UNKNOWN_KEY', 'problem.loss.measurements.nonzero', 'did you mean "nonzeros"?'],
+    ['sparse memory counts N·s', (c) => (c.problem.loss = { kind: 'sensing', measurements: { count: 3e7, nonzeros: 4 } }), 'OUT_OF_RANGE', 'problem.loss.measurements', 'hold 120000000 entries'],
     ['mask shape', (c) => (c.problem.loss = { kind: 'completion', mask: [[1, 1], [1, 0]] }), 'SHAPE', 'problem.loss.mask', 'expected 2×3 like the target, got 2×2'],
     ['mask nothing observed', (c) => (c.problem.loss = { kind: 'completion', mask: [[0, 0, 0], [0, 0, 0]] }), 'OUT_OF_RANGE', 'problem.loss.mask', 'no entry is observed'],
     ['mask entry not 0/1', (c) => (c.problem.loss = { kind: 'completion', mask: [[1, 0.5, 1], [0, 1, 1]] }), 'OUT_OF_RANGE', 'problem.loss.mask[0][1]', 'got 0.5'],

@@ -6,6 +6,7 @@ import { wasmDlnHvpAt, type DlnHvpProblem } from '../../src/diagnostics/dlnHvpWa
 import { curvature } from '../../src/diagnostics/spectrum.js';
 import { layerOffsets } from '../../src/problems/dln.js';
 import { lossOfW, sensingMeasurements } from '../../src/problems/losses.js';
+import { buildMeasurements } from '../../src/problems/measurements.js';
 import { hex, instantiateBuild, lcg } from '../helpers.js';
 
 function problem(dims: number[], kind: FactorizationLoss['kind'], seed: number): { p: DlnHvpProblem; theta: Float64Array } {
@@ -50,5 +51,16 @@ describe.each(BUILDS)('Wasm deep-linear Hessian-vector product (%s build)', (bui
     w.dispose();
     const bits = (r: typeof a) => hex(Float64Array.from([...r.top, r.min!, r.trace!, r.traceStdErr!, ...r.density!.y]));
     expect(bits(b)).toBe(bits(a));
+  });
+});
+
+describe('Wasm deep-linear Hessian-vector product: sparse measurements', () => {
+  it('rejects them with a typed error naming loss.sparse (it reads dense matrices; runs use the reference product)', async () => {
+    const core = await instantiateBuild('simd');
+    const dims = [3, 2, 4];
+    const M = Float64Array.from({ length: 12 }, lcg(9));
+    const loss: FactorizationLoss = { kind: 'sensing', ...buildMeasurements('sp', { count: 10, nonzeros: 3 }, M) };
+    const theta = Float64Array.from({ length: layerOffsets(dims).at(-1)! }, lcg(10));
+    expect(() => wasmDlnHvpAt(core, { dims, M, lambda: 0, loss }, theta)).toThrow(expect.objectContaining({ code: 'USAGE', path: 'loss.sparse' }));
   });
 });

@@ -61,7 +61,7 @@ function hessianOfResult(cfg: FlatminConfig, theta: Float64Array): SymOperator {
     // Sensing's loss sizes its gradient by M (every config here has the rows `target`).
     M: loss.kind === 'completion' ? loss.M : Float64Array.from(target.flat()),
     mask: loss.kind === 'completion' ? loss.mask : [],
-    sensing: loss.kind === 'sensing' ? { A: loss.A, y: loss.y } : undefined,
+    sensing: loss.kind === 'sensing' ? { A: loss.A, y: loss.y, ...(loss.sparse ? { sparse: loss.sparse } : {}) } : undefined,
   }, theta);
 }
 
@@ -75,6 +75,8 @@ const CASES: Array<[string, (b?: 'wasm' | 'reference', every?: number) => Flatmi
   ['two-factor, sensing', (b, e) => factorization({ kind: 'sensing', measurements: 20 }, b, e)],
   ['deep depth 3, completion', (b, e) => deep({ kind: 'completion', target, mask }, b, e)],
   ['deep depth 3, sensing', (b, e) => deep({ kind: 'sensing', target, measurements: 10 }, b, e)],
+  ['two-factor, sparse sensing', (b, e) => factorization({ kind: 'sensing', measurements: { count: 20, nonzeros: 6 } }, b, e)],
+  ['deep depth 3, sparse sensing', (b, e) => deep({ kind: 'sensing', target, measurements: { count: 12, nonzeros: 4 } }, b, e)],
 ];
 
 describe.each(CASES)('diagnostics.curvature through run(): %s', (_name, config) => {

@@ -1,4 +1,5 @@
 import { roundF64 } from '../../math/round.js';
+import type { Measurements } from '../types.js';
 import { residualOf } from './losses.js';
 import { deepLinearModel } from './models/deepLinear.js';
 
@@ -15,7 +16,7 @@ export interface DlnGradient {
 }
 
 export function dlnGradient(
-  dims: readonly number[], M: Float64Array, sensing?: { A: Float64Array; y: Float64Array },
+  dims: readonly number[], M: Float64Array, sensing?: Measurements,
 ): DlnGradient {
   const model = deepLinearModel(dims, roundF64);
   const nm = M.length;

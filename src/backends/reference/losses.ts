@@ -1,7 +1,7 @@
 import type { Round } from '../../math/round.js';
 import { observedIndices } from '../../problems/dln.js';
 import type { DataLoss } from '../types.js';
-import { sensingResidual } from './sensing.js';
+import { sensingResidual, sensingSparseResidual } from './sensing.js';
 
 /**
  * R = ∂ℓ/∂W of the data loss (DataLoss) at the end-to-end matrix W, in working precision rd: the
@@ -12,7 +12,7 @@ import { sensingResidual } from './sensing.js';
  *   completion  the full sum:  R = rd(2/|Ω|)·(W − M) on Ω, +0 elsewhere
  *               a batch B = idx[lo, lo+size):  R = rd(2/|B|)·(W − M) on B, +0 elsewhere
  *               (the two-factor model never forms R: sparseCompletion.ts)
- *   sensing     src/backends/reference/sensing.ts (the full sum, or the batch's gathered rows)
+ *   sensing     src/backends/reference/sensing.ts (the full sum, or the batch's gathered rows; or A's CSR rows)
  */
 export type Residual = (W: Float64Array, idx: Int32Array, lo: number, size: number) => Float64Array;
 
@@ -38,7 +38,7 @@ export function residualOf(loss: Exclude<DataLoss, { kind: 'factored' }>, nm: nu
       return (W, idx, lo, size) => (size > 0 ? entries(W, idx, lo, size) : entries(W, obs, 0, obs.length));
     }
     case 'sensing': {
-      const residual = sensingResidual(nm, loss.A, loss.y, rd);
+      const residual = loss.sparse ? sensingSparseResidual(nm, loss.sparse, loss.y, rd) : sensingResidual(nm, loss.A, loss.y, rd);
       return (W, idx, lo, size) => residual(W, R, idx, lo, size);
     }
   }

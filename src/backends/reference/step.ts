@@ -232,7 +232,9 @@ function roundedLoss(loss: DataLoss, nm: number, rd: (x: number) => number): Dat
       return { kind: 'completion', M: M.map(rd), mask };
     }
     case 'sensing':
-      return { kind: 'sensing', A: loss.A.map(rd), y: loss.y.map(rd) };
+      return loss.sparse
+        ? { kind: 'sensing', A: loss.A, y: loss.y.map(rd), sparse: { ...loss.sparse, values: loss.sparse.values.map(rd) } }
+        : { kind: 'sensing', A: loss.A.map(rd), y: loss.y.map(rd) };
     case 'factored':
       return { kind: 'factored', A: loss.A.map(rd), B: loss.B.map(rd), k: loss.k };
   }

@@ -100,10 +100,12 @@ export function wasmSession(core: CoreExports, input: SessionInput, draw?: { thr
     const mt = at(SLOT.MT).view(); // Mᵀ, packed once: the target never changes during a run
     for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mt[j * rows + i] = M[i * cols + j];
   }
-  if (loss.kind === 'sensing') {
-    at(SLOT.A).view().set(loss.A);
-    at(SLOT.Y).view().set(loss.y);
-  }
+  if (loss.kind === 'sensing' && loss.sparse) {
+    at(SLOT.SPTR).view().set(loss.sparse.ptr);
+    at(SLOT.SIDX).view().set(loss.sparse.index);
+    at(SLOT.SVAL).view().set(loss.sparse.values);
+  } else if (loss.kind === 'sensing') at(SLOT.A).view().set(loss.A);
+  if (loss.kind === 'sensing') at(SLOT.Y).view().set(loss.y);
   if (buf.has(SLOT.OBS)) at(SLOT.OBS).view().set(obsJs);
   if (buf.has(SLOT.LCLEAN) && loss.kind !== 'factored') at(SLOT.LCLEAN).view().set(loss.kind === 'sensing' ? loss.y : buf.has(SLOT.CVAL) ? observed!.values : target ?? denseTarget());
   const sampler = hasSampler(input) ? { order: at(SLOT.ORDER), samp: at(SLOT.SAMP) } : undefined;
