@@ -32,7 +32,8 @@
 // kernels need no scratch. C must not overlap A or B (the blocked path zeroes C's rows first).
 //
 // Threads (the threads build only, pool.ts): a large product is split by blocks of 4 output rows
-// over the pool; each thread runs these same kernels on its rows, so the bits do not change.
+// over the pool (a static share each, then work stealing); each thread runs these same kernels on
+// its rows, so the bits do not change.
 //
 // Column edges: after the 2-vector tiles, L+1 leftover columns (f32 r = 5, f64 cols ≡ 3 mod 4)
 // use a fused 4 × (1 vector + 1 scalar) tile that shares the A loads; other leftovers use
@@ -40,7 +41,7 @@
 // (the fallback build, ASC_FEATURE_SIMD false) everything takes the plain scalar loop, same
 // arithmetic.
 
-import { J_ARGS, JOB_GEMM, jobWord, join, partsFor, publish, storeArg } from './pool';
+import { J_ARGS, JOB_GEMM, dealBlocks, jobWord, join, nextBlock, partsFor, publish, storeArg } from './pool';
 
 // K block length for the 4-row tiles: a 4×KC strip of A is 8 KB (f64), well inside L1 next to
 // the B rows it meets. 128, 256 and 512 measured the same within noise.
@@ -302,13 +303,18 @@ function productShare<T>(p: i32, b0: i32, b1: i32): void {
   gemmRange<T>(C, ldc, A, aRow, aK, B, ldb, i0, i1, cols, K, jobWord(o + 10) != 0);
 }
 
-/** Thread t's share (of P) of the published job (pool.ts); the main thread is t = 0. */
+/** Thread t's part (of P) of the published job (pool.ts): blocks from its share, then stolen ones; the main thread is t = 0. */
 export function gemmShare<T>(t: i32, P: i32): void {
   const nb0 = (jobWord(J_ARGS + 7) + 3) >> 2;
-  const nb = nb0 + ((jobWord(J_ARGS + ARGS + 7) + 3) >> 2);
-  const lo = <i32>(<i64>t * nb / P), hi = <i32>(<i64>(t + 1) * nb / P);
-  if (lo < nb0) productShare<T>(0, lo, min(hi, nb0));
-  if (hi > nb0) productShare<T>(1, max(lo - nb0, 0), hi - nb0);
+  for (let b = nextBlock(t, P); b >= 0; b = nextBlock(t, P)) {
+    if (b < nb0) productShare<T>(0, b, b + 1);
+    else productShare<T>(1, b - nb0, b - nb0 + 1);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function blocksOf(rows1: i32, rows2: i32): i32 {
+  return ((rows1 + 3) >> 2) + ((rows2 + 3) >> 2);
 }
 
 // @ts-ignore: decorator
@@ -327,6 +333,7 @@ export function gemmShare<T>(t: i32, P: i32): void {
   if (ASC_FEATURE_THREADS && P > 1) {
     storeProduct(0, C, ldc, A, aRow, aK, B, ldb, rows, cols, K, sym);
     storeArg(ARGS + 7, 0); // no second product
+    dealBlocks(blocksOf(rows, 0), P);
     publish(P, JOB_GEMM + (sizeof<T>() == 8 ? 0 : 1));
     gemmShare<T>(0, P);
     join(P);
@@ -346,6 +353,7 @@ export function gemmShare<T>(t: i32, P: i32): void {
   if (ASC_FEATURE_THREADS && P > 1) {
     storeProduct(0, C1, ldc1, A1, aRow1, aK1, B1, ldb1, rows1, cols1, K1, sym1);
     storeProduct(1, C2, ldc2, A2, aRow2, aK2, B2, ldb2, rows2, cols2, K2, sym2);
+    dealBlocks(blocksOf(rows1, rows2), P);
     publish(P, JOB_GEMM + (sizeof<T>() == 8 ? 0 : 1));
     gemmShare<T>(0, P);
     join(P);

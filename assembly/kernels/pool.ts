@@ -17,6 +17,9 @@
 //   4..25          the job's arguments: one or two products (gemm.ts: C, ldc, A, aRow, aK, B, ldb,
 //                  rows, cols, K, sym each), or a noise draw (../programs/draw.ts)
 //   26    SLEEP    workers blocked in wait32 (the main thread notifies only if some are)
+//   27    STEALS   blocks a thread took from another's share so far (a count for tests and benches)
+//   bytes 128 + 64·t: thread t's share of a product job's blocks, one i64 [lo | hi << 32] per
+//                  64-byte line (a line each, so owners never contend for one): see nextBlock
 //
 // Ordering: the main thread writes the job with plain stores, then bumps GEN with a seq-cst
 // atomic.add; a worker reads GEN atomically before reading the job, and bumps DONE atomically
@@ -28,7 +31,12 @@ export const J_KIND = 3;
 export const J_WAITING = 2;
 export const J_ARGS = 4;
 export const J_SLEEP = 26;
+export const J_STEALS = 27;
 export const JOB_WORDS = 32;
+/** Threads a job can have (the job block holds a share line for each; src/backends/wasm/threads.ts MAX_THREADS). */
+export const MAX_PARTS = 64;
+/** Bytes of the job block: the words, then MAX_PARTS share lines. */
+export const JOB_BYTES = JOB_WORDS * 4 + MAX_PARTS * 64;
 /** Job kinds (word KIND; + 1 for f32): products (gemm.ts gemmShare), a noise draw (../programs/draw.ts), a descent (../programs/descent.ts). */
 export const JOB_GEMM = 0;
 export const JOB_DRAW = 2;
@@ -44,6 +52,11 @@ let minWork: i32 = 1 << 16;
 let canBlock: bool = false;
 /** Spin iterations of `join` before it blocks (≈ 0.25 ms: a share's imbalance, not a wake-up, is what it waits for). */
 const JOIN_SPIN = 1 << 18;
+
+/** The job block's size in bytes, for JS to allocate it (the layout is this file's alone). */
+export function poolBlockBytes(): i32 {
+  return JOB_BYTES;
+}
 
 export function poolInit(block: usize): void {
   job = block;
@@ -103,6 +116,48 @@ export function partsFor(work: i64, blocks: i32): i32 {
   if (!ASC_FEATURE_THREADS || job == 0 || threads <= 1) return 1;
   if (work < <i64>minWork) return 1;
   return <i32>min(<i64>min(min(threads, 254), blocks), work / <i64>minWork);
+}
+
+// @ts-ignore: decorator
+@inline function shareLine(t: i32): usize {
+  return job + (JOB_WORDS << 2) + (<usize>t << 6);
+}
+
+/**
+ * Deals `blocks` blocks out to `parts` threads before a product job is published: thread t's share
+ * is [⌊t·blocks/P⌋, ⌊(t+1)·blocks/P⌋), the static split (each thread near the data it drew).
+ */
+export function dealBlocks(blocks: i32, parts: i32): void {
+  for (let t = 0; t < parts; t++) {
+    const lo = <i64>(<i64>t * blocks / parts), hi = <i64>(<i64>(t + 1) * blocks / parts);
+    store<i64>(shareLine(t), lo | (hi << 32));
+  }
+}
+
+/**
+ * The next block thread t computes, or −1 when every share is used up: the front of its own share,
+ * then the back of another's (work stealing). The two vCPUs of a cloud VM need not run at the same
+ * speed (measured here: one 1.4× slower for hours, invisibly to the guest), and a thread may be
+ * descheduled: with a static split the slowest thread sets the pace. Which thread computes a block
+ * changes no bits — each block is computed once, by the same kernel.
+ */
+export function nextBlock(t: i32, parts: i32): i32 {
+  for (let k = 0; k < parts; k++) {
+    const u = t + k < parts ? t + k : t + k - parts;
+    const line = shareLine(u);
+    for (;;) {
+      const v = atomic.load<i64>(line);
+      const lo = <i32>v, hi = <i32>(v >>> 32);
+      if (lo >= hi) break;
+      if (k == 0) {
+        if (atomic.cmpxchg<i64>(line, v, <i64>(lo + 1) | (<i64>hi << 32)) == v) return lo;
+      } else if (atomic.cmpxchg<i64>(line, v, <i64>lo | (<i64>(hi - 1) << 32)) == v) {
+        atomic.add<i32>(job + (J_STEALS << 2), 1);
+        return hi - 1;
+      }
+    }
+  }
+  return -1;
 }
 
 /** Publishes the job whose arguments the caller stored (storeArg), and wakes the workers. */

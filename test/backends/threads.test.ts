@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../src/backends/index.js';
 import type { DataLoss, ModelShape, SessionInput, SessionStepParams } from '../../src/backends/types.js';
-import { closeThreads, pooledProducts, threadedCore, threadedSession } from '../../src/backends/wasm/threads.js';
+import { closeThreads, pooledProducts, stolenBlocks, threadedCore, threadedSession } from '../../src/backends/wasm/threads.js';
 import type { Precision } from '../../src/config/types.js';
 import { layerOffsets } from '../../src/problems/dln.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
@@ -113,6 +113,22 @@ describe('threads: the noise draw split over the pool', () => {
 });
 
 describe('threads: the pool', () => {
+  it('threads steal blocks from shares not yet started (4 threads on this machine\'s cores), same bits', async () => {
+    // More threads than cores: some are not running when a job is published, and the running ones
+    // take their blocks (kernels/pool.ts nextBlock) — on any machine with fewer than 4 free cores.
+    const model: ModelShape = { kind: 'factorization', n: 258, m: 130, r: 8 };
+    const step = { ...STEP, noise: { kind: 'perturbed' as const, sigma: [0.01, 0.01] } };
+    const one = (await getBackend('wasm')).session(input(model, 'full', 'f64'));
+    one.run(40, step);
+    const before = await stolenBlocks();
+    const four = threadedSession(await threadedCore(4), input(model, 'full', 'f64'), 4, TEST_MIN_WORK, TEST_MIN_DRAW);
+    four.run(40, step);
+    expect(hex(four.theta())).toBe(hex(one.theta()));
+    expect((await stolenBlocks()) - before).toBeGreaterThan(0);
+    one.dispose();
+    four.dispose();
+  });
+
   it('getBackend("wasm", _, 3) splits products at the default threshold, same bits', async () => {
     const model: ModelShape = { kind: 'factorization', n: 258, m: 130, r: 8 }; // M Yp + Mᵀ Xp: 2·258·130·8 ≈ 2¹⁹ multiply-adds
     const step = { ...STEP, noise: { kind: 'perturbed' as const, sigma: [0.01, 0.01] } };

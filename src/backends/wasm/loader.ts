@@ -26,6 +26,7 @@ export interface CoreExports {
   /** Threads build only (assembly/kernels/pool.ts): the job block, the threads and minimum work per product, shutdown. */
   poolInit?(block: number): void;
   poolThreads?(threads: number, minWork: number, canBlock: boolean): void;
+  poolBlockBytes?(): number;
   poolShutdown?(): void;
   /** assembly/kernels/dlnHvp.ts: out = ∇²f(θ)·v for the deep model (src/diagnostics/dlnHvpWasm.ts marshals it). */
   dlnHvp(

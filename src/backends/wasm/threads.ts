@@ -64,8 +64,9 @@ async function createPool(source?: WasmSource): Promise<Pool> {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
   const core = await instantiateCore(source ?? platform.wasmSource('threads'), memory);
   const module = moduleOf(core)!;
-  const block = core.alloc(128); // JOB_WORDS (assembly/kernels/pool.ts) i32 words
-  new Int32Array(core.memory.buffer, block, 32).fill(0);
+  const bytes = core.poolBlockBytes!();
+  const block = core.alloc(bytes);
+  new Int32Array(core.memory.buffer, block, bytes / 4).fill(0);
   core.poolInit!(block);
   return { core, module, memory, block, threads: [], growing: Promise.resolve() };
 }
@@ -93,6 +94,12 @@ export async function threadedCore(threads: number, source?: WasmSource): Promis
 export async function pooledProducts(): Promise<number> {
   const p = await pool?.catch(() => undefined);
   return p ? Atomics.load(new Int32Array(p.memory.buffer, p.block, 1), 0) >>> 8 : 0;
+}
+
+/** Product blocks a pool thread took from another's share so far (work stealing; 0 without a pool). */
+export async function stolenBlocks(): Promise<number> {
+  const p = await pool?.catch(() => undefined);
+  return p ? Atomics.load(new Int32Array(p.memory.buffer, p.block, 32), 27) : 0;
 }
 
 /**
