@@ -17,6 +17,7 @@
 import { FlatminError } from '../errors.js';
 import { zeros, type Matrix } from './matrix.js';
 import { orthonormalColumns } from './qr.js';
+import { divideFrom, dotFrom, setFromColumn, subScaledFrom } from './vector.js';
 import { svd, type SVD } from './svd.js';
 
 /** A target in thin form: M = A Bᵀ with A n×k, B m×k (row-major Matrices). */
@@ -34,46 +35,66 @@ export function householderR(cols: Float64Array[], n: number): number {
   const q = Math.min(n, c);
   for (let j = 0; j < q; j++) {
     const x = cols[j];
-    let xn2 = 0;
-    for (let i = j + 1; i < n; i++) xn2 += x[i] * x[i];
+    // dotFrom / subScaledFrom: the same sums in vector.ts's small kernels, optimized at once (qr.ts says why).
+    const xn2 = dotFrom(x, x, j + 1, n);
     if (xn2 === 0) continue; // already upper triangular in this column: H_j = I
     const alpha = x[j];
     const norm = Math.sqrt(alpha * alpha + xn2);
     const beta = alpha >= 0 ? -norm : norm;
     const tau = (beta - alpha) / beta;
     const f = alpha - beta;
-    for (let i = j + 1; i < n; i++) x[i] = x[i] / f; // v = (1, x_{j+1}/f, …)
+    divideFrom(x, f, j + 1, n); // v = (1, x_{j+1}/f, …)
     for (let l = j + 1; l < c; l++) {
       const y = cols[l];
-      let t = y[j];
-      for (let i = j + 1; i < n; i++) t += x[i] * y[i];
-      const g = tau * t;
+      const g = tau * dotFrom(x, y, j + 1, n, y[j]);
       if (g === 0) continue;
       y[j] -= g;
-      for (let i = j + 1; i < n; i++) y[i] -= g * x[i];
+      subScaledFrom(y, g, x, j + 1, n);
     }
     x[j] = beta;
-    for (let i = j + 1; i < n; i++) x[i] = 0;
+    x.fill(0, j + 1, n);
   }
   return q;
 }
 
-/** The columns of row-major blocks side by side, each column contiguous (householderR's input). */
-function columns(blocks: readonly Matrix[]): Float64Array[] {
+/** A row-major block read only (a Matrix, or a view of θ in the session's precision). */
+export interface Block {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: ArrayLike<number>;
+}
+
+/**
+ * The columns of row-major blocks side by side, each column contiguous (householderR's input):
+ * subarrays of `work` when given (at least rows·cols summed over the blocks: a caller that repeats
+ * the report, a run's record every few steps, reuses one), else of a fresh array.
+ */
+export function columns(blocks: readonly Block[], work?: Float64Array): Float64Array[] {
+  let size = 0;
+  for (const b of blocks) size += b.rows * b.cols;
+  const buf = work && work.length >= size ? work : new Float64Array(size);
   const out: Float64Array[] = [];
+  let at = 0;
   for (const b of blocks)
-    for (let j = 0; j < b.cols; j++) out.push(Float64Array.from({ length: b.rows }, (_, i) => b.data[i * b.cols + j]));
+    for (let j = 0; j < b.cols; j++) {
+      const col = buf.subarray(at, at + b.rows);
+      setFromColumn(col, b.data, b.rows, b.cols, j);
+      out.push(col);
+      at += b.rows;
+    }
   return out;
 }
 
 /**
  * ‖P Qᵀ − S Tᵀ‖² for P n×r, Q m×r, S n×k, T m×k (either pair may have 0 columns), by the small
- * middle of the two QRs (see the module comment).
+ * middle of the two QRs (see the module comment). `work`: (n + m)·(r + k) scratch to reuse, optional.
  */
-export function productDiff2(P: Matrix, Q: Matrix, S: Matrix, T: Matrix): number {
+export function productDiff2(P: Block, Q: Block, S: Block, T: Block, work?: Float64Array): number {
   const r = P.cols;
-  const c1 = columns([P, S]);
-  const c2 = columns([Q, T]);
+  const n1 = P.rows * (P.cols + S.cols);
+  const fits = work !== undefined && work.length >= n1 + Q.rows * (Q.cols + T.cols);
+  const c1 = columns([P, S], fits ? work.subarray(0, n1) : undefined);
+  const c2 = columns([Q, T], fits ? work.subarray(n1) : undefined);
   const q1 = householderR(c1, P.rows);
   const q2 = householderR(c2, Q.rows);
   const c = c1.length;
@@ -94,13 +115,17 @@ export function lowRankNorm2(t: LowRank): number {
   return productDiff2(t.A, t.B, empty(t.A.rows), empty(t.B.rows));
 }
 
-/** ½‖XYᵀ − ABᵀ‖² with X = theta[0, n·r), Y = theta[n·r, …): the factored target's loss (a report). */
-export function lowRankLoss(theta: Float64Array, t: LowRank, r: number): number {
+/**
+ * ½‖XYᵀ − ABᵀ‖² with X = theta[0, n·r), Y = theta[n·r, …): the factored target's loss (a report).
+ * θ may be the session's own view (f32 entries are read as the doubles they are); `work` as
+ * productDiff2's.
+ */
+export function lowRankLoss(theta: Float64Array | Float32Array, t: LowRank, r: number, work?: Float64Array): number {
   const n = t.A.rows;
   const m = t.B.rows;
-  const X: Matrix = { rows: n, cols: r, data: theta.subarray(0, n * r) };
-  const Y: Matrix = { rows: m, cols: r, data: theta.subarray(n * r, (n + m) * r) };
-  return 0.5 * productDiff2(X, Y, t.A, t.B);
+  const X: Block = { rows: n, cols: r, data: theta.subarray(0, n * r) };
+  const Y: Block = { rows: m, cols: r, data: theta.subarray(n * r, (n + m) * r) };
+  return 0.5 * productDiff2(X, Y, t.A, t.B, work);
 }
 
 /**

@@ -34,7 +34,7 @@ export function fromRows(rows: ArrayLike<ArrayLike<number>>, path = 'rows'): Mat
     const out = zeros(r, c);
     for (let i = 0; i < r; i++) {
       const row = rows[i];
-      const len = rowLength(row, `${path}[${i}]`);
+      const len = Array.isArray(row) ? row.length : rowLength(row, `${path}[${i}]`); // the path only when it may fail
       if (len !== c) throw new FlatminError('SHAPE', `${path}[${i}]`, `has ${len} entries where row 0 has ${c}: every row must have the same length`);
       for (let j = 0; j < c; j++) {
         const v = row[j];
@@ -68,7 +68,12 @@ function describe(v: unknown): string {
 /** Nested arrays of a Matrix (`out[i][j]` = entry (i, j)): plain data, for JSON or `fromRows`. */
 export function toRows(a: Matrix): number[][] {
   const out: number[][] = [];
-  for (let i = 0; i < a.rows; i++) out.push(Array.from(a.data.subarray(i * a.cols, (i + 1) * a.cols)));
+  for (let i = 0; i < a.rows; i++) {
+    // A plain loop: Array.from(subarray) goes through the iterator, a result object per entry.
+    const row = new Array<number>(a.cols);
+    for (let j = 0; j < a.cols; j++) row[j] = a.data[i * a.cols + j];
+    out.push(row);
+  }
   return out;
 }
 

@@ -11,6 +11,41 @@ export function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
+/**
+ * s0 + Σ_{k = from … n−1} a_k b_k, in ascending k: dot's sum on a tail, from a start value (the
+ * Householder and Gram–Schmidt loops of lowRank.ts and qr.ts). A small function of its own so V8
+ * optimizes it after a call or two: the same loop inlined in a long cold function runs interpreted
+ * until that function's on-stack replacement compiles — tens of ms on a busy machine — boxing every
+ * product into a fresh heap number (MBs of garbage a 10⁴-row factor, which V8's young generation
+ * grows to hold: resident memory).
+ */
+export function dotFrom(a: Float64Array, b: Float64Array, from: number, n: number, s0 = 0): number {
+  let s = s0;
+  for (let k = from; k < n; k++) s += a[k] * b[k];
+  return s;
+}
+
+/** y_k ← y_k − αx_k for k = from … n−1 (the updates beside dotFrom's sums). */
+export function subScaledFrom(y: Float64Array, alpha: number, x: Float64Array, from: number, n: number): void {
+  for (let k = from; k < n; k++) y[k] -= alpha * x[k];
+}
+
+/** x_k ← x_k / d for k = from … n−1 (divided, not multiplied by 1/d: one rounding each). */
+export function divideFrom(x: Float64Array, d: number, from: number, n: number): void {
+  for (let k = from; k < n; k++) x[k] = x[k] / d;
+}
+
+/** out ← column j of a row-major rows×cols array (a small kernel for dotFrom's reason). */
+export function setFromColumn(out: Float64Array, data: ArrayLike<number>, rows: number, cols: number, j: number): Float64Array {
+  for (let i = 0; i < rows; i++) out[i] = data[i * cols + j];
+  return out;
+}
+
+/** Column j of a row-major rows×cols array ← v. */
+export function setColumn(data: Float64Array, rows: number, cols: number, j: number, v: Float64Array): void {
+  for (let i = 0; i < rows; i++) data[i * cols + j] = v[i];
+}
+
 /** ‖a‖₂ (no scaling: the spectral tools work on unit-scale vectors). */
 export function norm(a: Float64Array): number {
   return Math.sqrt(dot(a, a));

@@ -16,7 +16,7 @@ import { asMatrix, frob2, matmul, matmulNT, matmulTN, requireFinite, scale, tran
 import type { Matrix } from '../linalg/matrix.js';
 import { inverse } from '../linalg/inverse.js';
 import { nuclearNorm, numericalRank, svd, type SVD } from '../linalg/svd.js';
-import { householderR, lowRankNorm2, lowRankSvd, productDiff2, type LowRank } from '../linalg/lowRank.js';
+import { columns, householderR, lowRankNorm2, lowRankSvd, productDiff2, type LowRank } from '../linalg/lowRank.js';
 
 /** A target in thin form M = A Bᵀ (never formed), as opposed to a Matrix or nested rows. */
 function isLowRank(t: unknown): t is LowRank {
@@ -323,9 +323,7 @@ function gramDistance2(A: Matrix, Q: Matrix, S: Float64Array, w: number): { diff
   const r = A.cols;
   const k = Q.cols;
   // Columns of [Q | A], each contiguous (the reflections below work column by column).
-  const cols: Float64Array[] = [];
-  for (let j = 0; j < k; j++) cols.push(Float64Array.from({ length: n }, (_, i) => Q.data[i * k + j]));
-  for (let j = 0; j < r; j++) cols.push(Float64Array.from({ length: n }, (_, i) => A.data[i * r + j]));
+  const cols = columns([Q, A]);
   const q = householderR(cols, n);
   // R's column l is cols[l][0 … q−1] (zero below its diagonal). Form G = R_A R_Aᵀ and
   // Bq = R_Q diag(w·S) R_Qᵀ entry by entry (upper triangle; symmetric).
