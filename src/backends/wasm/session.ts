@@ -99,7 +99,11 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
   }
   const theta = at(SLOT.THETA);
   // The factors as the step reads them (in T), for fullLoss: ½‖XYᵀ − ABᵀ‖² is a JS report (linalg/lowRank.ts).
-  const factors = loss.kind === 'factored' ? { ...loss, A: loss.A.map(rd), B: loss.B.map(rd) } : undefined;
+  // f64 reads them as given (rounding is the identity: no copy); the report's QR scratch is kept
+  // for the next record (lossWork), so a record allocates nothing n-sized.
+  const factors = loss.kind !== 'factored' ? undefined
+    : factorsOf(f32 ? { ...loss, A: loss.A.map(rd), B: loss.B.map(rd) } : loss, model.kind === 'factorization' ? model.n : 0, model.kind === 'factorization' ? model.m : 0);
+  let lossWork: Float64Array | undefined;
   const prev = buf.get(SLOT.PREV);
   let live = true;
   const alive = () => {
@@ -151,7 +155,11 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
     },
     fullLoss: () => {
       alive();
-      if (model.kind === 'factorization' && loss.kind === 'factored') return lowRankLoss(Float64Array.from(theta.view()), factorsOf(factors!, model.n, model.m), model.r);
+      if (model.kind === 'factorization' && factors) {
+        lossWork ??= new Float64Array((model.n + model.m) * (model.r + factors.A.cols));
+        // θ's own view (T): read before anything can grow memory
+        return lowRankLoss(theta.view() as Float64Array | Float32Array, factors, model.r, lossWork);
+      }
       if (model.kind !== 'factorization' || loss.kind !== 'full') return NaN;
       return (f32 ? core.factorizationLossF32 : core.factorizationLossF64)(model.n, model.m, model.r, at(SLOT.M).ptr, theta.ptr);
     },
