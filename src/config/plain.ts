@@ -82,9 +82,19 @@ function copyArray(o: unknown[], base: string, index: number, seen: Set<object>)
   let i = 0;
   let x: unknown;
   for (; i < o.length; i++) {
-    x = element(o, i, base, index);
-    if (typeof x !== 'number') break;
-    nums[i] = x;
+    // read here, not through element(): a double returned from a call is boxed into a heap number
+    if (!(i in o)) element(o, i, base, index); // throws: a hole
+    let v: unknown;
+    try {
+      v = o[i];
+    } catch (e) {
+      throw readError(e, `${pathOf(base, index)}[${i}]`);
+    }
+    if (typeof v !== 'number') {
+      x = v;
+      break;
+    }
+    nums[i] = v;
   }
   if (i === o.length) return nums;
   // Not all numbers: the general copy, o on the cycle check's path.
@@ -110,16 +120,18 @@ function element(o: unknown[], i: number, base: string, index: number): unknown 
   try {
     return o[i];
   } catch (e) {
-    throw new FlatminError('TYPE', `${pathOf(base, index)}[${i}]`, `reading this value threw: ${short(e)}`);
+    throw readError(e, `${pathOf(base, index)}[${i}]`);
   }
 }
+
+const readError = (e: unknown, path: string) => new FlatminError('TYPE', path, `reading this value threw: ${short(e)}`);
 
 /** o[key]; a getter that throws is a FlatminError at `path`. */
 function read(o: object, key: string, path: string): unknown {
   try {
     return (o as Record<string, unknown>)[key];
   } catch (e) {
-    throw new FlatminError('TYPE', path, `reading this value threw: ${short(e)}`);
+    throw readError(e, path);
   }
 }
 

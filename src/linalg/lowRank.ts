@@ -17,7 +17,7 @@
 import { FlatminError } from '../errors.js';
 import { zeros, type Matrix } from './matrix.js';
 import { orthonormalColumns } from './qr.js';
-import { divideFrom, dotFrom, setFromColumn, subScaledFrom } from './vector.js';
+import { divideFrom, dotFrom, dotStrided, setFromColumn, subScaledFrom } from './vector.js';
 import { svd, type SVD } from './svd.js';
 
 /** A target in thin form: M = A Bᵀ with A n×k, B m×k (row-major Matrices). */
@@ -110,9 +110,9 @@ export function productDiff2(P: Block, Q: Block, S: Block, T: Block, work?: Floa
 
 const empty = (rows: number): Matrix => ({ rows, cols: 0, data: new Float64Array(0) });
 
-/** ‖ABᵀ‖². */
-export function lowRankNorm2(t: LowRank): number {
-  return productDiff2(t.A, t.B, empty(t.A.rows), empty(t.B.rows));
+/** ‖ABᵀ‖² (`work` as productDiff2's). */
+export function lowRankNorm2(t: LowRank, work?: Float64Array): number {
+  return productDiff2(t.A, t.B, empty(t.A.rows), empty(t.B.rows), work);
 }
 
 /**
@@ -163,11 +163,9 @@ function transposeTimes(Q: Matrix, F: Matrix): Matrix {
   const k = Q.cols;
   const c = F.cols;
   const out = zeros(k, c);
-  for (let i = 0; i < Q.rows; i++)
-    for (let a = 0; a < k; a++) {
-      const qa = Q.data[i * k + a];
-      for (let b = 0; b < c; b++) out.data[a * c + b] += qa * F.data[i * c + b];
-    }
+  // 0 + Σ_i, i ascending: the in-place accumulation's order, in the strided kernel (vector.ts dotFrom says why)
+  for (let a = 0; a < k; a++)
+    for (let b = 0; b < c; b++) out.data[a * c + b] = dotStrided(Q.data, a, k, F.data, b, c, Q.rows);
   return out;
 }
 
@@ -177,11 +175,7 @@ function times(Q: Matrix, S: Matrix): Matrix {
   const p = S.cols;
   const out = zeros(Q.rows, p);
   for (let i = 0; i < Q.rows; i++)
-    for (let b = 0; b < p; b++) {
-      let s = 0;
-      for (let a = 0; a < k; a++) s += Q.data[i * k + a] * S.data[a * p + b];
-      out.data[i * p + b] = s;
-    }
+    for (let b = 0; b < p; b++) out.data[i * p + b] = dotStrided(Q.data, i * k, 1, S.data, b, p, k);
   return out;
 }
 

@@ -46,6 +46,31 @@ export function setColumn(data: Float64Array, rows: number, cols: number, j: num
   for (let i = 0; i < rows; i++) data[i * cols + j] = v[i];
 }
 
+/**
+ * s0 + Σ_{t = 0 … n−1} a[ao + t·as]·b[bo + t·bs], t ascending: a row or column dot product of
+ * row-major arrays (matrix.ts matmulTN, the prediction's Grams) — dotFrom's kernel with strides.
+ */
+export function dotStrided(a: ArrayLike<number>, ao: number, as: number, b: ArrayLike<number>, bo: number, bs: number, n: number, s0 = 0): number {
+  let s = s0;
+  for (let t = 0; t < n; t++) s += a[ao + t * as] * b[bo + t * bs];
+  return s;
+}
+
+/** out[oo + t·os] ← src[so + t·ss]·f for t = 0 … n−1 (a strided copy when f is omitted). */
+export function setStrided(out: Float64Array, oo: number, os: number, src: ArrayLike<number>, so: number, ss: number, n: number, f?: number): void {
+  if (f === undefined) for (let t = 0; t < n; t++) out[oo + t * os] = src[so + t * ss];
+  else for (let t = 0; t < n; t++) out[oo + t * os] = src[so + t * ss] * f;
+}
+
+/** The index of the first NaN or ±Infinity of `d`, or −1. */
+export function firstNonFinite(d: ArrayLike<number>): number {
+  for (let k = 0; k < d.length; k++) {
+    const v = d[k];
+    if (!(v - v === 0)) return k;
+  }
+  return -1;
+}
+
 /** ‖a‖₂ (no scaling: the spectral tools work on unit-scale vectors). */
 export function norm(a: Float64Array): number {
   return Math.sqrt(dot(a, a));
