@@ -69,49 +69,47 @@ function enter(o: object, where: string, seen: Set<object>): void {
 const pathOf = (base: string, index: number) => (index < 0 ? base : `${base}[${index}]`);
 
 /**
- * The copy of the array at pathOf(base, index), each element read once. Rows of numbers — nearly
- * all of a large config (a 10⁴×10 factor is 10⁴ of them) — take a fast path: copied into an array
- * of their own allocation site (V8 keeps one elements kind per site; one shared with arrays of
- * objects would box every number: 290 bytes a row of 10 instead of 136), with no cycle check (a
- * row of numbers holds nothing) and no path string, which is built only for an error. Garbage
- * matters here beyond its own bytes: every scavenge it causes copies the config's rows again, and
- * V8 grows its young generation (up to 32 MB of resident memory) with the bytes that survive.
+ * The copy of the array at pathOf(base, index), each element read once. Array.prototype.slice
+ * reads them (has, then get, as the loop below would), keeps holes as holes and gives V8's
+ * compact copy: exact length, and the source's elements kind — a row of 10 doubles from
+ * JSON.parse or Array.from stays unboxed, 128 bytes, and the code that checks and copies it later
+ * (matrixRows, fromRows) loads doubles without boxing each. Rows of numbers, nearly all of a large
+ * config (a 10⁴×10 factor is 10⁴ of them), need nothing more: no cycle check (a row of numbers
+ * holds nothing) and no path string (built only for an error). Garbage matters here beyond its own
+ * bytes: every scavenge it causes copies the config's rows again, and V8 grows its young
+ * generation (up to 32 MB of resident memory) with the bytes that survive.
  */
 function copyArray(o: unknown[], base: string, index: number, seen: Set<object>): unknown[] {
-  const nums = new Array<number>(o.length);
-  let i = 0;
-  let x: unknown;
-  for (; i < o.length; i++) {
-    // read here, not through element(): a double returned from a call is boxed into a heap number
-    if (!(i in o)) element(o, i, base, index); // throws: a hole
-    let v: unknown;
-    try {
-      v = o[i];
-    } catch (e) {
-      throw readError(e, `${pathOf(base, index)}[${i}]`);
-    }
-    if (typeof v !== 'number') {
-      x = v;
-      break;
-    }
-    nums[i] = v;
+  let c: unknown[];
+  try {
+    c = Array.prototype.slice.call(o);
+  } catch {
+    c = elements(o, base, index); // a getter threw: read one by one to name it (it is asked again to do so)
   }
-  if (i === o.length) return nums;
-  // Not all numbers: the general copy, o on the cycle check's path.
+  let i = 0;
+  while (i < c.length && typeof c[i] === 'number') i++;
+  if (i === c.length) return c;
+  // Not all numbers: the general copy of c's elements in place, o on the cycle check's path.
   const path = pathOf(base, index);
   enter(o, path, seen);
   try {
-    const out = new Array<unknown>(o.length);
-    for (let j = 0; j < i; j++) out[j] = nums[j];
-    for (;;) {
-      out[i] = typeof x === 'string' || typeof x === 'boolean' || typeof x === 'number' ? x
-        : Array.isArray(x) ? copyArray(x, path, i, seen) : copy(x, `${path}[${i}]`, seen);
-      if (++i === o.length) return out;
-      x = element(o, i, base, index);
+    for (; i < c.length; i++) {
+      if (!(i in c)) throw new FlatminError('TYPE', `${path}[${i}]`, 'expected a value, got a hole in a sparse array ([1,,2])');
+      const x = c[i];
+      if (typeof x !== 'string' && typeof x !== 'boolean' && typeof x !== 'number')
+        c[i] = Array.isArray(x) ? copyArray(x, path, i, seen) : copy(x, `${path}[${i}]`, seen);
     }
+    return c;
   } finally {
     seen.delete(o);
   }
+}
+
+/** o's elements one by one, each read once, or a FlatminError at `path[i]` for a hole or a getter that throws. */
+function elements(o: unknown[], base: string, index: number): unknown[] {
+  const out = new Array<unknown>(o.length);
+  for (let i = 0; i < o.length; i++) out[i] = element(o, i, base, index);
+  return out;
 }
 
 /** o[i] (o at pathOf(base, index)), or a FlatminError at its path for a hole (a sparse array) or a getter that throws. */
