@@ -87,22 +87,24 @@ export function columns(blocks: readonly Block[], work?: Float64Array): Float64A
 
 /**
  * ‖P Qᵀ − S Tᵀ‖² for P n×r, Q m×r, S n×k, T m×k (either pair may have 0 columns), by the small
- * middle of the two QRs (see the module comment). `work`: (n + m)·(r + k) scratch to reuse, optional.
+ * middle of the two QRs (see the module comment). The QRs run one after the other, R₁ kept
+ * aside, so `work` — scratch to reuse, optional — needs max(n, m)·(r + k) doubles.
  */
 export function productDiff2(P: Block, Q: Block, S: Block, T: Block, work?: Float64Array): number {
   const r = P.cols;
-  const n1 = P.rows * (P.cols + S.cols);
-  const fits = work !== undefined && work.length >= n1 + Q.rows * (Q.cols + T.cols);
-  const c1 = columns([P, S], fits ? work.subarray(0, n1) : undefined);
-  const c2 = columns([Q, T], fits ? work.subarray(n1) : undefined);
+  const c = P.cols + S.cols;
+  const scratch = work !== undefined && work.length >= Math.max(P.rows, Q.rows) * c ? work : undefined;
+  const c1 = columns([P, S], scratch);
   const q1 = householderR(c1, P.rows);
+  const R1 = new Float64Array(c * q1); // column l of R₁ at [l·q1, (l + 1)·q1)
+  for (let l = 0; l < c; l++) R1.set(c1[l].subarray(0, q1), l * q1);
+  const c2 = columns([Q, T], scratch);
   const q2 = householderR(c2, Q.rows);
-  const c = c1.length;
   let s2 = 0;
   for (let a = 0; a < q1; a++)
     for (let b = 0; b < q2; b++) {
       let d = 0;
-      for (let l = 0; l < c; l++) d += l < r ? c1[l][a] * c2[l][b] : -(c1[l][a] * c2[l][b]);
+      for (let l = 0; l < c; l++) d += l < r ? R1[l * q1 + a] * c2[l][b] : -(R1[l * q1 + a] * c2[l][b]);
       s2 += d * d;
     }
   return s2;
@@ -117,10 +119,10 @@ export function lowRankNorm2(t: LowRank, work?: Float64Array): number {
 
 /**
  * ½‖XYᵀ − ABᵀ‖² with X = theta[0, n·r), Y = theta[n·r, …): the factored target's loss (a report).
- * θ may be the session's own view (f32 entries are read as the doubles they are); `work` as
- * productDiff2's.
+ * θ and the factors may be views of the session's own buffers (f32 entries are read as the
+ * doubles they are); `work` as productDiff2's.
  */
-export function lowRankLoss(theta: Float64Array | Float32Array, t: LowRank, r: number, work?: Float64Array): number {
+export function lowRankLoss(theta: Float64Array | Float32Array, t: { readonly A: Block; readonly B: Block }, r: number, work?: Float64Array): number {
   const n = t.A.rows;
   const m = t.B.rows;
   const X: Block = { rows: n, cols: r, data: theta.subarray(0, n * r) };

@@ -273,8 +273,8 @@ export function factorizationDistances(
     requireFinite(low!.A, 'M.A');
     requireFinite(low!.B, 'M.B');
   }
-  // One QR scratch for every thin QR below, in turn: (n + m)·(r' + the widest k) doubles, not one each.
-  const work = new Float64Array((n + m) * (X.cols + Math.max(p.U.cols, low ? low.A.cols : 0)));
+  // One QR scratch for every thin QR below, in turn: max(n, m)·(r' + the widest k) doubles, not one each.
+  const work = new Float64Array(Math.max(n, m) * (X.cols + Math.max(p.U.cols, low ? low.A.cols : 0)));
   const gx = gramDistance2(X, p.U, p.singularValues, p.c, work);
   const gy = gramDistance2(Y, p.V, p.singularValues, 1 / p.c, work);
   const dX = relative(gx.diff2, gx.ref2);

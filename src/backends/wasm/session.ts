@@ -7,7 +7,7 @@ import { blocksOf, endToEndShape, hasSampler, stepTarget, universeOf, validateSe
 import { noiseKinds, type EpochSampler, type Session, type SessionInput, type SessionStepParams, type StepOutcome } from '../types.js';
 import { Arena, WasmArray } from './buffers.js';
 import type { CoreExports } from './loader.js';
-import { factorsOf, noEndToEnd } from '../factored.js';
+import { noEndToEnd } from '../factored.js';
 import { lowRankLoss } from '../../linalg/lowRank.js';
 
 /** The codes of assembly/session.ts; a noise kind's code is its index in noiseKinds (types.ts). */
@@ -98,11 +98,9 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
     sampler.samp.view()[0] = obsJs.length; // the epoch is used up: the first SGD step shuffles
   }
   const theta = at(SLOT.THETA);
-  // The factors as the step reads them (in T), for fullLoss: ½‖XYᵀ − ABᵀ‖² is a JS report (linalg/lowRank.ts).
-  // f64 reads them as given (rounding is the identity: no copy); the report's QR scratch is kept
-  // for the next record (lossWork), so a record allocates nothing n-sized.
-  const factors = loss.kind !== 'factored' ? undefined
-    : factorsOf(f32 ? { ...loss, A: loss.A.map(rd), B: loss.B.map(rd) } : loss, model.kind === 'factorization' ? model.n : 0, model.kind === 'factorization' ? model.m : 0);
+  // fullLoss, ½‖XYᵀ − ABᵀ‖², is a JS report (linalg/lowRank.ts) on views of θ and of the factors
+  // as the step reads them (FA, FB: in T), with a QR scratch kept for the next record — a record
+  // copies nothing n-sized.
   let lossWork: Float64Array | undefined;
   const prev = buf.get(SLOT.PREV);
   let live = true;
@@ -155,10 +153,12 @@ export function wasmSession(core: CoreExports, input: SessionInput): Session {
     },
     fullLoss: () => {
       alive();
-      if (model.kind === 'factorization' && factors) {
-        lossWork ??= new Float64Array((model.n + model.m) * (model.r + factors.A.cols));
-        // θ's own view (T): read before anything can grow memory
-        return lowRankLoss(theta.view() as Float64Array | Float32Array, factors, model.r, lossWork);
+      if (model.kind === 'factorization' && loss.kind === 'factored') {
+        const { n, m, r } = model;
+        lossWork ??= new Float64Array(Math.max(n, m) * (r + loss.k));
+        // views of Wasm memory (T), read before anything can grow it
+        const t = { A: { rows: n, cols: loss.k, data: at(SLOT.FA).view() }, B: { rows: m, cols: loss.k, data: at(SLOT.FB).view() } };
+        return lowRankLoss(theta.view() as Float64Array | Float32Array, t, r, lossWork);
       }
       if (model.kind !== 'factorization' || loss.kind !== 'full') return NaN;
       return (f32 ? core.factorizationLossF32 : core.factorizationLossF64)(model.n, model.m, model.r, at(SLOT.M).ptr, theta.ptr);
