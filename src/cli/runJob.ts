@@ -2,7 +2,8 @@ import type { BackendName } from '../config/types.js';
 import { FlatminError } from '../errors.js';
 import { createProgress, type Progress } from '../report/progress.js';
 import { Run, type Checkpoint, type RunResult } from '../run.js';
-import { checkWritable, writeText } from './io.js';
+import { jsonChunks } from '../report/jsonChunks.js';
+import { checkWritable, writeChunks, writeText } from './io.js';
 
 export interface RunJobOptions {
   /** What the progress line is labelled with (the config or checkpoint file). */
@@ -52,10 +53,15 @@ export async function runJob(config: unknown, resume: Checkpoint | undefined, o:
   const writeCheckpoint = async () => {
     if (o.checkpoint) await writeText(o.checkpoint, JSON.stringify(run.checkpoint()) + '\n');
   };
+  // The result's JSON in pieces (report/jsonChunks.ts): with large factors in its config and
+  // final X, Y, the whole text is MBs, and a file write would copy it twice more.
+  function* resultChunks(r: RunResult): Generator<string> {
+    yield* jsonChunks(r, 1);
+    yield '\n';
+  }
   const writeResult = async (r: RunResult) => {
-    const json = JSON.stringify(r, null, 1) + '\n';
-    if (o.out) await writeText(o.out, json);
-    else o.print(json);
+    if (o.out) await writeChunks(o.out, resultChunks(r));
+    else for (const c of resultChunks(r)) o.print(c);
   };
   try {
     let slice = 64;
@@ -73,7 +79,7 @@ export async function runJob(config: unknown, resume: Checkpoint | undefined, o:
         if (e instanceof FlatminError && e.code === 'DIVERGED') {
           progress?.finish();
           await writeCheckpoint();
-          if (o.out) await writeText(o.out, JSON.stringify(run.result(), null, 1) + '\n');
+          if (o.out) await writeChunks(o.out, resultChunks(run.result()));
         }
         throw e;
       }
@@ -88,7 +94,7 @@ export async function runJob(config: unknown, resume: Checkpoint | undefined, o:
       if (signal) {
         progress?.finish();
         await writeCheckpoint();
-        if (o.out) await writeText(o.out, JSON.stringify(run.result(), null, 1) + '\n');
+        if (o.out) await writeChunks(o.out, resultChunks(run.result()));
         const where = o.checkpoint ? `; checkpoint in ${o.checkpoint} (continue with: flatmin resume ${o.checkpoint})` : ' (use --checkpoint FILE to keep the state)';
         process.stderr.write(`interrupted by ${signal} at step ${run.done} of ${run.total}${where}\n`);
         return signal === 'SIGINT' ? 130 : 143;
