@@ -3,7 +3,7 @@ import { FlatminError } from '../errors.js';
 import { createProgress, type Progress } from '../report/progress.js';
 import { Run, type Checkpoint, type RunResult } from '../run.js';
 import { jsonChunks } from '../report/jsonChunks.js';
-import { checkWritable, writeChunks, writeText } from './io.js';
+import { checkWritable, writeChunks } from './io.js';
 
 export interface RunJobOptions {
   /** What the progress line is labelled with (the config or checkpoint file). */
@@ -50,15 +50,16 @@ export async function runJob(config: unknown, resume: Checkpoint | undefined, o:
   const onSignal = (s: NodeJS.Signals) => (signal = s);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const writeCheckpoint = async () => {
-    if (o.checkpoint) await writeText(o.checkpoint, JSON.stringify(run.checkpoint()) + '\n');
-  };
-  // The result's JSON in pieces (report/jsonChunks.ts): with large factors in its config and
-  // final X, Y, the whole text is MBs, and a file write would copy it twice more.
-  function* resultChunks(r: RunResult): Generator<string> {
-    yield* jsonChunks(r, 1);
+  // The JSON in pieces (report/jsonChunks.ts): with large factors in the config (both carry it)
+  // and the result's final X, Y, the whole text is MBs, and a file write would copy it twice more.
+  function* lines(value: unknown, indent: number): Generator<string> {
+    yield* jsonChunks(value, indent);
     yield '\n';
   }
+  const resultChunks = (r: RunResult) => lines(r, 1);
+  const writeCheckpoint = async () => {
+    if (o.checkpoint) await writeChunks(o.checkpoint, lines(run.checkpoint(), 0));
+  };
   const writeResult = async (r: RunResult) => {
     if (o.out) await writeChunks(o.out, resultChunks(r));
     else for (const c of resultChunks(r)) o.print(c);
