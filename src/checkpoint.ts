@@ -1,5 +1,6 @@
 import type { ModelKind, Precision, RunConfig } from './config/types.js';
 import { FlatminError } from './errors.js';
+import { jsonChunks } from './report/jsonChunks.js';
 import type { SessionInput } from './backends/types.js';
 import { observedOf } from './backends/sparse.js';
 import { LANES } from './random/gaussian.js';
@@ -46,14 +47,16 @@ type HashedField = (typeof HASHED)[number];
  * engine, synchronously (crypto.subtle is async and absent in some workers).
  */
 export function fieldHash(value: unknown): string {
-  const text = JSON.stringify(value) ?? 'undefined';
   let a = 0x811c9dc5;
   let b = 0x050c5d1f;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x01000193);
-  }
+  // The JSON text in pieces (report/jsonChunks.ts, JSON.stringify's text): a config with large
+  // factors is MBs of it, never needed whole.
+  for (const text of value === undefined ? ['undefined'] : jsonChunks(value, 0))
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x01000193);
+    }
   return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
 
@@ -217,9 +220,11 @@ function universeOf(input: SessionInput): Int32Array {
 
 function encodeF64(a: Float64Array): string {
   const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-  return btoa(s);
+  // The byte string 32 KiB at a time: appending one character per byte built a chain of a string
+  // node per byte until btoa flattened it — 50 MB of heap for a 2·10⁵-entry θ.
+  const parts: string[] = [];
+  for (let i = 0; i < bytes.length; i += 1 << 15) parts.push(String.fromCharCode(...bytes.subarray(i, i + (1 << 15))));
+  return btoa(parts.join(''));
 }
 
 /** An empty array for anything that is not base64 of whole f64s (the caller reports it). */

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FlatminError } from '../errors.js';
 
@@ -23,6 +23,25 @@ export async function writeText(file: string, text: string): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     await writeFile(tmp, text);
+    await rename(tmp, file);
+  } catch (e) {
+    throw new FlatminError('IO', file, `cannot write: ${why(e)}`);
+  }
+}
+
+/**
+ * writeText for text made in pieces (report/jsonChunks.ts): the same temporary file and rename,
+ * written piece by piece so the whole text is never held at once.
+ */
+export async function writeChunks(file: string, chunks: Iterable<string>): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    const fh = await open(tmp, 'w');
+    try {
+      for (const c of chunks) await fh.write(c);
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, file);
   } catch (e) {
     throw new FlatminError('IO', file, `cannot write: ${why(e)}`);

@@ -2,7 +2,8 @@ import type { BackendName } from '../config/types.js';
 import { FlatminError } from '../errors.js';
 import { createProgress, type Progress } from '../report/progress.js';
 import { Run, type Checkpoint, type RunResult } from '../run.js';
-import { checkWritable, writeText } from './io.js';
+import { jsonChunks } from '../report/jsonChunks.js';
+import { checkWritable, writeChunks } from './io.js';
 
 export interface RunJobOptions {
   /** What the progress line is labelled with (the config or checkpoint file). */
@@ -49,13 +50,19 @@ export async function runJob(config: unknown, resume: Checkpoint | undefined, o:
   const onSignal = (s: NodeJS.Signals) => (signal = s);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // The JSON in pieces (report/jsonChunks.ts): with large factors in the config (both carry it)
+  // and the result's final X, Y, the whole text is MBs, and a file write would copy it twice more.
+  function* lines(value: unknown, indent: number): Generator<string> {
+    yield* jsonChunks(value, indent);
+    yield '\n';
+  }
+  const resultChunks = (r: RunResult) => lines(r, 1);
   const writeCheckpoint = async () => {
-    if (o.checkpoint) await writeText(o.checkpoint, JSON.stringify(run.checkpoint()) + '\n');
+    if (o.checkpoint) await writeChunks(o.checkpoint, lines(run.checkpoint(), 0));
   };
   const writeResult = async (r: RunResult) => {
-    const json = JSON.stringify(r, null, 1) + '\n';
-    if (o.out) await writeText(o.out, json);
-    else o.print(json);
+    if (o.out) await writeChunks(o.out, resultChunks(r));
+    else for (const c of resultChunks(r)) o.print(c);
   };
   try {
     let slice = 64;
@@ -73,7 +80,7 @@ export async function runJob(config: unknown, resume: Checkpoint | undefined, o:
         if (e instanceof FlatminError && e.code === 'DIVERGED') {
           progress?.finish();
           await writeCheckpoint();
-          if (o.out) await writeText(o.out, JSON.stringify(run.result(), null, 1) + '\n');
+          if (o.out) await writeChunks(o.out, resultChunks(run.result()));
         }
         throw e;
       }
@@ -88,7 +95,7 @@ export async function runJob(config: unknown, resume: Checkpoint | undefined, o:
       if (signal) {
         progress?.finish();
         await writeCheckpoint();
-        if (o.out) await writeText(o.out, JSON.stringify(run.result(), null, 1) + '\n');
+        if (o.out) await writeChunks(o.out, resultChunks(run.result()));
         const where = o.checkpoint ? `; checkpoint in ${o.checkpoint} (continue with: flatmin resume ${o.checkpoint})` : ' (use --checkpoint FILE to keep the state)';
         process.stderr.write(`interrupted by ${signal} at step ${run.done} of ${run.total}${where}\n`);
         return signal === 'SIGINT' ? 130 : 143;

@@ -26,23 +26,35 @@ export function validateSeed(raw: unknown, path: string): Seed {
   return fail('TYPE', path, `expected a string or a finite number, got ${describe(raw)}`);
 }
 
-/** A non-empty array of non-empty rows of equal length with finite entries, copied. */
+/**
+ * A non-empty array of non-empty rows of equal length with finite entries, returned as it is: the
+ * validators run on validateConfig's own copy of the config (plain.ts plainData), so a second copy
+ * would only double what a large matrix holds (a 10⁴×10 factor is ~1.3 MB of rows, and every copy
+ * that lives through two scavenges makes V8 grow its young generation, up to 32 MB of RSS).
+ */
 export function matrixRows(raw: unknown[], path: string, what: string): Rows {
   if (raw.length === 0) fail('SHAPE', path, `expected ${what} as a non-empty array of rows, got an empty array`);
-  const out: Rows = [];
   let width = -1;
   for (let i = 0; i < raw.length; i++) {
-    const rpath = `${path}[${i}]`;
-    const row = array(raw[i], rpath, 'a row (an array of numbers)');
-    if (row.length === 0) fail('SHAPE', rpath, 'expected a non-empty row, got an empty array');
+    // Paths are spelt out only on a failure: one string per entry of a 10⁴×10 factor is MBs of garbage.
+    const row = Array.isArray(raw[i]) ? (raw[i] as unknown[]) : array(raw[i], `${path}[${i}]`, 'a row (an array of numbers)');
+    if (row.length === 0) fail('SHAPE', `${path}[${i}]`, 'expected a non-empty row, got an empty array');
     if (width < 0) width = row.length;
     else if (row.length !== width)
-      fail('SHAPE', rpath, `expected ${width} entries like row 0, got ${row.length} (rows must have equal length)`);
-    const copy = new Array<number>(row.length);
-    for (let j = 0; j < row.length; j++) copy[j] = finite(row[j], `${rpath}[${j}]`);
-    out.push(copy);
+      fail('SHAPE', `${path}[${i}]`, `expected ${width} entries like row 0, got ${row.length} (rows must have equal length)`);
+    const j = firstNotFinite(row);
+    if (j >= 0) finite(row[j], `${path}[${i}][${j}]`);
   }
-  return out;
+  return raw as Rows;
+}
+
+/** The index of the first entry that is not a finite number, or −1 (a small function V8 optimizes at once: no boxing per entry). */
+function firstNotFinite(row: readonly unknown[]): number {
+  for (let j = 0; j < row.length; j++) {
+    const v = row[j];
+    if (!(typeof v === 'number' && Number.isFinite(v))) return j;
+  }
+  return -1;
 }
 
 

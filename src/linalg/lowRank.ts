@@ -17,6 +17,7 @@
 import { FlatminError } from '../errors.js';
 import { zeros, type Matrix } from './matrix.js';
 import { orthonormalColumns } from './qr.js';
+import { divideFrom, dotFrom, dotStrided, setFromColumn, subScaledFrom } from './vector.js';
 import { svd, type SVD } from './svd.js';
 
 /** A target in thin form: M = A Bᵀ with A n×k, B m×k (row-major Matrices). */
@@ -34,54 +35,76 @@ export function householderR(cols: Float64Array[], n: number): number {
   const q = Math.min(n, c);
   for (let j = 0; j < q; j++) {
     const x = cols[j];
-    let xn2 = 0;
-    for (let i = j + 1; i < n; i++) xn2 += x[i] * x[i];
+    // dotFrom / subScaledFrom: the same sums in vector.ts's small kernels, optimized at once (qr.ts says why).
+    const xn2 = dotFrom(x, x, j + 1, n);
     if (xn2 === 0) continue; // already upper triangular in this column: H_j = I
     const alpha = x[j];
     const norm = Math.sqrt(alpha * alpha + xn2);
     const beta = alpha >= 0 ? -norm : norm;
     const tau = (beta - alpha) / beta;
     const f = alpha - beta;
-    for (let i = j + 1; i < n; i++) x[i] = x[i] / f; // v = (1, x_{j+1}/f, …)
+    divideFrom(x, f, j + 1, n); // v = (1, x_{j+1}/f, …)
     for (let l = j + 1; l < c; l++) {
       const y = cols[l];
-      let t = y[j];
-      for (let i = j + 1; i < n; i++) t += x[i] * y[i];
-      const g = tau * t;
+      const g = tau * dotFrom(x, y, j + 1, n, y[j]);
       if (g === 0) continue;
       y[j] -= g;
-      for (let i = j + 1; i < n; i++) y[i] -= g * x[i];
+      subScaledFrom(y, g, x, j + 1, n);
     }
     x[j] = beta;
-    for (let i = j + 1; i < n; i++) x[i] = 0;
+    x.fill(0, j + 1, n);
   }
   return q;
 }
 
-/** The columns of row-major blocks side by side, each column contiguous (householderR's input). */
-function columns(blocks: readonly Matrix[]): Float64Array[] {
+/** A row-major block read only (a Matrix, or a view of θ in the session's precision). */
+export interface Block {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: ArrayLike<number>;
+}
+
+/**
+ * The columns of row-major blocks side by side, each column contiguous (householderR's input):
+ * subarrays of `work` when given (at least rows·cols summed over the blocks: a caller that repeats
+ * the report, a run's record every few steps, reuses one), else of a fresh array.
+ */
+export function columns(blocks: readonly Block[], work?: Float64Array): Float64Array[] {
+  let size = 0;
+  for (const b of blocks) size += b.rows * b.cols;
+  const buf = work && work.length >= size ? work : new Float64Array(size);
   const out: Float64Array[] = [];
+  let at = 0;
   for (const b of blocks)
-    for (let j = 0; j < b.cols; j++) out.push(Float64Array.from({ length: b.rows }, (_, i) => b.data[i * b.cols + j]));
+    for (let j = 0; j < b.cols; j++) {
+      const col = buf.subarray(at, at + b.rows);
+      setFromColumn(col, b.data, b.rows, b.cols, j);
+      out.push(col);
+      at += b.rows;
+    }
   return out;
 }
 
 /**
  * ‖P Qᵀ − S Tᵀ‖² for P n×r, Q m×r, S n×k, T m×k (either pair may have 0 columns), by the small
- * middle of the two QRs (see the module comment).
+ * middle of the two QRs (see the module comment). The QRs run one after the other, R₁ kept
+ * aside, so `work` — scratch to reuse, optional — needs max(n, m)·(r + k) doubles.
  */
-export function productDiff2(P: Matrix, Q: Matrix, S: Matrix, T: Matrix): number {
+export function productDiff2(P: Block, Q: Block, S: Block, T: Block, work?: Float64Array): number {
   const r = P.cols;
-  const c1 = columns([P, S]);
-  const c2 = columns([Q, T]);
+  const c = P.cols + S.cols;
+  const scratch = work !== undefined && work.length >= Math.max(P.rows, Q.rows) * c ? work : undefined;
+  const c1 = columns([P, S], scratch);
   const q1 = householderR(c1, P.rows);
+  const R1 = new Float64Array(c * q1); // column l of R₁ at [l·q1, (l + 1)·q1)
+  for (let l = 0; l < c; l++) R1.set(c1[l].subarray(0, q1), l * q1);
+  const c2 = columns([Q, T], scratch);
   const q2 = householderR(c2, Q.rows);
-  const c = c1.length;
   let s2 = 0;
   for (let a = 0; a < q1; a++)
     for (let b = 0; b < q2; b++) {
       let d = 0;
-      for (let l = 0; l < c; l++) d += l < r ? c1[l][a] * c2[l][b] : -(c1[l][a] * c2[l][b]);
+      for (let l = 0; l < c; l++) d += l < r ? R1[l * q1 + a] * c2[l][b] : -(R1[l * q1 + a] * c2[l][b]);
       s2 += d * d;
     }
   return s2;
@@ -89,18 +112,22 @@ export function productDiff2(P: Matrix, Q: Matrix, S: Matrix, T: Matrix): number
 
 const empty = (rows: number): Matrix => ({ rows, cols: 0, data: new Float64Array(0) });
 
-/** ‖ABᵀ‖². */
-export function lowRankNorm2(t: LowRank): number {
-  return productDiff2(t.A, t.B, empty(t.A.rows), empty(t.B.rows));
+/** ‖ABᵀ‖² (`work` as productDiff2's). */
+export function lowRankNorm2(t: LowRank, work?: Float64Array): number {
+  return productDiff2(t.A, t.B, empty(t.A.rows), empty(t.B.rows), work);
 }
 
-/** ½‖XYᵀ − ABᵀ‖² with X = theta[0, n·r), Y = theta[n·r, …): the factored target's loss (a report). */
-export function lowRankLoss(theta: Float64Array, t: LowRank, r: number): number {
+/**
+ * ½‖XYᵀ − ABᵀ‖² with X = theta[0, n·r), Y = theta[n·r, …): the factored target's loss (a report).
+ * θ and the factors may be views of the session's own buffers (f32 entries are read as the
+ * doubles they are); `work` as productDiff2's.
+ */
+export function lowRankLoss(theta: Float64Array | Float32Array, t: { readonly A: Block; readonly B: Block }, r: number, work?: Float64Array): number {
   const n = t.A.rows;
   const m = t.B.rows;
-  const X: Matrix = { rows: n, cols: r, data: theta.subarray(0, n * r) };
-  const Y: Matrix = { rows: m, cols: r, data: theta.subarray(n * r, (n + m) * r) };
-  return 0.5 * productDiff2(X, Y, t.A, t.B);
+  const X: Block = { rows: n, cols: r, data: theta.subarray(0, n * r) };
+  const Y: Block = { rows: m, cols: r, data: theta.subarray(n * r, (n + m) * r) };
+  return 0.5 * productDiff2(X, Y, t.A, t.B, work);
 }
 
 /**
@@ -138,11 +165,9 @@ function transposeTimes(Q: Matrix, F: Matrix): Matrix {
   const k = Q.cols;
   const c = F.cols;
   const out = zeros(k, c);
-  for (let i = 0; i < Q.rows; i++)
-    for (let a = 0; a < k; a++) {
-      const qa = Q.data[i * k + a];
-      for (let b = 0; b < c; b++) out.data[a * c + b] += qa * F.data[i * c + b];
-    }
+  // 0 + Σ_i, i ascending: the in-place accumulation's order, in the strided kernel (vector.ts dotFrom says why)
+  for (let a = 0; a < k; a++)
+    for (let b = 0; b < c; b++) out.data[a * c + b] = dotStrided(Q.data, a, k, F.data, b, c, Q.rows);
   return out;
 }
 
@@ -152,11 +177,7 @@ function times(Q: Matrix, S: Matrix): Matrix {
   const p = S.cols;
   const out = zeros(Q.rows, p);
   for (let i = 0; i < Q.rows; i++)
-    for (let b = 0; b < p; b++) {
-      let s = 0;
-      for (let a = 0; a < k; a++) s += Q.data[i * k + a] * S.data[a * p + b];
-      out.data[i * p + b] = s;
-    }
+    for (let b = 0; b < p; b++) out.data[i * p + b] = dotStrided(Q.data, i * k, 1, S.data, b, p, k);
   return out;
 }
 

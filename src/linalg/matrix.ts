@@ -3,6 +3,7 @@
  * step itself runs on raw buffers inside a backend.
  */
 import { FlatminError } from '../errors.js';
+import { dotStrided, firstNonFinite } from './vector.js';
 
 export interface Matrix {
   readonly rows: number;
@@ -34,19 +35,26 @@ export function fromRows(rows: ArrayLike<ArrayLike<number>>, path = 'rows'): Mat
     const out = zeros(r, c);
     for (let i = 0; i < r; i++) {
       const row = rows[i];
-      const len = rowLength(row, `${path}[${i}]`);
+      const len = Array.isArray(row) ? row.length : rowLength(row, `${path}[${i}]`); // the path only when it may fail
       if (len !== c) throw new FlatminError('SHAPE', `${path}[${i}]`, `has ${len} entries where row 0 has ${c}: every row must have the same length`);
-      for (let j = 0; j < c; j++) {
-        const v = row[j];
-        if (typeof v !== 'number') throw new FlatminError('TYPE', `${path}[${i}][${j}]`, `expected a number, got ${describe(v)}`);
-        out.data[i * c + j] = v;
-      }
+      const j = copyNumbers(out.data, i * c, row, c);
+      if (j >= 0) throw new FlatminError('TYPE', `${path}[${i}][${j}]`, `expected a number, got ${describe(row[j])}`);
     }
     return out;
   } catch (e) {
     if (e instanceof FlatminError) throw e;
     throw new FlatminError('TYPE', path, `could not be read as rows of numbers: ${(e as Error)?.message ?? String(e)}`);
   }
+}
+
+/** out[at …] ← row[0 … c): −1, or the index of the first entry that is not a number (a small kernel: vector.ts dotFrom says why). */
+function copyNumbers(out: Float64Array, at: number, row: ArrayLike<unknown>, c: number): number {
+  for (let j = 0; j < c; j++) {
+    const v = row[j];
+    if (typeof v !== 'number') return j;
+    out[at + j] = v;
+  }
+  return -1;
 }
 
 function rowLength(row: unknown, path: string): number {
@@ -68,7 +76,12 @@ function describe(v: unknown): string {
 /** Nested arrays of a Matrix (`out[i][j]` = entry (i, j)): plain data, for JSON or `fromRows`. */
 export function toRows(a: Matrix): number[][] {
   const out: number[][] = [];
-  for (let i = 0; i < a.rows; i++) out.push(Array.from(a.data.subarray(i * a.cols, (i + 1) * a.cols)));
+  for (let i = 0; i < a.rows; i++) {
+    // A plain loop: Array.from(subarray) goes through the iterator, a result object per entry.
+    const row = new Array<number>(a.cols);
+    for (let j = 0; j < a.cols; j++) row[j] = a.data[i * a.cols + j];
+    out.push(row);
+  }
   return out;
 }
 
@@ -95,13 +108,10 @@ export function asMatrix(x: Matrix | ArrayLike<ArrayLike<number>>, path: string)
 
 /** Throws a FlatminError NOT_FINITE naming `path[i][j]` at the first NaN or ±Infinity of `a`. */
 export function requireFinite(a: Matrix, path: string): void {
-  const d = a.data;
-  for (let k = 0; k < d.length; k++) {
-    const v = d[k];
-    if (!(v - v === 0)) {
-      const i = Math.floor(k / a.cols);
-      throw new FlatminError('NOT_FINITE', `${path}[${i}][${k - i * a.cols}]`, `expected a finite number, got ${v}`);
-    }
+  const k = firstNonFinite(a.data);
+  if (k >= 0) {
+    const i = Math.floor(k / a.cols);
+    throw new FlatminError('NOT_FINITE', `${path}[${i}][${k - i * a.cols}]`, `expected a finite number, got ${a.data[k]}`);
   }
 }
 
@@ -143,11 +153,7 @@ export function matmulTN(a: Matrix, b: Matrix): Matrix {
   if (a.rows !== b.rows) throw new Error(`matmulTN: (${a.rows}x${a.cols})^T times ${b.rows}x${b.cols}`);
   const out = zeros(a.cols, b.cols);
   for (let i = 0; i < a.cols; i++)
-    for (let j = 0; j < b.cols; j++) {
-      let s = 0;
-      for (let k = 0; k < a.rows; k++) s += a.data[k * a.cols + i] * b.data[k * b.cols + j];
-      out.data[i * b.cols + j] = s;
-    }
+    for (let j = 0; j < b.cols; j++) out.data[i * b.cols + j] = dotStrided(a.data, i, a.cols, b.data, j, b.cols, a.rows);
   return out;
 }
 
@@ -165,9 +171,7 @@ export function scale(a: Matrix, s: number): Matrix {
 
 /** Squared Frobenius norm. */
 export function frob2(a: Matrix): number {
-  let s = 0;
-  for (let i = 0; i < a.data.length; i++) s += a.data[i] * a.data[i];
-  return s;
+  return dotStrided(a.data, 0, 1, a.data, 0, 1, a.data.length);
 }
 
 export function frob(a: Matrix): number {

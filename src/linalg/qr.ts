@@ -7,6 +7,7 @@
  * bit-identical across Node, Chromium, Bun and Deno.
  */
 import { zeros } from './matrix.js';
+import { divideFrom, dotFrom, setColumn, setFromColumn, subScaledFrom } from './vector.js';
 import type { Matrix } from './matrix.js';
 
 /** Unit roundoff of f64 (2^-52). Spelled out rather than Math.pow so it is a literal constant. */
@@ -38,23 +39,18 @@ export function orthonormalColumns(a: Matrix): Matrix {
   const q: Float64Array[] = [];
   const tol = 4 * (n + k) * EPS;
   for (let j = 0; j < k; j++) {
-    const v = new Float64Array(n);
-    for (let i = 0; i < n; i++) v[i] = a.data[i * k + j];
-    let norm0sq = 0;
-    for (let i = 0; i < n; i++) norm0sq += v[i] * v[i];
-    const norm0 = Math.sqrt(norm0sq);
+    const v = setFromColumn(new Float64Array(n), a.data, n, k, j);
+    // The sums and updates run in vector.ts's small kernels (same order, same bits): inlined here
+    // they ran interpreted, boxing every product, until this function's OSR compile landed.
+    const norm0 = Math.sqrt(dotFrom(v, v, 0, n));
     // Two full MGS passes against the already accepted columns, in increasing index order.
     for (let pass = 0; pass < 2; pass++) {
       for (let p = 0; p < j; p++) {
         const qp = q[p];
-        let r = 0;
-        for (let i = 0; i < n; i++) r += qp[i] * v[i];
-        for (let i = 0; i < n; i++) v[i] -= r * qp[i];
+        subScaledFrom(v, dotFrom(qp, v, 0, n), qp, 0, n);
       }
     }
-    let normsq = 0;
-    for (let i = 0; i < n; i++) normsq += v[i] * v[i];
-    const norm = Math.sqrt(normsq);
+    const norm = Math.sqrt(dotFrom(v, v, 0, n));
     // Written as !(x > y) so NaN (non-finite input) also lands in the error branch.
     if (!(norm > tol * norm0) || !(norm0 < Infinity)) {
       throw new Error(
@@ -63,13 +59,10 @@ export function orthonormalColumns(a: Matrix): Matrix {
       );
     }
     // Divide (not multiply by a reciprocal) so each entry is a single correctly rounded operation.
-    for (let i = 0; i < n; i++) v[i] = v[i] / norm;
+    divideFrom(v, norm, 0, n);
     q.push(v);
   }
   const out = zeros(n, k);
-  for (let j = 0; j < k; j++) {
-    const qj = q[j];
-    for (let i = 0; i < n; i++) out.data[i * k + j] = qj[i];
-  }
+  for (let j = 0; j < k; j++) setColumn(out.data, n, k, j, q[j]);
   return out;
 }

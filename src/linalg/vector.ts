@@ -11,6 +11,66 @@ export function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
+/**
+ * s0 + Σ_{k = from … n−1} a_k b_k, in ascending k: dot's sum on a tail, from a start value (the
+ * Householder and Gram–Schmidt loops of lowRank.ts and qr.ts). A small function of its own so V8
+ * optimizes it after a call or two: the same loop inlined in a long cold function runs interpreted
+ * until that function's on-stack replacement compiles — tens of ms on a busy machine — boxing every
+ * product into a fresh heap number (MBs of garbage a 10⁴-row factor, which V8's young generation
+ * grows to hold: resident memory).
+ */
+export function dotFrom(a: Float64Array, b: Float64Array, from: number, n: number, s0 = 0): number {
+  let s = s0;
+  for (let k = from; k < n; k++) s += a[k] * b[k];
+  return s;
+}
+
+/** y_k ← y_k − αx_k for k = from … n−1 (the updates beside dotFrom's sums). */
+export function subScaledFrom(y: Float64Array, alpha: number, x: Float64Array, from: number, n: number): void {
+  for (let k = from; k < n; k++) y[k] -= alpha * x[k];
+}
+
+/** x_k ← x_k / d for k = from … n−1 (divided, not multiplied by 1/d: one rounding each). */
+export function divideFrom(x: Float64Array, d: number, from: number, n: number): void {
+  for (let k = from; k < n; k++) x[k] = x[k] / d;
+}
+
+/** out ← column j of a row-major rows×cols array (a small kernel for dotFrom's reason). */
+export function setFromColumn(out: Float64Array, data: ArrayLike<number>, rows: number, cols: number, j: number): Float64Array {
+  for (let i = 0; i < rows; i++) out[i] = data[i * cols + j];
+  return out;
+}
+
+/** Column j of a row-major rows×cols array ← v. */
+export function setColumn(data: Float64Array, rows: number, cols: number, j: number, v: Float64Array): void {
+  for (let i = 0; i < rows; i++) data[i * cols + j] = v[i];
+}
+
+/**
+ * s0 + Σ_{t = 0 … n−1} a[ao + t·as]·b[bo + t·bs], t ascending: a row or column dot product of
+ * row-major arrays (matrix.ts matmulTN, the prediction's Grams) — dotFrom's kernel with strides.
+ */
+export function dotStrided(a: ArrayLike<number>, ao: number, as: number, b: ArrayLike<number>, bo: number, bs: number, n: number, s0 = 0): number {
+  let s = s0;
+  for (let t = 0; t < n; t++) s += a[ao + t * as] * b[bo + t * bs];
+  return s;
+}
+
+/** out[oo + t·os] ← src[so + t·ss]·f for t = 0 … n−1 (a strided copy when f is omitted). */
+export function setStrided(out: Float64Array, oo: number, os: number, src: ArrayLike<number>, so: number, ss: number, n: number, f?: number): void {
+  if (f === undefined) for (let t = 0; t < n; t++) out[oo + t * os] = src[so + t * ss];
+  else for (let t = 0; t < n; t++) out[oo + t * os] = src[so + t * ss] * f;
+}
+
+/** The index of the first NaN or ±Infinity of `d`, or −1. */
+export function firstNonFinite(d: ArrayLike<number>): number {
+  for (let k = 0; k < d.length; k++) {
+    const v = d[k];
+    if (!(v - v === 0)) return k;
+  }
+  return -1;
+}
+
 /** ‖a‖₂ (no scaling: the spectral tools work on unit-scale vectors). */
 export function norm(a: Float64Array): number {
   return Math.sqrt(dot(a, a));

@@ -214,8 +214,9 @@ function factoredModel(cfg: FactorizationConfig, target: FactoredTarget | Random
   const prediction = predictFactorization(factors, r, sx, sy, { svd });
   const lambda = cfg.problem.lambda;
   const nr = n * r;
+  // Views, not copies: θ is already the caller's copy, and nothing below writes to X or Y.
   const split = (theta: Float64Array): { X: Matrix; Y: Matrix } => ({
-    X: { rows: n, cols: r, data: theta.slice(0, nr) }, Y: { rows: m, cols: r, data: theta.slice(nr) },
+    X: { rows: n, cols: r, data: theta.subarray(0, nr) }, Y: { rows: m, cols: r, data: theta.subarray(nr) },
   });
   const distances = (theta: Float64Array) => {
     const { X, Y } = split(theta);

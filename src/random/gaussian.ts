@@ -62,15 +62,44 @@ export function laneDouble(st: GaussianState, j: number): number {
 export function fillGaussian(out: Float64Array, offset: number, count: number, st: GaussianState): void {
   const u1 = new Float64Array(LANES);
   const u2 = new Float64Array(LANES);
+  const r = new Float64Array(LANES);
+  const c = new Float64Array(LANES);
+  const s = new Float64Array(LANES);
   for (let g = 0; g < count; g += GROUP) {
-    for (let j = 0; j < LANES; j++) u1[j] = laneDouble(st, j);
-    for (let j = 0; j < LANES; j++) u2[j] = laneDouble(st, j);
+    laneDoubles(st, u1);
+    laneDoubles(st, u2);
+    // Box-Muller's three functions each in a small loop of its own, which V8 inlines them into: one
+    // loop calling all of them (and the lanes' draws) exceeded its inlining budget, and every double
+    // passed to or returned from a call was boxed — 2·10⁵ normals made ~15 MB of garbage. The same
+    // operations on the same values: the same bits.
+    radii(u1, r);
+    cosines(u2, c);
+    sines(u2, s);
     for (let j = 0; j < LANES; j++) {
-      const r = Math.sqrt(-2.0 * log(u1[j]));
-      if (g + j < count) out[offset + g + j] = r * cos2pi(u2[j]);
-      if (g + LANES + j < count) out[offset + g + LANES + j] = r * sin2pi(u2[j]);
+      if (g + j < count) out[offset + g + j] = r[j] * c[j];
+      if (g + LANES + j < count) out[offset + g + LANES + j] = r[j] * s[j];
     }
   }
+}
+
+/** u[j] = laneDouble(st, j), lanes in order. */
+function laneDoubles(st: GaussianState, u: Float64Array): void {
+  for (let j = 0; j < LANES; j++) u[j] = laneDouble(st, j);
+}
+
+/** r[j] = √(−2 ln u[j]). */
+function radii(u: Float64Array, r: Float64Array): void {
+  for (let j = 0; j < LANES; j++) r[j] = Math.sqrt(-2.0 * log(u[j]));
+}
+
+/** c[j] = cos 2πu[j]. */
+function cosines(u: Float64Array, c: Float64Array): void {
+  for (let j = 0; j < LANES; j++) c[j] = cos2pi(u[j]);
+}
+
+/** s[j] = sin 2πu[j]. */
+function sines(u: Float64Array, s: Float64Array): void {
+  for (let j = 0; j < LANES; j++) s[j] = sin2pi(u[j]);
 }
 
 export function gaussians(count: number, st: GaussianState): Float64Array {

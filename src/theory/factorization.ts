@@ -15,8 +15,9 @@ import { FlatminError } from '../errors.js';
 import { asMatrix, frob2, matmul, matmulNT, matmulTN, requireFinite, scale, transpose, zeros } from '../linalg/matrix.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { inverse } from '../linalg/inverse.js';
+import { dotStrided, setStrided } from '../linalg/vector.js';
 import { nuclearNorm, numericalRank, svd, type SVD } from '../linalg/svd.js';
-import { householderR, lowRankNorm2, lowRankSvd, productDiff2, type LowRank } from '../linalg/lowRank.js';
+import { columns, householderR, lowRankNorm2, lowRankSvd, productDiff2, type LowRank } from '../linalg/lowRank.js';
 
 /** A target in thin form M = A Bᵀ (never formed), as opposed to a Matrix or nested rows. */
 function isLowRank(t: unknown): t is LowRank {
@@ -153,14 +154,11 @@ export function predictFactorization(
   for (let j = 0; j < k; j++) {
     const fx = Math.sqrt(c * S[j]);
     const fy = Math.sqrt(S[j] / c);
-    for (let i = 0; i < n; i++) {
-      U.data[i * k + j] = dec.U.data[i * p + j];
-      Xstar.data[i * r + j] = dec.U.data[i * p + j] * fx;
-    }
-    for (let i = 0; i < m; i++) {
-      V.data[i * k + j] = dec.V.data[i * p + j];
-      Ystar.data[i * r + j] = dec.V.data[i * p + j] * fy;
-    }
+    // column j of U, V and of X*, Y* (scaled): strided kernels (vector.ts dotFrom says why)
+    setStrided(U.data, j, k, dec.U.data, j, p, n);
+    setStrided(Xstar.data, j, r, dec.U.data, j, p, n, fx);
+    setStrided(V.data, j, k, dec.V.data, j, p, m);
+    setStrided(Ystar.data, j, r, dec.V.data, j, p, m, fy);
   }
   return {
     c,
@@ -188,11 +186,7 @@ function paddedGram(X: Matrix, k: number): Matrix {
   const r = X.cols;
   const G = zeros(r, r);
   for (let a = 0; a < k; a++)
-    for (let b = 0; b < k; b++) {
-      let s = 0;
-      for (let i = 0; i < X.rows; i++) s += X.data[i * r + a] * X.data[i * r + b];
-      G.data[a * r + b] = s;
-    }
+    for (let b = 0; b < k; b++) G.data[a * r + b] = dotStrided(X.data, a, r, X.data, b, r, X.rows);
   return G;
 }
 
@@ -279,8 +273,10 @@ export function factorizationDistances(
     requireFinite(low!.A, 'M.A');
     requireFinite(low!.B, 'M.B');
   }
-  const gx = gramDistance2(X, p.U, p.singularValues, p.c);
-  const gy = gramDistance2(Y, p.V, p.singularValues, 1 / p.c);
+  // One QR scratch for every thin QR below, in turn: max(n, m)·(r' + the widest k) doubles, not one each.
+  const work = new Float64Array(Math.max(n, m) * (X.cols + Math.max(p.U.cols, low ? low.A.cols : 0)));
+  const gx = gramDistance2(X, p.U, p.singularValues, p.c, work);
+  const gy = gramDistance2(Y, p.V, p.singularValues, 1 / p.c, work);
   const dX = relative(gx.diff2, gx.ref2);
   const dY = relative(gy.diff2, gy.ref2);
 
@@ -292,7 +288,7 @@ export function factorizationDistances(
   const bal = balance2(X, Y, p.c2);
   const balanceError = relative(bal.diff2, bal.ref2);
 
-  if (low) return { dX, dY, ratio, ratioError, balanceError, residual: relative(productDiff2(X, Y, low.A, low.B), lowRankNorm2(low)) };
+  if (low) return { dX, dY, ratio, ratioError, balanceError, residual: relative(productDiff2(X, Y, low.A, low.B, work), lowRankNorm2(low, work)) };
   const rc = X.cols;
   let res2 = 0;
   for (let i = 0; i < n; i++) {
@@ -318,14 +314,12 @@ export function factorizationDistances(
  * difference is as accurate as the n×n one formed entry by entry (~eps·‖A‖² absolute).
  * B's own norm comes from the same R, so it is that of exactly the B the difference used.
  */
-function gramDistance2(A: Matrix, Q: Matrix, S: Float64Array, w: number): { diff2: number; ref2: number } {
+function gramDistance2(A: Matrix, Q: Matrix, S: Float64Array, w: number, work?: Float64Array): { diff2: number; ref2: number } {
   const n = A.rows;
   const r = A.cols;
   const k = Q.cols;
-  // Columns of [Q | A], each contiguous (the reflections below work column by column).
-  const cols: Float64Array[] = [];
-  for (let j = 0; j < k; j++) cols.push(Float64Array.from({ length: n }, (_, i) => Q.data[i * k + j]));
-  for (let j = 0; j < r; j++) cols.push(Float64Array.from({ length: n }, (_, i) => A.data[i * r + j]));
+  // Columns of [Q | A], each contiguous (the reflections below work column by column), in `work` when it fits.
+  const cols = columns([Q, A], work);
   const q = householderR(cols, n);
   // R's column l is cols[l][0 … q−1] (zero below its diagonal). Form G = R_A R_Aᵀ and
   // Bq = R_Q diag(w·S) R_Qᵀ entry by entry (upper triangle; symmetric).

@@ -194,6 +194,7 @@ export function referenceSession(input: SessionInput): Session {
     return { done, scale };
   }
 
+  let lossWork: Float64Array | undefined; // fullLoss's QR scratch, kept for the next record
   return {
     input,
     blocks,
@@ -201,7 +202,7 @@ export function referenceSession(input: SessionInput): Session {
     endToEnd: () => forward(theta).slice(),
     fullLoss: () => (rank === undefined ? NaN
       : loss.kind === 'full' ? factorizationLoss(loss.M, theta, rows, cols, rank)
-      : loss.kind === 'factored' ? lowRankLoss(theta, factorsOf(loss, rows, cols), rank) : NaN),
+      : loss.kind === 'factored' ? lowRankLoss(theta, factorsOf(loss, rows, cols), rank, (lossWork ??= new Float64Array(Math.max(rows, cols) * (rank + loss.k)))) : NaN),
     blockNorms: () => blocks.slice(1).map((hi, b) => sumSquares(theta, blocks[b], hi)),
     theta: () => theta.slice(),
     setTheta: (t) => theta.set(t.map(rd)),

@@ -7,7 +7,7 @@ import { blocksOf, endToEndShape, hasSampler, stepTarget, universeOf, validateSe
 import { noiseKinds, type EpochSampler, type Session, type SessionInput, type SessionStepParams, type StepOutcome } from '../types.js';
 import { Arena, WasmArray } from './buffers.js';
 import type { CoreExports } from './loader.js';
-import { factorsOf, noEndToEnd } from '../factored.js';
+import { noEndToEnd } from '../factored.js';
 import { lowRankLoss } from '../../linalg/lowRank.js';
 import { groupJump, shareStart } from '../../random/jump.js';
 
@@ -117,8 +117,10 @@ export function wasmSession(core: CoreExports, input: SessionInput, draw?: { thr
     sampler.samp.view()[0] = obsJs.length; // the epoch is used up: the first SGD step shuffles
   }
   const theta = at(SLOT.THETA);
-  // The factors as the step reads them (in T), for fullLoss: ½‖XYᵀ − ABᵀ‖² is a JS report (linalg/lowRank.ts).
-  const factors = loss.kind === 'factored' ? { ...loss, A: loss.A.map(rd), B: loss.B.map(rd) } : undefined;
+  // fullLoss, ½‖XYᵀ − ABᵀ‖², is a JS report (linalg/lowRank.ts) on views of θ and of the factors
+  // as the step reads them (FA, FB: in T), with a QR scratch kept for the next record — a record
+  // copies nothing n-sized.
+  let lossWork: Float64Array | undefined;
   const prev = buf.get(SLOT.PREV);
   let live = true;
   const alive = () => {
@@ -170,7 +172,13 @@ export function wasmSession(core: CoreExports, input: SessionInput, draw?: { thr
     },
     fullLoss: () => {
       alive();
-      if (model.kind === 'factorization' && loss.kind === 'factored') return lowRankLoss(Float64Array.from(theta.view()), factorsOf(factors!, model.n, model.m), model.r);
+      if (model.kind === 'factorization' && loss.kind === 'factored') {
+        const { n, m, r } = model;
+        lossWork ??= new Float64Array(Math.max(n, m) * (r + loss.k));
+        // views of Wasm memory (T), read before anything can grow it
+        const t = { A: { rows: n, cols: loss.k, data: at(SLOT.FA).view() }, B: { rows: m, cols: loss.k, data: at(SLOT.FB).view() } };
+        return lowRankLoss(theta.view() as Float64Array | Float32Array, t, r, lossWork);
+      }
       if (model.kind !== 'factorization' || loss.kind !== 'full') return NaN;
       return (f32 ? core.factorizationLossF32 : core.factorizationLossF64)(model.n, model.m, model.r, at(SLOT.M).ptr, theta.ptr);
     },

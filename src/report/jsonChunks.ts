@@ -1,0 +1,99 @@
+/**
+ * `JSON.stringify(value, null, indent)`, the same text, handed out in pieces of about `chunk`
+ * characters: a run result with a 10⁴×10 factor pair in its config and its final X and Y is a
+ * 12 MB string, which writing to a file then flattens and encodes — three copies at once, ~36 MB
+ * of a CLI run's peak. Written piece by piece, none exists whole.
+ *
+ * Plain data is walked here (objects by Object.keys, arrays by index); everything else — numbers
+ * (NaN and ±Infinity become null, −0 becomes 0), strings, booleans, null, and any value with a
+ * toJSON method or a boxed primitive — goes through JSON.stringify itself, so the rules are its
+ * own: undefined, functions and symbols are left out of objects and are null in arrays. A cycle
+ * throws a TypeError, as JSON.stringify does.
+ */
+export function* jsonChunks(value: unknown, indent = 1, chunk = 1 << 16): Generator<string> {
+  const parts: string[] = [];
+  let size = 0;
+  const emit = (s: string) => {
+    parts.push(s);
+    size += s.length;
+  };
+  const pads: string[] = [];
+  // indent 0 is JSON.stringify's compact form: no newlines, no space after a key's colon
+  const pad = (depth: number) => (pads[depth] ??= indent > 0 ? '\n' + ' '.repeat(indent * depth) : '');
+  const colon = indent > 0 ? ': ' : ':';
+  /** A container being written: its keys (objects), the next index and its depth. */
+  interface Frame {
+    v: object;
+    keys?: string[];
+    n: number;
+    i: number;
+    depth: number;
+  }
+  const stack: Frame[] = [];
+  const seen = new Set<object>();
+  /** Writes v whole (a leaf, an empty container, a row of numbers) or opens its frame. */
+  const open = (v: unknown, depth: number) => {
+    if (!isPlainContainer(v)) {
+      if (typeof v === 'number') emit(Number.isFinite(v) ? String(v) : 'null'); // JSON's own number text
+      else {
+        const s = JSON.stringify(v, null, indent) as string | undefined; // undefined for undefined, functions, symbols
+        emit(s === undefined ? 'null' : depth === 0 ? s : s.replaceAll('\n', pad(depth)));
+      }
+      return;
+    }
+    if (seen.has(v)) throw new TypeError('Converting circular structure to JSON');
+    const array = Array.isArray(v);
+    const keys = array ? undefined : Object.keys(v).filter((k) => isSerialized((v as Record<string, unknown>)[k]));
+    const n = array ? v.length : keys!.length;
+    if (n === 0) emit(array ? '[]' : '{}');
+    // a row of numbers (most of a large result) by JSON.stringify itself, re-indented to its depth
+    else if (array && allNumbers(v)) emit(depth === 0 ? JSON.stringify(v, null, indent) : JSON.stringify(v, null, indent).replaceAll('\n', pad(depth)));
+    else {
+      seen.add(v);
+      emit(array ? '[' : '{');
+      stack.push({ v, keys, n, i: 0, depth });
+    }
+  };
+  open(value, 0);
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1];
+    if (f.i === f.n) {
+      emit(pad(f.depth) + (f.keys ? '}' : ']'));
+      seen.delete(f.v);
+      stack.pop();
+      continue;
+    }
+    const key = f.keys?.[f.i];
+    emit((f.i > 0 ? ',' : '') + pad(f.depth + 1) + (key === undefined ? '' : JSON.stringify(key) + colon));
+    const x = key === undefined ? (f.v as unknown[])[f.i] : (f.v as Record<string, unknown>)[key];
+    f.i++;
+    open(isSerialized(x) ? x : null, f.depth + 1);
+    if (size >= chunk) {
+      yield parts.join('');
+      parts.length = 0;
+      size = 0;
+    }
+  }
+  if (parts.length > 0) yield parts.join('');
+}
+
+/** An array or an object JSON.stringify would walk key by key (no toJSON method, not a boxed primitive). */
+function isPlainContainer(v: unknown): v is object {
+  if (typeof v !== 'object' || v === null) return false;
+  if (Array.isArray(v)) return true;
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
+  return !BOXED.has(Object.prototype.toString.call(v));
+}
+
+const BOXED = new Set(['[object Number]', '[object String]', '[object Boolean]', '[object BigInt]']);
+
+/** Whether every element is a number. */
+function allNumbers(a: readonly unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) if (typeof a[i] !== 'number') return false;
+  return true;
+}
+
+/** Whether an object's property with this value appears in JSON.stringify's output. */
+function isSerialized(v: unknown): boolean {
+  return v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
+}

@@ -1,0 +1,31 @@
+import { expect, it } from 'vitest';
+import { jsonChunks } from '../../src/report/jsonChunks.js';
+
+const text = (v: unknown, indent = 1, chunk?: number) => [...jsonChunks(v, indent, chunk)].join('');
+
+it('writes what JSON.stringify(value, null, indent) writes, in pieces', () => {
+  const values: unknown[] = [
+    { a: 1, b: [1, 2.5, -0, NaN, Infinity, -1e-300], c: 'x\n"y"', d: true, e: null, f: undefined, g: () => 1, h: Symbol('s') },
+    [[1, 2], [], {}, [undefined, () => 0, Symbol('t')], [[[3]]], { k: [{ z: [1, 'a', [2, { q: 3 }]] }] }],
+    { rows: Array.from({ length: 50 }, (_, i) => [i / 7, -i, i * 1e21]), when: new Date(0), boxed: [new Number(3), new String('s'), new Boolean(false)] },
+    { typed: new Float64Array([1.5, 2]), custom: { toJSON: () => ({ a: [1, 2] }) }, 'kéy "q"': 1 },
+    [], {}, 3, 'plain', null, [1, 2, 3],
+  ];
+  for (const v of values)
+    for (const indent of [0, 1, 2])
+      for (const chunk of [1, 7, 1 << 16]) expect(text(v, indent, chunk)).toBe(JSON.stringify(v, null, indent));
+});
+
+it('a large value comes in pieces near the chunk size, none of them the whole', () => {
+  const big = { config: { A: Array.from({ length: 2000 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i * 10 + j) / 3)) } };
+  const pieces = [...jsonChunks(big, 1, 4096)];
+  expect(pieces.join('')).toBe(JSON.stringify(big, null, 1));
+  expect(pieces.length).toBeGreaterThan(50);
+  expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(8192);
+});
+
+it('a cycle throws a TypeError, as JSON.stringify does', () => {
+  const o: Record<string, unknown> = { a: [1] };
+  o.self = { back: o };
+  expect(() => text(o)).toThrow(TypeError);
+});
