@@ -41,7 +41,7 @@
 // (the fallback build, ASC_FEATURE_SIMD false) everything takes the plain scalar loop, same
 // arithmetic.
 
-import { J_ARGS, JOB_GEMM, dealBlocks, jobWord, join, nextBlock, partsFor, publish, storeArg } from './pool';
+import { J_ARGS, JOB_GEMM, dealBlocks, jobWord, join, nextBlocks, partsFor, publish, storeArg } from './pool';
 
 // K block length for the 4-row tiles: a 4×KC strip of A is 8 KB (f64), well inside L1 next to
 // the B rows it meets. 128, 256 and 512 measured the same within noise.
@@ -303,12 +303,13 @@ function productShare<T>(p: i32, b0: i32, b1: i32): void {
   gemmRange<T>(C, ldc, A, aRow, aK, B, ldb, i0, i1, cols, K, jobWord(o + 10) != 0);
 }
 
-/** Thread t's part (of P) of the published job (pool.ts): blocks from its share, then stolen ones; the main thread is t = 0. */
+/** Thread t's part (of P) of the published job (pool.ts): chunks of blocks from its share, then stolen ones; the main thread is t = 0. */
 export function gemmShare<T>(t: i32, P: i32): void {
   const nb0 = (jobWord(J_ARGS + 7) + 3) >> 2;
-  for (let b = nextBlock(t, P); b >= 0; b = nextBlock(t, P)) {
-    if (b < nb0) productShare<T>(0, b, b + 1);
-    else productShare<T>(1, b - nb0, b - nb0 + 1);
+  for (let c = nextBlocks(t, P); c >= 0; c = nextBlocks(t, P)) {
+    const lo = <i32>c, hi = <i32>(c >>> 32);
+    if (lo < nb0) productShare<T>(0, lo, min(hi, nb0));
+    if (hi > nb0) productShare<T>(1, max(lo - nb0, 0), hi - nb0);
   }
 }
 

@@ -18,8 +18,9 @@
 //                  rows, cols, K, sym each), or a noise draw (../programs/draw.ts)
 //   26    SLEEP    workers blocked in wait32 (the main thread notifies only if some are)
 //   27    STEALS   blocks a thread took from another's share so far (a count for tests and benches)
+//   28    CHUNK    blocks a thread claims at a time (dealBlocks)
 //   bytes 128 + 64·t: thread t's share of a product job's blocks, one i64 [lo | hi << 32] per
-//                  64-byte line (a line each, so owners never contend for one): see nextBlock
+//                  64-byte line (a line each, so owners never contend for one): see nextBlocks
 //
 // Ordering: the main thread writes the job with plain stores, then bumps GEN with a seq-cst
 // atomic.add; a worker reads GEN atomically before reading the job, and bumps DONE atomically
@@ -32,6 +33,7 @@ export const J_WAITING = 2;
 export const J_ARGS = 4;
 export const J_SLEEP = 26;
 export const J_STEALS = 27;
+export const J_CHUNK = 28;
 export const JOB_WORDS = 32;
 /** Threads a job can have (the job block holds a share line for each; src/backends/wasm/threads.ts MAX_THREADS). */
 export const MAX_PARTS = 64;
@@ -128,6 +130,7 @@ export function partsFor(work: i64, blocks: i32): i32 {
  * is [⌊t·blocks/P⌋, ⌊(t+1)·blocks/P⌋), the static split (each thread near the data it drew).
  */
 export function dealBlocks(blocks: i32, parts: i32): void {
+  store<i32>(job + (J_CHUNK << 2), max(1, blocks / (parts << 3)));
   for (let t = 0; t < parts; t++) {
     const lo = <i64>(<i64>t * blocks / parts), hi = <i64>(<i64>(t + 1) * blocks / parts);
     store<i64>(shareLine(t), lo | (hi << 32));
@@ -135,13 +138,16 @@ export function dealBlocks(blocks: i32, parts: i32): void {
 }
 
 /**
- * The next block thread t computes, or −1 when every share is used up: the front of its own share,
- * then the back of another's (work stealing). The two vCPUs of a cloud VM need not run at the same
- * speed (measured here: one 1.4× slower for hours, invisibly to the guest), and a thread may be
- * descheduled: with a static split the slowest thread sets the pace. Which thread computes a block
- * changes no bits — each block is computed once, by the same kernel.
+ * The next blocks [lo, hi) thread t computes, as lo | hi << 32, or −1 when every share is used up:
+ * a chunk from the front of its own share, then from the back of another's (work stealing). The two
+ * vCPUs of a cloud VM need not run at the same speed (measured here: one 1.4× slower for hours,
+ * invisibly to the guest), and a thread may be descheduled: with a static split the slowest thread
+ * sets the pace. Chunks (an eighth of a share) because a block can be tiny — 4 rows × 10 columns ×
+ * 10 multiply-adds in the factored step's A·Cy, ≈ 40 ns, less than claiming it. Which thread
+ * computes a block changes no bits: each block is computed once, by the same kernel.
  */
-export function nextBlock(t: i32, parts: i32): i32 {
+export function nextBlocks(t: i32, parts: i32): i64 {
+  const chunk = load<i32>(job + (J_CHUNK << 2));
   for (let k = 0; k < parts; k++) {
     const u = t + k < parts ? t + k : t + k - parts;
     const line = shareLine(u);
@@ -149,11 +155,12 @@ export function nextBlock(t: i32, parts: i32): i32 {
       const v = atomic.load<i64>(line);
       const lo = <i32>v, hi = <i32>(v >>> 32);
       if (lo >= hi) break;
+      const c = min(chunk, hi - lo);
       if (k == 0) {
-        if (atomic.cmpxchg<i64>(line, v, <i64>(lo + 1) | (<i64>hi << 32)) == v) return lo;
-      } else if (atomic.cmpxchg<i64>(line, v, <i64>lo | (<i64>(hi - 1) << 32)) == v) {
-        atomic.add<i32>(job + (J_STEALS << 2), 1);
-        return hi - 1;
+        if (atomic.cmpxchg<i64>(line, v, <i64>(lo + c) | (<i64>hi << 32)) == v) return <i64>lo | (<i64>(lo + c) << 32);
+      } else if (atomic.cmpxchg<i64>(line, v, <i64>lo | (<i64>(hi - c) << 32)) == v) {
+        atomic.add<i32>(job + (J_STEALS << 2), c);
+        return <i64>(hi - c) | (<i64>hi << 32);
       }
     }
   }

@@ -115,7 +115,7 @@ describe('threads: the noise draw split over the pool', () => {
 describe('threads: the pool', () => {
   it('threads steal blocks from shares not yet started (4 threads on this machine\'s cores), same bits', async () => {
     // More threads than cores: some are not running when a job is published, and the running ones
-    // take their blocks (kernels/pool.ts nextBlock) — on any machine with fewer than 4 free cores.
+    // take their blocks (kernels/pool.ts nextBlocks) — on any machine with fewer than 4 free cores.
     const model: ModelShape = { kind: 'factorization', n: 258, m: 130, r: 8 };
     const step = { ...STEP, noise: { kind: 'perturbed' as const, sigma: [0.01, 0.01] } };
     const one = (await getBackend('wasm')).session(input(model, 'full', 'f64'));
