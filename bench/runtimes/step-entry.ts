@@ -94,6 +94,28 @@ export interface BatchReply {
  * does), then time one batch per message. main.mjs alternates such batches between live engines,
  * so the batches it compares ran seconds apart, not a round (minutes) apart.
  */
+type Backend = Awaited<ReturnType<typeof getBackend>>;
+
+/**
+ * One cell (size, precision): the digest of a fixed run on portable data (every engine must give
+ * Node's), and the session to time with its `run(k)` (k steps, which must all complete).
+ */
+async function cell(backend: Backend, size: Size, precision: StepArgs['precisions'][number], args: StepArgs) {
+  const p = makeProblem(size);
+  const params = { lr: args.lr ?? p.lr, sigmaX: args.gd ? 0 : p.sigmaX, sigmaY: args.gd ? 0 : p.sigmaY, scale: 1, scaleMul: 1 };
+  const d = portableData(size);
+  const check = backend.factorization({ ...size, precision, M: d.M, theta: d.theta, rng: seedGaussian(p.seed) });
+  check.run(args.checkSteps, params);
+  const digest = await sha256(check.theta());
+  check.dispose();
+  const session = backend.factorization({ ...size, precision, M: p.M, theta: p.theta, rng: seedGaussian(p.seed) });
+  const run = (k: number) => {
+    const { done } = session.run(k, params);
+    if (done !== k) throw new Error(`${label(size)} ${precision}: ${done} of ${k} steps done (non-finite iterate)`);
+  };
+  return { digest, session, run };
+}
+
 export async function open(args: StepArgs, log: (line: string) => void): Promise<{ ready: OpenReady; handle: (m: BatchMsg) => BatchReply }> {
   const backend = await getBackend('wasm');
   const cpu = cpuClock();
@@ -102,18 +124,7 @@ export async function open(args: StepArgs, log: (line: string) => void): Promise
   const cells: OpenReady['cells'] = [];
   for (const size of args.sizes) {
     for (const precision of args.precisions) {
-      const p = makeProblem(size);
-      const params = { lr: args.lr ?? p.lr, sigmaX: args.gd ? 0 : p.sigmaX, sigmaY: args.gd ? 0 : p.sigmaY, scale: 1, scaleMul: 1 };
-      const d = portableData(size);
-      const check = backend.factorization({ ...size, precision, M: d.M, theta: d.theta, rng: seedGaussian(p.seed) });
-      check.run(args.checkSteps, params);
-      const digest = await sha256(check.theta());
-      check.dispose();
-      const session = backend.factorization({ ...size, precision, M: p.M, theta: p.theta, rng: seedGaussian(p.seed) });
-      const run = (k: number) => {
-        const { done } = session.run(k, params);
-        if (done !== k) throw new Error(`${label(size)} ${precision}: ${done} of ${k} steps done (non-finite iterate)`);
-      };
+      const { digest, session, run } = await cell(backend, size, precision, args);
       const { perStep } = warmUp({ step: run, read: () => session.theta(), dispose: () => session.dispose() }, { ...args.timing, clock: args.clock === 'cpu' ? cpu : undefined });
       sessions.push(session);
       runs.push(run);
@@ -138,21 +149,9 @@ export async function main(args: StepArgs, log: (line: string) => void): Promise
   const cells: Cell[] = [];
   for (const size of args.sizes) {
     for (const precision of args.precisions) {
-      const p = makeProblem(size);
-      const params = { lr: args.lr ?? p.lr, sigmaX: args.gd ? 0 : p.sigmaX, sigmaY: args.gd ? 0 : p.sigmaY, scale: 1, scaleMul: 1 };
-
-      const d = portableData(size);
-      const check = backend.factorization({ ...size, precision, M: d.M, theta: d.theta, rng: seedGaussian(p.seed) });
-      check.run(args.checkSteps, params);
-      const digest = await sha256(check.theta());
-      check.dispose();
-
-      const session = backend.factorization({ ...size, precision, M: p.M, theta: p.theta, rng: seedGaussian(p.seed) });
+      const { digest, session, run } = await cell(backend, size, precision, args);
       const timing = timeRunner({
-        step(k) {
-          const { done } = session.run(k, params);
-          if (done !== k) throw new Error(`${label(size)} ${precision}: ${done} of ${k} steps done (non-finite iterate)`);
-        },
+        step: run,
         read: () => session.theta(),
         dispose: () => session.dispose(),
       }, { ...args.timing, clock });
