@@ -43,8 +43,9 @@ export interface ThreadsRow {
 export interface ThreadsResult {
   rows: ThreadsRow[];
   /**
-   * The control: a loop with no shared data, on one worker and split over two (the median of three
-   * pairs). What this machine gives one process with two threads right now: ≈ 2 on two free cores,
+   * The control: the core's SIMD Gaussian fill with no shared data, on one worker and split over
+   * two (the median of three pairs). What this machine gives one process with two threads right
+   * now: ≈ 2 on two free cores at one speed,
    * ≈ 1 when other processes hold them — then no thread count can speed flatmin up either.
    */
   control: number;
@@ -83,16 +84,23 @@ function cpuSince(before: Map<string, number> | null): number[] {
 }
 
 async function control(): Promise<number> {
-  const body = `const { parentPort } = require('node:worker_threads');
-parentPort.on('message', (n) => { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1000003; parentPort.postMessage(x); });`;
-  const ws = [new Worker(body, { eval: true }), new Worker(body, { eval: true })];
+  // The work is the core's own SIMD floating point (fillGaussian: f64x2 polynomials), not an
+  // integer loop: this VM's vCPUs have run such code at different speeds (one 1.3–1.5× slower, for
+  // long stretches; bench/runtimes/probes.mjs vcpu) while an integer loop ran at one speed on both.
+  const body = `const { parentPort, workerData } = require('node:worker_threads');
+const core = new WebAssembly.Instance(new WebAssembly.Module(workerData), { env: { abort() {} } }).exports;
+const out = core.alloc(8192 * 8), st = core.alloc(64);
+new Int32Array(core.memory.buffer, st, 16).set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+parentPort.on('message', (n) => { for (let i = 0; i < n; i++) core.fillGaussian(out, 8192, st); parentPort.postMessage(n); });`;
+  const wasm = readFileSync(WASM[1]);
+  const ws = [new Worker(body, { eval: true, workerData: wasm }), new Worker(body, { eval: true, workerData: wasm })];
   const job = (w: Worker, n: number) => new Promise((done) => {
     w.once('message', done);
     w.postMessage(n);
   });
   try {
-    const N = 1e8;
-    await Promise.all(ws.map((w) => job(w, 1e6)));
+    const N = 4000; // fills of 8192 normals: ≈ 0.2 s on one thread
+    await Promise.all(ws.map((w) => job(w, 200)));
     const ratios: number[] = [];
     for (let k = 0; k < 3; k++) {
       let t0 = now();
@@ -109,7 +117,7 @@ parentPort.on('message', (n) => { let x = 0; for (let i = 0; i < n; i++) x = (x 
 }
 
 export async function measureThreads(o: TimingOptions, sizes: Size[] = THREAD_SIZES, log: (s: string) => void = () => {}): Promise<ThreadsResult> {
-  log('  threads: control (a plain loop on 1 and 2 workers) …');
+  log('  threads: control (the core\'s Gaussian fill on 1 and 2 workers) …');
   const machine = await control();
   const rows: ThreadsRow[] = [];
   for (const s of sizes) {
@@ -184,7 +192,7 @@ export function renderThreads(r: ThreadsResult): string {
   }
   out.push('', 'speed-up: wall-clock median of 1 thread over 2 threads. CPU split: the 1-thread run\'s CPU time over the busiest thread\'s in the 2-thread run '
     + '(what two free cores would give if no thread waited; spin-waiting counts as CPU, so on a loaded machine both read low).');
-  out.push('', `Control: a loop sharing nothing, split over 2 workers, ran **${r.control.toFixed(2)}×** as fast as on 1 — what this machine gave one process's two threads during this run.`);
+  out.push('', `Control: the core's SIMD Gaussian fill, sharing nothing, split over 2 workers, ran **${r.control.toFixed(2)}×** as fast as on 1 — what this machine gave one process's two threads during this run (below 2 when the cores are busy, or when its vCPUs run at different speeds: bench/runtimes/probes.mjs vcpu).`);
   if (r.numpySkipped) out.push('', `numpy: skipped: ${r.numpySkipped}`);
   return `${out.join('\n')}\n`;
 }
