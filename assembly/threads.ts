@@ -1,12 +1,13 @@
 // The worker side of the thread pool (threads build, kernels/pool.ts): each worker instantiates the
 // same module on the same shared memory and calls workerLoop, which serves the main thread's
-// products and noise draws until the pool shuts down. Between products a worker spins, then blocks in wait32: a
-// step issues its products back to back, and between steps the main thread draws the noise
-// (≈ 0.2 ms at 512×512×32) — waking from wait32 costs 50–100 µs on the VM here, so a spin shorter
-// than that gap put a wake-up on every step (measured at 16k iterations: 2 threads ran 256×256×16
-// 2.3× slower than one and 512×512×32 no faster; at 2²⁰ they run 1.6× / 1.7× faster at 512 / 1024).
+// products and noise draws until the pool shuts down. Between products a worker spins, then sleeps
+// (poolWait): a step issues its products back to back, and between steps the main thread draws the
+// noise (≈ 0.2 ms at 512×512×32) — waking from a sleep costs 50–100 µs on the VM here, so a spin
+// shorter than that gap put a wake-up on every step (measured at 16k iterations: 2 threads ran
+// 256×256×16 2.3× slower than one and 512×512×32 no faster; at 2²⁰ they run 1.6× / 1.7× faster at
+// 512 / 1024).
 import { gemmShare } from './kernels/gemm';
-import { J_GEN, J_KIND, J_SLEEP, JOB_DESCENT, JOB_DRAW, JOB_GEMM, finish, jobWord, poolInit } from './kernels/pool';
+import { J_GEN, J_KIND, J_NOSPIN, J_SLEEP, JOB_DESCENT, JOB_DRAW, JOB_GEMM, finish, jobWord, poolInit, poolWait } from './kernels/pool';
 import { descentShare } from './programs/descent';
 import { drawShare } from './programs/draw';
 
@@ -25,10 +26,11 @@ export function workerLoop(id: i32, block: usize, seen: i32): void {
   const gen = block + (J_GEN << 2);
   while (true) {
     let now = atomic.load<i32>(gen);
-    for (let s = 0; now == seen && s < SPIN; s++) now = atomic.load<i32>(gen);
+    const spins = atomic.load<i32>(block + (J_NOSPIN << 2)) != 0 ? 0 : SPIN;
+    for (let s = 0; now == seen && s < spins; s++) now = atomic.load<i32>(gen);
     if (now == seen) {
       atomic.add<i32>(block + (J_SLEEP << 2), 1);
-      memory.atomic.wait32(gen, seen, -1);
+      poolWait(gen, seen);
       atomic.sub<i32>(block + (J_SLEEP << 2), 1);
       continue;
     }

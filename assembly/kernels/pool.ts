@@ -7,18 +7,19 @@
 //
 //   word  name     what
 //   0     GEN      (job sequence number << 8) | parts: the threads taking part, the main thread
-//                  (thread 0) included. Workers wait on it (spin, then memory.atomic.wait32).
+//                  (thread 0) included. Workers wait on it (spin, then poolWait).
 //                  One word, so a worker that was not in one job and reads GEN late can never
 //                  pair a newer job with an older `parts`.
 //   1     DONE     workers that finished the current job
-//   2     WAITING  1 while the main thread blocks in wait32 on DONE (the last worker then notifies)
+//   2     WAITING  1 while the main thread sleeps on DONE (the last worker then notifies)
 //   3     KIND     JOB_GEMM or JOB_DRAW, + 1 for f32; -1 shut down (read only by the job's parts: a
 //                  shutdown has 255)
 //   4..25          the job's arguments: one or two products (gemm.ts: C, ldc, A, aRow, aK, B, ldb,
 //                  rows, cols, K, sym each), or a noise draw (../programs/draw.ts)
-//   26    SLEEP    workers blocked in wait32 (the main thread notifies only if some are)
+//   26    SLEEP    workers asleep on GEN (the main thread notifies only if some are)
 //   27    STEALS   blocks a thread took from another's share so far (a count for tests and benches)
 //   28    CHUNK    blocks a thread claims at a time (dealBlocks)
+//   29    NOSPIN   1: workers sleep at once instead of spinning first (tests take every wait path)
 //   bytes 128 + 64·t: thread t's share of a product job's blocks, one i64 [lo | hi << 32] per
 //                  64-byte line (a line each, so owners never contend for one): see nextBlocks
 //
@@ -26,6 +27,12 @@
 // atomic.add; a worker reads GEN atomically before reading the job, and bumps DONE atomically
 // after writing its rows; the main thread reads DONE atomically before reading C. Wasm atomics are
 // sequentially consistent, so each side sees the other's plain stores.
+//
+// Sleeping goes through the import env.poolWait (Atomics.wait in JS, src/worker/thread.ts), not
+// memory.atomic.wait32: Node 20's baseline compiler (V8 11.3 Liftoff) corrupts registers across
+// wait32 — a loop around it lost its locals, and the main thread then slept on address 0 instead of
+// DONE, forever (test/backends/pool-wait.test.ts runs every wait path under --liftoff). An
+// import call is an ordinary call, which every tier compiles correctly.
 export const J_GEN = 0;
 export const J_DONE = 1;
 export const J_KIND = 3;
@@ -34,6 +41,7 @@ export const J_ARGS = 4;
 export const J_SLEEP = 26;
 export const J_STEALS = 27;
 export const J_CHUNK = 28;
+export const J_NOSPIN = 29;
 export const JOB_WORDS = 32;
 /** Threads a job can have (the job block holds a share line for each; src/backends/wasm/threads.ts MAX_THREADS). */
 export const MAX_PARTS = 64;
@@ -54,6 +62,13 @@ let minWork: i32 = 1 << 16;
 let canBlock: bool = false;
 /** Spin iterations of `join` before it blocks (≈ 0.25 ms: a share's imbalance, not a wake-up, is what it waits for). */
 const JOIN_SPIN = 1 << 18;
+/** Whether `join` and the workers spin before they sleep (false: at once, so tests take every wait path). */
+let spin: bool = true;
+
+/** Blocks while the i32 at `address` equals `expected` (or until notified): Atomics.wait, see the header. */
+// @ts-ignore: decorator
+@external("env", "poolWait")
+export declare function poolWait(address: usize, expected: i32): void;
 
 /** The job block's size in bytes, for JS to allocate it (the layout is this file's alone). */
 export function poolBlockBytes(): i32 {
@@ -64,10 +79,13 @@ export function poolInit(block: usize): void {
   job = block;
 }
 
-export function poolThreads(n: i32, min: i32, block: bool): void {
+/** The calling thread's settings for its next calls: threads, minWork, whether it may block, whether threads spin before sleeping. */
+export function poolThreads(n: i32, min: i32, block: bool, spinFirst: bool): void {
   threads = n;
   minWork = min;
   canBlock = block;
+  spin = spinFirst;
+  if (job != 0) store<i32>(job + (J_NOSPIN << 2), spinFirst ? 0 : 1); // seen by workers with the next job (publish)
 }
 
 /** Tells every worker to return from workerLoop (the pool is being closed). */
@@ -189,13 +207,14 @@ export function publish(parts: i32, kind: i32): void {
 
 /**
  * Waits until the other parts − 1 threads are done: spins, then (where the caller may block)
- * sleeps in wait32 — on a machine with more runnable threads than cores, spinning for a worker
+ * sleeps in poolWait — on a machine with more runnable threads than cores, spinning for a worker
  * that is not scheduled would burn the very core it needs. A browser's main thread only spins.
  */
 export function join(parts: i32): void {
   const done = job + (J_DONE << 2);
   const waiting = job + (J_WAITING << 2);
-  for (let s = 0; s < JOIN_SPIN; s++) if (atomic.load<i32>(done) >= parts - 1) return;
+  const spins = spin ? JOIN_SPIN : 0;
+  for (let s = 0; s < spins; s++) if (atomic.load<i32>(done) >= parts - 1) return;
   if (!canBlock) {
     while (atomic.load<i32>(done) < parts - 1) {}
     return;
@@ -204,7 +223,7 @@ export function join(parts: i32): void {
     const d = atomic.load<i32>(done);
     if (d >= parts - 1) return;
     atomic.store<i32>(waiting, 1);
-    memory.atomic.wait32(done, d, -1);
+    poolWait(done, d);
     atomic.store<i32>(waiting, 0);
   }
 }

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { serveThread } from '../worker/thread.js';
+import { poolWait, serveThread } from '../worker/thread.js';
 import { setPlatform } from './registry.js';
 
 const WASM_FILES = { simd: 'flatmin.wasm', scalar: 'flatmin-scalar.wasm', threads: 'flatmin-threads.wasm' } as const;
@@ -12,11 +12,11 @@ setPlatform({
   wasmSource: (build) => new URL(`../../build/${WASM_FILES[build]}`, import.meta.url),
   cores: () => availableParallelism(),
   spawnThread(module, memory, id, block) {
-    // The body is serveThread's own source, evaluated: no script file to find, so a bundled
-    // flatmin starts its pool threads too (serveThread uses only globals, see src/worker/thread.ts).
+    // The body is serveThread's and poolWait's own source, evaluated: no script file to find, so a
+    // bundled flatmin starts its pool threads too (both use only globals, see src/worker/thread.ts).
     // A dynamic import, not require: an eval worker inherits --input-type=module from a parent
     // started with it, and then `require` does not exist.
-    const body = `import('node:worker_threads').then(({ parentPort, workerData }) => (${serveThread.toString()})(workerData, () => parentPort.postMessage('ready')));`;
+    const body = `import('node:worker_threads').then(({ parentPort, workerData }) => (${serveThread.toString()})(workerData, () => parentPort.postMessage('ready'), ${poolWait.toString()}));`;
     const w = new Worker(body, { eval: true, workerData: { module, memory, id, block } });
     w.unref(); // pool threads never keep the process alive: they only serve the main thread's calls
     return new Promise((resolve, reject) => {

@@ -12,11 +12,22 @@ export interface ThreadStart {
   block: number;
 }
 
-/** Self-contained (only globals): Node runs it from its source text. */
-export function serveThread(start: ThreadStart, ready: () => void): void {
+/**
+ * The threads build's import env.poolWait(address, expected): sleeps while the i32 at `address`
+ * equals `expected`, until notified (assembly/kernels/pool.ts says why the core does not use
+ * memory.atomic.wait32). Self-contained (only globals), like serveThread: Node passes its source
+ * text to the pool thread.
+ */
+export function poolWait(memory: WebAssembly.Memory): (address: number, expected: number) => void {
+  return (address, expected) => void Atomics.wait(new Int32Array(memory.buffer, address >>> 0, 1), 0, expected);
+}
+
+/** Self-contained (only globals and its arguments): Node runs it from its source text. */
+export function serveThread(start: ThreadStart, ready: () => void, wait: typeof poolWait): void {
   const instance = new WebAssembly.Instance(start.module, {
     env: {
       memory: start.memory,
+      poolWait: wait(start.memory),
       abort: () => {
         throw new Error('abort in a pool thread');
       },

@@ -42,10 +42,11 @@ function input(model: ModelShape, loss: DataLoss['kind'], precision: Precision):
   return { model, precision, loss: data, lambda: 0.01, theta: Float64Array.from({ length: total }, () => 0.3 * rnd()), rng: seedGaussian('threads') };
 }
 
-const TEST_MIN_WORK = 1 << 12;
-const TEST_MIN_DRAW = 64;
+const SMALL = { minWork: 1 << 12, minDraw: 64 };
 
 const STEP: SessionStepParams = { lr: 0.002, noise: { kind: 'perturbed', sigma: [0.01] }, scale: 1, scaleMul: 1 };
+/** STEP for a two-factor model (one σ per factor). */
+const STEP2: SessionStepParams = { ...STEP, noise: { kind: 'perturbed', sigma: [0.01, 0.01] } };
 
 describe('threads: the same bits for 1–4 threads as the reference', () => {
   it.each(MODELS.flatMap(([name, model, loss]) => (['f64', 'f32'] as const).map((p) => [`${p} ${name}`, model, loss, p] as const)))(
@@ -60,7 +61,7 @@ describe('threads: the same bits for 1–4 threads as the reference', () => {
       for (const threads of [1, 2, 3, 4]) {
         const before = await pooledProducts();
         const s = threads === 1 ? (await getBackend('wasm')).session(input(model, loss, precision))
-          : threadedSession(await threadedCore(threads), input(model, loss, precision), threads, TEST_MIN_WORK, TEST_MIN_DRAW);
+          : threadedSession(await threadedCore(threads), input(model, loss, precision), threads, SMALL);
         s.run(2, step);
         s.run(4, step); // two calls: chunking changes nothing either
         expect({ threads, theta: hex(s.theta()), rng: Array.from(s.rng()), w: w(s) }).toEqual({ threads, ...want });
@@ -86,7 +87,7 @@ describe('threads: the noise draw split over the pool', () => {
   ];
   const steps = async (threads: number, noise: SessionStepParams['noise'], precision: Precision, rng = seedGaussian('threads')) => {
     const s = threads === 1 ? (await getBackend('reference')).session({ ...input(model, 'full', precision), rng, anticorrelated: true })
-      : threadedSession(await threadedCore(threads), { ...input(model, 'full', precision), rng, anticorrelated: true }, threads, TEST_MIN_WORK, TEST_MIN_DRAW);
+      : threadedSession(await threadedCore(threads), { ...input(model, 'full', precision), rng, anticorrelated: true }, threads, SMALL);
     s.run(3, { ...STEP, noise });
     s.run(2, { ...STEP, noise, step: 3 });
     const out = { theta: hex(s.theta()), rng: Array.from(s.rng()), prev: hex(s.prevNoise()) };
@@ -113,16 +114,30 @@ describe('threads: the noise draw split over the pool', () => {
 });
 
 describe('threads: the pool', () => {
+  it('threads that sleep at once (spin: false — every wait path, on every job): the bits of one thread, 2–4 threads', async () => {
+    // Normally a thread spins ≈ 0.25–1 ms before it sleeps, so only a loaded machine takes the
+    // sleeping paths (a miscompiled one hung Node 20: test/engines/pool-wait.test.ts).
+    const model: ModelShape = { kind: 'factorization', n: 70, m: 54, r: 5 };
+    const one = (await getBackend('wasm')).session(input(model, 'full', 'f64'));
+    one.run(12, STEP2);
+    for (const threads of [2, 3, 4]) {
+      const s = threadedSession(await threadedCore(threads), input(model, 'full', 'f64'), threads, { ...SMALL, spin: false });
+      for (let k = 0; k < 4; k++) s.run(3, STEP2);
+      expect({ threads, theta: hex(s.theta()) }).toEqual({ threads, theta: hex(one.theta()) });
+      s.dispose();
+    }
+    one.dispose();
+  });
+
   it('threads steal blocks from shares not yet started (4 threads on this machine\'s cores), same bits', async () => {
     // More threads than cores: some are not running when a job is published, and the running ones
     // take their blocks (kernels/pool.ts nextBlocks) — on any machine with fewer than 4 free cores.
     const model: ModelShape = { kind: 'factorization', n: 258, m: 130, r: 8 };
-    const step = { ...STEP, noise: { kind: 'perturbed' as const, sigma: [0.01, 0.01] } };
     const one = (await getBackend('wasm')).session(input(model, 'full', 'f64'));
-    one.run(40, step);
+    one.run(40, STEP2);
     const before = await stolenBlocks();
-    const four = threadedSession(await threadedCore(4), input(model, 'full', 'f64'), 4, TEST_MIN_WORK, TEST_MIN_DRAW);
-    four.run(40, step);
+    const four = threadedSession(await threadedCore(4), input(model, 'full', 'f64'), 4, SMALL);
+    four.run(40, STEP2);
     expect(hex(four.theta())).toBe(hex(one.theta()));
     expect((await stolenBlocks()) - before).toBeGreaterThan(0);
     one.dispose();
@@ -131,12 +146,11 @@ describe('threads: the pool', () => {
 
   it('getBackend("wasm", _, 3) splits products at the default threshold, same bits', async () => {
     const model: ModelShape = { kind: 'factorization', n: 258, m: 130, r: 8 }; // M Yp + Mᵀ Xp: 2·258·130·8 ≈ 2¹⁹ multiply-adds
-    const step = { ...STEP, noise: { kind: 'perturbed' as const, sigma: [0.01, 0.01] } };
     const one = (await getBackend('wasm')).session(input(model, 'full', 'f64'));
-    one.run(3, step);
+    one.run(3, STEP2);
     const before = await pooledProducts();
     const three = (await getBackend('wasm', undefined, 3)).session(input(model, 'full', 'f64'));
-    three.run(3, step);
+    three.run(3, STEP2);
     expect((await pooledProducts()) - before).toBeGreaterThanOrEqual(3);
     expect(hex(three.theta())).toBe(hex(one.theta()));
     one.dispose();
@@ -147,7 +161,7 @@ describe('threads: the pool', () => {
     const [name, model, loss] = MODELS[0];
     const once = async () => {
       const s = (await getBackend('wasm', undefined, 2)).session(input(model, loss, 'f64'));
-      s.run(3, { ...STEP, noise: { kind: 'perturbed', sigma: [0.01, 0.01] } });
+      s.run(3, STEP2);
       const t = hex(s.theta());
       s.dispose();
       return t;

@@ -1,4 +1,5 @@
 import { FlatminError } from '../../errors.js';
+import { poolWait } from '../../worker/thread.js';
 import { currentPlatform } from '../../platform/registry.js';
 import type { Build, WasmSource } from './source.js';
 
@@ -25,7 +26,7 @@ export interface CoreExports {
   shuffleI32(a: number, len: number, st: number): void;
   /** Threads build only (assembly/kernels/pool.ts): the job block, the threads and minimum work per product, shutdown. */
   poolInit?(block: number): void;
-  poolThreads?(threads: number, minWork: number, canBlock: boolean): void;
+  poolThreads?(threads: number, minWork: number, canBlock: boolean, spinFirst: boolean): void;
   poolBlockBytes?(): number;
   poolShutdown?(): void;
   /** assembly/kernels/dlnHvp.ts: out = ∇²f(θ)·v for the deep model (src/diagnostics/dlnHvpWasm.ts marshals it). */
@@ -93,7 +94,7 @@ export async function instantiateCore(source: WasmSource, shared?: WebAssembly.M
     let memory: WebAssembly.Memory | undefined;
     const imports = {
       env: {
-        ...(shared ? { memory: shared } : {}),
+        ...(shared ? { memory: shared, poolWait: poolWait(shared) } : {}),
         // AssemblyScript calls abort(message, file, line, column) with pointers to UTF-16 strings.
         abort(msg: number, file: number, line: number, col: number): never {
           const text = (ptr: number) => {

@@ -115,15 +115,21 @@ export async function closeThreads(): Promise<void> {
   for (const t of p.threads) t.stop();
 }
 
-/**
- * A session of the threaded core whose products and noise draws use `threads` threads. `minWork`:
- * the fewest multiply-adds per thread's share (a product smaller than that stays on the calling
- * thread; a larger one gets at most one thread per minWork); `minDraw` the same for the normals of
- * θ's noise. Lower them only to split small test problems.
- */
-export function threadedSession(core: CoreExports, input: SessionInput, threads: number, minWork = PRODUCT_MIN_WORK, minDraw = DRAW_MIN_NORMALS): Session {
+/** How a threaded session splits its work; the defaults are for real runs, tests lower them to split small problems. */
+export interface PoolTuning {
+  /** The fewest multiply-adds per thread's share: a product smaller than that stays on the calling thread, a larger one gets at most one thread per minWork. */
+  minWork?: number;
+  /** The same for the normals of θ's noise. */
+  minDraw?: number;
+  /** Whether threads spin before they sleep (false: they sleep at once, so every wait path runs). */
+  spin?: boolean;
+}
+
+/** A session of the threaded core whose products and noise draws use `threads` threads. */
+export function threadedSession(core: CoreExports, input: SessionInput, threads: number, tuning: PoolTuning = {}): Session {
+  const { minWork = PRODUCT_MIN_WORK, minDraw = DRAW_MIN_NORMALS, spin = true } = tuning;
   const s = wasmSession(core, input, { threads, minNormals: minDraw });
-  const use = () => core.poolThreads!(threads, minWork, CAN_BLOCK);
+  const use = () => core.poolThreads!(threads, minWork, CAN_BLOCK, spin);
   return {
     ...s,
     run: (steps, p) => (use(), s.run(steps, p)),
