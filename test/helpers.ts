@@ -1,5 +1,5 @@
 import { getBackend, backendNames, wasmBackend } from '../src/backends/index.js';
-import type { Backend } from '../src/backends/types.js';
+import type { Backend, Session } from '../src/backends/types.js';
 import type { Precision } from '../src/config/types.js';
 import { defaultSource, instantiateCore, type Build, type CoreExports } from '../src/backends/wasm/loader.js';
 import { expect } from 'vitest';
@@ -15,6 +15,11 @@ export function hex(a: Float64Array): string {
   let s = '';
   for (const b of bytes) s += b.toString(16).padStart(2, '0');
   return s;
+}
+
+/** A session's whole run state as one string: θ's bits, the RNG lanes, ξ_{t−1}, the epoch sampler. */
+export function sessionState(s: Session): string {
+  return [hex(s.theta()), Array.from(s.rng()).join(','), hex(s.prevNoise()), Array.from(s.sampler().order).join(','), s.sampler().pos].join('|');
 }
 
 /** A fresh instance of one build of the core, from the platform's default location (Node or browser). */

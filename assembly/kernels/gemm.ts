@@ -313,6 +313,7 @@ export function gemmShare<T>(t: i32, P: i32): void {
   }
 }
 
+/** 4-row blocks of a job's one or two products (rows2 = 0: one). */
 // @ts-ignore: decorator
 @inline function blocksOf(rows1: i32, rows2: i32): i32 {
   return ((rows1 + 3) >> 2) + ((rows2 + 3) >> 2);
@@ -330,7 +331,7 @@ export function gemmShare<T>(t: i32, P: i32): void {
  */
 // @ts-ignore: decorator
 @inline function gemm<T>(C: usize, ldc: i32, A: usize, aRow: i32, aK: i32, B: usize, ldb: i32, rows: i32, cols: i32, K: i32, sym: bool): void {
-  const P = partsFor(work(rows, cols, K), (rows + 3) >> 2);
+  const P = partsFor(work(rows, cols, K), blocksOf(rows, 0));
   if (ASC_FEATURE_THREADS && P > 1) {
     storeProduct(0, C, ldc, A, aRow, aK, B, ldb, rows, cols, K, sym);
     storeArg(ARGS + 7, 0); // no second product
@@ -350,7 +351,7 @@ export function gemmShare<T>(t: i32, P: i32): void {
   C1: usize, ldc1: i32, A1: usize, aRow1: i32, aK1: i32, B1: usize, ldb1: i32, rows1: i32, cols1: i32, K1: i32, sym1: bool,
   C2: usize, ldc2: i32, A2: usize, aRow2: i32, aK2: i32, B2: usize, ldb2: i32, rows2: i32, cols2: i32, K2: i32, sym2: bool,
 ): void {
-  const P = partsFor(work(rows1, cols1, K1) + work(rows2, cols2, K2), ((rows1 + 3) >> 2) + ((rows2 + 3) >> 2));
+  const P = partsFor(work(rows1, cols1, K1) + work(rows2, cols2, K2), blocksOf(rows1, rows2));
   if (ASC_FEATURE_THREADS && P > 1) {
     storeProduct(0, C1, ldc1, A1, aRow1, aK1, B1, ldb1, rows1, cols1, K1, sym1);
     storeProduct(1, C2, ldc2, A2, aRow2, aK2, B2, ldb2, rows2, cols2, K2, sym2);

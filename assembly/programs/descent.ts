@@ -5,8 +5,8 @@
 // it drew and whose rows it mostly just computed: on two cores the data then stays in the cache of
 // the core that wrote it. Elementwise, so the bits do not depend on the split.
 import { descend, descendRidge, subtract } from '../kernels/elementwise';
-import { J_ARGS, JOB_DESCENT, jobAddress, jobF64, jobWord, join, poolSize, publish, shareStart, storeArg, storeArgF64 } from '../kernels/pool';
-import { S_DRAW, i32At, ptr } from '../session';
+import { J_ARGS, JOB_DESCENT, jobAddress, jobF64, jobWord, join, publish, shareStart, storeArg, storeArgF64 } from '../kernels/pool';
+import { planParts } from './draw';
 
 /** Modes: next = θ − η·(next − B) (the fast path without ridge); with the ridge: − η·((next − B) + 2λθ); − η·(next + 2λθ). */
 export const DESCEND_FAST = 0;
@@ -34,23 +34,20 @@ export function descentShare<T>(t: i32, parts: i32): void {
 
 /** The descent over all `total` entries of θ; false if some new entry is not finite (then next is to be discarded). */
 export function descent<T>(S: usize, mode: i32, theta: usize, next: usize, B: usize, total: i32, lr: T, tl: T): bool {
-  const plan = ptr(S, S_DRAW);
-  if (ASC_FEATURE_THREADS && plan != 0) {
-    const parts = i32At(plan, 0);
-    if (poolSize() >= parts) {
-      storeArg(A_MODE, mode);
-      storeArg(A_THETA, <i32>theta);
-      storeArg(A_NEXT, <i32>next);
-      storeArg(A_B, <i32>B);
-      storeArg(A_TOTAL, total);
-      storeArgF64(A_LR, <f64>lr);
-      storeArgF64(A_TL, <f64>tl);
-      storeArg(A_OK, 1);
-      publish(parts, JOB_DESCENT + (sizeof<T>() == 8 ? 0 : 1));
-      descentShare<T>(0, parts);
-      join(parts);
-      return atomic.load<i32>(jobAddress(J_ARGS + A_OK)) != 0;
-    }
+  const parts = planParts(S);
+  if (ASC_FEATURE_THREADS && parts > 1) {
+    storeArg(A_MODE, mode);
+    storeArg(A_THETA, <i32>theta);
+    storeArg(A_NEXT, <i32>next);
+    storeArg(A_B, <i32>B);
+    storeArg(A_TOTAL, total);
+    storeArgF64(A_LR, <f64>lr);
+    storeArgF64(A_TL, <f64>tl);
+    storeArg(A_OK, 1);
+    publish(parts, JOB_DESCENT + (sizeof<T>() == 8 ? 0 : 1));
+    descentShare<T>(0, parts);
+    join(parts);
+    return atomic.load<i32>(jobAddress(J_ARGS + A_OK)) != 0;
   }
   return descentRange<T>(mode, theta, next, B, 0, total, lr, tl) != 0;
 }

@@ -65,6 +65,17 @@ export function perturbBlocks<T>(S: usize, base: usize, lo: i32, hi: i32, amp: f
   return rej;
 }
 
+/**
+ * The threads a draw or descent of session S splits over (./descent.ts too): its plan's P when the
+ * threads build has a plan and a pool that large, else 1.
+ */
+export function planParts(S: usize): i32 {
+  const plan = ptr(S, S_DRAW);
+  if (!ASC_FEATURE_THREADS || plan == 0) return 1;
+  const parts = i32At(plan, 0);
+  return poolSize() >= parts ? parts : 1;
+}
+
 /** The one-thread draw: the session's lanes advance in place. */
 function drawAll<T>(S: usize, base: usize, amp: f64, mode: i32): bool {
   const total = i32At(ptr(S, S_BLOCKS), word(S, S_NBLOCKS));
@@ -98,23 +109,20 @@ export function drawShare<T>(t: i32, parts: i32): void {
  * the whole fill leaves them.
  */
 export function drawNoise<T>(S: usize, base: usize, amp: f64, mode: i32): bool {
-  const plan = ptr(S, S_DRAW);
-  if (ASC_FEATURE_THREADS && plan != 0) {
-    const parts = i32At(plan, 0);
-    if (poolSize() >= parts) {
-      storeArg(A_S, <i32>S);
-      storeArg(A_BASE, <i32>base);
-      storeArg(A_MODE, mode);
-      storeArgF64(A_AMP, amp);
-      storeArg(A_OK, 1);
-      storeArg(A_REJECT, 0);
-      publish(parts, JOB_DRAW + (sizeof<T>() == 8 ? 0 : 1));
-      drawShare<T>(0, parts);
-      join(parts);
-      if (atomic.load<i32>(jobAddress(J_ARGS + A_REJECT)) == 0) {
-        memory.copy(ptr(S, S_RNG), plan + PLAN_LANES + (<usize>(parts - 1) << 7), 64);
-        return atomic.load<i32>(jobAddress(J_ARGS + A_OK)) != 0;
-      }
+  const parts = planParts(S);
+  if (ASC_FEATURE_THREADS && parts > 1) {
+    storeArg(A_S, <i32>S);
+    storeArg(A_BASE, <i32>base);
+    storeArg(A_MODE, mode);
+    storeArgF64(A_AMP, amp);
+    storeArg(A_OK, 1);
+    storeArg(A_REJECT, 0);
+    publish(parts, JOB_DRAW + (sizeof<T>() == 8 ? 0 : 1));
+    drawShare<T>(0, parts);
+    join(parts);
+    if (atomic.load<i32>(jobAddress(J_ARGS + A_REJECT)) == 0) {
+      memory.copy(ptr(S, S_RNG), ptr(S, S_DRAW) + PLAN_LANES + (<usize>(parts - 1) << 7), 64);
+      return atomic.load<i32>(jobAddress(J_ARGS + A_OK)) != 0;
     }
   }
   return drawAll<T>(S, base, amp, mode);

@@ -9,7 +9,7 @@ import { roundOf } from '../../src/math/round.js';
 import { layerOffsets } from '../../src/problems/dln.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
 import { epochStart } from '../../src/random/permutation.js';
-import { hex, lcg, wasmBuilds } from '../helpers.js';
+import { hex, lcg, sessionState as state, wasmBuilds } from '../helpers.js';
 
 // The deep model's completion from the observed lists (assembly/models/deepSparse.ts, reference
 // models/deepLinear.ts deepLinearSparse): both Wasm builds match the reference bit for bit (f64,
@@ -38,9 +38,6 @@ function problem(dims: number[], precision: Precision, opts: Partial<SessionInpu
   };
 }
 
-function state(s: Session): string {
-  return [hex(s.theta()), Array.from(s.rng()).join(','), hex(s.prevNoise()), Array.from(s.sampler().order).join(','), s.sampler().pos].join('|');
-}
 
 const sig = (L: number, s: number) => Array.from({ length: L }, (_, b) => s / (b + 1));
 function phases(L: number): SessionStepParams[] {

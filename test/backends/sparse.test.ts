@@ -7,7 +7,7 @@ import { matmulNN, matmulNT, matmulTN } from '../../src/linalg/kernels.js';
 import { roundOf } from '../../src/math/round.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
 import { epochStart } from '../../src/random/permutation.js';
-import { hex, lcg, wasmBuilds } from '../helpers.js';
+import { hex, lcg, sessionState as state, wasmBuilds } from '../helpers.js';
 
 // Two-factor completion from the observed lists (src/backends/sparse.ts, assembly/models/
 // sparseCompletion.ts): both Wasm builds match the reference bit for bit (f64, f32; full sums,
@@ -39,9 +39,6 @@ function asLists(input: SessionInput): SessionInput {
   return { ...input, loss: { kind: 'completion', M: new Float64Array(0), mask: [], observed: { index, values: Float64Array.from(index, (e) => M[e]) } } };
 }
 
-function state(s: Session): string {
-  return [hex(s.theta()), Array.from(s.rng()).join(','), hex(s.prevNoise()), Array.from(s.sampler().order).join(','), s.sampler().pos].join('|');
-}
 
 const sig = (s: number) => [s, s / 2];
 const PHASES: Array<[string, SessionStepParams[]]> = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fillGaussian, gaussians, seedGaussian } from '../../src/random/gaussian.js';
-import { groupJump, jumpGaussian, shareStart } from '../../src/random/jump.js';
+import { applyJump, groupJump, jumpGaussian, shareStart } from '../../src/random/jump.js';
 
 describe('jump-ahead of the Gaussian lanes', () => {
   it.each([0, 1, 2, 3, 8, 1000, 40_001])('%i groups: the state drawing them leaves', (groups) => {
@@ -28,7 +28,8 @@ describe('jump-ahead of the Gaussian lanes', () => {
   it('jumps compose: J(a)·J(b) = J(a + b)', () => {
     const st = seedGaussian('compose');
     expect(Array.from(jumpGaussian(jumpGaussian(st, 37), 91))).toEqual(Array.from(jumpGaussian(st, 128)));
-    expect(groupJump(0)).toEqual(groupJump(0)); // the identity, fresh each time
+    const lane = Int32Array.of(0x12345678, -7, 99, 1 << 31);
+    expect(Array.from(applyJump(groupJump(0), lane))).toEqual(Array.from(lane)); // zero groups: the identity
     expect(Array.from(jumpGaussian(st, 0))).toEqual(Array.from(st));
   });
 });

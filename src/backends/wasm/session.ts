@@ -45,6 +45,7 @@ export function wasmSession(core: CoreExports, input: SessionInput, draw?: { thr
   const nb = blocks.length - 1;
   const total = blocks[nb];
   const drawParts = draw ? Math.min(draw.threads, Math.floor(total / draw.minNormals)) : 1;
+  const plan = drawParts > 1 ? drawPlan(drawParts, total) : undefined; // the jump matrices: made once
   const { rows, cols } = endToEndShape(model);
   const nm = rows * cols;
   const obsJs = universeOf(loss);
@@ -58,7 +59,7 @@ export function wasmSession(core: CoreExports, input: SessionInput, draw?: { thr
       const ctor: View = b.type === 'i32' ? Int32Array : elementBytes(b.type, input.precision) === 8 ? Float64Array : Float32Array;
       buf.set(b.slot, arena.alloc(ctor, b.length));
     }
-    if (drawParts > 1) buf.set(SLOT.DRAW, arena.alloc(Int32Array, drawPlan(drawParts, total).length));
+    if (plan) buf.set(SLOT.DRAW, arena.alloc(Int32Array, plan.length));
   } catch (e) {
     arena.freeAll(); // out of Wasm memory part-way: give back what was taken
     throw e;
@@ -78,7 +79,7 @@ export function wasmSession(core: CoreExports, input: SessionInput, draw?: { thr
   at(SLOT.BLOCKS).view().set(blocks);
   at(SLOT.THETA).view().set(input.theta);
   at(SLOT.RNG).view().set(input.rng);
-  buf.get(SLOT.DRAW)?.view().set(drawPlan(drawParts, total));
+  if (plan) at(SLOT.DRAW).view().set(plan);
   at(SLOT.SCHED).view().set([1, 1, input.lambda, 0, 0]);
   buf.get(SLOT.PREV)?.view().fill(0); // the allocator does not clear memory: ξ_{−1} = 0
   // two-factor and deep completion keep their observed lists (CROW/CCOL/CVAL); the symmetric model a dense M
