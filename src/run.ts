@@ -1,4 +1,4 @@
-import { backendNames, getBackend, resolveThreads } from './backends/index.js';
+import { backendNames, getBackend, gainsFromThreads, resolveThreads } from './backends/index.js';
 import type { WasmSource } from './backends/wasm/loader.js';
 import { phaseField, totalSteps } from './config/optimizer.js';
 import type {
@@ -237,7 +237,8 @@ export class Run<R extends RunResult = RunResult> {
     const input = model.sessionInput;
     const resume = options.resume === undefined ? undefined : decodeCheckpoint(options.resume);
     if (resume) checkResume(resume, cfg, input, totalSteps(cfg.optimizer));
-    const threads = resolveThreads(options.threads, input.model, cfg.backend, options.wasm !== undefined, input.loss);
+    const gains = gainsFromThreads(input, cfg.optimizer.map((phase) => phase.noise?.kind));
+    const threads = resolveThreads(options.threads, gains, cfg.backend, options.wasm !== undefined);
     const backend = await getBackend(cfg.backend, options.wasm, threads);
     const session = backend.session(resume ? { ...input, theta: resume.theta, rng: resume.rng } : input);
     try {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import '../src/node.js';
 import { defaultSource } from '../src/backends/wasm/loader.js';
-import { resolveThreads, stepWork } from '../src/backends/wasm/threads.js';
+import { gainsFromThreads, PARALLEL_DRAW, resolveThreads, stepWork } from '../src/backends/wasm/threads.js';
 import { availableParallelism } from 'node:os';
 // The built package for runInWorker: its worker script must exist as JavaScript to be spawned.
 import { runInWorker } from '../dist/node.js';
@@ -55,11 +55,23 @@ describe('RunOptions.threads', () => {
 
   it("counts the loss's products: a large two-factor completion has none (one thread), a large factored target its own", () => {
     const big = { kind: 'factorization', n: 2000, m: 2000, r: 20 } as const;
+    const theta = new Float64Array(4000 * 20);
+    const completion = { kind: 'completion', M: new Float64Array(0), mask: [] } as const;
     expect(stepWork(big, { kind: 'full', M: new Float64Array(0) })).toBe(8e7);
-    expect(stepWork(big, { kind: 'completion', M: new Float64Array(0), mask: [] })).toBe(0);
+    expect(stepWork(big, completion)).toBe(0);
     expect(stepWork(big, { kind: 'factored', A: new Float64Array(0), B: new Float64Array(0), k: 10 })).toBe(4000 * 20 * 30);
-    expect(resolveThreads(undefined, big, 'wasm', false, { kind: 'completion', M: new Float64Array(0), mask: [] })).toBe(1);
-    expect(resolveThreads(undefined, big, 'wasm', false, { kind: 'full', M: new Float64Array(0) })).toBe(availableParallelism());
+    expect(resolveThreads(undefined, gainsFromThreads({ model: big, loss: completion, theta }, [undefined, 'sam', 'label']), 'wasm', false)).toBe(1);
+    expect(resolveThreads(undefined, gainsFromThreads({ model: big, loss: { kind: 'full', M: new Float64Array(0) }, theta }, []), 'wasm', false)).toBe(availableParallelism());
+  });
+
+  it("counts θ's noise draw: a completion whose noise draws θ's normals gains from PARALLEL_DRAW entries of θ", () => {
+    const completion = { kind: 'completion', M: new Float64Array(0), mask: [] } as const;
+    const model = (n: number) => ({ kind: 'factorization', n, m: n, r: 10 }) as const;
+    const at = (n: number, noises: Array<string | undefined>) => gainsFromThreads({ model: model(n), loss: completion, theta: new Float64Array(2 * n * 10) }, noises);
+    for (const kind of ['perturbed', 'anticorrelated', 'langevin', 'annealed']) expect({ kind, gains: at(820, [undefined, kind]) }).toEqual({ kind, gains: true });
+    for (const kind of ['sam', 'asam', 'label', undefined]) expect({ kind, gains: at(820, [kind]) }).toEqual({ kind, gains: false });
+    expect(2 * 819 * 10).toBeLessThan(PARALLEL_DRAW);
+    expect(at(819, ['perturbed'])).toBe(false);
   });
 
   it('a caller-given Wasm source (a single-threaded build) runs on one thread and says why, once', async () => {

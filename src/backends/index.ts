@@ -11,7 +11,7 @@ export type {
   Session, SessionInput, SessionStepParams, NoiseKind, ModelShape, DataLoss,
 } from './types.js';
 export { sessionBytes, sessionMisfit } from './memory.js';
-export { checkThreads, resolveThreads } from './wasm/threads.js';
+export { checkThreads, gainsFromThreads, resolveThreads } from './wasm/threads.js';
 
 /**
  * Resolve a backend by name; `wasm` loads (once) and instantiates the core. `threads` > 1 (wasm

@@ -15,6 +15,12 @@ import { wasmSession } from './session.js';
 
 /** Per-step multiply-adds from which a run gains from more threads by default (256·256·16: measured, bench/threads.ts). */
 export const PARALLEL_WORK = 256 * 256 * 16;
+/**
+ * Entries of θ from which a run whose noise draws θ's normals every step gains from more threads by
+ * default, products or not. Measured on a two-factor completion (batch 64, perturbed: a step that
+ * is almost only the draw), 2 threads over 1: 1.02× at 8400 entries, 1.37× at 12000, 1.63× at 16000.
+ */
+export const PARALLEL_DRAW = 1 << 14;
 /** Multiply-adds per thread's share, at least (assembly/kernels/pool.ts partsFor): waking the pool for less costs more. */
 export const PRODUCT_MIN_WORK = 1 << 16;
 /** Normals per thread's share of a noise draw, at least (assembly/programs/draw.ts): ≈ 25 µs of drawing, against a few µs to hand a share out. */
@@ -163,18 +169,31 @@ export function stepWork(model: SessionInput['model'], loss?: SessionInput['loss
   return w;
 }
 
+/** Noise kinds whose step draws one normal per entry of θ — the draw the pool splits (assembly/programs/draw.ts). */
+const THETA_NOISE: ReadonlySet<string> = new Set(['perturbed', 'anticorrelated', 'langevin', 'annealed']);
+
+/**
+ * Whether a run gains from more threads: its step's products reach PARALLEL_WORK, or some phase's
+ * noise draws θ's normals (`noises`: the phases' noise kinds) and θ has PARALLEL_DRAW entries —
+ * a two-factor completion has no products, yet its perturbed step is mostly that draw.
+ */
+export function gainsFromThreads(input: Pick<SessionInput, 'model' | 'loss' | 'theta'>, noises: readonly (string | undefined)[]): boolean {
+  if (stepWork(input.model, input.loss) >= PARALLEL_WORK) return true;
+  return input.theta.length >= PARALLEL_DRAW && noises.some((k) => k !== undefined && THETA_NOISE.has(k));
+}
+
 let warned = false;
 
 /**
- * The threads a run uses: `requested` (checked), or by default every core when the step's products
- * are large enough to gain (PARALLEL_WORK) and one below; one for the reference backend, a
- * caller-given Wasm source (a single-threaded build) and where threads are unavailable — then,
- * if more were asked for explicitly, a one-time console warning says why.
+ * The threads a run uses: `requested` (checked), or by default every core when the run gains
+ * (`gains`: gainsFromThreads) and one otherwise; one for the reference backend, a caller-given Wasm
+ * source (a single-threaded build) and where threads are unavailable — then, if more were asked
+ * for explicitly, a one-time console warning says why.
  */
-export function resolveThreads(requested: number | undefined, model: SessionInput['model'], backend: string, customWasm: boolean, loss?: SessionInput['loss']): number {
+export function resolveThreads(requested: number | undefined, gains: boolean, backend: string, customWasm: boolean): number {
   const asked = requested === undefined ? undefined : checkThreads(requested);
   if (backend !== 'wasm') return 1;
-  const want = asked ?? (stepWork(model, loss) >= PARALLEL_WORK ? cores() : 1);
+  const want = asked ?? (gains ? cores() : 1);
   if (want <= 1) return 1;
   const why = customWasm ? 'a Wasm source was given (options.wasm): it is a single-threaded build' : threadsUnavailable();
   if (why === undefined) return want;
