@@ -29,10 +29,11 @@
 // sequentially consistent, so each side sees the other's plain stores.
 //
 // Sleeping goes through the import env.poolWait (Atomics.wait in JS, src/worker/thread.ts), not
-// memory.atomic.wait32: Node 20's baseline compiler (V8 11.3 Liftoff) corrupts registers across
-// wait32 — a loop around it lost its locals, and the main thread then slept on address 0 instead of
-// DONE, forever (test/backends/pool-wait.test.ts runs every wait path under --liftoff). An
-// import call is an ordinary call, which every tier compiles correctly.
+// memory.atomic.wait32: Node 20's baseline compiler (V8 11.3 Liftoff, with its tier-up checks)
+// miscompiles wait32 in a loop — the main thread slept on address 0 instead of DONE, forever, on a
+// loaded machine. An import call is an ordinary call, which every tier compiles correctly;
+// test/engines/pool-wait.test.ts runs every wait path in that compiler and checks the build has no
+// wait instruction.
 export const J_GEN = 0;
 export const J_DONE = 1;
 export const J_KIND = 3;
