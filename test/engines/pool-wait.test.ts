@@ -4,16 +4,18 @@
  * slept on address 0 instead of the job word DONE and a threaded run hung — only under load (a
  * thread sleeps only after spinning ≈ 0.25–1 ms) and only in Liftoff code with tier-up checks,
  * so the ordinary suites passed. The core now sleeps through the import env.poolWait
- * (Atomics.wait). Here child Nodes pinned to the baseline tier (with and without its tier-up
- * checks) run threaded sessions on the compiled package (needs `npm run build`), with `spin:
- * false` (every thread sleeps at once: every wait path, every job) and with the default spin.
- * test/backends/threads.test.ts runs the sleepy sessions in this process and in Chromium.
+ * (Atomics.wait). Here child processes run threaded sessions on the compiled package (needs
+ * `npm run build`) with `spin: false` (every thread sleeps at once: every wait path, every job) and
+ * with the default spin: Node pinned to the baseline tier (with and without its tier-up checks),
+ * Bun and Deno. test/backends/threads.test.ts runs the sleepy sessions in this process and in
+ * Chromium.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInput } from '../../src/backends/types.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
 import { lcg } from '../helpers.js';
@@ -33,7 +35,7 @@ function plain(x: SessionInput): unknown {
 const STEP = { lr: 0.002, noise: { kind: 'perturbed' as const, sigma: [0.01, 0.01] }, scale: 1, scaleMul: 1 };
 const SLEEPY = { minWork: 1 << 10, minDraw: 64, spin: false };
 
-describe('the pool sleeps through env.poolWait, also in V8\'s baseline tier', () => {
+describe('the pool sleeps through env.poolWait: in V8\'s baseline tier, Bun and Deno too', () => {
   it('the threads build imports env.poolWait and has no memory.atomic.wait instruction', () => {
     const bytes = readFileSync(`${ROOT}/build/flatmin-threads.wasm`);
     expect(WebAssembly.Module.imports(new WebAssembly.Module(bytes))).toContainEqual({ module: 'env', name: 'poolWait', kind: 'function' });
@@ -42,17 +44,17 @@ describe('the pool sleeps through env.poolWait, also in V8\'s baseline tier', ()
     expect(wat).not.toMatch(/memory\.atomic\.wait(32|64)/);
   });
 
-  // The same in a child Node whose Wasm stays in the baseline tier: with its tier-up checks (the
-  // budget never runs out — the shape that hung) and without them. A hang is a timeout: a failure.
-  it.each(['--wasm-tiering-budget=2000000000', '--liftoff --no-wasm-tier-up'])('node %s: no hang, the bits of one thread', (flags) => {
-    const script = `
+  // The same in child processes on the compiled package: Node with its Wasm kept in the baseline
+  // tier — with its tier-up checks (the budget never runs out: the shape that hung) and without
+  // them — and Bun and Deno, which run the pool on their worker_threads. A hang is a timeout: a failure.
+  const script = () => `
 await import(${JSON.stringify(`${ROOT}/dist/platform/node.js`)});
 const { getBackend } = await import(${JSON.stringify(`${ROOT}/dist/backends/index.js`)});
 const { threadedCore, threadedSession } = await import(${JSON.stringify(`${ROOT}/dist/backends/wasm/threads.js`)});
 const base = ${JSON.stringify(plain(input()))};
 const input = () => ({ ...base, loss: { kind: 'full', M: Float64Array.from(base.loss.M) }, theta: Float64Array.from(base.theta), rng: Int32Array.from(base.rng) });
 const STEP = ${JSON.stringify(STEP)};
-const bits = (s) => Buffer.from(s.theta().buffer).toString('hex');
+const bits = (s) => Array.from(new Uint8Array(s.theta().buffer), (b) => b.toString(16).padStart(2, '0')).join('');
 const one = (await getBackend('wasm')).session(input());
 one.run(12, STEP);
 const out = { one: bits(one) };
@@ -64,7 +66,22 @@ for (const threads of [2, 3, 4]) for (const spin of [false, true]) {
 console.log(JSON.stringify(out));
 process.exit(0); // the pool's threads are unref'd; exit without waiting for them anyway
 `;
-    const r = spawnSync(process.execPath, [...flags.split(' '), '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'flatmin-pool-wait-'));
+    writeFileSync(join(dir, 'child.mjs'), script());
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const CHILDREN: Array<[string, () => [string, string[]]]> = [
+    ['node --wasm-tiering-budget=2000000000', () => [process.execPath, ['--wasm-tiering-budget=2000000000', join(dir, 'child.mjs')]]],
+    ['node --liftoff --no-wasm-tier-up', () => [process.execPath, ['--liftoff', '--no-wasm-tier-up', join(dir, 'child.mjs')]]],
+    ['bun', () => [`${ROOT}/node_modules/.bin/bun`, [join(dir, 'child.mjs')]]],
+    ['deno', () => [`${ROOT}/node_modules/.bin/deno`, ['run', '--quiet', '--no-config', '--no-lock', '-A', join(dir, 'child.mjs')]]],
+  ];
+  it.each(CHILDREN)('%s: threads that sleep at once or spin, 2–4 threads: no hang, the bits of one thread', (_name, command) => {
+    const [cmd, argv] = command();
+    const r = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 60_000 });
     expect({ signal: r.signal, status: r.status, stderr: r.stderr }).toEqual({ signal: null, status: 0, stderr: '' });
     const out = JSON.parse(r.stdout) as Record<string, string>;
     for (const [k, v] of Object.entries(out)) expect({ k, v }).toEqual({ k, v: out.one });
