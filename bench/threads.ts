@@ -13,6 +13,7 @@
  * a machine with two free cores would show if no thread ever waited for the other. Spin-waiting
  * counts as CPU, so where the other thread is descheduled it reads low too.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { getBackend } from '../src/backends/index.js';
@@ -49,6 +50,12 @@ export interface ThreadsResult {
    * ≈ 1 when other processes hold them — then no thread count can speed flatmin up either.
    */
   control: number;
+  /**
+   * ns per normal of the same fill in a child process pinned to each CPU in turn (Linux `taskset`;
+   * null where it is missing): whether the vCPUs run at one speed. The control's workers are not
+   * pinned and migrate, so it can read ≈ 2 while one vCPU is 1.4× slower.
+   */
+  vcpu: number[] | null;
   /** numpy medians per size, 1 and 2 OpenBLAS threads (null: skipped, with the reason). */
   numpy: { size: Size; t1: number | null; t2: number | null }[];
   numpySkipped?: string;
@@ -83,15 +90,35 @@ function cpuSince(before: Map<string, number> | null): number[] {
   return [...now].map(([t, c]) => c - (before.get(t) ?? 0));
 }
 
-async function control(): Promise<number> {
-  // The work is the core's own SIMD floating point (fillGaussian: f64x2 polynomials), not an
-  // integer loop: this VM's vCPUs have run such code at different speeds (one 1.3–1.5× slower, for
-  // long stretches; bench/runtimes/probes.mjs vcpu) while an integer loop ran at one speed on both.
-  const body = `const { parentPort, workerData } = require('node:worker_threads');
-const core = new WebAssembly.Instance(new WebAssembly.Module(workerData), { env: { abort() {} } }).exports;
+// The control's work: the core's own SIMD floating point (fillGaussian: f64x2 polynomials), not an
+// integer loop — this VM's vCPUs have run such code at different speeds (one 1.3–1.5× slower, for
+// long stretches; bench/runtimes/probes.mjs vcpu) while an integer loop ran at one speed on both.
+// `core`, `out`, `st` and `fill(n)` over the module's bytes in `bytes`.
+const FILL = `const core = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort() {} } }).exports;
 const out = core.alloc(8192 * 8), st = core.alloc(64);
 new Int32Array(core.memory.buffer, st, 16).set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
-parentPort.on('message', (n) => { for (let i = 0; i < n; i++) core.fillGaussian(out, 8192, st); parentPort.postMessage(n); });`;
+const fill = (n) => { for (let i = 0; i < n; i++) core.fillGaussian(out, 8192, st); };`;
+
+/** ns per normal of FILL in a child pinned to each CPU, by the child's CPU time; null without taskset. */
+function vcpuSpeeds(cpus: number): number[] | null {
+  const script = `const bytes = require('node:fs').readFileSync(${JSON.stringify(WASM[1])});
+${FILL}
+fill(400);
+const c0 = process.cpuUsage(); fill(2000); const c = process.cpuUsage(c0);
+console.log(((c.user + c.system) * 1e3) / (2000 * 8192));`;
+  const speeds: number[] = [];
+  for (let cpu = 0; cpu < cpus; cpu++) {
+    const r = spawnSync('taskset', ['-c', String(cpu), process.execPath, '-e', script], { encoding: 'utf8' });
+    if (r.error || r.status !== 0) return null;
+    speeds.push(Number(r.stdout));
+  }
+  return speeds;
+}
+
+async function control(): Promise<number> {
+  const body = `const { parentPort, workerData: bytes } = require('node:worker_threads');
+${FILL}
+parentPort.on('message', (n) => { fill(n); parentPort.postMessage(n); });`;
   const wasm = readFileSync(WASM[1]);
   const ws = [new Worker(body, { eval: true, workerData: wasm }), new Worker(body, { eval: true, workerData: wasm })];
   const job = (w: Worker, n: number) => new Promise((done) => {
@@ -117,8 +144,9 @@ parentPort.on('message', (n) => { for (let i = 0; i < n; i++) core.fillGaussian(
 }
 
 export async function measureThreads(o: TimingOptions, sizes: Size[] = THREAD_SIZES, log: (s: string) => void = () => {}): Promise<ThreadsResult> {
-  log('  threads: control (the core\'s Gaussian fill on 1 and 2 workers) …');
+  log('  threads: control (the core\'s Gaussian fill on 1 and 2 workers, and pinned to each CPU) …');
   const machine = await control();
+  const vcpu = vcpuSpeeds(2);
   const rows: ThreadsRow[] = [];
   for (const s of sizes) {
     for (const precision of ['f64', 'f32'] as const) {
@@ -173,6 +201,7 @@ export async function measureThreads(o: TimingOptions, sizes: Size[] = THREAD_SI
   return {
     rows,
     control: machine,
+    vcpu,
     numpy: sizes.map((s) => ({ size: s, t1: find(np1, s), t2: find(np2, s) })),
     ...(np1.skipped || np2.skipped ? { numpySkipped: np1.skipped ?? np2.skipped } : {}),
   };
@@ -192,7 +221,12 @@ export function renderThreads(r: ThreadsResult): string {
   }
   out.push('', 'speed-up: wall-clock median of 1 thread over 2 threads. CPU split: the 1-thread run\'s CPU time over the busiest thread\'s in the 2-thread run '
     + '(what two free cores would give if no thread waited; spin-waiting counts as CPU, so on a loaded machine both read low).');
-  out.push('', `Control: the core's SIMD Gaussian fill, sharing nothing, split over 2 workers, ran **${r.control.toFixed(2)}×** as fast as on 1 — what this machine gave one process's two threads during this run (below 2 when the cores are busy, or when its vCPUs run at different speeds: bench/runtimes/probes.mjs vcpu).`);
+  out.push('', `Control: the core's SIMD Gaussian fill, sharing nothing, split over 2 workers, ran **${r.control.toFixed(2)}×** as fast as on 1 — what this machine gave one process's two threads during this run (below 2 when the cores are busy; its workers are not pinned, so the vCPUs' speeds are the next line).`);
+  if (r.vcpu) {
+    const [a, b] = r.vcpu;
+    out.push('', `vCPUs: the same fill in a process pinned to CPU 0 took ${a.toFixed(2)} ns per normal, pinned to CPU 1 ${b.toFixed(2)} (${(Math.max(a, b) / Math.min(a, b)).toFixed(2)}× apart; `
+      + 'when they differ, a 2-thread run is held back by the slower one while a 1-thread run — and numpy\'s — may get the faster).');
+  }
   if (r.numpySkipped) out.push('', `numpy: skipped: ${r.numpySkipped}`);
   return `${out.join('\n')}\n`;
 }
