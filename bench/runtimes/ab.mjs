@@ -16,20 +16,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { cpuDelta, ENGINE_NAMES, openEngine, ROOT } from './engines.mjs';
+import { cpuDelta, ENGINE_NAMES, flagValue, median, openEngine, ROOT } from './engines.mjs';
 
 const argv = process.argv.slice(2);
-const flag = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const flag = (name) => flagValue(name, argv);
 const variant = argv.find((a) => !a.startsWith('--'));
 if (!variant) throw new Error('usage: node bench/runtimes/ab.mjs VARIANT.wasm [--engines=node,bun] [--repeats=9] [--gd] [--lr=X]');
 const engines = (flag('engines') ?? 'node,bun').split(',');
 for (const e of engines) if (!ENGINE_NAMES.includes(e)) throw new Error(`--engines: unknown engine "${e}"`);
 const repeats = Number(flag('repeats') ?? 9);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-};
 
 execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
 const dir = mkdtempSync(join(tmpdir(), 'flatmin-ab-'));

@@ -7,6 +7,9 @@ export const ENGINE_NAMES: readonly EngineName[];
 export const ENGINE_FAMILY: Record<EngineName, string>;
 export const CHROMIUM_ARGS: readonly string[];
 
+export function median(xs: readonly number[]): number;
+export function flagValue(name: string, argv?: readonly string[]): string | undefined;
+
 export interface EngineInfo {
   /** e.g. "20.20.2", "150.0.7871.100", "140.12.0esr". */
   version: string;

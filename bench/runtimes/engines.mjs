@@ -214,6 +214,18 @@ function mailbox() {
   };
 }
 
+/** The median of xs (the mean of the middle two for an even count). */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+/** The value of a `--name=value` command-line argument (undefined if absent). */
+export function flagValue(name, argv = process.argv.slice(2)) {
+  return argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
 /** Shown next to the version, for the table: which JS engine each runtime embeds. */
 export const ENGINE_FAMILY = {
   node: 'V8', deno: 'V8', chromium: 'V8', bun: 'JavaScriptCore', firefox: 'SpiderMonkey',
@@ -267,6 +279,25 @@ function cliCommand(name, flags) {
   return { cmd, argv, env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', NO_COLOR: '1', ...jsc } };
 }
 
+/** Calls each(line) for every complete line `stream` sends; returns () => the unfinished last line. */
+function onLines(stream, each) {
+  let buf = '';
+  stream.on('data', (d) => {
+    buf += d;
+    const lines = buf.split('\n');
+    buf = lines.pop();
+    for (const l of lines) each(l);
+  });
+  return () => buf;
+}
+
+/** A CLI engine's stderr: marked lines are progress, forwarded to onLog as they come; returns () => the rest, its error text. */
+function engineStderr(stream, onLog) {
+  const rest = [];
+  const last = onLines(stream, (l) => (l.startsWith(MARK) ? onLog(l.slice(MARK.length)) : rest.push(l)));
+  return () => [...rest, last()].join('\n');
+}
+
 function runCli(name, dir, args, timeoutMs, onLog, flags) {
   writeFileSync(join(dir, 'runner.mjs'), cliRunner(args));
   const c = cliCommand(name, flags);
@@ -275,8 +306,6 @@ function runCli(name, dir, args, timeoutMs, onLog, flags) {
   return new Promise((done) => {
     const child = spawn(cmd, argv, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
-    let stderr = '';
-    const stderrRest = [];
     let settled = false;
     const finish = (r) => {
       if (settled) return;
@@ -286,25 +315,15 @@ function runCli(name, dir, args, timeoutMs, onLog, flags) {
     };
     const timer = setTimeout(() => {
       killGroup(child);
-      finish({ ok: false, phase: 'start', reason: `no answer within ${timeoutMs / 1000} s${tail(stderr)}` });
+      finish({ ok: false, phase: 'start', reason: `no answer within ${timeoutMs / 1000} s${tail(errText())}` });
     }, timeoutMs);
     child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      // Progress lines are marked; forward them as they come.
-      const lines = stderr.split('\n');
-      stderr = lines.pop();
-      for (const l of lines) {
-        if (l.startsWith(MARK)) onLog(l.slice(MARK.length));
-        else stderrRest.push(l);
-      }
-    });
+    const errText = engineStderr(child.stderr, onLog);
     child.on('error', (e) => finish({ ok: false, phase: 'start', reason: `${cmd}: ${e.message}` }));
     child.on('close', (code, signal) => {
       const line = stdout.split('\n').find((l) => l.startsWith(MARK));
-      const errText = [...stderrRest, stderr].join('\n');
       if (!line) {
-        finish({ ok: false, phase: 'start', reason: `${name} exited (${signal ?? `code ${code}`}) without an answer${tail(errText)}` });
+        finish({ ok: false, phase: 'start', reason: `${name} exited (${signal ?? `code ${code}`}) without an answer${tail(errText())}` });
         return;
       }
       finish(answer(JSON.parse(line.slice(MARK.length))));
@@ -362,27 +381,11 @@ function openCli(name, dir, args, onLog, flags, box, cleanups, roots) {
   const child = spawn(c.cmd, c.argv, { cwd: dir, env: c.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   roots.push(child.pid);
   cleanups.push(() => killGroup(child));
-  let out = '';
-  let err = '';
-  const errRest = [];
-  child.stdout.on('data', (d) => {
-    out += d;
-    const lines = out.split('\n');
-    out = lines.pop();
-    for (const l of lines) if (l.startsWith(MARK)) box.push(JSON.parse(l.slice(MARK.length)));
-  });
-  child.stderr.on('data', (d) => {
-    err += d;
-    const lines = err.split('\n');
-    err = lines.pop();
-    for (const l of lines) {
-      if (l.startsWith(MARK)) onLog(l.slice(MARK.length));
-      else errRest.push(l);
-    }
-  });
+  onLines(child.stdout, (l) => l.startsWith(MARK) && box.push(JSON.parse(l.slice(MARK.length))));
+  const errText = engineStderr(child.stderr, onLog);
   child.stdin.on('error', () => {}); // EPIPE after the engine died: reported by 'close'
   child.on('error', (e) => box.fail(`${c.cmd}: ${e.message}`));
-  child.on('close', (code, signal) => box.fail(`${name} exited (${signal ?? `code ${code}`})${tail([...errRest, err].join('\n'))}`));
+  child.on('close', (code, signal) => box.fail(`${name} exited (${signal ?? `code ${code}`})${tail(errText())}`));
   return (msg) => child.stdin.write(`${JSON.stringify(msg)}\n`);
 }
 

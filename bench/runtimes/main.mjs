@@ -35,10 +35,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { bundle, cpuDelta, ENGINE_NAMES, engineLabel, openEngine, ROOT } from './engines.mjs';
+import { bundle, cpuDelta, ENGINE_NAMES, engineLabel, flagValue, median, openEngine, ROOT } from './engines.mjs';
 
 const argv = process.argv.slice(2);
-const flag = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const flag = (name) => flagValue(name, argv);
 const quick = argv.includes('--quick');
 // An engine spec: a name, or name@flag@flag… (the same engine with options, for experiments).
 const specs = (flag('engines')?.split(',') ?? ENGINE_NAMES).map((spec) => {
@@ -74,11 +74,6 @@ const args = {
 };
 const TIMEOUT_MS = quick ? 120_000 : 300_000;
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-};
 const log = (line) => process.stderr.write(`${line}\n`);
 
 // Pin this process (all its threads); the engines it starts inherit the CPU.

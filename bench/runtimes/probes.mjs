@@ -19,20 +19,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundle, cpuDelta, ENGINE_NAMES, openEngine, ROOT, runEngine } from './engines.mjs';
+import { bundle, cpuDelta, ENGINE_NAMES, flagValue, median, openEngine, ROOT, runEngine } from './engines.mjs';
 
 const [probe, ...argv] = process.argv.slice(2);
-const flag = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const flag = (name) => flagValue(name, argv);
 const specs = (flag('engines')?.split(',') ?? ['node', 'chromium', 'bun', 'deno']).map((spec) => {
   const [name, ...flags] = spec.split('@');
   if (!ENGINE_NAMES.includes(name)) throw new Error(`--engines: unknown engine "${name}"`);
   return { spec, name, flags };
 });
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-};
 
 /** Run the module in every spec, `rounds` times interleaved; spec → array of answers. */
 async function rounds(file, n, args) {

@@ -89,7 +89,7 @@ export function factorizationModel(cfg: FactorizationConfig, onPrepare?: (fracti
   });
   const loss: DataLoss = lossInput.kind === 'full' ? { kind: 'full', M: M.data }
     : lossInput.kind === 'completion' ? { kind: 'completion', M: new Float64Array(0), mask: [], observed }
-    : { kind: 'sensing', A: lossInput.A, y: lossInput.y, ...(lossInput.sparse ? { sparse: lossInput.sparse } : {}) };
+    : lossInput; // sensing: already the backend's form (A and y, or y and the CSR rows)
   const lambda = cfg.problem.lambda;
   const objectiveF: TwoFactor = { loss: lossOfW(lossInput, data), lambda, n, m, r };
   // The full target without ridge keeps the session's own ½‖XYᵀ − M‖² (the history's bits since v0.1).

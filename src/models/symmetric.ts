@@ -57,7 +57,7 @@ export function symmetricModel(cfg: SymmetricConfig): ModelRuntime<SymmetricHist
   });
   const loss: DataLoss = lossInput.kind === 'full' ? { kind: 'full', M: M.data }
     : lossInput.kind === 'completion' ? { kind: 'completion', M: M.data, mask: lossInput.mask }
-    : { kind: 'sensing', A: lossInput.A, y: lossInput.y, ...(lossInput.sparse ? { sparse: lossInput.sparse } : {}) };
+    : lossInput; // sensing: already the backend's form (A and y, or y and the CSR rows)
   const batches = cfg.optimizer.flatMap((p) => (p.batch === undefined ? [] : [p.batch]));
   const sessionInput: SessionInput = {
     model: { kind: 'symmetric', n, k }, precision: cfg.precision, loss, lambda,

@@ -1,4 +1,4 @@
-import type { FactorizationLoss, Measurements } from '../backends/types.js';
+import type { FactorizationLoss } from '../backends/types.js';
 import type { LossConfig, Seed } from '../config/types.js';
 import type { Round } from '../math/round.js';
 import { fromRows, type Matrix } from '../linalg/matrix.js';
@@ -20,13 +20,6 @@ export interface LossOfW {
   grad(W: Float64Array, out: Float64Array): void;
   /** ∇²ℓ · D into out: ℓ is quadratic, so this does not depend on W. */
   hess(D: Float64Array, out: Float64Array): void;
-}
-
-export { sensingStreamSeed } from './measurements.js';
-
-/** N dense Gaussian measurement matrices and y_i = ⟨A_i, M⟩ (./measurements.ts buildMeasurements). */
-export function sensingMeasurements(seed: Seed, N: number, M: Float64Array): Measurements {
-  return buildMeasurements(seed, N, M);
 }
 
 /** What minibatches are drawn from: the observed flat indices (ascending) or the measurement numbers. */

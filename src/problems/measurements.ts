@@ -10,9 +10,6 @@ import { fillGaussian, gaussians, laneDouble, seedGaussian } from '../random/gau
  * lives in the backends (assembly/kernels/sensing.ts, src/backends/reference/sensing.ts).
  */
 
-export type { MeasurementsSpec };
-export { measurementCount };
-
 /** Stream of the dense sensing matrices: changing them never changes the noise or the init. */
 export function sensingStreamSeed(seed: Seed): string {
   return `sensing:${seed}`;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../src/backends/index.js';
 import type { DlnInput, DlnStepParams } from '../../src/backends/types.js';
 import { layerOffsets } from '../../src/problems/dln.js';
-import { sensingMeasurements } from '../../src/problems/losses.js';
+import { buildMeasurements } from '../../src/problems/measurements.js';
 import { gaussians, seedGaussian } from '../../src/random/gaussian.js';
 import { allBackends, hex, lcg, wasmBuilds } from '../helpers.js';
 
@@ -17,7 +17,7 @@ function instance(dims: number[], N: number, seed: number, scale = 0.4, lambda =
     mask: new Array(size).fill(1),
     theta: Float64Array.from({ length: layerOffsets(dims)[L] }, () => scale * rnd()),
     rng: seedGaussian(`dln-sensing${seed}`),
-    sensing: sensingMeasurements(seed, N, M),
+    sensing: buildMeasurements(seed, N, M),
   };
 }
 
@@ -99,7 +99,7 @@ describe.each(allBackends)('%s backend, deep sensing', (_name, backend) => {
     const theta = gaussians(layerOffsets(dims)[2], seedGaussian('small-init'));
     for (let k = 0; k < theta.length; k++) theta[k] *= 0.05;
     const s = (await backend()).dln({
-      dims, M, mask: new Array(n * n).fill(1), lambda: 0, theta, rng: seedGaussian(1), sensing: sensingMeasurements(7, 120, M),
+      dims, M, mask: new Array(n * n).fill(1), lambda: 0, theta, rng: seedGaussian(1), sensing: buildMeasurements(7, 120, M),
     });
     const before = s.loss();
     expect(s.run(1500, { lr: 0.1, batch: 'full' }).done).toBe(1500);

@@ -3,7 +3,7 @@ import { getBackend } from '../../src/backends/index.js';
 import type { FactorizationInput, FactorizationLoss, NoisePlacement, StepParams } from '../../src/backends/types.js';
 import type { Precision } from '../../src/config/types.js';
 import { langevinSigma } from '../../src/optimizers/noise.js';
-import { sensingMeasurements } from '../../src/problems/losses.js';
+import { buildMeasurements } from '../../src/problems/measurements.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
 import { allBackends, hex, inBothPrecisions, lcg, wasmBuilds } from '../helpers.js';
 
@@ -22,7 +22,7 @@ function problem(
   const lossInput: FactorizationLoss =
     loss === 'full' ? { kind: 'full' }
       : loss === 'completion' ? { kind: 'completion', mask: Array.from({ length: n * m }, (_, k) => (k % 3 === 1 ? 0 : 1)) }
-        : { kind: 'sensing', ...sensingMeasurements(seed, 3 * (n + m), M) };
+        : { kind: 'sensing', ...buildMeasurements(seed, 3 * (n + m), M) };
   return {
     n, m, r, precision, M,
     theta: Float64Array.from({ length: (n + m) * r }, () => 0.5 * rnd()),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../src/backends/index.js';
 import type { DataLoss, ModelShape, NoiseKind, Precision, SessionInput, SessionStepParams } from '../../src/backends/types.js';
-import { sensingMeasurements } from '../../src/problems/losses.js';
+import { buildMeasurements } from '../../src/problems/measurements.js';
 import { exp, log } from '../../src/math/detmath.js';
 import { gaussians, seedGaussian } from '../../src/random/gaussian.js';
 import { hex, inBothPrecisions, lcg, wasmBuilds } from '../helpers.js';
@@ -18,7 +18,7 @@ function input(model: ModelShape, lossKind: DataLoss['kind'], seed: number, prec
   const M = Float64Array.from({ length: rows * cols }, () => rnd() - 0.5);
   const loss: DataLoss = lossKind === 'full' ? { kind: 'full', M }
     : lossKind === 'completion' ? { kind: 'completion', M, mask: Array.from({ length: rows * cols }, (_, k) => (k % 3 === 1 ? 0 : 1)) }
-    : { kind: 'sensing', ...sensingMeasurements(seed, 17, M) };
+    : { kind: 'sensing', ...buildMeasurements(seed, 17, M) };
   return {
     model, precision, loss, lambda: 0.01,
     theta: Float64Array.from({ length: total }, () => 0.5 * (rnd() - 0.5)),

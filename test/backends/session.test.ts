@@ -3,7 +3,7 @@ import { getBackend, sessionBytes, wasmBackend } from '../../src/backends/index.
 import type { Backend, DataLoss, ModelShape, NoiseKind, Session, SessionInput, SessionStepParams } from '../../src/backends/types.js';
 import type { Precision } from '../../src/config/types.js';
 import { layerOffsets } from '../../src/problems/dln.js';
-import { sensingMeasurements } from '../../src/problems/losses.js';
+import { buildMeasurements } from '../../src/problems/measurements.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
 import { allBackends, hex, inBothPrecisions, instantiateBuild, lcg, wasmBuilds } from '../helpers.js';
 
@@ -35,7 +35,7 @@ function sessionInput(model: ModelShape, loss: DataLoss['kind'], precision: Prec
   const M = Float64Array.from({ length: rows * cols }, rnd);
   const data: DataLoss = loss === 'full' ? { kind: 'full', M }
     : loss === 'completion' ? { kind: 'completion', M, mask: Array.from({ length: rows * cols }, (_, k) => (k % 3 === 1 ? 0 : 1)) }
-      : { kind: 'sensing', ...sensingMeasurements(seed, 2 * (rows + cols), M) };
+      : { kind: 'sensing', ...buildMeasurements(seed, 2 * (rows + cols), M) };
   return {
     model, precision, loss: data, lambda, maxBatch, anticorrelated: true,
     theta: Float64Array.from({ length: total(model) }, () => 0.6 * rnd()),

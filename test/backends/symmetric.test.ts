@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DataLoss, SessionInput } from '../../src/backends/types.js';
-import { sensingMeasurements } from '../../src/problems/losses.js';
+import { buildMeasurements } from '../../src/problems/measurements.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
 import { allBackends, lcg } from '../helpers.js';
 
@@ -45,7 +45,7 @@ describe.each(allBackends)('%s backend, symmetric model X Xᵀ', (_name, backend
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) M[i * n + j] = G[i * 2] * G[j * 2] + G[i * 2 + 1] * G[j * 2 + 1];
     const loss: DataLoss = kind === 'full' ? { kind, M }
       : kind === 'completion' ? { kind, M, mask: Array.from({ length: n * n }, (_, e) => (e % 4 === 0 ? 0 : 1)) }
-        : { kind, ...sensingMeasurements('sym', 30, M) };
+        : { kind, ...buildMeasurements('sym', 30, M) };
     const input: SessionInput = { model: { kind: 'symmetric', n, k }, precision: 'f64', loss, lambda: 0, theta: X0, rng: seedGaussian(1) };
     const s = be.session(input);
     const lr = 0.01;

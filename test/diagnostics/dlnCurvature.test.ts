@@ -3,7 +3,7 @@ import { dlnCurvature, dlnHessianAt, dlnSpectrum, type DlnObjective } from '../.
 import { fullTargetTrace } from '../../src/diagnostics/hessian.js';
 import { singularValues } from '../../src/diagnostics/rank.js';
 import { layerOffsets } from '../../src/problems/dln.js';
-import { sensingMeasurements } from '../../src/problems/losses.js';
+import { buildMeasurements } from '../../src/problems/measurements.js';
 import { lcg } from '../helpers.js';
 
 function objective(dims: number[], seed: number, mask: 'full' | 'half', lambda: number): { f: DlnObjective; theta: Float64Array } {
@@ -73,7 +73,7 @@ describe('deep-linear curvature (exact Hessian-vector products)', () => {
 
   it('sensing: the curvature is computed (the same products with the sensing loss), not rejected', () => {
     const { f, theta } = objective([3, 2, 3], 4, 'full', 0);
-    const sensing = sensingMeasurements('c', 12, f.M);
+    const sensing = buildMeasurements('c', 12, f.M);
     const withSensing = { ...f, sensing };
     const H = dlnHessianAt(withSensing, theta);
     const P = theta.length;

@@ -3,7 +3,8 @@ import { dlnGradient } from '../../src/backends/reference/dlnGradient.js';
 import { deepLinearLoss, dlnGradientAt, dlnHvpAt, dlnObjective, type DeepLinear } from '../../src/diagnostics/dlnHvp.js';
 import { hessianAt } from '../../src/diagnostics/hessian.js';
 import { layerOffsets, observedIndices } from '../../src/problems/dln.js';
-import { lossOfW, sensingMeasurements } from '../../src/problems/losses.js';
+import { buildMeasurements } from '../../src/problems/measurements.js';
+import { lossOfW } from '../../src/problems/losses.js';
 import { lcg } from '../helpers.js';
 
 type Kind = 'completion' | 'sensing' | 'full';
@@ -13,7 +14,7 @@ function model(dims: number[], kind: Kind, lambda: number, seed: number) {
   const size = dims[0] * dims.at(-1)!;
   const M = Float64Array.from({ length: size }, rnd);
   const mask = Float64Array.from({ length: size }, (_, k) => (k % 3 === 1 ? 0 : 1));
-  const sensing = kind === 'sensing' ? sensingMeasurements(`t${seed}`, 2 * size, M) : undefined;
+  const sensing = kind === 'sensing' ? buildMeasurements(`t${seed}`, 2 * size, M) : undefined;
   const loss = kind === 'full' ? lossOfW({ kind: 'full' }, M) : deepLinearLoss({ M, mask, sensing });
   const f: DeepLinear = { dims, loss, lambda };
   const theta = Float64Array.from({ length: layerOffsets(dims).at(-1)! }, () => 0.9 * rnd());

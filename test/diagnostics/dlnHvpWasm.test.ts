@@ -5,7 +5,7 @@ import { dlnHvpAt } from '../../src/diagnostics/dlnHvp.js';
 import { wasmDlnHvpAt, type DlnHvpProblem } from '../../src/diagnostics/dlnHvpWasm.js';
 import { curvature } from '../../src/diagnostics/spectrum.js';
 import { layerOffsets } from '../../src/problems/dln.js';
-import { lossOfW, sensingMeasurements } from '../../src/problems/losses.js';
+import { lossOfW } from '../../src/problems/losses.js';
 import { buildMeasurements } from '../../src/problems/measurements.js';
 import { hex, instantiateBuild, lcg } from '../helpers.js';
 
@@ -15,7 +15,7 @@ function problem(dims: number[], kind: FactorizationLoss['kind'], seed: number):
   const M = Float64Array.from({ length: size }, rnd);
   const loss: FactorizationLoss = kind === 'full' ? { kind }
     : kind === 'completion' ? { kind, mask: Array.from({ length: size }, (_, k) => (k % 3 === 2 ? 0 : 1)) }
-    : { kind, ...sensingMeasurements(`w${seed}`, size + 3, M) };
+    : { kind, ...buildMeasurements(`w${seed}`, size + 3, M) };
   return { p: { dims, M, lambda: 0.03, loss }, theta: Float64Array.from({ length: layerOffsets(dims).at(-1)! }, rnd) };
 }
 

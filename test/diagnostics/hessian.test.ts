@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FactorizationLoss } from '../../src/backends/types.js';
 import { fullTargetTrace, gradient, hessianAt, hutchinsonTrace, sharpness, type TwoFactor } from '../../src/diagnostics/hessian.js';
-import { lossOfW, objective, sensingMeasurements } from '../../src/problems/losses.js';
+import { buildMeasurements } from '../../src/problems/measurements.js';
+import { lossOfW, objective } from '../../src/problems/losses.js';
 import { lcg } from '../helpers.js';
 
 const n = 5, m = 4, r = 2;
@@ -12,7 +13,7 @@ const LOSSES: Array<[string, FactorizationLoss, number]> = [
   ['full', { kind: 'full' }, 0],
   ['full + ridge', { kind: 'full' }, 0.3],
   ['completion', { kind: 'completion', mask: Array.from({ length: n * m }, (_, k) => (k % 3 === 0 ? 0 : 1)) }, 0],
-  ['sensing + ridge', { kind: 'sensing', ...sensingMeasurements('h', 30, M) }, 0.1],
+  ['sensing + ridge', { kind: 'sensing', ...buildMeasurements('h', 30, M) }, 0.1],
 ];
 const model = (loss: FactorizationLoss, lambda: number): TwoFactor => ({ loss: lossOfW(loss, M), lambda, n, m, r });
 const grad = (f: TwoFactor, t: Float64Array) => gradient(f, t, new Float64Array(t.length));

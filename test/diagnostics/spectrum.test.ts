@@ -8,7 +8,8 @@ import { FlatminError } from '../../src/errors.js';
 import { extremeEigenvalues, type SymOperator } from '../../src/linalg/lanczos.js';
 import { symEig } from '../../src/linalg/symEig.js';
 import { layerOffsets } from '../../src/problems/dln.js';
-import { lossOfW, sensingMeasurements } from '../../src/problems/losses.js';
+import { buildMeasurements } from '../../src/problems/measurements.js';
+import { lossOfW } from '../../src/problems/losses.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
 import { hex, lcg } from '../helpers.js';
 
@@ -50,7 +51,7 @@ function twoFactor(n: number, m: number, r: number, kind: 'full' | 'completion' 
   }
   const loss = kind === 'full' ? lossOfW({ kind }, M)
     : kind === 'completion' ? lossOfW({ kind, mask: Array.from(M, (_, k) => (k % 4 === 3 ? 0 : 1)) }, M)
-    : lossOfW({ kind, ...sensingMeasurements(`s${seed}`, n * m, M) }, M);
+    : lossOfW({ kind, ...buildMeasurements(`s${seed}`, n * m, M) }, M);
   return { op: hessianAt({ loss, lambda: 0.01, n, m, r }, theta), d: theta.length };
 }
 
@@ -59,7 +60,7 @@ function deep(dims: number[], kind: 'completion' | 'sensing', seed: number) {
   const size = dims[0] * dims.at(-1)!;
   const M = Float64Array.from({ length: size }, rnd);
   const mask = Float64Array.from({ length: size }, (_, k) => (k % 3 === 0 ? 0 : 1));
-  const sensing = kind === 'sensing' ? sensingMeasurements(`s${seed}`, size, M) : undefined;
+  const sensing = kind === 'sensing' ? buildMeasurements(`s${seed}`, size, M) : undefined;
   const d = layerOffsets(dims).at(-1)!;
   const theta = Float64Array.from({ length: d }, rnd);
   return { op: dlnHvpAt({ dims, loss: deepLinearLoss({ M, mask, sensing }), lambda: 0.02 }, theta), d };

@@ -6,7 +6,8 @@
 import { deepLinearLoss, dlnHvpAt } from '../../src/diagnostics/dlnHvp.js';
 import { hessianAt } from '../../src/diagnostics/hessian.js';
 import { curvature } from '../../src/diagnostics/spectrum.js';
-import { lossOfW, sensingMeasurements } from '../../src/problems/losses.js';
+import { buildMeasurements } from '../../src/problems/measurements.js';
+import { lossOfW } from '../../src/problems/losses.js';
 import { gaussians, seedGaussian } from '../../src/random/gaussian.js';
 
 export function main(): { values: number; hash: string } {
@@ -16,7 +17,7 @@ export function main(): { values: number; hash: string } {
   const mask = Float64Array.from(M, (_, k) => (k % 3 ? 1 : 0));
   const theta = gaussians(48 + 36 + 48, st).map((x) => 0.5 * x);
   const opts = { top: 4, min: true, trace: true, density: true, probes: 5, lanczosSteps: 30 };
-  const deep = dlnHvpAt({ dims, loss: deepLinearLoss({ M, mask, sensing: sensingMeasurements('e', 50, M) }), lambda: 0.01 }, theta);
+  const deep = dlnHvpAt({ dims, loss: deepLinearLoss({ M, mask, sensing: buildMeasurements('e', 50, M) }), lambda: 0.01 }, theta);
   const a = curvature(deep, theta.length, opts, 3);
   const t2 = gaussians((12 + 10) * 3, st);
   const M2 = gaussians(120, st);

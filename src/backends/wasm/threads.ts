@@ -96,16 +96,20 @@ export async function threadedCore(threads: number, source?: WasmSource): Promis
   return p.core;
 }
 
-/** Products the pool has run split across threads so far (the job counter; 0 without a pool). */
-export async function pooledProducts(): Promise<number> {
+/** Job block word k of the pool (assembly/kernels/pool.ts: 0 GEN, 27 STEALS), 0 without a pool. */
+async function jobWord(k: number): Promise<number> {
   const p = await pool?.catch(() => undefined);
-  return p ? Atomics.load(new Int32Array(p.memory.buffer, p.block, 1), 0) >>> 8 : 0;
+  return p ? Atomics.load(new Int32Array(p.memory.buffer, p.block, k + 1), k) : 0;
+}
+
+/** Jobs the pool has run split across threads so far (GEN's job counter; 0 without a pool). */
+export async function pooledProducts(): Promise<number> {
+  return (await jobWord(0)) >>> 8;
 }
 
 /** Product blocks a pool thread took from another's share so far (work stealing; 0 without a pool). */
 export async function stolenBlocks(): Promise<number> {
-  const p = await pool?.catch(() => undefined);
-  return p ? Atomics.load(new Int32Array(p.memory.buffer, p.block, 32), 27) : 0;
+  return jobWord(27);
 }
 
 /**
