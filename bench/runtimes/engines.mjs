@@ -402,30 +402,30 @@ const why = (e) => String((e && e.stack) || e);
 let seq = 0;
 const log = (line) => post('/log', { seq: seq++, line: String(line) });`;
 
-function page(args) {
+/** A page whose module script is PAGE_HEAD, then `body`. */
+function pageWith(title, body) {
   return `<!doctype html>
 <meta charset="utf-8">
-<title>flatmin engine run</title>
+<title>${title}</title>
 <script type="module">
 ${PAGE_HEAD}
-try {
+${body}
+</script>
+`;
+}
+
+function page(args) {
+  return pageWith('flatmin engine run', `try {
   const { main } = await import('./bundle.mjs');
   const value = await main(${JSON.stringify(args)}, log);
   await post('/result', { engine, value });
 } catch (e) {
   await post('/result', { engine, error: why(e) });
-}
-</script>
-`;
+}`);
 }
 
 function openPage(args) {
-  return `<!doctype html>
-<meta charset="utf-8">
-<title>flatmin engine session</title>
-<script type="module">
-${PAGE_HEAD}
-let handle;
+  return pageWith('flatmin engine session', `let handle;
 let answer;
 try {
   const { open } = await import('./bundle.mjs');
@@ -443,9 +443,7 @@ for (;;) {
   } catch (e) {
     answer = { error: why(e) };
   }
-}
-</script>
-`;
+}`);
 }
 
 /**
