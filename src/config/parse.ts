@@ -1,5 +1,6 @@
-import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { FlatminError } from '../errors.js';
+import { setOwn } from './plain.js';
 
 /**
  * Config file text → unknown JSON value. Config files are JSONC — JSON with `//` and `/* *\/`
@@ -13,9 +14,17 @@ import { FlatminError } from '../errors.js';
 export function parseConfigText(text: string, file: string): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') throw new FlatminError('BAD_JSON', file, 'file is empty');
+  // Plain JSON first: the engine's parser makes the same value without jsonc-parser's token
+  // strings, which for a config carrying large factors (MBs of numbers) were most of the CLI's
+  // garbage before step 1. Comments, trailing commas and every error go on to jsonc-parser.
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    // not plain JSON: JSONC, or an error jsonc-parser locates
+  }
   const errors: ParseError[] = [];
-  const value: unknown = parse(body, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
-  if (errors.length === 0) return value;
+  const tree = parseTree(body, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  if (errors.length === 0 && tree) return valueOf(tree);
   const { error, offset } = errors[0];
   const { line, column } = lineColumn(body, offset);
   throw new FlatminError('BAD_JSON', file, `invalid JSON at line ${line}, column ${column}: ${REASONS[printParseErrorCode(error)] ?? printParseErrorCode(error)}`, {
@@ -23,6 +32,24 @@ export function parseConfigText(text: string, file: string): unknown {
     line,
     column,
   });
+}
+
+/**
+ * A parse tree's value with JSON.parse's semantics: every key an own property (jsonc-parser's own
+ * parse assigns keys, so `"__proto__": {…}` would become the object's prototype: plain.ts setOwn).
+ */
+function valueOf(node: Node): unknown {
+  switch (node.type) {
+    case 'object': {
+      const o: Record<string, unknown> = {};
+      for (const [key, value] of node.children!.map((p) => p.children!)) setOwn(o, key.value as string, valueOf(value));
+      return o;
+    }
+    case 'array':
+      return node.children!.map(valueOf);
+    default:
+      return node.value;
+  }
 }
 
 declare module '../errors.js' {

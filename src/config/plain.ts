@@ -50,12 +50,22 @@ function copy(v: unknown, path: string, seen: Set<object>): unknown {
     for (const k of keys) {
       const name = k.length > 40 ? `${k.slice(0, 37)}...` : k;
       const p = path ? `${path}.${name}` : name;
-      out[k] = copy(read(o, k, p), p, seen);
+      setOwn(out, k, copy(read(o, k, p), p, seen));
     }
     return out;
   } finally {
     seen.delete(o);
   }
+}
+
+/**
+ * o[key] = value as an own property, whatever the key: assigning "__proto__" would set the
+ * prototype instead, and the key would vanish from the validator's sight (and its object's
+ * fields would read through it). JSON.parse keeps it as a key; so does everything here.
+ */
+export function setOwn(o: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
 }
 
 /** The cycle and depth checks on entering an object or array (the caller deletes it from `seen` on leaving). */

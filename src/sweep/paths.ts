@@ -4,6 +4,7 @@
  * the config validators use in their error paths, so a validator's path can be matched to a grid
  * axis by comparing strings.
  */
+import { setOwn } from '../config/plain.js';
 import { FlatminError } from '../errors.js';
 
 export type Segment = string | number;
@@ -36,7 +37,7 @@ export function pathProblem(base: unknown, segments: readonly Segment[]): string
       if (s >= node.length) return `${here} has ${node.length} entries in base: [${s}] does not exist`;
     } else {
       if (node === null || typeof node !== 'object' || Array.isArray(node)) return `${here} is ${kindOf(node)} in base: .${s} does not exist`;
-      if (!last && !(s in node)) return `base has no ${formatPath(segments.slice(0, i + 1))}`;
+      if (!last && !Object.hasOwn(node, s)) return `base has no ${formatPath(segments.slice(0, i + 1))}`;
     }
     node = (node as Record<string | number, unknown>)[s];
   }
@@ -48,7 +49,7 @@ export function setPath(base: unknown, segments: readonly Segment[], value: unkn
   if (segments.length === 0) return value;
   const [head, ...rest] = segments;
   const copy = (Array.isArray(base) ? [...base] : { ...(base as object) }) as Record<string | number, unknown>;
-  copy[head] = setPath(copy[head], rest, value);
+  setOwn(copy, String(head), setPath(copy[head], rest, value));
   return copy;
 }
 

@@ -26,6 +26,20 @@ describe('parseConfigText', () => {
     expect(parseConfigText(text, 'f.jsonc')).toEqual({ a: 1, b: [1, 2] });
   });
 
+  // JSON.parse's semantics in both: a "__proto__" key is a key (the validator then names it as unknown),
+  // never the object's prototype, through which its fields would read as the config's own.
+  it.each([
+    ['JSON', '{"__proto__": {"seed": 5}, "a": [{"__proto__": 1}]}'],
+    ['JSONC', '{"__proto__": {"seed": 5}, "a": [{"__proto__": 1},], // a comment\n}'],
+  ])('%s: a "__proto__" key is an own key, not the prototype', (_, text) => {
+    const v = parseConfigText(text, 'f.json') as Record<string, unknown> & { a: object[] };
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+    expect(v.seed).toBeUndefined();
+    expect(Object.keys(v)).toEqual(['__proto__', 'a']);
+    expect(Object.getOwnPropertyDescriptor(v, '__proto__')?.value).toEqual({ seed: 5 });
+    expect(Object.keys(v.a[0])).toEqual(['__proto__']);
+  });
+
   it.each(['', '   \n\t\n', '\ufeff'])('rejects an empty file %j', (text) => {
     const e = badJson(text);
     expect([e.code, e.path, e.reason]).toEqual(['BAD_JSON', 'run.json', 'file is empty']);

@@ -41,6 +41,18 @@ describe('validateConfig: plain data only', () => {
     expect(e.message.length).toBeLessThan(300);
   });
 
+  // JSON.parse makes "__proto__" an own key; a copy that assigned it would set the prototype and
+  // the validator would never see the key (nor report it).
+  it.each([
+    ['the top level', (c: Record<string, any>) => c, '__proto__'],
+    ['a nested object', (c: Record<string, any>) => c.optimizer, 'optimizer.__proto__'],
+  ])('a "__proto__" key at %s is reported as unknown', (_name, at, path) => {
+    const c = base();
+    Object.defineProperty(at(c), '__proto__', { value: { seed: 5 }, enumerable: true });
+    const e = errorOf(JSON.parse(JSON.stringify(c)));
+    expect([e.code, e.path]).toEqual(['UNKNOWN_KEY', path]);
+  });
+
   it('typed arrays are read as arrays of numbers', () => {
     const c = base();
     c.problem.target = [Float64Array.of(1, 2), Float64Array.of(3, 4)];

@@ -94,6 +94,8 @@ describe('sweep spec errors name the spec path (and the grid point) before anyth
     ['grid["optimizer.lr"]', /non-empty list/, { base, grid: { 'optimizer.lr': [] }, seeds: 1 }],
     ['grid["optimizer.lr"]', /list/, { base, grid: { 'optimizer.lr': 0.1 }, seeds: 1 }],
     ['grid["problem.shape.n"]', /unknown path.*base has no problem\.shape/, { base, grid: { 'problem.shape.n': [1] }, seeds: 1 }],
+    ['grid["__proto__.seed"]', /unknown path.*base has no __proto__/, { base, grid: { '__proto__.seed': [1] }, seeds: 1 }],
+    ['grid["optimizer.__proto__"][0]', /unknown key "__proto__"/, { base, grid: { 'optimizer.__proto__': [{ lr: 1 }] }, seeds: 1 }],
     ['grid["optimizer[2].lr"]', /optimizer has 2 entries/, { base: dln, grid: { 'optimizer[2].lr': [0.1] }, seeds: 1 }],
     ['grid["optimizer[0].lr"]', /optimizer is an object in base, not a list/, { base, grid: { 'optimizer[0].lr': [0.1] }, seeds: 1 }],
     ['grid["optimizer..lr"]', /expected a config path/, { base, grid: { 'optimizer..lr': [0.1] }, seeds: 1 }],
