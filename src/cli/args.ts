@@ -167,8 +167,9 @@ Usage:
       --checkpoint FILE           keep a checkpoint there: every --checkpoint-every N steps (default: every
                                   30 s), at the end, and on Ctrl-C / SIGTERM before exiting
       --checkpoint-every N
-      --threads N                 threads for the products (the same bits for any N; default: every core
-                                  when a step is at least 256·256·16 multiply-adds, else 1)
+      --threads N                 threads for the products and the noise draw (the same bits for any N;
+                                  default: every core when a step is at least 256·256·16 multiply-adds
+                                  or draws noise for θ of 2¹⁴ entries or more, else 1)
   flatmin resume CHECKPOINT.json  continue a checkpoint to the same bits an uninterrupted run reaches
       --out RESULT.json, --checkpoint FILE (default: the checkpoint itself), --checkpoint-every N, --threads N
   flatmin presets                 list the named experiments
