@@ -21,5 +21,5 @@ export {
   stepRunF64, stepRunF32, endToEndF64, endToEndF32, factorizationLossF64, factorizationLossF32, sumSquaresF64, sumSquaresF32,
 } from './programs/step';
 export { dlnHvp } from './kernels/dlnHvp';
-export { poolBlockBytes, poolInit, poolThreads, poolShutdown } from './kernels/pool';
+export { poolBlockBytes, poolFailed, poolInit, poolThreads, poolShutdown } from './kernels/pool';
 export { workerLoop } from './threads';

@@ -20,7 +20,8 @@ export type FlatminErrorCode =
   | 'OUT_OF_MEMORY' // the WebAssembly heap (at most 4 GiB) cannot hold the buffers; nothing is leaked
   | 'DUPLICATE' // the same entry given twice (completion observations as lists)
   | 'CONFLICT' // two results for the same sweep run differ (src/sweep/merge.ts)
-  | 'WASM'; // the WebAssembly core could not be loaded
+  | 'WASM' // the WebAssembly core could not be loaded
+  | 'THREADS'; // a pool thread stopped with an error: the run it served cannot go on (src/backends/wasm/threads.ts)
 
 /**
  * The machine-readable `details` of each code that carries some. Modules that throw a code with

@@ -20,6 +20,9 @@
 //   27    STEALS   blocks a thread took from another's share so far (a count for tests and benches)
 //   28    CHUNK    blocks a thread claims at a time (dealBlocks)
 //   29    NOSPIN   1: workers sleep at once instead of spinning first (tests take every wait path)
+//   30    FAILED   0, or the id of a worker that stopped with an error: src/worker/thread.ts serveThread
+//                  sets it, then adds 2²⁰ to DONE (a poolWait on DONE returns at once, whenever it
+//                  began) and notifies. Sticky: every later join traps; poolFailed tells JS who
 //   bytes 128 + 64·t: thread t's share of a product job's blocks, one i64 [lo | hi << 32] per
 //                  64-byte line (a line each, so owners never contend for one): see nextBlocks
 //
@@ -43,6 +46,7 @@ export const J_SLEEP = 26;
 export const J_STEALS = 27;
 export const J_CHUNK = 28;
 export const J_NOSPIN = 29;
+export const J_FAILED = 30;
 export const JOB_WORDS = 32;
 /** Threads a job can have (the job block holds a share line for each; src/backends/wasm/threads.ts MAX_THREADS). */
 export const MAX_PARTS = 64;
@@ -87,6 +91,11 @@ export function poolThreads(n: i32, min: i32, block: bool, spinFirst: bool): voi
   canBlock = block;
   spin = spinFirst;
   if (job != 0) store<i32>(job + (J_NOSPIN << 2), spinFirst ? 0 : 1); // seen by workers with the next job (publish)
+}
+
+/** The id of a pool thread that stopped with an error (word FAILED), 0 if none has. */
+export function poolFailed(): i32 {
+  return ASC_FEATURE_THREADS && job != 0 ? atomic.load<i32>(job + (J_FAILED << 2)) : 0;
 }
 
 /** Tells every worker to return from workerLoop (the pool is being closed). */
@@ -210,23 +219,30 @@ export function publish(parts: i32, kind: i32): void {
  * Waits until the other parts − 1 threads are done: spins, then (where the caller may block)
  * sleeps in poolWait — on a machine with more runnable threads than cores, spinning for a worker
  * that is not scheduled would burn the very core it needs. A browser's main thread only spins.
+ * Traps if a worker has failed (word FAILED): its share will never be done, and a join that
+ * returned would hand on a product with rows missing. JS turns the trap into an error (threads.ts).
  */
 export function join(parts: i32): void {
   const done = job + (J_DONE << 2);
   const waiting = job + (J_WAITING << 2);
+  const failed = job + (J_FAILED << 2);
   const spins = spin ? JOIN_SPIN : 0;
-  for (let s = 0; s < spins; s++) if (atomic.load<i32>(done) >= parts - 1) return;
-  if (!canBlock) {
-    while (atomic.load<i32>(done) < parts - 1) {}
-    return;
+  let s = 0;
+  while (s < spins && atomic.load<i32>(done) < parts - 1) s++;
+  if (s == spins) {
+    if (!canBlock) {
+      while (atomic.load<i32>(done) < parts - 1 && atomic.load<i32>(failed) == 0) {}
+    } else {
+      for (;;) {
+        const d = atomic.load<i32>(done);
+        if (d >= parts - 1 || atomic.load<i32>(failed) != 0) break;
+        atomic.store<i32>(waiting, 1);
+        poolWait(done, d);
+        atomic.store<i32>(waiting, 0);
+      }
+    }
   }
-  for (;;) {
-    const d = atomic.load<i32>(done);
-    if (d >= parts - 1) return;
-    atomic.store<i32>(waiting, 1);
-    poolWait(done, d);
-    atomic.store<i32>(waiting, 0);
-  }
+  if (atomic.load<i32>(failed) != 0) unreachable();
 }
 
 /** A worker's end of a job: count it done, and wake the main thread if it sleeps on DONE. */

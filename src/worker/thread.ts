@@ -38,5 +38,16 @@ export function serveThread(start: ThreadStart, ready: () => void, wait: typeof 
   // The job word GEN (assembly/kernels/pool.ts) before `ready`: every job from here on is seen.
   const seen = Atomics.load(new Int32Array(start.memory.buffer, start.block, 1), 0);
   ready();
-  ex.workerLoop(start.id, start.block, seen);
+  try {
+    ex.workerLoop(start.id, start.block, seen);
+  } catch (e) {
+    // The main thread may be waiting for this thread's share, which will never come: mark the pool
+    // failed (word FAILED = 30), then move DONE (word 1) so that a join about to sleep on it returns,
+    // and wake it; join then traps and the run reports the failure (assembly/kernels/pool.ts).
+    const words = new Int32Array(start.memory.buffer, start.block, 32);
+    Atomics.store(words, 30, start.id);
+    Atomics.add(words, 1, 1 << 20);
+    Atomics.notify(words, 1);
+    throw e;
+  }
 }

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../src/backends/index.js';
 import type { DataLoss, ModelShape, SessionInput, SessionStepParams } from '../../src/backends/types.js';
-import { closeThreads, pooledProducts, stolenBlocks, threadedCore, threadedSession } from '../../src/backends/wasm/threads.js';
+import { closeThreads, pooledProducts, sleepingThreads, stolenBlocks, threadedCore, threadedSession } from '../../src/backends/wasm/threads.js';
 import type { Precision } from '../../src/config/types.js';
 import { layerOffsets } from '../../src/problems/dln.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
 import { buildMeasurements } from '../../src/problems/measurements.js';
+import type { FlatminError } from '../../src/errors.js';
+import { currentPlatform, setPlatform, type CoreThread } from '../../src/platform/registry.js';
+import { serveThread, type ThreadStart } from '../../src/worker/thread.js';
 import { hex, lcg } from '../helpers.js';
 
 // Every core on one run (src/backends/wasm/threads.ts): real worker_threads on one shared memory.
@@ -174,4 +177,77 @@ describe('threads: the pool', () => {
     expect(after).toBe(before);
     expect(await pooledProducts()).toBeGreaterThanOrEqual(3); // a fresh pool counting from 0
   });
+
+  it('a pool thread that fails mid-run: the run reports it (no hang), so does every later join on that core, and the next run gets a new pool with the right bits', async () => {
+    // The pool's workers as the platform starts them, except that thread 1's poolWait throws as its
+    // first sleep ends: woken for a job it was to take part in, it fails instead — a stand-in for a
+    // trap in a worker. The run starts once it sleeps; spin: false makes the main thread wait in
+    // join at once — asleep (Node) or spinning on DONE (a browser's main thread) — when the fault comes.
+    await closeThreads();
+    const platform = currentPlatform()!;
+    setPlatform({ ...platform, spawnThread: (module, memory, id, block) => spawnFaultyThread({ module, memory, id, block }) });
+    let core: Awaited<ReturnType<typeof threadedCore>>;
+    try {
+      core = await threadedCore(2);
+    } finally {
+      setPlatform(platform);
+    }
+    await expect.poll(sleepingThreads, { timeout: 10_000 }).toBe(1);
+    const model: ModelShape = { kind: 'factorization', n: 70, m: 54, r: 5 };
+    const failure = ['THREADS', expect.stringMatching(/pool thread 1 stopped with an error, so this run cannot go on/)];
+    const errorOf = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return [(e as FlatminError).code, (e as Error).message];
+      }
+      return 'no error';
+    };
+    const s = threadedSession(core, input(model, 'full', 'f64'), 2, { ...SMALL, spin: false });
+    expect(errorOf(() => s.run(20, STEP2))).toEqual(failure);
+    // The session's state is no step's now: nothing more is read from it.
+    expect(errorOf(() => s.theta())).toEqual(failure);
+    s.dispose();
+    // The failure is sticky: a new session on that core fails at its first join instead of waiting.
+    const late = threadedSession(core, input(model, 'full', 'f64'), 2, SMALL);
+    expect(errorOf(() => late.run(1, STEP2))).toEqual(failure);
+    late.dispose();
+    const one = (await getBackend('wasm')).session(input(model, 'full', 'f64'));
+    one.run(20, STEP2);
+    const fresh = await threadedCore(2);
+    expect(fresh).not.toBe(core);
+    const again = threadedSession(fresh, input(model, 'full', 'f64'), 2, { ...SMALL, spin: false });
+    again.run(20, STEP2);
+    expect(hex(again.theta())).toBe(hex(one.theta()));
+    again.dispose();
+    one.dispose();
+  });
 });
+
+/**
+ * A pool thread as src/platform/{node,browser}.ts start one (serveThread on the shared memory),
+ * but whose poolWait throws as its first sleep ends. (The error the worker ends with is not
+ * checked: the pool terminates the worker at once, which may drop its error event.)
+ */
+async function spawnFaultyThread(start: ThreadStart): Promise<CoreThread> {
+  const faultyWait = (memory: WebAssembly.Memory) => (address: number, expected: number) => {
+    Atomics.wait(new Int32Array(memory.buffer, address >>> 0, 1), 0, expected);
+    throw new Error('a simulated fault in a pool thread');
+  };
+  if (typeof window === 'undefined') {
+    const { Worker } = await import('node:worker_threads');
+    const body = `import('node:worker_threads').then(({ parentPort, workerData }) => (${serveThread.toString()})(workerData, () => parentPort.postMessage('ready'), ${faultyWait.toString()}));`;
+    const w = new Worker(body, { eval: true, workerData: start });
+    w.on('error', () => {}); // expected: the simulated fault
+    await new Promise((resolve) => w.once('message', resolve));
+    return { stop: () => void w.terminate() };
+  }
+  const script = `onmessage = (e) => (${serveThread.toString()})(e.data, () => postMessage('ready'), ${faultyWait.toString()});`;
+  const w = new Worker(URL.createObjectURL(new Blob([script], { type: 'text/javascript' })));
+  w.addEventListener('error', (e) => e.preventDefault()); // expected: the simulated fault
+  await new Promise((resolve) => {
+    w.addEventListener('message', resolve, { once: true });
+    w.postMessage(start);
+  });
+  return { stop: () => w.terminate() };
+}

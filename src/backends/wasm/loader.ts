@@ -29,6 +29,8 @@ export interface CoreExports {
   poolThreads?(threads: number, minWork: number, canBlock: boolean, spinFirst: boolean): void;
   poolBlockBytes?(): number;
   poolShutdown?(): void;
+  /** The id of a pool thread that stopped with an error, 0 if none has (assembly/kernels/pool.ts FAILED). */
+  poolFailed?(): number;
   /** assembly/kernels/dlnHvp.ts: out = ∇²f(θ)·v for the deep model (src/diagnostics/dlnHvpWasm.ts marshals it). */
   dlnHvp(
     L: number, dims: number, theta: number, P: number, H: number, dP: number, dH: number, t: number, T: number,

@@ -57,6 +57,8 @@ interface Pool {
 }
 
 let pool: Promise<Pool> | undefined;
+/** The same pool once created: a failure must retire it at once, not after an await (poolFailure). */
+let created: Pool | undefined;
 
 /**
  * Whether this thread may block in Atomics.wait: not a browser's main thread (a window), which
@@ -87,6 +89,7 @@ export async function threadedCore(threads: number, source?: WasmSource): Promis
     pool.catch(() => (pool = undefined));
   }
   const p = await pool;
+  created = p;
   const grow = p.growing.then(async () => {
     const platform = currentPlatform()!;
     while (p.threads.length < threads - 1) p.threads.push(await platform.spawnThread!(p.module, p.memory, p.threads.length + 1, p.block));
@@ -112,6 +115,11 @@ export async function stolenBlocks(): Promise<number> {
   return jobWord(27);
 }
 
+/** Pool threads asleep between jobs right now (job word SLEEP; 0 without a pool). */
+export async function sleepingThreads(): Promise<number> {
+  return jobWord(26);
+}
+
 /**
  * Ends the pool's workers and forgets the threaded core (the next threaded run starts a new one).
  * Runs still holding a session of it must not step again.
@@ -119,10 +127,31 @@ export async function stolenBlocks(): Promise<number> {
 export async function closeThreads(): Promise<void> {
   const p = await pool?.catch(() => undefined);
   pool = undefined;
+  created = undefined;
   if (!p) return;
   await p.growing;
+  stopPool(p);
+}
+
+function stopPool(p: Pool): void {
   p.core.poolShutdown!();
   for (const t of p.threads) t.stop();
+}
+
+/**
+ * The error to report if a pool thread of `core` has stopped (a trap in a worker: its share of a
+ * product never comes, and the core's join traps instead of waiting forever), else undefined.
+ * The pool is retired at once: the next threaded run starts a new one.
+ */
+function poolFailure(core: CoreExports): FlatminError | undefined {
+  const id = core.poolFailed!();
+  if (id === 0) return undefined;
+  if (created?.core === core) {
+    stopPool(created);
+    created = undefined;
+    pool = undefined;
+  }
+  return new FlatminError('THREADS', 'threads', `pool thread ${id} stopped with an error, so this run cannot go on (its state is mid-step); a new run starts a new pool, or use threads: 1`);
 }
 
 /** How a threaded session splits its work; the defaults are for real runs, tests lower them to split small problems. */
@@ -140,11 +169,25 @@ export function threadedSession(core: CoreExports, input: SessionInput, threads:
   const { minWork = PRODUCT_MIN_WORK, minDraw = DRAW_MIN_NORMALS, spin = true } = tuning;
   const s = wasmSession(core, input, { threads, minNormals: minDraw });
   const use = () => core.poolThreads!(threads, minWork, CAN_BLOCK, spin);
-  return {
+  const session: Session = {
     ...s,
     run: (steps, p) => (use(), s.run(steps, p)),
     endToEnd: () => (use(), s.endToEnd()),
   };
+  // After a pool thread failed, the session's state is no step's (θ as the call began, the RNG
+  // lanes past it): every later call but dispose reports the failure, so no checkpoint or result
+  // is taken from it.
+  let failure: FlatminError | undefined;
+  const guard = (f: (...a: never[]) => unknown) => (...a: never[]) => {
+    if (failure) throw failure;
+    try {
+      return f(...a);
+    } catch (e) {
+      failure = poolFailure(core);
+      throw failure ?? e;
+    }
+  };
+  return Object.fromEntries(Object.entries(session).map(([k, v]) => [k, typeof v === 'function' && k !== 'dispose' ? guard(v) : v])) as unknown as Session;
 }
 
 /** Checks a requested thread count: an integer in 1 … MAX_THREADS. */
