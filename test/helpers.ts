@@ -5,6 +5,7 @@ import { defaultSource, instantiateCore, type Build, type CoreExports } from '..
 import { expect } from 'vitest';
 import { validateConfig } from '../src/config/validate.js';
 import { FlatminError } from '../src/errors.js';
+import type { SymOperator } from '../src/linalg/lanczos.js';
 import { matmulTN, zeros, type Matrix } from '../src/linalg/matrix.js';
 
 /** Every backend, for `describe.each` — the suite is written once and run over all of them. */
@@ -52,6 +53,21 @@ export function orthogonalityError(q: Matrix): number {
   for (let i = 0; i < g.rows; i++)
     for (let j = 0; j < g.cols; j++) e = Math.max(e, Math.abs(g.data[i * g.cols + j] - (i === j ? 1 : 0)));
   return e;
+}
+
+/** The d × d matrix of an operator, column k = op(e_k), symmetrized against rounding: the dense oracle for spectra and traces. */
+export function operatorMatrix(op: SymOperator, d: number): Float64Array {
+  const a = new Float64Array(d * d);
+  const e = new Float64Array(d);
+  const col = new Float64Array(d);
+  for (let k = 0; k < d; k++) {
+    e.fill(0);
+    e[k] = 1;
+    op(e, col);
+    for (let i = 0; i < d; i++) a[i * d + k] = col[i];
+  }
+  for (let i = 0; i < d; i++) for (let k = 0; k < i; k++) a[i * d + k] = a[k * d + i] = (a[i * d + k] + a[k * d + i]) / 2;
+  return a;
 }
 
 /** The scalar (no-SIMD) Wasm build as a backend, on a fresh instance. */
