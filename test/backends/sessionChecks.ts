@@ -1,10 +1,11 @@
 import { expect } from 'vitest';
 import { getBackend } from '../../src/backends/index.js';
-import type { Backend, SessionInput, SessionStepParams } from '../../src/backends/types.js';
+import type { Backend, DlnSession, SessionInput, SessionStepParams } from '../../src/backends/types.js';
 import { hex, sessionState as state } from '../helpers.js';
 
-// Checks on backend.session() shared by the completion-from-lists suites (sparse.test.ts for the
-// two-factor model, dln-sparse.test.ts for the deep one).
+// Checks on backend sessions shared by several suites: backend.session() by the completion-from-
+// lists ones (sparse.test.ts for the two-factor model, dln-sparse.test.ts for the deep one), the
+// deep model's dln() adapter by dln.test.ts and dln-sensing.test.ts.
 
 /**
  * A Wasm build and the reference run `input` through `phases`, each in `chunks`: every call's
@@ -47,4 +48,18 @@ export function expectResumes(be: Backend, input: SessionInput, p: SessionStepPa
   second.run(13, p);
   expect(state(second)).toBe(state(straight));
   for (const s of [straight, first, second]) s.dispose();
+}
+
+/**
+ * Two dln() sessions agree bit for bit on what they report after a run: θ, the end-to-end W, the
+ * RNG lanes, the epoch order, the loss and the train and test errors.
+ */
+export function expectSameDlnState(a: DlnSession, b: DlnSession): void {
+  expect(hex(a.theta())).toBe(hex(b.theta()));
+  expect(hex(a.endToEnd())).toBe(hex(b.endToEnd()));
+  expect(Array.from(a.rng())).toEqual(Array.from(b.rng()));
+  expect(Array.from(a.sampler().order)).toEqual(Array.from(b.sampler().order));
+  expect(a.loss()).toBe(b.loss());
+  expect(a.trainError()).toBe(b.trainError());
+  expect(a.testError()).toBe(b.testError());
 }
