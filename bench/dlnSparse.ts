@@ -17,11 +17,12 @@ import '../src/platform/node.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { getBackend, wasmBackend } from '../src/backends/index.js';
-import type { Backend, NoiseKind, Session, SessionInput, SessionStepParams } from '../src/backends/types.js';
+import type { Backend, Session, SessionInput, SessionStepParams } from '../src/backends/types.js';
 import { defaultSource, instantiateCore } from '../src/backends/wasm/loader.js';
 import { fractionObserved } from '../src/problems/observed.js';
 import { gaussians, seedGaussian } from '../src/random/gaussian.js';
 import { run } from '../src/run.js';
+import { everyNoisePhases } from '../test/backends/deepPhases.js';
 import { median } from './stats.js';
 
 /** CPU seconds of this process (user + system): steadier than wall time on a machine shared with other jobs. */
@@ -50,16 +51,6 @@ function problem(dims: number[], precision: 'f64' | 'f32', lambda: number): Sess
   };
 }
 
-const sig = (L: number, s: number) => Array.from({ length: L }, (_, b) => s / (b + 1));
-function phases(L: number): SessionStepParams[] {
-  const out: SessionStepParams[] = [{ lr: 0.1, scale: 1, scaleMul: 1 }, { lr: 0.1, batch: 4, scale: 1, scaleMul: 1 }];
-  for (const kind of ['perturbed', 'anticorrelated', 'langevin', 'sam', 'asam', 'label', 'annealed'] as NoiseKind[]) {
-    out.push({ lr: 0.1, batch: 3, noise: { kind, sigma: sig(L, 0.04), gamma: 0.5 }, scale: 1, scaleMul: 0.99 });
-    out.push({ lr: 0.1, noise: { kind, sigma: sig(L, 0.04), gamma: 0.5 }, scale: 1, scaleMul: 1, step: 30 });
-  }
-  return out;
-}
-
 // DLN_SPARSE_WASM=dir: the two builds from dir (a build beside the one in build/, e.g. while tests read that)
 const dir = process.env.DLN_SPARSE_WASM;
 const core = (build: 'simd' | 'scalar') =>
@@ -74,7 +65,7 @@ async function bits(): Promise<void> {
       for (const lambda of [0, 0.03]) {
         for (const [name, b] of backends) {
           const s: Session = b.session(problem(dims, precision, lambda));
-          const ph = phases(dims.length - 1);
+          const ph = everyNoisePhases(dims.length - 1);
           for (let k = 0; k < ph.length; k++) s.run(k % 2 ? 5 : 8, ph[k]);
           console.log(`dims ${dims.join('x')} ${precision} λ=${lambda} ${name}: θ ${hash(s.theta())} W ${hash(s.endToEnd())}`);
           s.dispose();

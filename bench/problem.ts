@@ -44,7 +44,7 @@ export function flopsExecuted(s: Size): number {
   return 4 * s.n * s.m * s.r + 4 * (s.n + s.m) * s.r * s.r;
 }
 
-/** A small deterministic PRNG (mulberry32) for the problem data only — not the noise. */
+/** A small deterministic PRNG (mulberry32) for data only — the problems here, the fuzz corpus of test/fuzz — not the noise. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

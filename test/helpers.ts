@@ -5,6 +5,8 @@ import { defaultSource, instantiateCore, type Build, type CoreExports } from '..
 import { expect } from 'vitest';
 import { validateConfig } from '../src/config/validate.js';
 import { FlatminError } from '../src/errors.js';
+import type { SymOperator } from '../src/linalg/lanczos.js';
+import { matmulTN, zeros, type Matrix } from '../src/linalg/matrix.js';
 
 /** Every backend, for `describe.each` — the suite is written once and run over all of them. */
 export const allBackends: Array<[string, () => Promise<Backend>]> = backendNames.map((n) => [n, () => getBackend(n)]);
@@ -34,6 +36,38 @@ export function lcg(seed: number): () => number {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 4294967296 - 0.5;
   };
+}
+
+/** A rows × cols matrix of lcg(seed) entries, uniform in [−½, ½). */
+export function randomMatrix(rows: number, cols: number, seed: number): Matrix {
+  const rnd = lcg(seed);
+  const a = zeros(rows, cols);
+  for (let i = 0; i < a.data.length; i++) a.data[i] = rnd();
+  return a;
+}
+
+/** max |QᵀQ − I|: how far Q's columns are from orthonormal. */
+export function orthogonalityError(q: Matrix): number {
+  const g = matmulTN(q, q);
+  let e = 0;
+  for (let i = 0; i < g.rows; i++)
+    for (let j = 0; j < g.cols; j++) e = Math.max(e, Math.abs(g.data[i * g.cols + j] - (i === j ? 1 : 0)));
+  return e;
+}
+
+/** The d × d matrix of an operator, column k = op(e_k), symmetrized against rounding: the dense oracle for spectra and traces. */
+export function operatorMatrix(op: SymOperator, d: number): Float64Array {
+  const a = new Float64Array(d * d);
+  const e = new Float64Array(d);
+  const col = new Float64Array(d);
+  for (let k = 0; k < d; k++) {
+    e.fill(0);
+    e[k] = 1;
+    op(e, col);
+    for (let i = 0; i < d; i++) a[i * d + k] = col[i];
+  }
+  for (let i = 0; i < d; i++) for (let k = 0; k < i; k++) a[i * d + k] = a[k * d + i] = (a[i * d + k] + a[k * d + i]) / 2;
+  return a;
 }
 
 /** The scalar (no-SIMD) Wasm build as a backend, on a fresh instance. */

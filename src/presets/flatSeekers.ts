@@ -1,10 +1,9 @@
 import { observedOf } from '../backends/sparse.js';
-import { traceTwoFactor, type TwoFactorRecord } from '../experiments/twoFactorTrace.js';
+import { traceTwoFactor } from '../experiments/twoFactorTrace.js';
 import { testError } from '../diagnostics/completion.js';
 import { endToEnd } from '../problems/losses.js';
-import { M_COLS, N, NOISE_ZOO_TARGET, SIGMAS } from './noiseZoo.js';
+import { flattestTraceOf, M_COLS, meanOf, methodMeans, N, NOISE_ZOO_TARGET, ratioPlot, SIGMAS, type MethodCurve } from './noiseZoo.js';
 import { toCsv } from '../report/csv.js';
-import { renderLinePlot } from '../report/svg.js';
 import { Run, type FactorizationResult } from '../run.js';
 import type { Preset, PresetOptions, PresetOutput } from './types.js';
 
@@ -110,7 +109,7 @@ export const flatSeekers: Preset = {
     const perRun = 2 * (steps + polish);
     const total = FLAT_SEEKERS_METHODS.length * seeds.length * perRun;
     const rows: FlatSeekersRow[] = [];
-    const curves: Array<{ name: string; records: TwoFactorRecord[] }> = [];
+    const curves: MethodCurve[] = [];
     let result: FactorizationResult | undefined;
     let k = 0;
     for (const method of FLAT_SEEKERS_METHODS) {
@@ -131,20 +130,11 @@ export const flatSeekers: Preset = {
         if (seed === seeds[0]) curves.push({ name: method.name, records: traced.records });
       }
     }
-    const { c2, normX2, normY2 } = result!.prediction;
-    // The flattest minimum: ‖X*‖² = c‖M‖_*, ‖Y*‖² = ‖M‖_*/c, so n‖Y*‖² + m‖X*‖² = 2√(nm)‖M‖_*.
-    const flattestTrace = N * normY2 + M_COLS * normX2;
+    const { c2 } = result!.prediction;
+    const flattestTrace = flattestTraceOf(result!.prediction);
     const byMethod = FLAT_SEEKERS_METHODS.map(({ name }) => {
       const rs = rows.filter((r) => r.method === name);
-      const mean = (f: (r: FlatSeekersRow) => number) => rs.reduce((s, r) => s + f(r), 0) / rs.length;
-      return {
-        method: name,
-        meanRatio: mean((r) => r.ratio),
-        meanTraceExcess: mean((r) => r.trace / flattestTrace - 1),
-        meanSharpness: mean((r) => r.sharpness),
-        maxResidual: Math.max(...rs.map((r) => r.residual)),
-        meanTestError: mean((r) => r.testError),
-      };
+      return { ...methodMeans(name, rs, flattestTrace), meanTestError: meanOf(rs, (r) => r.testError) };
     });
     const summary = [
       `flat-seekers: ${N}×${M_COLS} target, singular values ${SIGMAS.join(', ')}; flattest minimum: ‖X‖²/‖Y‖² = c² = ${c2.toFixed(3)}, tr ∇²f = ${flattestTrace.toFixed(3)}`,
@@ -152,14 +142,7 @@ export const flatSeekers: Preset = {
       ...byMethod.map((b) => `  ${b.method.padEnd(20)} ${b.meanRatio.toPrecision(4).padStart(14)}   ${b.meanTraceExcess.toExponential(2).padStart(21)}   ${b.meanSharpness.toFixed(3).padStart(10)}   ${b.maxResidual.toExponential(1).padStart(12)}   ${b.meanTestError.toFixed(3).padStart(6)}`),
       `  (${seeds.length} seeds each; ${steps} seeker steps then ${polish} plain ones, η = ${LR}; completion: half the entries observed, η = ${COMPLETION_LR})`,
     ].join('\n');
-    const svg = renderLinePlot({
-      title: `Which minimum each seeker picks: ‖X‖²/‖Y‖² (seed ${seeds[0]})`,
-      xLabel: 'step',
-      yLabel: '‖X‖²/‖Y‖²',
-      logY: true,
-      series: curves.map((c) => ({ name: c.name, x: c.records.map((r) => r.step), y: c.records.map((r) => r.normX2 / r.normY2) })),
-      hlines: [{ y: c2, label: `flattest: c² = n/m = ${c2.toFixed(2)}` }],
-    });
+    const svg = ratioPlot(`Which minimum each seeker picks: ‖X‖²/‖Y‖² (seed ${seeds[0]})`, curves, c2);
     return {
       summary,
       json: { c2, flattestTrace, byMethod, runs: rows },

@@ -47,6 +47,53 @@ export interface NoiseZooRow {
   end: object;
 }
 
+/** One method's runs (all its seeds) as they end on the noise-zoo target. */
+interface RunEnd {
+  ratio: number;
+  trace: number;
+  sharpness: number;
+  residual: number;
+}
+
+/** A method's first-seed run, for the plots. */
+export interface MethodCurve {
+  name: string;
+  records: TwoFactorRecord[];
+}
+
+/** The flattest minimum's tr ∇²f: ‖X*‖² = c‖M‖_*, ‖Y*‖² = ‖M‖_* / c, so n‖Y*‖² + m‖X*‖² = 2√(nm)‖M‖_*. */
+export function flattestTraceOf(prediction: { normX2: number; normY2: number }): number {
+  return N * prediction.normY2 + M_COLS * prediction.normX2;
+}
+
+/** The mean of f over rows. */
+export function meanOf<R>(rows: R[], f: (r: R) => number): number {
+  return rows.reduce((s, r) => s + f(r), 0) / rows.length;
+}
+
+/** Where one method's runs end, over its seeds: mean ‖X‖²/‖Y‖², mean tr ∇²f excess over the flattest minimum, mean top eigenvalue, worst residual. */
+export function methodMeans(method: string, runs: RunEnd[], flattestTrace: number) {
+  return {
+    method,
+    meanRatio: meanOf(runs, (r) => r.ratio),
+    meanTraceExcess: meanOf(runs, (r) => r.trace / flattestTrace - 1),
+    meanSharpness: meanOf(runs, (r) => r.sharpness),
+    maxResidual: Math.max(...runs.map((r) => r.residual)),
+  };
+}
+
+/** ‖X‖²/‖Y‖² along each method's run (log scale), with the flattest minimum's c² = n/m as a line. */
+export function ratioPlot(title: string, curves: MethodCurve[], c2: number): string {
+  return renderLinePlot({
+    title,
+    xLabel: 'step',
+    yLabel: '‖X‖²/‖Y‖²',
+    logY: true,
+    series: curves.map((c) => ({ name: c.name, x: c.records.map((r) => r.step), y: c.records.map((r) => r.normX2 / r.normY2) })),
+    hlines: [{ y: c2, label: `flattest: c² = n/m = ${c2.toFixed(2)}` }],
+  });
+}
+
 export function noiseZooConfig(optimizer: (typeof NOISE_ZOO_METHODS)[number]['optimizer'], seed: number) {
   return {
     problem: { target: structuredClone(NOISE_ZOO_TARGET), rank: 2 },
@@ -66,7 +113,7 @@ export const noiseZoo: Preset = {
     const perRun = NOISE_STEPS + POLISH_STEPS;
     const total = NOISE_ZOO_METHODS.length * seeds.length * perRun;
     const rows: NoiseZooRow[] = [];
-    const curves: Array<{ name: string; records: TwoFactorRecord[] }> = [];
+    const curves: MethodCurve[] = [];
     let c2 = NaN;
     let flattestTrace = NaN;
     let k = 0;
@@ -78,8 +125,7 @@ export const noiseZoo: Preset = {
         });
         const last = records[records.length - 1];
         c2 = result.prediction.c2;
-        // The flattest minimum: ‖X*‖² = c‖M‖_*, ‖Y*‖² = ‖M‖_*/c, so n‖Y*‖² + m‖X*‖² = 2√(nm)‖M‖_*.
-        flattestTrace = N * result.prediction.normY2 + M_COLS * result.prediction.normX2;
+        flattestTrace = flattestTraceOf(result.prediction);
         rows.push({
           method: method.name, seed, ratio: last.normX2 / last.normY2, trace: last.trace, sharpness: last.sharpness,
           dX: result.distances.dX, residual: result.distances.residual,
@@ -88,31 +134,14 @@ export const noiseZoo: Preset = {
         if (seed === seeds[0]) curves.push({ name: method.name, records });
       }
     }
-    const byMethod = NOISE_ZOO_METHODS.map(({ name }) => {
-      const rs = rows.filter((r) => r.method === name);
-      const mean = (f: (r: NoiseZooRow) => number) => rs.reduce((s, r) => s + f(r), 0) / rs.length;
-      return {
-        method: name,
-        meanRatio: mean((r) => r.ratio),
-        meanTraceExcess: mean((r) => r.trace / flattestTrace - 1),
-        meanSharpness: mean((r) => r.sharpness),
-        maxResidual: Math.max(...rs.map((r) => r.residual)),
-      };
-    });
+    const byMethod = NOISE_ZOO_METHODS.map(({ name }) => methodMeans(name, rows.filter((r) => r.method === name), flattestTrace));
     const summary = [
       `noise-zoo: ${N}×${M_COLS} target, singular values ${SIGMAS.join(', ')}; flattest minimum: ‖X‖²/‖Y‖² = c² = ${c2.toFixed(3)}, tr ∇²f = ${flattestTrace.toFixed(3)}`,
       '  method               mean ‖X‖²/‖Y‖²   tr ∇²f / flattest − 1   mean sharpness   max residual',
       ...byMethod.map((b) => `  ${b.method.padEnd(20)} ${b.meanRatio.toPrecision(4).padStart(14)}   ${b.meanTraceExcess.toExponential(2).padStart(21)}   ${b.meanSharpness.toFixed(3).padStart(14)}   ${b.maxResidual.toExponential(1)}`),
       `  (${seeds.length} seeds each; ${NOISE_STEPS} noisy steps then ${POLISH_STEPS} noiseless ones, η = 0.02)`,
     ].join('\n');
-    const svg = renderLinePlot({
-      title: `Which minimum each noise picks: ‖X‖²/‖Y‖² (seed ${seeds[0]})`,
-      xLabel: 'step',
-      yLabel: '‖X‖²/‖Y‖²',
-      logY: true,
-      series: curves.map((c) => ({ name: c.name, x: c.records.map((r) => r.step), y: c.records.map((r) => r.normX2 / r.normY2) })),
-      hlines: [{ y: c2, label: `flattest: c² = n/m = ${c2.toFixed(2)}` }],
-    });
+    const svg = ratioPlot(`Which minimum each noise picks: ‖X‖²/‖Y‖² (seed ${seeds[0]})`, curves, c2);
     const traceSvg = renderLinePlot({
       title: `Hessian trace along the runs (seed ${seeds[0]})`,
       xLabel: 'step',

@@ -4,7 +4,8 @@ import type { DlnInput, DlnStepParams } from '../../src/backends/types.js';
 import { layerOffsets } from '../../src/problems/dln.js';
 import { buildMeasurements } from '../../src/problems/measurements.js';
 import { gaussians, seedGaussian } from '../../src/random/gaussian.js';
-import { allBackends, hex, lcg, wasmBuilds } from '../helpers.js';
+import { allBackends, lcg, wasmBuilds } from '../helpers.js';
+import { expectSameDlnState } from './sessionChecks.js';
 
 /** A deep sensing instance: M (d_out × d_in) with entries in (−½, ½), N measurements by the two-factor set-up. */
 function instance(dims: number[], N: number, seed: number, scale = 0.4, lambda = 0.01): DlnInput {
@@ -43,13 +44,7 @@ describe.each(wasmBuilds)('%s and reference agree bit for bit on deep sensing', 
         expect(b.run(chunk, params)).toEqual(done);
         expect(a.sampler().pos).toBe(b.sampler().pos);
       }
-      expect(hex(a.theta())).toBe(hex(b.theta()));
-      expect(hex(a.endToEnd())).toBe(hex(b.endToEnd()));
-      expect(Array.from(a.rng())).toEqual(Array.from(b.rng()));
-      expect(Array.from(a.sampler().order)).toEqual(Array.from(b.sampler().order));
-      expect(a.loss()).toBe(b.loss());
-      expect(a.trainError()).toBe(b.trainError());
-      expect(a.testError()).toBe(b.testError());
+      expectSameDlnState(a, b);
     } finally {
       a.dispose();
       b.dispose();

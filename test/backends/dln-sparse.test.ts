@@ -3,13 +3,15 @@ import { getBackend, sessionBytes } from '../../src/backends/index.js';
 import { SLOT, deepSparseWorkLength, sessionPlan } from '../../src/backends/memory.js';
 import { residualOf } from '../../src/backends/reference/losses.js';
 import { deepLinearModel } from '../../src/backends/reference/models/deepLinear.js';
-import type { NoiseKind, Session, SessionInput, SessionStepParams } from '../../src/backends/types.js';
+import type { SessionInput } from '../../src/backends/types.js';
 import type { Precision } from '../../src/config/types.js';
 import { roundOf } from '../../src/math/round.js';
 import { layerOffsets } from '../../src/problems/dln.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
 import { epochStart } from '../../src/random/permutation.js';
-import { hex, lcg, sessionState as state, wasmBuilds } from '../helpers.js';
+import { hex, lcg, wasmBuilds } from '../helpers.js';
+import { everyNoisePhases, layerSigmas } from './deepPhases.js';
+import { expectBothBackendsReach, expectResumes, expectSamePhases } from './sessionChecks.js';
 
 // The deep model's completion from the observed lists (assembly/models/deepSparse.ts, reference
 // models/deepLinear.ts deepLinearSparse): both Wasm builds match the reference bit for bit (f64,
@@ -38,32 +40,13 @@ function problem(dims: number[], precision: Precision, opts: Partial<SessionInpu
   };
 }
 
-
-const sig = (L: number, s: number) => Array.from({ length: L }, (_, b) => s / (b + 1));
-function phases(L: number): SessionStepParams[] {
-  const out: SessionStepParams[] = [{ lr: 0.1, scale: 1, scaleMul: 1 }, { lr: 0.1, batch: 4, scale: 1, scaleMul: 1 }];
-  for (const kind of ['perturbed', 'anticorrelated', 'langevin', 'sam', 'asam', 'label', 'annealed'] as NoiseKind[]) {
-    out.push({ lr: 0.1, batch: 3, noise: { kind, sigma: sig(L, 0.04), gamma: 0.5 }, scale: 1, scaleMul: 0.99 });
-    out.push({ lr: 0.1, noise: { kind, sigma: sig(L, 0.04), gamma: 0.5 }, scale: 1, scaleMul: 1, step: 30 });
-  }
-  return out;
-}
-
 describe.each(wasmBuilds)('%s: deep completion from the observed lists against the reference', (_, wasm) => {
   for (const precision of ['f64', 'f32'] as const) {
     for (const dims of DIMS) {
       it(`${precision} depth ${dims.length - 1}, λ = 0 and 0.03, every noise kind: same bits`, async () => {
         const [w, ref] = [await wasm(), await getBackend('reference')];
         for (const lambda of [0, 0.03]) {
-          const input = problem(dims, precision, { lambda });
-          const a = w.session(input);
-          const b = ref.session(input);
-          for (const p of phases(dims.length - 1)) {
-            for (const chunk of [3, 1, 4]) expect(a.run(chunk, p)).toEqual(b.run(chunk, p));
-          }
-          expect(state(a)).toBe(state(b));
-          expect(hex(a.endToEnd())).toBe(hex(b.endToEnd()));
-          a.dispose();
+          expectSamePhases(w, ref, problem(dims, precision, { lambda }), everyNoisePhases(dims.length - 1), [3, 1, 4]);
         }
       });
     }
@@ -108,13 +91,7 @@ describe('deep completion from the lists keeps the dense path\'s bits', () => {
       it(`${precision} depth ${dims.length - 1}: full and batch-5 GD, λ = 0 and 0.02, equal the dense gemm path`, async () => {
         for (const [lambda, batch] of [[0, 0], [0.02, 0], [0, 5], [0.02, 5]]) {
           const input = problem(dims, precision, { lambda });
-          const want = hex(denseRun(input, 30, 0.2, batch));
-          for (const be of [await getBackend('wasm'), await getBackend('reference')]) {
-            const s = be.session(input);
-            expect(s.run(30, { lr: 0.2, batch: batch || undefined, scale: 1, scaleMul: 1 }).done).toBe(30);
-            expect(hex(s.theta())).toBe(want);
-            s.dispose();
-          }
+          await expectBothBackendsReach(hex(denseRun(input, 30, 0.2, batch)), input, 30, { lr: 0.2, batch: batch || undefined, scale: 1, scaleMul: 1 });
         }
       });
     }
@@ -123,18 +100,7 @@ describe('deep completion from the lists keeps the dense path\'s bits', () => {
 
 describe.each([['wasm'], ['reference']] as const)('%s: a resumed deep completion session', (name) => {
   it('θ, RNG lanes, ξ_{t−1} and the epoch position carry the run on with the same bits (f32, batch 4)', async () => {
-    const be = await getBackend(name);
-    const input = problem(DIMS[1], 'f32');
-    const p: SessionStepParams = { lr: 0.1, batch: 4, noise: { kind: 'anticorrelated', sigma: sig(3, 0.03) }, scale: 1, scaleMul: 1 };
-    const straight = be.session(input);
-    straight.run(23, p);
-    const first = be.session(input);
-    first.run(10, p);
-    const second = be.session({ ...input, theta: first.theta(), rng: first.rng() });
-    second.setPrevNoise(first.prevNoise());
-    second.setSampler(first.sampler());
-    second.run(13, p);
-    expect(state(second)).toBe(state(straight));
+    expectResumes(await getBackend(name), problem(DIMS[1], 'f32'), { lr: 0.1, batch: 4, noise: { kind: 'anticorrelated', sigma: layerSigmas(3, 0.03) }, scale: 1, scaleMul: 1 });
   });
 });
 
@@ -147,13 +113,7 @@ describe('a deep completion batch works on its columns', () => {
         const cols = dims[0];
         const mask = Array.from({ length: base.loss.mask.length }, (_, k) => (k % cols === 1 || k % cols === cols - 2 ? 1 : 0));
         const input: SessionInput = { ...base, loss: { ...base.loss, mask } };
-        const want = hex(denseRun(input, 25, 0.2, 3));
-        for (const be of [await getBackend('wasm'), await getBackend('reference')]) {
-          const s = be.session(input);
-          expect(s.run(25, { lr: 0.2, batch: 3, scale: 1, scaleMul: 1 }).done).toBe(25);
-          expect(hex(s.theta())).toBe(want);
-          s.dispose();
-        }
+        await expectBothBackendsReach(hex(denseRun(input, 25, 0.2, 3)), input, 25, { lr: 0.2, batch: 3, scale: 1, scaleMul: 1 });
       }
     }
   });

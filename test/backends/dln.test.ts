@@ -6,6 +6,7 @@ import { layerOffsets } from '../../src/problems/dln.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
 import { shuffle } from '../../src/random/permutation.js';
 import { allBackends, hex, instantiateBuild, lcg, wasmBuilds } from '../helpers.js';
+import { expectSameDlnState } from './sessionChecks.js';
 
 /** A random instance: entries of M in (−½, ½), about `frac` of them observed, weights × scale. */
 function instance(dims: number[], seed: number, frac = 0.5, scale = 0.4, lambda = 0.01): DlnInput {
@@ -57,13 +58,7 @@ describe.each(wasmBuilds)('%s and reference agree bit for bit on deep linear net
         expect(a.run(chunk, params)).toEqual(b.run(chunk, params));
         expect(a.sampler().pos).toBe(b.sampler().pos);
       }
-      expect(hex(a.theta())).toBe(hex(b.theta()));
-      expect(hex(a.endToEnd())).toBe(hex(b.endToEnd()));
-      expect(Array.from(a.rng())).toEqual(Array.from(b.rng()));
-      expect(Array.from(a.sampler().order)).toEqual(Array.from(b.sampler().order));
-      expect(a.loss()).toBe(b.loss());
-      expect(a.trainError()).toBe(b.trainError());
-      expect(a.testError()).toBe(b.testError());
+      expectSameDlnState(a, b);
       expect(hex(a.prevNoise())).toBe(hex(b.prevNoise()));
     } finally {
       a.dispose();

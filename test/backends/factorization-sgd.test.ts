@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { getBackend } from '../../src/backends/index.js';
-import type { FactorizationInput, FactorizationLoss, NoisePlacement, StepParams } from '../../src/backends/types.js';
+import type { FactorizationInput, NoisePlacement, StepParams } from '../../src/backends/types.js';
 import type { Precision } from '../../src/config/types.js';
-import { buildMeasurements } from '../../src/problems/measurements.js';
-import { seedGaussian } from '../../src/random/gaussian.js';
-import { allBackends, hex, inBothPrecisions, lcg, wasmBuilds } from '../helpers.js';
+import { allBackends, hex, inBothPrecisions, wasmBuilds } from '../helpers.js';
+import { expectWasmMatchesReference, factorizationProblem } from './factorizationHelpers.js';
 
 // Minibatch SGD on the two-factor model (completion and sensing): the SIMD build, the scalar build
 // and the reference agree bit for bit — iterate, noise stream and sampler — and the sampler state
@@ -14,17 +12,7 @@ function problem(
   n: number, m: number, r: number, seed: string, precision: Precision,
   loss: 'completion' | 'sensing', noise: NoisePlacement, batch: number | undefined, lambda = 0,
 ): FactorizationInput {
-  const rnd = lcg(seed.length * 7919 + n * 31 + m);
-  const M = Float64Array.from({ length: n * m }, rnd);
-  const lossInput: FactorizationLoss = loss === 'completion'
-    ? { kind: 'completion', mask: Array.from({ length: n * m }, (_, k) => (k % 3 === 1 ? 0 : 1)) }
-    : { kind: 'sensing', ...buildMeasurements(seed, 3 * (n + m), M) };
-  return {
-    n, m, r, precision, M,
-    theta: Float64Array.from({ length: (n + m) * r }, () => 0.5 * rnd()),
-    rng: seedGaussian(seed),
-    loss: lossInput, noise, lambda, batch,
-  };
+  return { ...factorizationProblem(n, m, r, seed, precision, loss, noise, lambda), batch };
 }
 
 const noisy: StepParams = { lr: 0.01, sigmaX: 0.1, sigmaY: 0.05, scale: 1, scaleMul: 0.9995 };
@@ -45,26 +33,8 @@ const CASES: Array<[string, (p: Precision) => FactorizationInput, StepParams]> =
 const CONFIGS = inBothPrecisions(CASES);
 
 describe.each(wasmBuilds)('%s and reference agree bit for bit under minibatch SGD', (_label, makeWasm) => {
-  it.each(CONFIGS)('%s: 400 steps give identical X, Y, RNG, sampler and ξ_{t−1}', async (_name, input, params) => {
-    const [wasm, ref] = await Promise.all([makeWasm(), getBackend('reference')]);
-    const a = wasm.factorization(input);
-    const b = ref.factorization(input);
-    try {
-      for (const chunk of [1, 7, 392]) {
-        const oa = a.run(chunk, params);
-        expect(oa).toEqual(b.run(chunk, params));
-        expect(oa.done).toBe(chunk);
-        params = { ...params, scale: oa.scale };
-        expect(a.sampler()).toEqual(b.sampler());
-      }
-      expect(hex(a.theta())).toBe(hex(b.theta()));
-      expect(Array.from(a.rng())).toEqual(Array.from(b.rng()));
-      expect(hex(a.prevNoise())).toBe(hex(b.prevNoise()));
-    } finally {
-      a.dispose();
-      b.dispose();
-    }
-  });
+  it.each(CONFIGS)('%s: 400 steps give identical X, Y, RNG, sampler and ξ_{t−1}', (_name, input, params) =>
+    expectWasmMatchesReference(makeWasm, input, params, [1, 7, 392], (a, b) => expect(a.sampler()).toEqual(b.sampler())));
 });
 
 describe.each(allBackends)('%s backend, minibatch SGD', (_name, backend) => {

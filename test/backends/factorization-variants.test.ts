@@ -1,35 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { getBackend } from '../../src/backends/index.js';
-import type { FactorizationInput, FactorizationLoss, NoisePlacement, StepParams } from '../../src/backends/types.js';
+import type { FactorizationInput, StepParams } from '../../src/backends/types.js';
 import type { Precision } from '../../src/config/types.js';
 import { langevinSigma } from '../../src/optimizers/noise.js';
-import { buildMeasurements } from '../../src/problems/measurements.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
-import { allBackends, hex, inBothPrecisions, lcg, wasmBuilds } from '../helpers.js';
+import { allBackends, hex, inBothPrecisions, wasmBuilds } from '../helpers.js';
+import { expectWasmMatchesReference, factorizationProblem as problem } from './factorizationHelpers.js';
 
 // The two-factor step's options beyond the full target and perturbed GD: the completion and
 // sensing losses, the ridge, anticorrelated and Langevin (update) noise. Same contract as
 // factorization.test.ts: the SIMD build, the scalar build and the reference agree bit for bit.
-
-type LossKind = FactorizationLoss['kind'];
-
-function problem(
-  n: number, m: number, r: number, seed: string, precision: Precision,
-  loss: LossKind, noise: NoisePlacement, lambda = 0,
-): FactorizationInput {
-  const rnd = lcg(seed.length * 7919 + n * 31 + m);
-  const M = Float64Array.from({ length: n * m }, rnd);
-  const lossInput: FactorizationLoss =
-    loss === 'full' ? { kind: 'full' }
-      : loss === 'completion' ? { kind: 'completion', mask: Array.from({ length: n * m }, (_, k) => (k % 3 === 1 ? 0 : 1)) }
-        : { kind: 'sensing', ...buildMeasurements(seed, 3 * (n + m), M) };
-  return {
-    n, m, r, precision, M,
-    theta: Float64Array.from({ length: (n + m) * r }, () => 0.5 * rnd()),
-    rng: seedGaussian(seed),
-    loss: lossInput, noise, lambda,
-  };
-}
 
 const noisy: StepParams = { lr: 0.01, sigmaX: 0.1, sigmaY: 0.05, scale: 1, scaleMul: 0.9995 };
 
@@ -47,25 +26,8 @@ const CASES: Array<[string, (p: Precision) => FactorizationInput, StepParams]> =
 const CONFIGS = inBothPrecisions(CASES);
 
 describe.each(wasmBuilds)('%s and reference agree bit for bit', (_label, makeWasm) => {
-  it.each(CONFIGS)('%s: 600 steps give identical X, Y, RNG and ξ_{t−1}', async (_name, input, params) => {
-    const [wasm, ref] = await Promise.all([makeWasm(), getBackend('reference')]);
-    const a = wasm.factorization(input);
-    const b = ref.factorization(input);
-    try {
-      for (const chunk of [1, 99, 500]) {
-        const oa = a.run(chunk, params);
-        expect(oa).toEqual(b.run(chunk, params));
-        expect(oa.done).toBe(chunk);
-        params = { ...params, scale: oa.scale };
-      }
-      expect(hex(a.theta())).toBe(hex(b.theta()));
-      expect(Array.from(a.rng())).toEqual(Array.from(b.rng()));
-      expect(hex(a.prevNoise())).toBe(hex(b.prevNoise()));
-    } finally {
-      a.dispose();
-      b.dispose();
-    }
-  });
+  it.each(CONFIGS)('%s: 600 steps give identical X, Y, RNG and ξ_{t−1}', (_name, input, params) =>
+    expectWasmMatchesReference(makeWasm, input, params, [1, 99, 500]));
 });
 
 describe.each(allBackends)('%s backend', (_name, backend) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getBackend, sessionBytes } from '../../src/backends/index.js';
-import type { Backend, NoiseKind, Session, SessionInput, SessionStepParams } from '../../src/backends/types.js';
+import type { Backend, NoiseKind, SessionInput, SessionStepParams } from '../../src/backends/types.js';
 import type { Precision } from '../../src/config/types.js';
 import { FlatminError } from '../../src/errors.js';
 import { matmulNN, matmulNT, matmulTN } from '../../src/linalg/kernels.js';
@@ -8,6 +8,7 @@ import { roundOf } from '../../src/math/round.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
 import { epochStart } from '../../src/random/permutation.js';
 import { hex, lcg, sessionState as state, wasmBuilds } from '../helpers.js';
+import { expectBothBackendsReach, expectResumes, expectSamePhases } from './sessionChecks.js';
 
 // Two-factor completion from the observed lists (src/backends/sparse.ts, assembly/models/
 // sparseCompletion.ts): both Wasm builds match the reference bit for bit (f64, f32; full sums,
@@ -57,15 +58,7 @@ describe.each(wasmBuilds)('%s: sparse two-factor completion against the referenc
       for (const lambda of name.includes('ridge') ? [0.03] : [0, 0.03]) {
         it(`${precision} ${name}, λ = ${lambda}: same bits`, async () => {
           const [w, ref] = [await wasm(), await getBackend('reference')];
-          const input = problem(precision, { lambda });
-          const a = w.session(input);
-          const b = ref.session(input);
-          for (const p of phases) {
-            for (const chunk of [7, 1, 22]) expect(a.run(chunk, p)).toEqual(b.run(chunk, p));
-          }
-          expect(state(a)).toBe(state(b));
-          expect(hex(a.endToEnd())).toBe(hex(b.endToEnd()));
-          a.dispose();
+          expectSamePhases(w, ref, problem(precision, { lambda }), phases, [7, 1, 22]);
         });
       }
     }
@@ -113,13 +106,7 @@ describe('sparse two-factor completion keeps the dense path\'s bits', () => {
     for (const [lambda, batch] of [[0, 0], [0.02, 0], [0, 5], [0.02, 5]]) {
       it(`${precision} λ = ${lambda}, batch ${batch || 'full'}: 60 steps equal the dense gemm path`, async () => {
         const input = problem(precision, { lambda });
-        const want = hex(denseRun(input, 60, 0.25, batch));
-        for (const be of [await getBackend('wasm'), await getBackend('reference')]) {
-          const s = be.session(input);
-          expect(s.run(60, { lr: 0.25, batch: batch || undefined, scale: 1, scaleMul: 1 }).done).toBe(60);
-          expect(hex(s.theta())).toBe(want);
-          s.dispose();
-        }
+        await expectBothBackendsReach(hex(denseRun(input, 60, 0.25, batch)), input, 60, { lr: 0.25, batch: batch || undefined, scale: 1, scaleMul: 1 });
       });
     }
   }
@@ -165,18 +152,7 @@ describe.each([['wasm'], ['reference']] as const)('%s: observed lists as input',
   });
 
   it('a resumed session (θ, RNG lanes, ξ_{t−1}, epoch position) continues with the same bits', async () => {
-    const be = await backend();
-    const input = asLists(problem('f32'));
-    const p: SessionStepParams = { lr: 0.2, batch: 7, noise: { kind: 'perturbed', sigma: sig(0.03) }, scale: 1, scaleMul: 1 };
-    const straight = be.session(input);
-    straight.run(23, p);
-    const first = be.session(input);
-    first.run(10, p);
-    const second = be.session({ ...input, theta: first.theta(), rng: first.rng() });
-    second.setPrevNoise(first.prevNoise());
-    second.setSampler(first.sampler());
-    second.run(13, p);
-    expect(state(second)).toBe(state(straight));
+    expectResumes(await backend(), asLists(problem('f32')), { lr: 0.2, batch: 7, noise: { kind: 'perturbed', sigma: sig(0.03) }, scale: 1, scaleMul: 1 });
   });
 
   it('bad lists fail with typed errors naming the field and index', async () => {

@@ -4,7 +4,7 @@ import { fullTargetTrace } from '../../src/diagnostics/hessian.js';
 import { singularValues } from '../../src/diagnostics/rank.js';
 import { layerOffsets } from '../../src/problems/dln.js';
 import { buildMeasurements } from '../../src/problems/measurements.js';
-import { lcg } from '../helpers.js';
+import { lcg, operatorMatrix } from '../helpers.js';
 
 function objective(dims: number[], seed: number, mask: 'full' | 'half', lambda: number): { f: DlnObjective; theta: Float64Array } {
   const rnd = lcg(seed);
@@ -47,21 +47,7 @@ describe('deep-linear curvature (exact Hessian-vector products)', () => {
   it('depth 3, half observed: sharpness is the top |eigenvalue| of the dense Hessian', () => {
     const { f, theta } = objective([3, 2, 2, 3], 2, 'half', 0.02);
     const P = theta.length;
-    const H = dlnHessianAt(f, theta);
-    const dense = new Float64Array(P * P);
-    const e = new Float64Array(P);
-    const col = new Float64Array(P);
-    for (let k = 0; k < P; k++) {
-      e.fill(0);
-      e[k] = 1;
-      H(e, col);
-      for (let i = 0; i < P; i++) dense[i * P + k] = col[i];
-    }
-    for (let i = 0; i < P; i++)
-      for (let k = 0; k < i; k++) {
-        const a = (dense[i * P + k] + dense[k * P + i]) / 2;
-        dense[i * P + k] = dense[k * P + i] = a;
-      }
+    const dense = operatorMatrix(dlnHessianAt(f, theta), P);
     // Symmetric: the top singular value is the largest |eigenvalue|.
     const top = singularValues(dense, P, P)[0];
     const c = dlnCurvature(f, theta, { probes: 1, maxIterations: 5000 });

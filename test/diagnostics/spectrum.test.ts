@@ -11,22 +11,7 @@ import { layerOffsets } from '../../src/problems/dln.js';
 import { buildMeasurements } from '../../src/problems/measurements.js';
 import { lossOfW } from '../../src/problems/losses.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
-import { hex, lcg } from '../helpers.js';
-
-/** The dense matrix of an operator, column by column, symmetrized against rounding. */
-function denseOf(op: SymOperator, d: number): Float64Array {
-  const a = new Float64Array(d * d);
-  const e = new Float64Array(d);
-  const col = new Float64Array(d);
-  for (let k = 0; k < d; k++) {
-    e.fill(0);
-    e[k] = 1;
-    op(e, col);
-    for (let i = 0; i < d; i++) a[i * d + k] = col[i];
-  }
-  for (let i = 0; i < d; i++) for (let k = 0; k < i; k++) a[i * d + k] = a[k * d + i] = (a[i * d + k] + a[k * d + i]) / 2;
-  return a;
-}
+import { hex, lcg, operatorMatrix } from '../helpers.js';
 
 const matrixOp = (a: Float64Array, d: number): SymOperator => (v, out) => {
   for (let i = 0; i < d; i++) {
@@ -78,7 +63,7 @@ const PROBLEMS: Array<[string, () => { op: SymOperator; d: number }]> = [
 describe.each(PROBLEMS)('top and min against the dense eigensolver: %s', (_name, make) => {
   it('the 5 largest and the smallest agree to 1e−8 (relative to max|λ|)', () => {
     const { op, d } = make();
-    const exact = symEig(denseOf(op, d), d).values;
+    const exact = symEig(operatorMatrix(op, d), d).values;
     const scale = Math.max(Math.abs(exact[0]), Math.abs(exact[d - 1]));
     const c = curvature(op, d, { top: 5, min: true }, 7);
     expect(c.converged).toBe(true);
@@ -229,7 +214,7 @@ describe('density by stochastic Lanczos quadrature', () => {
   });
 
   it('with d steps the nodes are the exact eigenvalues and the weights the probe\'s squared coordinates', () => {
-    const exact = symEig(denseOf(op, d), d);
+    const exact = symEig(operatorMatrix(op, d), d);
     const q = slq(op, d, 1, d, seedGaussian('full'));
     const v = rademacher(new Float64Array(d), seedGaussian('full')).map((x) => x / Math.sqrt(d)); // the same probe, unit
     const { nodes, weights } = q.probes[0];
@@ -280,7 +265,7 @@ describe('curvature()', () => {
   });
 
   it('trace is near the exact one within a few standard errors; density mass is d', () => {
-    const exact = symEig(denseOf(op, d), d).values.reduce((s, v) => s + v, 0);
+    const exact = symEig(operatorMatrix(op, d), d).values.reduce((s, v) => s + v, 0);
     const r = curvature(op, d, { trace: true, density: true, probes: 30 }, 5);
     expect(Math.abs(r.trace! - exact)).toBeLessThan(4 * r.traceStdErr! + 1e-9 * Math.abs(exact));
     const { x, y } = r.density!;

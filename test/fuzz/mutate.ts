@@ -3,17 +3,8 @@
  * the fuzz corpus of test/fuzz/*.test.ts. Deterministic: the same seed gives the same cases.
  */
 
-/** A small, seeded PRNG (mulberry32): the fuzz must be reproducible, not cryptographic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The fuzz must be reproducible, not cryptographic: the bench's small seeded PRNG does.
+import { mulberry32 } from '../../bench/problem.js';
 
 const target = (n: number, m: number, s: number[], seed: string) => ({ random: { n, m, singularValues: s, seed } });
 
@@ -150,7 +141,7 @@ export function mutate(base: object, cls: MutationClass, rnd: () => number): str
 
 /** `count` cases, round-robin over the base configs and the mutation classes. */
 export function fuzzCases(count: number, seed: number): { name: string; cls: MutationClass; text: string }[] {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const names = Object.keys(VALID);
   return Array.from({ length: count }, (_, i) => {
     const base = names[i % names.length];

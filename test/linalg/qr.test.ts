@@ -2,31 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { fromRows, matmul, matmulTN, sub, frob, zeros } from '../../src/linalg/matrix.js';
 import type { Matrix } from '../../src/linalg/matrix.js';
 import { orthonormalColumns } from '../../src/linalg/qr.js';
-
-/** Tiny deterministic generator for test data, uniform in [-0.5, 0.5). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296 - 0.5;
-  };
-}
-
-function randomMatrix(rows: number, cols: number, seed: number): Matrix {
-  const rnd = lcg(seed);
-  const a = zeros(rows, cols);
-  for (let i = 0; i < a.data.length; i++) a.data[i] = rnd();
-  return a;
-}
-
-/** max |QᵀQ − I|. */
-function orthogonalityError(q: Matrix): number {
-  const g = matmulTN(q, q);
-  let e = 0;
-  for (let i = 0; i < g.rows; i++)
-    for (let j = 0; j < g.cols; j++) e = Math.max(e, Math.abs(g.data[i * g.cols + j] - (i === j ? 1 : 0)));
-  return e;
-}
+import { orthogonalityError, randomMatrix } from '../helpers.js';
 
 describe('orthonormalColumns (MGS2)', () => {
   const shapes: Array<[number, number]> = [

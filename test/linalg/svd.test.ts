@@ -1,26 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { fromRows, toRows, matmul, matmulNT, matmulTN, sub, frob, zeros, transpose } from '../../src/linalg/matrix.js';
+import { fromRows, toRows, matmul, matmulNT, sub, frob, zeros, transpose } from '../../src/linalg/matrix.js';
 import { FlatminError } from '../../src/errors.js';
 import type { Matrix } from '../../src/linalg/matrix.js';
 import { orthonormalColumns } from '../../src/linalg/qr.js';
 import { svd, singularValues, numericalRank, nuclearNorm } from '../../src/linalg/svd.js';
 import type { SVD } from '../../src/linalg/svd.js';
-
-/** Tiny deterministic generator for test data, uniform in [-0.5, 0.5). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296 - 0.5;
-  };
-}
-
-function randomMatrix(rows: number, cols: number, seed: number): Matrix {
-  const rnd = lcg(seed);
-  const a = zeros(rows, cols);
-  for (let i = 0; i < a.data.length; i++) a.data[i] = rnd();
-  return a;
-}
+import { orthogonalityError, randomMatrix } from '../helpers.js';
 
 /** U diag(s) Vᵀ. */
 function reconstruct(d: SVD): Matrix {
@@ -28,14 +13,6 @@ function reconstruct(d: SVD): Matrix {
   for (let i = 0; i < d.U.rows; i++)
     for (let j = 0; j < d.U.cols; j++) us.data[i * d.U.cols + j] = d.U.data[i * d.U.cols + j] * d.s[j];
   return matmulNT(us, d.V);
-}
-
-function orthogonalityError(q: Matrix): number {
-  const g = matmulTN(q, q);
-  let e = 0;
-  for (let i = 0; i < g.rows; i++)
-    for (let j = 0; j < g.cols; j++) e = Math.max(e, Math.abs(g.data[i * g.cols + j] - (i === j ? 1 : 0)));
-  return e;
 }
 
 /** U diag(s) Vᵀ with prescribed singular values and random orthonormal U (n×k), V (m×k). */

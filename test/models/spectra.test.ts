@@ -12,20 +12,11 @@ import { deepLinearModel } from '../../src/models/deepLinear.js';
 import { factorizationModel } from '../../src/models/factorization.js';
 import { divergedResult, run } from '../../src/run.js';
 import type { DeepLinearConfig, FactorizationConfig } from '../../src/config/types.js';
+import { operatorMatrix } from '../helpers.js';
 
 /** Every eigenvalue of an operator, from its dense matrix (symmetrized against rounding), descending. */
 function denseSpectrum(op: SymOperator, d: number): number[] {
-  const a = new Float64Array(d * d);
-  const e = new Float64Array(d);
-  const col = new Float64Array(d);
-  for (let k = 0; k < d; k++) {
-    e.fill(0);
-    e[k] = 1;
-    op(e, col);
-    for (let i = 0; i < d; i++) a[i * d + k] = col[i];
-  }
-  for (let i = 0; i < d; i++) for (let k = 0; k < i; k++) a[i * d + k] = a[k * d + i] = (a[i * d + k] + a[k * d + i]) / 2;
-  return Array.from(symEig(a, d).values).sort((x, y) => y - x);
+  return Array.from(symEig(operatorMatrix(op, d), d).values).sort((x, y) => y - x);
 }
 
 const CURVATURE = { top: 4, min: true, trace: true, density: true, probes: 30 };

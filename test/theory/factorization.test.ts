@@ -7,22 +7,7 @@ import { predictFactorization, factorizationDistances, wrongMinimum } from '../.
 import type { Prediction } from '../../src/theory/factorization.js';
 import { FlatminError } from '../../src/errors.js';
 import { toRows } from '../../src/linalg/matrix.js';
-
-/** Tiny deterministic generator for test data, uniform in [-0.5, 0.5). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296 - 0.5;
-  };
-}
-
-function randomMatrix(rows: number, cols: number, seed: number): Matrix {
-  const rnd = lcg(seed);
-  const a = zeros(rows, cols);
-  for (let i = 0; i < a.data.length; i++) a.data[i] = rnd();
-  return a;
-}
+import { randomMatrix } from '../helpers.js';
 
 /** Q diag(d) (scales column j by d[j]). */
 function scaleCols(q: Matrix, d: ArrayLike<number>): Matrix {
