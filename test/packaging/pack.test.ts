@@ -58,10 +58,10 @@ describe('the npm package', () => {
 
   // 2.1 MB in 0.1 with source maps and src/; 1.3 MB without them; then the sweeps, the spectra, the
   // step skeleton and config.schema.json; 2.1 MB with the threads build (43 KB), its pool-thread
-  // scripts, factored targets and sparse completion. A budget, so that maps or a second copy cannot
-  // creep back (either would add ≥ 400 KB).
-  it('stays small: under 2.3 MB unpacked', () => {
-    expect(packed[0].unpackedSize).toBeLessThan(2_300_000);
+  // scripts, factored targets and sparse completion; 2.30 MB with the pool's failure handling and
+  // its docs. A budget, so that maps or a second copy cannot creep back (either would add ≥ 400 KB).
+  it('stays small: under 2.4 MB unpacked', () => {
+    expect(packed[0].unpackedSize).toBeLessThan(2_400_000);
   });
 });
 
