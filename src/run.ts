@@ -90,10 +90,10 @@ export interface RunOptions {
   /**
    * Threads for the Wasm core's products and θ's noise draw (same bits for any count). Default:
    * every core when the step's products are at least 256·256·16 multiply-adds or its noise draws
-   * θ's normals for θ of 2¹⁴ entries or more (backends/wasm/threads.ts gainsFromThreads), else 1. Needs SharedArrayBuffer (in
-   * browsers a cross-origin isolated page) and the package's own Wasm (no `wasm` option); where
-   * unavailable the run uses one thread and, if more were asked for, warns once why. The result's
-   * `threads` says what was used.
+   * θ's normals for θ of 2¹⁴ entries or more (backends/wasm/threads.ts gainsFromThreads), else 1.
+   * Needs SharedArrayBuffer (in browsers a cross-origin isolated page) and the package's own Wasm
+   * (no `wasm` option); where unavailable the run uses one thread and, if more were asked for,
+   * warns once why. The result's `threads` says what was used.
    */
   threads?: number;
   onProgress?: OnProgress;

@@ -30,6 +30,16 @@ export function instantiateBuild(build: Build): Promise<CoreExports> {
 }
 
 /** A tiny deterministic generator for test data (not the library's PRNG). */
+/** The error `f` throws (fails the test if it returns). */
+export function thrown(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a throw');
+}
+
 export function lcg(seed: number): () => number {
   let s = seed >>> 0;
   return () => {

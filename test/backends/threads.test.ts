@@ -9,7 +9,7 @@ import { buildMeasurements } from '../../src/problems/measurements.js';
 import type { FlatminError } from '../../src/errors.js';
 import { currentPlatform, setPlatform, type CoreThread } from '../../src/platform/registry.js';
 import { serveThread, type ThreadStart } from '../../src/worker/thread.js';
-import { hex, lcg } from '../helpers.js';
+import { hex, lcg, thrown } from '../helpers.js';
 
 // Every core on one run (src/backends/wasm/threads.ts): real worker_threads on one shared memory.
 // 1, 2, 3 and 4 threads give the reference's bits — iterate, RNG lanes, end-to-end matrix — on
@@ -196,12 +196,8 @@ describe('threads: the pool', () => {
     const model: ModelShape = { kind: 'factorization', n: 70, m: 54, r: 5 };
     const failure = ['THREADS', expect.stringMatching(/pool thread 1 stopped with an error, so this run cannot go on/)];
     const errorOf = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return [(e as FlatminError).code, (e as Error).message];
-      }
-      return 'no error';
+      const e = thrown(f) as FlatminError;
+      return [e.code, e.message];
     };
     const s = threadedSession(core, input(model, 'full', 'f64'), 2, { ...SMALL, spin: false });
     expect(errorOf(() => s.run(20, STEP2))).toEqual(failure);

@@ -4,17 +4,7 @@ import { Arena } from '../../src/backends/wasm/buffers.js';
 import { MAX_BLOCK_BYTES, MAX_HEAP_BYTES, type CoreExports } from '../../src/backends/wasm/loader.js';
 import { wasmBackend } from '../../src/backends/index.js';
 import { seedGaussian } from '../../src/random/gaussian.js';
-import { instantiateBuild } from '../helpers.js';
-
-/** The error `f` throws (fails the test if it returns). */
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
+import { instantiateBuild, thrown } from '../helpers.js';
 
 function expectOutOfMemory(e: unknown): void {
   expect(e).toBeInstanceOf(FlatminError);
