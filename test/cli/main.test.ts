@@ -177,6 +177,22 @@ describe('flatmin run', { timeout: 20_000 }, () => {
     expect(readFileSync(join(dir, 'res.json'), 'utf8').length).toBeLessThan(40 * (n + m) * 3);
   });
 
+  it('loads only what a run uses: no presets, sweeps or landscapes, and not Node\'s fetch (undici)', () => {
+    // Both are resident memory a large run pays for nothing (≈ 5 MB and ≈ 3–12 MB; issue 10's bar is
+    // a whole 10⁴×10⁴ factored run under 100 MB). NODE_DEBUG=esm names every module Node stores;
+    // the --import probe reports the built-ins loaded by the end.
+    const probe = `data:text/javascript,process.on('exit',()=>process.stderr.write('undici:'+process.moduleLoadList.some((m)=>m.includes('undici'))+'\\n'))`;
+    const r = spawnSync(process.execPath, ['--import', probe, BIN, 'run', writeJson('cfg.json', smallConfig()), '--out', 'res.json'], {
+      cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_DEBUG: 'esm' },
+    });
+    expect(r.status).toBe(0);
+    const stored = [...r.stderr.matchAll(/Storing (\S+)/g)].map((x) => x[1]);
+    expect(stored.some((u) => u.endsWith('/dist/run.js'))).toBe(true); // the probe sees the run's modules
+    expect(stored.filter((u) => /\/dist\/(presets\/|sweep\/|landscape|cli\/(sweep|landscape|presetJob|mainJob))/.test(u))).toEqual([]);
+    expect(r.stderr).toContain('undici:false');
+    expect(readJson('res.json').steps).toBe(smallConfig().optimizer.steps);
+  });
+
   it('accepts a config file with a byte-order mark', () => {
     writeFileSync(join(dir, 'bom.json'), '\ufeff' + JSON.stringify(smallConfig()));
     const r = flatmin('run', 'bom.json', '--out', 'res.json');
