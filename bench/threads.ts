@@ -1,9 +1,11 @@
 /**
  * Every core on one run (`npm run bench`, after the step table; alone: `--only=threads`): flatmin
  * with 1 and 2 threads on the bench step, and numpy with OpenBLAS on 1 and 2 threads, at
- * 256×256×16, 512×512×32 and 1024×1024×64. The machine may be shared, so the two flatmin thread
- * counts are timed interleaved (repeat i of 1 thread, then repeat i of 2 threads, on the same data)
- * and reported as the ratio of their medians; numpy's two runs follow each other.
+ * 256×256×16, 512×512×32 and 1024×1024×64. The machine may be shared, so all four are timed
+ * interleaved: repeat i of numpy on 2 and on 1 thread (f64 rows; two numpy processes serving steps
+ * on request, peers/numpy.ts), then flatmin on 1 thread and on 2 threads (on the same data), and
+ * each is reported as the median of its repeats. Timed one after the other, a phase of the shared
+ * machine that lasted a minute could fall on numpy's runs alone and tilt every ratio against it.
  * Threads 1 is the single-threaded build (what a run uses by default); threads 2 the threads
  * build (src/backends/wasm/threads.ts).
  *
@@ -18,7 +20,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { getBackend } from '../src/backends/index.js';
 import { seedGaussian } from '../src/random/gaussian.js';
-import { runNumpy } from './peers/numpy.js';
+import { startNumpyServer, type NumpyServer } from './peers/numpy.js';
 import { label, LR, makeProblem, type Problem, type Size } from './problem.js';
 import { fmtTime, median, now, type TimingOptions } from './stats.js';
 
@@ -147,64 +149,81 @@ export async function measureThreads(o: TimingOptions, sizes: Size[] = THREAD_SI
   log('  threads: control (the core\'s Gaussian fill on 1 and 2 workers, and pinned to each CPU) …');
   const machine = await control();
   const vcpu = vcpuSpeeds(2);
+  log('  threads: starting numpy on 1 and 2 threads …');
+  const servers = await Promise.all([startNumpyServer(1), startNumpyServer(2)]);
+  const skipped = servers.find((x): x is string => typeof x === 'string');
+  const numpy = skipped ? null : (servers as NumpyServer[]);
   const rows: ThreadsRow[] = [];
-  for (const s of sizes) {
-    for (const precision of ['f64', 'f32'] as const) {
-      log(`  threads ${label(s)} ${precision} …`);
-      const p = makeProblem(s);
-      const params = { lr: p.lr, sigmaX: p.sigmaX, sigmaY: p.sigmaY, scale: 1, scaleMul: 1 };
-      const runs = [await session(p, precision, 1), await session(p, precision, 2)];
-      const time = (i: number, k: number) => {
-        const t0 = now();
-        runs[i].run(k, params);
-        return (now() - t0) / k;
-      };
-      // Calibrate on one thread (warms up both), then interleave equal step counts.
-      let k = 1;
-      let per = Infinity;
-      for (;;) {
-        const t0 = now();
-        runs[0].run(k, params);
-        runs[1].run(k, params);
-        const dt = now() - t0;
-        per = dt / (2 * k);
-        if (dt >= o.warmupSec || k >= o.maxSteps) break;
-        k *= 2;
+  const numpyRows: ThreadsResult['numpy'] = [];
+  try {
+    for (const s of sizes) {
+      for (const precision of ['f64', 'f32'] as const) {
+        log(`  threads ${label(s)} ${precision} …`);
+        const t = await timeSize(s, precision, o, precision === 'f64' ? numpy : null); // numpy's peer is f64
+        rows.push(t.row);
+        if (t.numpy) numpyRows.push({ size: s, ...t.numpy });
       }
-      const steps = Math.max(1, Math.min(o.maxSteps, Math.round(o.targetSec / per)));
-      const a: number[] = [];
-      const b: number[] = [];
-      let cpu1 = 0;
-      const cpu2 = new Map<number, number>();
-      for (let i = 0; i < Math.max(3, o.repeats); i++) {
-        let c = threadCpu();
-        a.push(time(0, steps));
-        cpu1 += cpuSince(c).reduce((x, y) => x + y, 0);
-        c = threadCpu();
-        b.push(time(1, steps));
-        // Threads by rank (busiest first): the main thread and the pool's worker.
-        cpuSince(c).sort((x, y) => y - x).forEach((v, j) => cpu2.set(j, (cpu2.get(j) ?? 0) + v));
-      }
-      const th = runs.map((r) => r.theta());
-      const sameBits = th[0].length === th[1].length && th[0].every((v, j) => Object.is(v, th[1][j]));
-      for (const r of runs) r.dispose();
-      const t1 = median(a);
-      const t2 = median(b);
-      const busiest = cpu2.get(0) ?? 0;
-      rows.push({ size: s, precision, t1, t2, speedup: t1 / t2, sameBits, cpuSplit: busiest > 0 ? cpu1 / busiest : null });
     }
+  } finally {
+    for (const server of numpy ?? []) server.close();
   }
-  log('  threads: numpy 1 and 2 threads …');
-  const np1 = runNumpy(sizes, o, LR, null, 1);
-  const np2 = runNumpy(sizes, o, LR, null, 2);
-  const find = (r: typeof np1, s: Size) => r.rows.find((x) => x.n === s.n && x.m === s.m && x.r === s.r)?.median ?? null;
-  return {
-    rows,
-    control: machine,
-    vcpu,
-    numpy: sizes.map((s) => ({ size: s, t1: find(np1, s), t2: find(np2, s) })),
-    ...(np1.skipped || np2.skipped ? { numpySkipped: np1.skipped ?? np2.skipped } : {}),
+  return { rows, control: machine, vcpu, numpy: numpyRows, ...(skipped ? { numpySkipped: skipped } : {}) };
+}
+
+/** One size and precision: flatmin on 1 and 2 threads, and numpy on 1 and 2 when given, interleaved repeat by repeat. */
+async function timeSize(s: Size, precision: 'f64' | 'f32', o: TimingOptions, numpy: NumpyServer[] | null) {
+  const p = makeProblem(s);
+  const params = { lr: p.lr, sigmaX: p.sigmaX, sigmaY: p.sigmaY, scale: 1, scaleMul: 1 };
+  const runs = [await session(p, precision, 1), await session(p, precision, 2)];
+  const time = (i: number, k: number) => {
+    const t0 = now();
+    runs[i].run(k, params);
+    return (now() - t0) / k;
   };
+  // Calibrate on one thread (warms up both), then interleave equal step counts.
+  let k = 1;
+  let per = Infinity;
+  for (;;) {
+    const t0 = now();
+    runs[0].run(k, params);
+    runs[1].run(k, params);
+    const dt = now() - t0;
+    per = dt / (2 * k);
+    if (dt >= o.warmupSec || k >= o.maxSteps) break;
+    k *= 2;
+  }
+  const steps = Math.max(1, Math.min(o.maxSteps, Math.round(o.targetSec / per)));
+  for (const server of numpy ?? []) await server.time(s, LR, steps); // makes its problem, warms up
+  if (numpy) await new Promise((done) => setTimeout(done, 250)); // the spin, as below
+  const a: number[] = [];
+  const b: number[] = [];
+  const np: [number[], number[]] = [[], []];
+  let cpu1 = 0;
+  const cpu2 = new Map<number, number>();
+  for (let i = 0; i < Math.max(3, o.repeats); i++) {
+    if (numpy) {
+      np[1].push((await numpy[1].time(s, LR, steps)) / steps);
+      // OpenBLAS's threads spin after a product before they sleep (measured here: ≈ 130 ms of CPU
+      // after each request), which would slow whatever is timed next on the other vCPU.
+      await new Promise((done) => setTimeout(done, 250));
+      np[0].push((await numpy[0].time(s, LR, steps)) / steps);
+    }
+    let c = threadCpu();
+    a.push(time(0, steps));
+    cpu1 += cpuSince(c).reduce((x, y) => x + y, 0);
+    c = threadCpu();
+    b.push(time(1, steps));
+    // Threads by rank (busiest first): the main thread and the pool's worker.
+    cpuSince(c).sort((x, y) => y - x).forEach((v, j) => cpu2.set(j, (cpu2.get(j) ?? 0) + v));
+  }
+  const th = runs.map((r) => r.theta());
+  const sameBits = th[0].length === th[1].length && th[0].every((v, j) => Object.is(v, th[1][j]));
+  for (const r of runs) r.dispose();
+  const t1 = median(a);
+  const t2 = median(b);
+  const busiest = cpu2.get(0) ?? 0;
+  const row: ThreadsRow = { size: s, precision, t1, t2, speedup: t1 / t2, sameBits, cpuSplit: busiest > 0 ? cpu1 / busiest : null };
+  return { row, numpy: numpy ? { t1: median(np[0]), t2: median(np[1]) } : null };
 }
 
 export function renderThreads(r: ThreadsResult): string {

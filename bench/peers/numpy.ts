@@ -1,9 +1,11 @@
 /**
- * Runs bench/peers/numpy_peer.py once for all sizes: `python3` with OPENBLAS_NUM_THREADS=1. Only in
- * this child's environment, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed (set on some machines
- * for old OpenBLAS builds, they slow a current one); the kernel OpenBLAS then picks is reported.
+ * Runs bench/peers/numpy_peer.py: once for all sizes (runNumpy), or as a server that times steps on
+ * request (startNumpyServer); `python3` with OPENBLAS_NUM_THREADS=1 (or the threads asked for). Only
+ * in this child's environment, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed (set on some
+ * machines for old OpenBLAS builds, they slow a current one); the kernel OpenBLAS then picks is reported.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import type { Size } from '../problem.js';
 import type { Timing, TimingOptions } from '../stats.js';
 
@@ -20,23 +22,30 @@ export interface NumpyResult {
   env?: { set: Record<string, string>; unset: string[]; parent: Record<string, string | null> };
 }
 
-export function runNumpy(sizes: Size[], o: TimingOptions, lr: number,
-  check: { n: number; m: number; r: number; M: number[]; theta: number[]; lr: number } | null, threads = 1): NumpyResult {
-  const python = process.env.PYTHON ?? 'python3';
+/** The peer's environment for `threads` OpenBLAS threads, and what it set and removed (NumpyResult.env). */
+function numpyEnv(threads: number): { env: NodeJS.ProcessEnv; report: NonNullable<NumpyResult['env']> } {
   const t = String(threads); // bench/threads.ts runs it with 2 as well
   const set = { OPENBLAS_NUM_THREADS: t, OMP_NUM_THREADS: t, MKL_NUM_THREADS: t };
   const env: NodeJS.ProcessEnv = { ...process.env, ...set };
   const unset = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'];
-  const parentEnv: Record<string, string | null> = {};
+  const parent: Record<string, string | null> = {};
   for (const k of unset) {
-    parentEnv[k] = process.env[k] ?? null;
+    parent[k] = process.env[k] ?? null;
     delete env[k];
   }
+  return { env, report: { set, unset, parent } };
+}
+
+const PYTHON = () => process.env.PYTHON ?? 'python3';
+
+export function runNumpy(sizes: Size[], o: TimingOptions, lr: number,
+  check: { n: number; m: number; r: number; M: number[]; theta: number[]; lr: number } | null, threads = 1): NumpyResult {
+  const python = PYTHON();
+  const { env, report: childEnv } = numpyEnv(threads);
   const job = { sizes: sizes.map((s) => [s.n, s.m, s.r]), ...o, lr, check };
   const res = spawnSync(python, [NUMPY_SCRIPT], {
     input: JSON.stringify(job), env, encoding: 'utf8', maxBuffer: 64 << 20,
   });
-  const childEnv = { set, unset, parent: parentEnv };
   if (res.error) {
     const code = (res.error as NodeJS.ErrnoException).code;
     return { skipped: code === 'ENOENT' ? `${python} not found` : `${python}: ${res.error.message}`, rows: [], env: childEnv };
@@ -46,4 +55,43 @@ export function runNumpy(sizes: Size[], o: TimingOptions, lr: number,
     return { skipped: `${NUMPY_SCRIPT} failed (exit ${res.status}): ${res.stderr.trim().split('\n').pop()}`, rows: [], env: childEnv };
   }
   return { ...(JSON.parse(res.stdout) as NumpyResult), env: childEnv };
+}
+
+/** A numpy peer that times steps on request (numpy_peer.py --serve), so a bench can interleave it with its own repeats. */
+export interface NumpyServer {
+  /** Seconds that `steps` steps of the size's problem took (the problem is made on the first request). */
+  time(size: Size, lr: number, steps: number): Promise<number>;
+  close(): void;
+}
+
+/** Starts the serving peer with `threads` OpenBLAS threads; a string says why it could not start. */
+export async function startNumpyServer(threads: number): Promise<NumpyServer | string> {
+  const python = PYTHON();
+  const child = spawn(python, [NUMPY_SCRIPT, '--serve'], { env: numpyEnv(threads).env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const ended = new Promise<string>((resolve) => {
+    child.once('error', (e) => resolve(`${python}: ${e.message}`));
+    child.once('exit', (code) => resolve(code === 3 ? `numpy not installed (${stderr.trim()})` : `${NUMPY_SCRIPT} --serve exited (${code}): ${stderr.trim().split('\n').pop()}`));
+  });
+  /** The next answer line, parsed; throws with the reason when the peer ended instead. */
+  const answer = async (): Promise<Record<string, number | boolean>> => {
+    const next = await Promise.race([lines.next(), ended.then((why) => ({ why }))]);
+    if ('why' in next) throw new Error(next.why);
+    if (next.done) throw new Error(await ended);
+    return JSON.parse(next.value);
+  };
+  try {
+    await answer(); // {"ready": true}: numpy is imported
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return {
+    async time(size, lr, steps) {
+      child.stdin.write(`${JSON.stringify({ n: size.n, m: size.m, r: size.r, lr, steps })}\n`);
+      return (await answer()).seconds as number;
+    },
+    close: () => void child.stdin.end(),
+  };
 }

@@ -5,6 +5,7 @@
 Reads a JSON job on stdin: {"sizes": [[n, m, r], ...], "targetSec", "repeats", "warmupSec",
 "maxSteps", "check": {"n", "m", "r", "M", "theta", "lr"} | null}. Writes one JSON object on stdout.
 Run it with OPENBLAS_NUM_THREADS=1 (bench.ts does). Exit code 3: numpy is not installed.
+With --serve it times steps on request instead (serve() below).
 """
 import ctypes
 import json
@@ -96,6 +97,17 @@ def make_stepper(M, X, Y, lr, sx, sy, rng):
     return step
 
 
+def make_problem(n, m, r, lr):
+    """The bench problem of one size (entries ~ N(0, 1/max(n, m)), σ a tenth of that scale): its
+    stepper and the iterate X, Y it updates in place."""
+    rng = np.random.default_rng(1)
+    scale = 1 / np.sqrt(max(n, m))
+    M = rng.standard_normal((n, m)) * scale
+    X = rng.standard_normal((n, r)) * scale
+    Y = rng.standard_normal((m, r)) * scale
+    return make_stepper(M, X, Y, lr, 0.1 * scale, 0.1 * scale, rng), X, Y
+
+
 def time_stepper(step, job):
     k = 1
     while True:
@@ -119,17 +131,31 @@ def time_stepper(step, job):
     return {"min": s[0], "median": med, "max": s[-1], "steps": steps, "repeats": repeats}
 
 
+def serve():
+    """`--serve`: one request per stdin line, {"n", "m", "r", "lr", "steps"}; runs that many steps of the
+    size's problem (made on first use, as main() makes it) and answers with the seconds they took.
+    bench/threads.ts times numpy this way, round by round between flatmin's own repeats, so both
+    see the same phase of a shared machine."""
+    steppers = {}
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        req = json.loads(line)
+        key = (req["n"], req["m"], req["r"])
+        if key not in steppers:
+            steppers[key] = make_problem(*key, req["lr"])[0]
+        t0 = time.perf_counter()
+        steppers[key](req["steps"])
+        print(json.dumps({"seconds": time.perf_counter() - t0}), flush=True)
+
+
 def main():
+    if "--serve" in sys.argv:
+        return serve()
     job = json.load(sys.stdin)
     out = {"info": blas_info(), "rows": [], "check": None, "noise": None}
     lr = job["lr"]
     for n, m, r in job["sizes"]:
-        rng = np.random.default_rng(1)
-        scale = 1 / np.sqrt(max(n, m))
-        M = rng.standard_normal((n, m)) * scale
-        X = rng.standard_normal((n, r)) * scale
-        Y = rng.standard_normal((m, r)) * scale
-        step = make_stepper(M, X, Y, lr, 0.1 * scale, 0.1 * scale, rng)
+        step, X, Y = make_problem(n, m, r, lr)
         row = time_stepper(step, job)
         if not (np.isfinite(X).all() and np.isfinite(Y).all()):
             raise SystemExit(f"numpy: non-finite iterate at {n}x{m}x{r}")
