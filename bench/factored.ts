@@ -16,7 +16,8 @@
  */
 import '../src/platform/node.js';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import os from 'node:os';
 import { resourceUsage } from 'node:process';
 import { getBackend } from '../src/backends/index.js';
@@ -90,6 +91,35 @@ async function child(precision: Precision): Promise<void> {
   process.stdout.write(JSON.stringify({ ...step, stepPeakMB, peakMB: resourceUsage().maxRSS / 1024, heapMB: mem.heapUsed / 2 ** 20, buffersMB: mem.arrayBuffers / 2 ** 20 }));
 }
 
+/**
+ * `flatmin run` of the generated target of this size (random with singular values 10, 9, …, factored;
+ * 20 steps; the result written to a file): the command a user runs, in a fresh process. Its peak RSS
+ * comes from a probe the child runs at exit (getrusage maxrss, as for the other rows).
+ */
+function cliRun(threads: number | undefined): { peakMB: number; seconds: number } | string {
+  const bin = 'dist/cli/bin.js';
+  if (!existsSync(bin)) return `${bin} is missing (npm run build)`;
+  const dir = mkdtempSync(join(os.tmpdir(), 'flatmin-bench-'));
+  try {
+    const config = {
+      problem: { target: { random: { n: N, m: N, singularValues: Array.from({ length: K }, (_, i) => K - i), seed: 1, factored: true } }, rank: R },
+      optimizer: { steps: 20, lr: 0.05, noise: { kind: 'perturbed', sigma: [SIGMA, SIGMA] } },
+      seed: 1,
+    };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    const probe = "data:text/javascript,process.on('exit',()=>process.stderr.write('peakMB='+process.resourceUsage().maxRSS/1024+'\\n'))";
+    const argv = ['--import', probe, bin, 'run', join(dir, 'config.json'), '--out', join(dir, 'result.json'), '--quiet', ...(threads ? ['--threads', String(threads)] : [])];
+    const t0 = process.hrtime.bigint();
+    const res = spawnSync(process.execPath, argv, { encoding: 'utf8' });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const peak = /peakMB=([\d.]+)/.exec(res.stderr);
+    if (res.status !== 0 || !peak) return `exit ${res.status}: ${res.stderr.trim().split('\n').pop()}`;
+    return { peakMB: Number(peak[1]), seconds };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function spawnChild(cmd: string, argv: string[], env?: NodeJS.ProcessEnv): Record<string, number> | string {
   const res = spawnSync(cmd, argv, { encoding: 'utf8', env: env ?? process.env, maxBuffer: 1 << 20 });
   if (res.error) return `${cmd}: ${res.error.message}`;
@@ -121,6 +151,13 @@ async function main(): Promise<void> {
   for (const [name, r] of rows) {
     if (typeof r === 'string') console.log(`| ${name} | skipped: ${r} | | | | | |`);
     else console.log(`| ${name} | ${(r.median * 1e3).toFixed(3)} ms | ${(r.min * 1e3).toFixed(3)} ms | ${mb(r.stepPeakMB ?? r.peakMB)} | ${r.stepPeakMB === undefined ? '' : mb(r.peakMB)} | ${mb(r.alonePeakMB)} | ${r.heapMB === undefined ? '' : mb(r.heapMB + r.buffersMB)} |`);
+  }
+  console.log('\n| `flatmin run` of the generated target (20 steps, result written), a fresh process | peak RSS | wall time |');
+  console.log('|---|---:|---:|');
+  for (const threads of [1, undefined]) {
+    const r = cliRun(threads);
+    const name = threads ? `--threads ${threads}` : `default threads (${os.availableParallelism()} cores here)`;
+    console.log(typeof r === 'string' ? `| ${name} | skipped: ${r} | |` : `| ${name} | ${mb(r.peakMB)} | ${r.seconds.toFixed(2)} s |`);
   }
   console.log(`\nflatmin's whole run: a config with the factors as rows of numbers (create, 20 steps, result), after the timing in the same process (+ whole run: what the timing left is not yet collected) and alone in a fresh process (which compiles the Wasm core itself); Node alone is ≈45 MB of each peak; building the rows themselves (from a Float64Array, Array.from) took ≈20 MB in a fresh process. Load average: ${os.loadavg().map((v) => v.toFixed(1)).join(', ')} on ${os.cpus().length} cores.`);
 }
