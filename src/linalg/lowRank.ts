@@ -15,9 +15,9 @@
  * Determinism: only + − × ÷ and Math.sqrt, loops in fixed index order (bit-identical across engines).
  */
 import { FlatminError } from '../errors.js';
-import { zeros, type Matrix } from './matrix.js';
+import { matmulTN, zeros, type Matrix } from './matrix.js';
 import { orthonormalColumns } from './qr.js';
-import { divideFrom, dotFrom, dotStrided, setFromColumn, subScaledFrom } from './vector.js';
+import { divideFrom, dotFrom, dotStrided, splitColumns, subScaledFrom } from './vector.js';
 import { svd, type SVD } from './svd.js';
 
 /** A target in thin form: M = A Bᵀ with A n×k, B m×k (row-major Matrices). */
@@ -75,13 +75,12 @@ export function columns(blocks: readonly Block[], work?: Float64Array): Float64A
   const buf = work && work.length >= size ? work : new Float64Array(size);
   const out: Float64Array[] = [];
   let at = 0;
-  for (const b of blocks)
-    for (let j = 0; j < b.cols; j++) {
-      const col = buf.subarray(at, at + b.rows);
-      setFromColumn(col, b.data, b.rows, b.cols, j);
-      out.push(col);
-      at += b.rows;
-    }
+  for (const b of blocks) {
+    const cols = Array.from({ length: b.cols }, (_, j) => buf.subarray(at + j * b.rows, at + (j + 1) * b.rows));
+    splitColumns(b.data, b.rows, b.cols, cols);
+    out.push(...cols);
+    at += b.rows * b.cols;
+  }
   return out;
 }
 
@@ -147,8 +146,8 @@ export function lowRankSvd(t: LowRank, path = 'factors'): SVD {
   const QA = q(t.A, 'A');
   const QB = q(t.B, 'B');
   const k = t.A.cols;
-  const RA = transposeTimes(QA, t.A);
-  const RB = transposeTimes(QB, t.B);
+  const RA = matmulTN(QA, t.A);
+  const RB = matmulTN(QB, t.B);
   const C = zeros(k, k);
   for (let i = 0; i < k; i++)
     for (let j = 0; j < k; j++) {
@@ -158,17 +157,6 @@ export function lowRankSvd(t: LowRank, path = 'factors'): SVD {
     }
   const small = svd(C);
   return { U: times(QA, small.U), s: small.s, V: times(QB, small.V) };
-}
-
-/** Qᵀ F (Q n×k, F n×k → k×k), sums in ascending row order. */
-function transposeTimes(Q: Matrix, F: Matrix): Matrix {
-  const k = Q.cols;
-  const c = F.cols;
-  const out = zeros(k, c);
-  // 0 + Σ_i, i ascending: the in-place accumulation's order, in the strided kernel (vector.ts dotFrom says why)
-  for (let a = 0; a < k; a++)
-    for (let b = 0; b < c; b++) out.data[a * c + b] = dotStrided(Q.data, a, k, F.data, b, c, Q.rows);
-  return out;
 }
 
 /** Q S (n×k times k×p). */

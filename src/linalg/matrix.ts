@@ -3,7 +3,7 @@
  * step itself runs on raw buffers inside a backend.
  */
 import { FlatminError } from '../errors.js';
-import { dotStrided, firstNonFinite } from './vector.js';
+import { addTN, dotStrided, firstNonFinite } from './vector.js';
 
 export interface Matrix {
   readonly rows: number;
@@ -148,12 +148,11 @@ export function matmulNT(a: Matrix, b: Matrix): Matrix {
   return out;
 }
 
-/** a^T b without forming the transpose. */
+/** a^T b without forming the transpose (each entry summed over the rows in ascending order, from +0). */
 export function matmulTN(a: Matrix, b: Matrix): Matrix {
   if (a.rows !== b.rows) throw new Error(`matmulTN: (${a.rows}x${a.cols})^T times ${b.rows}x${b.cols}`);
   const out = zeros(a.cols, b.cols);
-  for (let i = 0; i < a.cols; i++)
-    for (let j = 0; j < b.cols; j++) out.data[i * b.cols + j] = dotStrided(a.data, i, a.cols, b.data, j, b.cols, a.rows);
+  addTN(out.data, b.cols, a.data, a.cols, a.cols, b.data, b.cols, b.cols, a.rows);
   return out;
 }
 

@@ -7,7 +7,7 @@
  * bit-identical across Node, Chromium, Bun and Deno.
  */
 import { zeros } from './matrix.js';
-import { divideFrom, dotFrom, setColumn, setFromColumn, subScaledFrom } from './vector.js';
+import { divideFrom, dotFrom, joinColumns, splitColumns, subScaledFrom } from './vector.js';
 import type { Matrix } from './matrix.js';
 
 /** Unit roundoff of f64 (2^-52). Spelled out rather than Math.pow so it is a literal constant. */
@@ -36,10 +36,11 @@ export function orthonormalColumns(a: Matrix): Matrix {
   if (k > n) throw new Error(`orthonormalColumns: ${n}x${k} has more columns than rows`);
   // Work on columns stored contiguously (the input is row-major): the inner loops are dot
   // products and axpys along a column, so this keeps them sequential in memory.
+  const cols = splitColumns(a.data, n, k);
   const q: Float64Array[] = [];
   const tol = 4 * (n + k) * EPS;
   for (let j = 0; j < k; j++) {
-    const v = setFromColumn(new Float64Array(n), a.data, n, k, j);
+    const v = cols[j];
     // The sums and updates run in vector.ts's small kernels (same order, same bits): inlined here
     // they ran interpreted, boxing every product, until this function's OSR compile landed.
     const norm0 = Math.sqrt(dotFrom(v, v, 0, n));
@@ -63,6 +64,6 @@ export function orthonormalColumns(a: Matrix): Matrix {
     q.push(v);
   }
   const out = zeros(n, k);
-  for (let j = 0; j < k; j++) setColumn(out.data, n, k, j, q[j]);
+  joinColumns(out.data, n, k, q);
   return out;
 }

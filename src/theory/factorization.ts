@@ -15,7 +15,7 @@ import { FlatminError } from '../errors.js';
 import { asMatrix, frob2, matmul, matmulNT, matmulTN, requireFinite, scale, transpose, zeros } from '../linalg/matrix.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { inverse } from '../linalg/inverse.js';
-import { dotStrided, setStrided } from '../linalg/vector.js';
+import { addTN, copyColumns } from '../linalg/vector.js';
 import { nuclearNorm, numericalRank, svd, type SVD } from '../linalg/svd.js';
 import { columns, householderR, lowRankNorm2, lowRankSvd, productDiff2, type LowRank } from '../linalg/lowRank.js';
 
@@ -151,15 +151,13 @@ export function predictFactorization(
   const Ystar = zeros(m, r);
   const U = zeros(n, k);
   const V = zeros(m, k);
-  for (let j = 0; j < k; j++) {
-    const fx = Math.sqrt(c * S[j]);
-    const fy = Math.sqrt(S[j] / c);
-    // column j of U, V and of X*, Y* (scaled): strided kernels (vector.ts dotFrom says why)
-    setStrided(U.data, j, k, dec.U.data, j, p, n);
-    setStrided(Xstar.data, j, r, dec.U.data, j, p, n, fx);
-    setStrided(V.data, j, k, dec.V.data, j, p, m);
-    setStrided(Ystar.data, j, r, dec.V.data, j, p, m, fy);
-  }
+  // The first k columns of the SVD's U and V, and X*, Y* (the same columns scaled), row by row.
+  const fx = S.map((s) => Math.sqrt(c * s));
+  const fy = S.map((s) => Math.sqrt(s / c));
+  copyColumns(U.data, k, dec.U.data, p, n, k);
+  copyColumns(Xstar.data, r, dec.U.data, p, n, k, fx);
+  copyColumns(V.data, k, dec.V.data, p, m, k);
+  copyColumns(Ystar.data, r, dec.V.data, p, m, k, fy);
   return {
     c,
     c2,
@@ -185,8 +183,7 @@ export function predictFactorization(
 function paddedGram(X: Matrix, k: number): Matrix {
   const r = X.cols;
   const G = zeros(r, r);
-  for (let a = 0; a < k; a++)
-    for (let b = 0; b < k; b++) G.data[a * r + b] = dotStrided(X.data, a, r, X.data, b, r, X.rows);
+  addTN(G.data, r, X.data, r, k, X.data, r, k, X.rows);
   return G;
 }
 
