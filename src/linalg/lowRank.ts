@@ -17,7 +17,7 @@
 import { FlatminError } from '../errors.js';
 import { matmulTN, zeros, type Matrix } from './matrix.js';
 import { orthonormalColumns } from './qr.js';
-import { divideFrom, dotFrom, dotStrided, splitColumns, subScaledFrom } from './vector.js';
+import { divideFrom, dotFrom, dotFrom4, dotStrided, splitColumns, subScaledFrom, subScaledFrom4 } from './vector.js';
 import { svd, type SVD } from './svd.js';
 
 /** A target in thin form: M = A Bᵀ with A n×k, B m×k (row-major Matrices). */
@@ -33,6 +33,7 @@ export interface LowRank {
 export function householderR(cols: Float64Array[], n: number): number {
   const c = cols.length;
   const q = Math.min(n, c);
+  const g4 = new Float64Array(4);
   for (let j = 0; j < q; j++) {
     const x = cols[j];
     // dotFrom / subScaledFrom: the same sums in vector.ts's small kernels, optimized at once (qr.ts says why).
@@ -44,17 +45,35 @@ export function householderR(cols: Float64Array[], n: number): number {
     const tau = (beta - alpha) / beta;
     const f = alpha - beta;
     divideFrom(x, f, j + 1, n); // v = (1, x_{j+1}/f, …)
-    for (let l = j + 1; l < c; l++) {
-      const y = cols[l];
-      const g = tau * dotFrom(x, y, j + 1, n, y[j]);
-      if (g === 0) continue;
-      y[j] -= g;
-      subScaledFrom(y, g, x, j + 1, n);
+    let l = j + 1;
+    // Four later columns at a time: their sums and updates interleaved, each its own (vector.ts).
+    for (; l + 4 <= c; l += 4) {
+      const [y0, y1, y2, y3] = [cols[l], cols[l + 1], cols[l + 2], cols[l + 3]];
+      g4[0] = y0[j];
+      g4[1] = y1[j];
+      g4[2] = y2[j];
+      g4[3] = y3[j];
+      dotFrom4(x, y0, y1, y2, y3, j + 1, n, g4);
+      for (let t = 0; t < 4; t++) g4[t] = tau * g4[t];
+      if (g4.includes(0)) {
+        for (let t = 0; t < 4; t++) reflect(cols[l + t], g4[t], x, j, n);
+        continue;
+      }
+      for (let t = 0; t < 4; t++) cols[l + t][j] -= g4[t];
+      subScaledFrom4(y0, y1, y2, y3, g4, x, j + 1, n);
     }
+    for (; l < c; l++) reflect(cols[l], tau * dotFrom(x, cols[l], j + 1, n, cols[l][j]), x, j, n);
     x[j] = beta;
     x.fill(0, j + 1, n);
   }
   return q;
+}
+
+/** y ← y − g·(1, v) from row j on (v = x below row j), unless g = 0 (which would turn a −0 into +0). */
+function reflect(y: Float64Array, g: number, x: Float64Array, j: number, n: number): void {
+  if (g === 0) return;
+  y[j] -= g;
+  subScaledFrom(y, g, x, j + 1, n);
 }
 
 /** A row-major block read only (a Matrix, or a view of θ in the session's precision). */

@@ -4,10 +4,10 @@
  * SVD of A Bᵀ from its factors against the dense SVD.
  */
 import { describe, expect, it } from 'vitest';
-import { lowRankLoss, lowRankNorm2, lowRankSvd, productDiff2 } from '../../src/linalg/lowRank.js';
+import { householderR, lowRankLoss, lowRankNorm2, lowRankSvd, productDiff2 } from '../../src/linalg/lowRank.js';
 import { svd } from '../../src/linalg/svd.js';
 import type { Matrix } from '../../src/linalg/matrix.js';
-import { lcg } from '../helpers.js';
+import { hex, lcg } from '../helpers.js';
 
 const mat = (rows: number, cols: number, f: () => number): Matrix => ({ rows, cols, data: Float64Array.from({ length: rows * cols }, f) });
 
@@ -83,5 +83,47 @@ describe('lowRank', () => {
         for (let c = 0; c < k; c++) v += f.U.data[i * k + c] * f.s[c] * f.V.data[j * k + c];
         expect(v).toBeCloseTo(M.data[i * m + j], 12);
       }
+  });
+});
+
+describe('householderR', () => {
+  /** The textbook loop, one later column at a time: householderR's bits, which its four-column kernels must keep. */
+  function oneAtATime(cols: Float64Array[], n: number): number {
+    const q = Math.min(n, cols.length);
+    for (let j = 0; j < q; j++) {
+      const x = cols[j];
+      let xn2 = 0;
+      for (let k = j + 1; k < n; k++) xn2 += x[k] * x[k];
+      if (xn2 === 0) continue;
+      const alpha = x[j];
+      const norm = Math.sqrt(alpha * alpha + xn2);
+      const beta = alpha >= 0 ? -norm : norm;
+      const tau = (beta - alpha) / beta;
+      const f = alpha - beta;
+      for (let k = j + 1; k < n; k++) x[k] = x[k] / f;
+      for (let l = j + 1; l < cols.length; l++) {
+        const y = cols[l];
+        let s = y[j];
+        for (let k = j + 1; k < n; k++) s += x[k] * y[k];
+        const g = tau * s;
+        if (g === 0) continue;
+        y[j] -= g;
+        for (let k = j + 1; k < n; k++) y[k] -= g * x[k];
+      }
+      x[j] = beta;
+      x.fill(0, j + 1, n);
+    }
+    return q;
+  }
+
+  it('has the bits of the one-column-at-a-time loop: 11 columns (groups of four and a rest), a zero and a −0 column, n < c', () => {
+    const rnd = lcg(41);
+    for (const [n, c] of [[60, 11], [7, 11]]) {
+      const make = () => Array.from({ length: c }, (_, l) => Float64Array.from({ length: n }, () => (l === 4 ? 0 : l === 6 ? -0 : rnd())));
+      const a = make();
+      const b = a.map((col) => Float64Array.from(col));
+      expect(householderR(a, n)).toBe(oneAtATime(b, n));
+      a.forEach((col, l) => expect(hex(col), `column ${l}`).toBe(hex(b[l])));
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matmulTN } from '../../src/linalg/matrix.js';
-import { addTN, copyColumns, joinColumns, splitColumns } from '../../src/linalg/vector.js';
+import { addTN, copyColumns, dotFrom, dotFrom4, joinColumns, splitColumns, subScaledFrom, subScaledFrom4 } from '../../src/linalg/vector.js';
 import { hex, randomMatrix } from '../helpers.js';
 
 // The row-sweep kernels reorder memory traffic, never arithmetic: each result must have the bits of
@@ -61,5 +61,24 @@ describe('splitColumns / joinColumns / copyColumns', () => {
     }
     copyColumns(out, 3, src.data, 5, 6, 3);
     for (let i = 0; i < 6; i++) expect(Array.from(out.subarray(i * 3, i * 3 + 3))).toEqual(Array.from(src.data.subarray(i * 5, i * 5 + 3)));
+  });
+});
+
+describe('dotFrom4 / subScaledFrom4', () => {
+  it('four sums and four updates at once, each with the bits of its own dotFrom / subScaledFrom', () => {
+    const x = randomMatrix(1, 301, 6).data;
+    const ys = [7, 8, 9, 10].map((seed) => randomMatrix(1, 301, seed).data);
+    const start = Float64Array.of(0.5, -0, 0, -1.25);
+    const s = Float64Array.from(start);
+    dotFrom4(x, ys[0], ys[1], ys[2], ys[3], 3, 301, s);
+    expect(hex(s)).toBe(hex(Float64Array.from(ys, (y, t) => dotFrom(x, y, 3, 301, start[t]))));
+    const g = Float64Array.of(0.3, -2, 1e-300, 7);
+    const four = ys.map((y) => Float64Array.from(y));
+    subScaledFrom4(four[0], four[1], four[2], four[3], g, x, 3, 301);
+    ys.forEach((y, t) => {
+      const one = Float64Array.from(y);
+      subScaledFrom(one, g[t], x, 3, 301);
+      expect(hex(four[t])).toBe(hex(one));
+    });
   });
 });
