@@ -2,6 +2,7 @@ import type { FactoredTarget, InitConfig, RandomTarget, Rows, Seed } from '../co
 import { lowRankSvd, type LowRank } from '../linalg/lowRank.js';
 import { fromRows, zeros, frob, type Matrix } from '../linalg/matrix.js';
 import { orthonormalColumns } from '../linalg/qr.js';
+import { copyColumns } from '../linalg/vector.js';
 import type { SVD } from '../linalg/svd.js';
 import { gaussians, seedGaussian } from '../random/gaussian.js';
 
@@ -51,9 +52,11 @@ function randomVectors(t: RandomTarget): { U: Matrix; V: Matrix } {
 function sortedSvd(U: Matrix, s: readonly number[], V: Matrix): SVD {
   const k = s.length;
   const order = s.map((_, c) => c).sort((a, b) => s[b] - s[a] || a - b);
-  const columns = (Q: Matrix): Matrix => ({
-    rows: Q.rows, cols: k, data: Float64Array.from({ length: Q.rows * k }, (_, e) => Q.data[Math.floor(e / k) * k + order[e % k]]),
-  });
+  const columns = (Q: Matrix): Matrix => {
+    const out = zeros(Q.rows, k);
+    for (let i = 0; i < Q.rows; i++) for (let c = 0; c < k; c++) out.data[i * k + c] = Q.data[i * k + order[c]];
+    return out;
+  };
   return { U: columns(U), s: Float64Array.from(order, (c) => s[c]), V: columns(V) };
 }
 
@@ -72,7 +75,8 @@ export function buildFactoredTarget(problem: { target: FactoredTarget | RandomTa
   const { U, V } = randomVectors(t);
   const svd = sortedSvd(U, t.random.singularValues, V);
   const k = svd.s.length;
-  const A = { rows: svd.U.rows, cols: k, data: svd.U.data.map((u, e) => u * svd.s[e % k]) };
+  const A = zeros(svd.U.rows, k);
+  copyColumns(A.data, k, svd.U.data, k, A.rows, k, svd.s);
   return { factors: { A, B: svd.V }, svd };
 }
 
