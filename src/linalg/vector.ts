@@ -68,9 +68,9 @@ export function divideFrom(x: Float64Array, d: number, from: number, n: number):
 }
 
 /**
- * The columns of a row-major rows×cols array as contiguous arrays (`out`'s, when given), in one sweep over its rows: a
- * column at a time strides through all of it once per column, a cache miss per entry when it is
- * large (a 5·10⁵-row factor: seconds).
+ * The columns of a row-major rows×cols array as contiguous arrays (`out`'s, when given), in one
+ * sweep over its rows: a column at a time strides through all of it once per column, a cache miss
+ * per entry when it is large (a 5·10⁵-row factor: seconds).
  */
 export function splitColumns(data: ArrayLike<number>, rows: number, cols: number, out: Float64Array[] = Array.from({ length: cols }, () => new Float64Array(rows))): Float64Array[] {
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j][i] = data[i * cols + j];
