@@ -193,21 +193,22 @@ async function timeSize(s: Size, precision: 'f64' | 'f32', o: TimingOptions, num
     k *= 2;
   }
   const steps = Math.max(1, Math.min(o.maxSteps, Math.round(o.targetSec / per)));
-  for (const server of numpy ?? []) await server.time(s, LR, steps); // makes its problem, warms up
-  if (numpy) await new Promise((done) => setTimeout(done, 250)); // the spin, as below
+  /** Seconds per step of numpy on 1 and on 2 threads, the 2-thread run first. */
+  const numpyRound = async (peers: NumpyServer[]): Promise<[number, number]> => {
+    const two = (await peers[1].time(s, LR, steps)) / steps;
+    // OpenBLAS's threads spin after a product before they sleep (measured here: ≈ 130 ms of CPU
+    // after each request), which would slow whatever is timed next on the other vCPU.
+    await new Promise((done) => setTimeout(done, 250));
+    return [(await peers[0].time(s, LR, steps)) / steps, two];
+  };
+  if (numpy) await numpyRound(numpy); // makes each peer's problem, warms them up
   const a: number[] = [];
   const b: number[] = [];
   const np: [number[], number[]] = [[], []];
   let cpu1 = 0;
   const cpu2 = new Map<number, number>();
   for (let i = 0; i < Math.max(3, o.repeats); i++) {
-    if (numpy) {
-      np[1].push((await numpy[1].time(s, LR, steps)) / steps);
-      // OpenBLAS's threads spin after a product before they sleep (measured here: ≈ 130 ms of CPU
-      // after each request), which would slow whatever is timed next on the other vCPU.
-      await new Promise((done) => setTimeout(done, 250));
-      np[0].push((await numpy[0].time(s, LR, steps)) / steps);
-    }
+    if (numpy) (await numpyRound(numpy)).forEach((t, j) => np[j].push(t));
     let c = threadCpu();
     a.push(time(0, steps));
     cpu1 += cpuSince(c).reduce((x, y) => x + y, 0);

@@ -38,6 +38,16 @@ function numpyEnv(threads: number): { env: NodeJS.ProcessEnv; report: NonNullabl
 
 const PYTHON = () => process.env.PYTHON ?? 'python3';
 
+/** Why the peer could not start. */
+function spawnFailure(python: string, e: Error): string {
+  return (e as NodeJS.ErrnoException).code === 'ENOENT' ? `${python} not found` : `${python}: ${e.message}`;
+}
+
+/** Why the peer stopped with `status` (3: numpy is missing), from its last line on stderr. */
+function exitFailure(status: number | null, stderr: string): string {
+  return status === 3 ? `numpy not installed (${stderr.trim()})` : `${NUMPY_SCRIPT} failed (exit ${status}): ${stderr.trim().split('\n').pop()}`;
+}
+
 export function runNumpy(sizes: Size[], o: TimingOptions, lr: number,
   check: { n: number; m: number; r: number; M: number[]; theta: number[]; lr: number } | null, threads = 1): NumpyResult {
   const python = PYTHON();
@@ -46,14 +56,8 @@ export function runNumpy(sizes: Size[], o: TimingOptions, lr: number,
   const res = spawnSync(python, [NUMPY_SCRIPT], {
     input: JSON.stringify(job), env, encoding: 'utf8', maxBuffer: 64 << 20,
   });
-  if (res.error) {
-    const code = (res.error as NodeJS.ErrnoException).code;
-    return { skipped: code === 'ENOENT' ? `${python} not found` : `${python}: ${res.error.message}`, rows: [], env: childEnv };
-  }
-  if (res.status === 3) return { skipped: `numpy not installed (${res.stderr.trim()})`, rows: [], env: childEnv };
-  if (res.status !== 0) {
-    return { skipped: `${NUMPY_SCRIPT} failed (exit ${res.status}): ${res.stderr.trim().split('\n').pop()}`, rows: [], env: childEnv };
-  }
+  const why = res.error ? spawnFailure(python, res.error) : res.status !== 0 ? exitFailure(res.status, res.stderr) : undefined;
+  if (why !== undefined) return { skipped: why, rows: [], env: childEnv };
   return { ...(JSON.parse(res.stdout) as NumpyResult), env: childEnv };
 }
 
@@ -72,8 +76,8 @@ export async function startNumpyServer(threads: number): Promise<NumpyServer | s
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const ended = new Promise<string>((resolve) => {
-    child.once('error', (e) => resolve(`${python}: ${e.message}`));
-    child.once('exit', (code) => resolve(code === 3 ? `numpy not installed (${stderr.trim()})` : `${NUMPY_SCRIPT} --serve exited (${code}): ${stderr.trim().split('\n').pop()}`));
+    child.once('error', (e) => resolve(spawnFailure(python, e)));
+    child.once('exit', (code) => resolve(exitFailure(code, stderr)));
   });
   /** The next answer line, parsed; throws with the reason when the peer ended instead. */
   const answer = async (): Promise<Record<string, number | boolean>> => {

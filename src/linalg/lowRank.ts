@@ -48,7 +48,7 @@ export function householderR(cols: Float64Array[], n: number): number {
     let l = j + 1;
     // Four later columns at a time: their sums and updates interleaved, each its own (vector.ts).
     for (; l + 4 <= c; l += 4) {
-      const [y0, y1, y2, y3] = [cols[l], cols[l + 1], cols[l + 2], cols[l + 3]];
+      const y0 = cols[l], y1 = cols[l + 1], y2 = cols[l + 2], y3 = cols[l + 3];
       g4[0] = y0[j];
       g4[1] = y1[j];
       g4[2] = y2[j];
