@@ -41,15 +41,19 @@ export interface ThreadsRow {
   sameBits: boolean;
   /** CPU of the 1-thread run over the busiest thread's CPU in the 2-thread run (null: no /proc). */
   cpuSplit: number | null;
+  /** The control (ThreadsResult.control) measured right after flatmin's runs in each repeat: their median. */
+  control: number;
 }
 
 export interface ThreadsResult {
   rows: ThreadsRow[];
   /**
    * The control: the core's SIMD Gaussian fill with no shared data, on one worker and split over
-   * two (the median of three pairs). What this machine gives one process with two threads right
-   * now: ≈ 2 on two free cores at one speed,
-   * ≈ 1 when other processes hold them — then no thread count can speed flatmin up either.
+   * two, measured in every repeat of every row (the median of them all here, each row's own in
+   * ThreadsRow.control). What this machine gives one process with two threads: ≈ 2 on two free
+   * cores at one speed, ≈ 1 when other processes hold them — then no thread count can speed
+   * flatmin up either. It moves within seconds here (1.3–2.0× a few seconds apart), so a control
+   * taken once, before the table, says little about the rows.
    */
   control: number;
   /**
@@ -117,7 +121,17 @@ console.log(((c.user + c.system) * 1e3) / (2000 * 8192));`;
   return speeds;
 }
 
-async function control(): Promise<number> {
+/** Fills of 8192 normals per control measurement: ≈ 50 ms on one worker, then ≈ 25 ms on two. */
+const CONTROL_FILLS = 1000;
+
+/** The control's two workers, kept for the whole section so that every repeat can measure it too. */
+interface Control {
+  /** n fills on one worker, then n / 2 on each of the two: the first time over the second. */
+  ratio(n: number): Promise<number>;
+  close(): void;
+}
+
+async function startControl(): Promise<Control> {
   const body = `const { parentPort, workerData: bytes } = require('node:worker_threads');
 ${FILL}
 parentPort.on('message', (n) => { fill(n); parentPort.postMessage(n); });`;
@@ -127,51 +141,50 @@ parentPort.on('message', (n) => { fill(n); parentPort.postMessage(n); });`;
     w.once('message', done);
     w.postMessage(n);
   });
-  try {
-    const N = 4000; // fills of 8192 normals: ≈ 0.2 s on one thread
-    await Promise.all(ws.map((w) => job(w, 200)));
-    const ratios: number[] = [];
-    for (let k = 0; k < 3; k++) {
+  await Promise.all(ws.map((w) => job(w, 200)));
+  return {
+    async ratio(n) {
       let t0 = now();
-      await job(ws[0], N);
+      await job(ws[0], n);
       const one = now() - t0;
       t0 = now();
-      await Promise.all(ws.map((w) => job(w, N / 2)));
-      ratios.push(one / (now() - t0));
-    }
-    return median(ratios);
-  } finally {
-    for (const w of ws) void w.terminate();
-  }
+      await Promise.all(ws.map((w) => job(w, n / 2)));
+      return one / (now() - t0);
+    },
+    close: () => ws.forEach((w) => void w.terminate()),
+  };
 }
 
 export async function measureThreads(o: TimingOptions, sizes: Size[] = THREAD_SIZES, log: (s: string) => void = () => {}): Promise<ThreadsResult> {
-  log('  threads: control (the core\'s Gaussian fill on 1 and 2 workers, and pinned to each CPU) …');
-  const machine = await control();
+  log('  threads: the vCPUs\' speeds (the core\'s Gaussian fill pinned to each CPU) …');
   const vcpu = vcpuSpeeds(2);
+  const control = await startControl();
   log('  threads: starting numpy on 1 and 2 threads …');
   const servers = await Promise.all([startNumpyServer(1), startNumpyServer(2)]);
   const skipped = servers.find((x): x is string => typeof x === 'string');
   const numpy = skipped ? null : (servers as NumpyServer[]);
   const rows: ThreadsRow[] = [];
   const numpyRows: ThreadsResult['numpy'] = [];
+  const controls: number[] = [];
   try {
     for (const s of sizes) {
       for (const precision of ['f64', 'f32'] as const) {
         log(`  threads ${label(s)} ${precision} …`);
-        const t = await timeSize(s, precision, o, precision === 'f64' ? numpy : null); // numpy's peer is f64
+        const t = await timeSize(s, precision, o, control, precision === 'f64' ? numpy : null); // numpy's peer is f64
         rows.push(t.row);
+        controls.push(...t.controls);
         if (t.numpy) numpyRows.push({ size: s, ...t.numpy });
       }
     }
   } finally {
     for (const server of numpy ?? []) server.close();
+    control.close();
   }
-  return { rows, control: machine, vcpu, numpy: numpyRows, ...(skipped ? { numpySkipped: skipped } : {}) };
+  return { rows, control: median(controls), vcpu, numpy: numpyRows, ...(skipped ? { numpySkipped: skipped } : {}) };
 }
 
 /** One size and precision: flatmin on 1 and 2 threads, and numpy on 1 and 2 when given, interleaved repeat by repeat. */
-async function timeSize(s: Size, precision: 'f64' | 'f32', o: TimingOptions, numpy: NumpyServer[] | null) {
+async function timeSize(s: Size, precision: 'f64' | 'f32', o: TimingOptions, control: Control, numpy: NumpyServer[] | null) {
   const p = makeProblem(s);
   const params = { lr: p.lr, sigmaX: p.sigmaX, sigmaY: p.sigmaY, scale: 1, scaleMul: 1 };
   const runs = [await session(p, precision, 1), await session(p, precision, 2)];
@@ -205,6 +218,7 @@ async function timeSize(s: Size, precision: 'f64' | 'f32', o: TimingOptions, num
   const a: number[] = [];
   const b: number[] = [];
   const np: [number[], number[]] = [[], []];
+  const controls: number[] = [];
   let cpu1 = 0;
   const cpu2 = new Map<number, number>();
   for (let i = 0; i < Math.max(3, o.repeats); i++) {
@@ -216,6 +230,7 @@ async function timeSize(s: Size, precision: 'f64' | 'f32', o: TimingOptions, num
     b.push(time(1, steps));
     // Threads by rank (busiest first): the main thread and the pool's worker.
     cpuSince(c).sort((x, y) => y - x).forEach((v, j) => cpu2.set(j, (cpu2.get(j) ?? 0) + v));
+    controls.push(await control.ratio(CONTROL_FILLS));
   }
   const th = runs.map((r) => r.theta());
   const sameBits = th[0].length === th[1].length && th[0].every((v, j) => Object.is(v, th[1][j]));
@@ -223,25 +238,25 @@ async function timeSize(s: Size, precision: 'f64' | 'f32', o: TimingOptions, num
   const t1 = median(a);
   const t2 = median(b);
   const busiest = cpu2.get(0) ?? 0;
-  const row: ThreadsRow = { size: s, precision, t1, t2, speedup: t1 / t2, sameBits, cpuSplit: busiest > 0 ? cpu1 / busiest : null };
-  return { row, numpy: numpy ? { t1: median(np[0]), t2: median(np[1]) } : null };
+  const row: ThreadsRow = { size: s, precision, t1, t2, speedup: t1 / t2, sameBits, cpuSplit: busiest > 0 ? cpu1 / busiest : null, control: median(controls) };
+  return { row, controls, numpy: numpy ? { t1: median(np[0]), t2: median(np[1]) } : null };
 }
 
 export function renderThreads(r: ThreadsResult): string {
   const out = ['## Threads (one run on 1 and 2 threads, interleaved)', ''];
-  out.push('| n×m×r | prec | 1 thread | 2 threads | speed-up | CPU split | bits | numpy 1 thread | numpy 2 threads | flatmin 2 thr / numpy 1 thr | flatmin 2 thr / numpy 2 thr |');
-  out.push('|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|');
+  out.push('| n×m×r | prec | 1 thread | 2 threads | speed-up | CPU split | control | bits | numpy 1 thread | numpy 2 threads | flatmin 2 thr / numpy 1 thr | flatmin 2 thr / numpy 2 thr |');
+  out.push('|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|');
   for (const row of r.rows) {
     const np = r.numpy.find((x) => x.size === row.size);
     const f64 = row.precision === 'f64';
     const cell = (t: number | null | undefined) => (f64 && t ? fmtTime(t) : '');
     const ratio = (t: number | null | undefined) => (f64 && t ? (row.t2 / t).toFixed(2) : '');
-    out.push(`| ${label(row.size)} | ${row.precision} | ${fmtTime(row.t1)} | ${fmtTime(row.t2)} | **${row.speedup.toFixed(2)}×** | ${row.cpuSplit === null ? '' : `${row.cpuSplit.toFixed(2)}×`} | ${row.sameBits ? 'equal' : 'DIFFER'} | `
+    out.push(`| ${label(row.size)} | ${row.precision} | ${fmtTime(row.t1)} | ${fmtTime(row.t2)} | **${row.speedup.toFixed(2)}×** | ${row.cpuSplit === null ? '' : `${row.cpuSplit.toFixed(2)}×`} | ${row.control.toFixed(2)}× | ${row.sameBits ? 'equal' : 'DIFFER'} | `
       + `${cell(np?.t1)} | ${cell(np?.t2)} | ${ratio(np?.t1)} | ${ratio(np?.t2)} |`);
   }
   out.push('', 'speed-up: wall-clock median of 1 thread over 2 threads. CPU split: the 1-thread run\'s CPU time over the busiest thread\'s in the 2-thread run '
     + '(what two free cores would give if no thread waited; spin-waiting counts as CPU, so on a loaded machine both read low).');
-  out.push('', `Control: the core's SIMD Gaussian fill, sharing nothing, split over 2 workers, ran **${r.control.toFixed(2)}×** as fast as on 1 — what this machine gave one process's two threads during this run (below 2 when the cores are busy; its workers are not pinned, so the vCPUs' speeds are the next line).`);
+  out.push('', `control: the core's SIMD Gaussian fill, sharing nothing, on 2 workers over 1, measured right after flatmin's runs in each repeat (the row's median): what this machine gave one process's two threads meanwhile — below 2 when the cores are busy. Over the whole table: **${r.control.toFixed(2)}×**. Its workers are not pinned, so the vCPUs' speeds are the next line.`);
   if (r.vcpu) {
     const [a, b] = r.vcpu;
     out.push('', `vCPUs: the same fill in a process pinned to CPU 0 took ${a.toFixed(2)} ns per normal, pinned to CPU 1 ${b.toFixed(2)} (${(Math.max(a, b) / Math.min(a, b)).toFixed(2)}× apart; `
