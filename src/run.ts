@@ -14,6 +14,7 @@ import type { Session, SessionStepParams } from './backends/types.js';
 import type { ModelRuntime } from './models/types.js';
 import { compileScale } from './optimizers/schedule.js';
 import { langevinSigma } from './optimizers/noise.js';
+import { materialize, type Deferred } from './report/rowsOf.js';
 
 export type { Checkpoint } from './checkpoint.js';
 export type { HistoryPoint } from './models/factorization.js';
@@ -336,6 +337,15 @@ export class Run<R extends RunResult = RunResult> {
 
   /** The current state: final iterate, its diagnostics, the history (copies). */
   result(): R {
+    return materialize<R>(this.deferredResult());
+  }
+
+  /**
+   * result() with its matrices (final factors, weights) still RowsOf (report/rowsOf.ts), for a
+   * writer that prints them row by row (report/jsonChunks.ts): the same JSON text, without a row
+   * array per row of every factor alive while it is written.
+   */
+  deferredResult(): Deferred<R> {
     this.alive();
     const base = {
       config: this.config,
@@ -350,7 +360,7 @@ export class Run<R extends RunResult = RunResult> {
       ...(this.avgSum ? { average: { steps: this.avgCount, theta: Array.from(this.avgSum, (v) => (this.avgCount > 0 ? v / this.avgCount : NaN)) } } : {}),
     };
     const extra = (this.model.result as (s: Session, h: readonly AnyPoint[]) => object)(this.session, this.history);
-    return { kind: this.config.model.kind, ...base, ...extra } as unknown as R;
+    return { kind: this.config.model.kind, ...base, ...extra } as unknown as Deferred<R>;
   }
 
   /** The recorded history from index `from` on (copies): what a live view appends after each chunk. */

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import '../src/node.js';
 import type { FlatminConfig } from '../src/config/types.js';
 import { Run, run, type DeepLinearResult, type FactorizationResult, type RunResult, type SymmetricResult } from '../src/run.js';
+import { jsonChunks } from '../src/report/jsonChunks.js';
+import { RowsOf } from '../src/report/rowsOf.js';
 
 // One optimizer vocabulary, one run, every model: phases with their own lr, batch and noise, noise
 // schedules, checkpoints and resume, f32, dispose — the same for the two-factor model and the deep
@@ -176,5 +178,32 @@ describe('the run object', () => {
     await run(deep({ optimizer: { steps: 300, lr: 0.05 }, recordEvery: 100 }), { onProgress: (d, t) => seen.push([d, t]) });
     expect(seen.at(-1)).toEqual([300, 300]);
     expect(seen.every(([d, t]) => t === 300 && d > 0)).toBe(true);
+  });
+});
+
+describe('the deferred result (what the CLI writes)', () => {
+  const short = { optimizer: { steps: 30, lr: 0.05, noise: { kind: 'perturbed', sigma: 0.01 } }, recordEvery: 10 };
+  const factored = {
+    problem: { target: { random: { n: 30, m: 20, singularValues: [2, 1], seed: 'f', factored: true } }, rank: 3 },
+    seed: 'f', ...short,
+  } as FlatminConfig;
+  const cases: Array<[string, FlatminConfig, (r: { final: Record<string, unknown> }) => unknown[]]> = [
+    ['two-factor', twoFactor(short), (r) => [r.final.X, r.final.Y]],
+    ['factored target', factored, (r) => [r.final.X, r.final.Y]],
+    ['symmetric', symmetric(short), (r) => [r.final.X]],
+    ['deep linear', deep({ ...short, optimizer: { steps: 30, lr: 0.05, batch: 7 } }), (r) => r.final.weights as unknown[]],
+  ];
+  it.each(cases)('%s: the same JSON text as result(), its matrices never made into row arrays', async (_, config, matrices) => {
+    const r = await Run.create(config, { backend: 'wasm' });
+    try {
+      r.advance(r.total);
+      const deferred = r.deferredResult();
+      for (const m of matrices(deferred as { final: Record<string, unknown> })) expect(m).toBeInstanceOf(RowsOf);
+      const result = r.result();
+      for (const m of matrices(result as { final: Record<string, unknown> })) expect(Array.isArray(m) && Array.isArray((m as unknown[])[0])).toBe(true);
+      for (const indent of [0, 1]) expect([...jsonChunks(deferred, indent)].join('')).toBe(JSON.stringify(result, null, indent));
+    } finally {
+      r.dispose();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { FlatminError } from '../errors.js';
 import { createProgress, type Progress } from '../report/progress.js';
 import { Run, type Checkpoint, type RunResult } from '../run.js';
 import { jsonChunks } from '../report/jsonChunks.js';
+import type { Deferred } from '../report/rowsOf.js';
 import { checkWritable, writeChunks } from './io.js';
 
 export interface RunJobOptions {
@@ -52,15 +53,17 @@ export async function runJob(config: unknown, resume: Checkpoint | undefined, o:
   process.once('SIGTERM', onSignal);
   // The JSON in pieces (report/jsonChunks.ts): with large factors in the config (both carry it)
   // and the result's final X, Y, the whole text is MBs, and a file write would copy it twice more.
+  // The result is the deferred one (run.deferredResult): its factors are printed row by row from
+  // the iterate, never held as row arrays (report/rowsOf.ts says why).
   function* lines(value: unknown, indent: number): Generator<string> {
     yield* jsonChunks(value, indent);
     yield '\n';
   }
-  const resultChunks = (r: RunResult) => lines(r, 1);
+  const resultChunks = (r: Deferred<RunResult>) => lines(r, 1);
   const writeCheckpoint = async () => {
     if (o.checkpoint) await writeChunks(o.checkpoint, lines(run.checkpoint(), 0));
   };
-  const writeResult = async (r: RunResult) => {
+  const writeResult = async (r: Deferred<RunResult>) => {
     if (o.out) await writeChunks(o.out, resultChunks(r));
     else for (const c of resultChunks(r)) o.print(c);
   };
@@ -80,7 +83,7 @@ export async function runJob(config: unknown, resume: Checkpoint | undefined, o:
         if (e instanceof FlatminError && e.code === 'DIVERGED') {
           progress?.finish();
           await writeCheckpoint();
-          if (o.out) await writeChunks(o.out, resultChunks(run.result()));
+          if (o.out) await writeChunks(o.out, resultChunks(run.deferredResult()));
         }
         throw e;
       }
@@ -95,7 +98,7 @@ export async function runJob(config: unknown, resume: Checkpoint | undefined, o:
       if (signal) {
         progress?.finish();
         await writeCheckpoint();
-        if (o.out) await writeChunks(o.out, resultChunks(run.result()));
+        if (o.out) await writeChunks(o.out, resultChunks(run.deferredResult()));
         const where = o.checkpoint ? `; checkpoint in ${o.checkpoint} (continue with: flatmin resume ${o.checkpoint})` : ' (use --checkpoint FILE to keep the state)';
         process.stderr.write(`interrupted by ${signal} at step ${run.done} of ${run.total}${where}\n`);
         return signal === 'SIGINT' ? 130 : 143;
@@ -103,7 +106,7 @@ export async function runJob(config: unknown, resume: Checkpoint | undefined, o:
     }
     progress?.finish();
     await writeCheckpoint();
-    await writeResult(run.result());
+    await writeResult(run.deferredResult());
     return 0;
   } finally {
     process.off('SIGINT', onSignal);

@@ -5,6 +5,7 @@ import { deepLinearLoss, dlnObjective } from '../diagnostics/dlnHvp.js';
 import type { Surface } from '../diagnostics/landscape.js';
 import { deepRankOf, effectiveRankOf, rankOf, singularValues, type RankJump } from '../diagnostics/rank.js';
 import { FlatminError } from '../errors.js';
+import { RowsOf } from '../report/rowsOf.js';
 import { completionData, layerOffsets, packLayers, uniformDims } from '../problems/dln.js';
 import { initStreamSeed } from '../problems/factorization.js';
 import { buildMeasurements, measurementsShape } from '../problems/measurements.js';
@@ -107,7 +108,7 @@ export function deepLinearModel(cfg: DeepLinearConfig): ModelRuntime<DlnHistoryP
       const th = session.theta();
       const weights = offsets.slice(0, -1).map((o, l) => {
         const [h, w] = [dims[l + 1], dims[l]];
-        return Array.from({ length: h }, (_, i) => Array.from(th.subarray(o + i * w, o + (i + 1) * w)));
+        return new RowsOf({ rows: h, cols: w, data: th.subarray(o, o + h * w) });
       });
       const last = history[history.length - 1];
       const { theta: _, ...final } = last;

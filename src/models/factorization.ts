@@ -4,7 +4,8 @@ import { checkBatchSize, phaseField } from '../config/optimizer.js';
 import { hessianAt, type TwoFactor } from '../diagnostics/hessian.js';
 import type { Surface } from '../diagnostics/landscape.js';
 import { FlatminError } from '../errors.js';
-import { frob2, toRows, type Matrix } from '../linalg/matrix.js';
+import { frob2, type Matrix } from '../linalg/matrix.js';
+import { RowsOf } from '../report/rowsOf.js';
 import { buildFactoredTarget, buildInit, buildTarget } from '../problems/factorization.js';
 import { isFactored, targetShape } from '../config/factorization.js';
 import { lowRankEntries, lowRankHeldOutError, lowRankLoss, lowRankNorm2, type LowRank } from '../linalg/lowRank.js';
@@ -144,7 +145,7 @@ export function factorizationModel(cfg: FactorizationConfig, onPrepare?: (fracti
       const last = history[history.length - 1];
       const c = last ? spectrum?.final(last.step, theta, last) : undefined;
       return {
-        final: { X: toRows(X), Y: toRows(Y), ...(c ? { curvature: c } : {}) },
+        final: { X: new RowsOf(X), Y: new RowsOf(Y), ...(c ? { curvature: c } : {}) },
         prediction: { c: p.c, c2: p.c2, normX2: p.normX2, normY2: p.normY2, nuclearNorm: p.nuclearNorm, rankM: p.rankM },
         distances: factorizationDistances(X, Y, M, p),
         ...(lossInput.kind === 'completion' ? { heldOutError: testError(endToEnd(new Float64Array(n * m), theta, n, m, r), M.data, lossInput.mask) } : {}),
@@ -276,7 +277,7 @@ function factoredModel(cfg: FactorizationConfig, target: FactoredTarget | Random
       const { X, Y } = split(theta);
       const p = prediction;
       return {
-        final: { X: toRows(X), Y: toRows(Y) },
+        final: { X: new RowsOf(X), Y: new RowsOf(Y) },
         prediction: { c: p.c, c2: p.c2, normX2: p.normX2, normY2: p.normY2, nuclearNorm: p.nuclearNorm, rankM: p.rankM },
         distances: factorizationDistances(X, Y, factors, p),
         ...(observed ? { heldOutError: lowRankHeldOutError(theta, factors, r, observed.index) } : {}),

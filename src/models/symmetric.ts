@@ -1,7 +1,8 @@
 import type { SymmetricConfig } from '../config/types.js';
 import { checkBatchSize, phaseField } from '../config/optimizer.js';
 import { FlatminError } from '../errors.js';
-import { fromRows, toRows, zeros, type Matrix } from '../linalg/matrix.js';
+import { fromRows, zeros, type Matrix } from '../linalg/matrix.js';
+import { RowsOf } from '../report/rowsOf.js';
 import { orthonormalColumns } from '../linalg/qr.js';
 import { initStreamSeed } from '../problems/factorization.js';
 import { batchUniverse, buildLoss, lossOfW } from '../problems/losses.js';
@@ -103,7 +104,7 @@ export function symmetricModel(cfg: SymmetricConfig): ModelRuntime<SymmetricHist
     },
     result(session) {
       const X = session.theta();
-      return { final: { X: toRows({ rows: n, cols: k, data: X }), error: measure(X).error } };
+      return { final: { X: new RowsOf({ rows: n, cols: k, data: X }), error: measure(X).error } };
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { RunConfig } from '../config/types.js';
 import type { Session, SessionInput } from '../backends/types.js';
+import type { Deferred } from '../report/rowsOf.js';
 
 /**
  * What the run layer (src/run.ts) needs from a model: how to build the backend session of a
@@ -15,8 +16,8 @@ export interface ModelRuntime<H extends { step: number; loss: number }, Extra> {
   readonly lossScale: number;
   /** One recording at `step`; undefined if the state is no longer finite (the end-to-end matrix overflowed). */
   record(session: Session, step: number): H | undefined;
-  /** The model's part of the result: final iterate and its diagnostics. */
-  result(session: Session, history: readonly H[]): Extra;
+  /** The model's part of the result: final iterate and its diagnostics (its matrices may stay RowsOf: report/rowsOf.ts). */
+  result(session: Session, history: readonly H[]): Deferred<Extra>;
 }
 
 export type ConfigOf<K extends RunConfig['model']['kind']> = Extract<RunConfig, { model: { kind: K } }>;

@@ -1,5 +1,7 @@
 import { expect, it } from 'vitest';
+import { toRows } from '../../src/linalg/matrix.js';
 import { jsonChunks } from '../../src/report/jsonChunks.js';
+import { RowsOf } from '../../src/report/rowsOf.js';
 
 const text = (v: unknown, indent = 1, chunk?: number) => [...jsonChunks(v, indent, chunk)].join('');
 
@@ -28,4 +30,17 @@ it('a cycle throws a TypeError, as JSON.stringify does', () => {
   const o: Record<string, unknown> = { a: [1] };
   o.self = { back: o };
   expect(() => text(o)).toThrow(TypeError);
+});
+
+it('a RowsOf is written as its rows: the text of toRows of its matrix, at any depth, chunk and indent', () => {
+  const m = (rows: number, cols: number) => ({ rows, cols, data: Float64Array.from({ length: rows * cols }, (_, i) => (i % 3 === 0 ? -0 : i / 7 - 1e-300 * i)) });
+  const shapes = [m(5, 3), m(1, 1), m(0, 4), m(3, 0), m(40, 10)];
+  for (const indent of [0, 1, 2])
+    for (const chunk of [1, 64, 1 << 13])
+      for (const a of shapes) {
+        const deferred = { final: { X: new RowsOf(a), error: 0.5 }, weights: [new RowsOf(a), new RowsOf(m(2, 2))], top: 1 };
+        const rows = { final: { X: toRows(a), error: 0.5 }, weights: [toRows(a), toRows(m(2, 2))], top: 1 };
+        expect(text(deferred, indent, chunk)).toBe(JSON.stringify(rows, null, indent));
+        expect(text(new RowsOf(a), indent, chunk)).toBe(JSON.stringify(toRows(a), null, indent));
+      }
 });
