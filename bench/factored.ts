@@ -37,8 +37,6 @@ const LR = 0.1;
 const SIGMA = 1e-3;
 /** The SIMD core from the build directory (the bundle lives elsewhere than src/). */
 const WASM = readFileSync('build/flatmin.wasm');
-/** The V8 option (allowed in NODE_OPTIONS) that keeps the young generation at 1 MB semi-spaces. */
-const SMALL_YOUNG_GEN = '--max-semi-space-size=1';
 /** Threads of the timed session: 1 (the SIMD core) or more (the threads build, as a run's default would use here). */
 const THREADS = arg('threads', 1);
 
@@ -96,10 +94,9 @@ async function child(precision: Precision): Promise<void> {
 /**
  * `flatmin run` of the generated target of this size (random with singular values 10, 9, …, factored;
  * 20 steps; the result written to a file): the command a user runs, in a fresh process. Its peak RSS
- * comes from a probe the child runs at exit (getrusage maxrss, as for the other rows). `nodeOptions`:
- * the child's NODE_OPTIONS, for the row that caps V8's young generation.
+ * comes from a probe the child runs at exit (getrusage maxrss, as for the other rows).
  */
-function cliRun(threads: number | undefined, nodeOptions?: string): { peakMB: number; seconds: number } | string {
+function cliRun(threads: number | undefined): { peakMB: number; seconds: number } | string {
   const bin = 'dist/cli/bin.js';
   if (!existsSync(bin)) return `${bin} is missing (npm run build)`;
   const dir = mkdtempSync(join(os.tmpdir(), 'flatmin-bench-'));
@@ -113,8 +110,7 @@ function cliRun(threads: number | undefined, nodeOptions?: string): { peakMB: nu
     const probe = "data:text/javascript,process.on('exit',()=>process.stderr.write('peakMB='+process.resourceUsage().maxRSS/1024+'\\n'))";
     const argv = ['--import', probe, bin, 'run', join(dir, 'config.json'), '--out', join(dir, 'result.json'), '--quiet', ...(threads ? ['--threads', String(threads)] : [])];
     const t0 = process.hrtime.bigint();
-    const env = nodeOptions ? { ...process.env, NODE_OPTIONS: nodeOptions } : process.env;
-    const res = spawnSync(process.execPath, argv, { encoding: 'utf8', env });
+    const res = spawnSync(process.execPath, argv, { encoding: 'utf8' });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const peak = /peakMB=([\d.]+)/.exec(res.stderr);
     if (res.status !== 0 || !peak) return `exit ${res.status}: ${res.stderr.trim().split('\n').pop()}`;
@@ -158,17 +154,9 @@ async function main(): Promise<void> {
   }
   console.log('\n| `flatmin run` of the generated target (20 steps, result written), a fresh process | peak RSS | wall time |');
   console.log('|---|---:|---:|');
-  const defaultThreads = `default threads (${os.availableParallelism()} cores here)`;
-  // V8 doubles its young generation (to 2 × 8 MB here) once the bytes that survive scavenges
-  // outgrow it — the result's 2·10⁴ row arrays do, near the end of the run; capped at 1 MB the
-  // process stays ≈ 10 MB smaller, in the same time (a run's work is in Wasm, not the JS heap).
-  const variants: Array<[string, number | undefined, string | undefined]> = [
-    ['--threads 1', 1, undefined],
-    [defaultThreads, undefined, undefined],
-    [`${defaultThreads}, NODE_OPTIONS=${SMALL_YOUNG_GEN}`, undefined, SMALL_YOUNG_GEN],
-  ];
-  for (const [name, threads, nodeOptions] of variants) {
-    const r = cliRun(threads, nodeOptions);
+  for (const threads of [1, undefined]) {
+    const r = cliRun(threads);
+    const name = threads ? `--threads ${threads}` : `default threads (${os.availableParallelism()} cores here)`;
     console.log(typeof r === 'string' ? `| ${name} | skipped: ${r} | |` : `| ${name} | ${mb(r.peakMB)} | ${r.seconds.toFixed(2)} s |`);
   }
   console.log(`\nflatmin's whole run: a config with the factors as rows of numbers (create, 20 steps, result), after the timing in the same process (+ whole run: what the timing left is not yet collected) and alone in a fresh process (which compiles the Wasm core itself); Node alone is ≈45 MB of each peak; building the rows themselves (from a Float64Array, Array.from) took ≈20 MB in a fresh process. Load average: ${os.loadavg().map((v) => v.toFixed(1)).join(', ')} on ${os.cpus().length} cores.`);
