@@ -224,26 +224,48 @@ describe('threads: the pool', () => {
  * A pool thread as src/platform/{node,browser}.ts start one (serveThread on the shared memory),
  * but whose poolWait throws as its first sleep ends. (The error the worker ends with is not
  * checked: the pool terminates the worker at once, which may drop its error event.)
+ *
+ * Beside it runs a watchdog: the main thread blocks in join while the fault is handled, so if a
+ * regression lost the fault, the test would hang the suite instead of failing. Should no failure
+ * be reported within WATCHDOG_MS, the watchdog reports one itself, from thread 999 (no pool has
+ * one): join wakes, and the test fails on the message naming 999.
  */
 async function spawnFaultyThread(start: ThreadStart): Promise<CoreThread> {
   const faultyWait = (memory: WebAssembly.Memory) => (address: number, expected: number) => {
     Atomics.wait(new Int32Array(memory.buffer, address >>> 0, 1), 0, expected);
     throw new Error('a simulated fault in a pool thread');
   };
+  // Self-contained (its source runs in a worker). The words and the report are serveThread's (src/worker/thread.ts).
+  const watchdog = ({ memory, block, ms }: { memory: WebAssembly.Memory; block: number; ms: number }) => {
+    const words = new Int32Array(memory.buffer, block, 32);
+    const deadline = Date.now() + ms;
+    while (Atomics.load(words, 30) === 0 && Date.now() < deadline) Atomics.wait(words, 30, 0, 100);
+    if (Atomics.load(words, 30) !== 0) return;
+    Atomics.store(words, 30, 999);
+    Atomics.add(words, 1, 1 << 20);
+    Atomics.notify(words, 1);
+  };
+  const guard = { memory: start.memory, block: start.block, ms: WATCHDOG_MS };
   if (typeof window === 'undefined') {
     const { Worker } = await import('node:worker_threads');
     const body = `import('node:worker_threads').then(({ parentPort, workerData }) => (${serveThread.toString()})(workerData, () => parentPort.postMessage('ready'), ${faultyWait.toString()}));`;
     const w = new Worker(body, { eval: true, workerData: start });
     w.on('error', () => {}); // expected: the simulated fault
+    const dog = new Worker(`(${watchdog.toString()})(require('node:worker_threads').workerData)`, { eval: true, workerData: guard });
     await new Promise((resolve) => w.once('message', resolve));
-    return { stop: () => void w.terminate() };
+    return { stop: () => void Promise.all([w.terminate(), dog.terminate()]) };
   }
   const script = `onmessage = (e) => (${serveThread.toString()})(e.data, () => postMessage('ready'), ${faultyWait.toString()});`;
   const w = new Worker(URL.createObjectURL(new Blob([script], { type: 'text/javascript' })));
   w.addEventListener('error', (e) => e.preventDefault()); // expected: the simulated fault
+  const dog = new Worker(URL.createObjectURL(new Blob([`onmessage = (e) => (${watchdog.toString()})(e.data);`], { type: 'text/javascript' })));
+  dog.postMessage(guard);
   await new Promise((resolve) => {
     w.addEventListener('message', resolve, { once: true });
     w.postMessage(start);
   });
-  return { stop: () => w.terminate() };
+  return { stop: () => (w.terminate(), dog.terminate()) };
 }
+
+/** How long the faulty thread's watchdog waits for the fault to be reported (it takes milliseconds). */
+const WATCHDOG_MS = 30_000;
