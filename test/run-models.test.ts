@@ -201,7 +201,7 @@ describe('the deferred result (what the CLI writes)', () => {
       for (const m of matrices(deferred as { final: Record<string, unknown> })) expect(m).toBeInstanceOf(RowsOf);
       const result = r.result();
       for (const m of matrices(result as { final: Record<string, unknown> })) expect(Array.isArray(m) && Array.isArray((m as unknown[])[0])).toBe(true);
-      for (const indent of [0, 1]) expect([...jsonChunks(deferred, indent)].join('')).toBe(JSON.stringify(result, null, indent));
+      for (const indent of [0, 1]) expect([...jsonChunks(deferred, indent)].join('')).toBe([...jsonChunks(result, indent)].join(''));
     } finally {
       r.dispose();
     }

@@ -3,6 +3,7 @@ import type { BackendName, Precision } from '../config/types.js';
 import { runLiu2021 } from '../presets/liu2021.js';
 import { createProgress } from '../report/progress.js';
 import { ensureDir, writeText } from './io.js';
+import { jsonText } from '../report/jsonChunks.js';
 
 export interface MainJobOptions {
   outDir: string;
@@ -33,7 +34,7 @@ export async function mainJob(o: MainJobOptions): Promise<number> {
   const wall = (performance.now() - t0) / 1000;
   console.log(`flatmin main job: ${out.summary}`);
   await ensureDir(o.outDir);
-  await writeText(join(o.outDir, 'summary.json'), JSON.stringify(out.json, null, 1) + '\n');
+  await writeText(join(o.outDir, 'summary.json'), jsonText(out.json));
   await writeText(join(o.outDir, 'ratio.svg'), out.svg.ratio);
   console.log(`\nwrote ${join(o.outDir, 'summary.json')} and ${join(o.outDir, 'ratio.svg')} (${wall.toFixed(1)} s)`);
   return 0;

@@ -3,6 +3,7 @@ import type { BackendName, Precision } from '../config/types.js';
 import type { Preset } from '../presets/types.js';
 import { createProgress, type Progress } from '../report/progress.js';
 import { ensureDir, writeText } from './io.js';
+import { jsonText } from '../report/jsonChunks.js';
 
 export interface PresetJobOptions {
   /** Default flatmin-out/<preset>. */
@@ -34,7 +35,7 @@ export async function runPreset(preset: Preset, o: PresetJobOptions): Promise<nu
   const wall = (performance.now() - t0) / 1000;
   await ensureDir(dir);
   const files: Array<[string, string]> = [
-    [`${preset.name}.json`, JSON.stringify(out.json, null, 1) + '\n'],
+    [`${preset.name}.json`, jsonText(out.json)],
     ...Object.entries(out.csv).map(([f, text]): [string, string] => [`${f}.csv`, text]),
     ...Object.entries(out.svg).map(([f, text]): [string, string] => [`${f}.svg`, text]),
   ];

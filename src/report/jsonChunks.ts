@@ -1,10 +1,15 @@
 import { RowsOf } from './rowsOf.js';
 
 /**
- * `JSON.stringify(value, null, indent)`, the same text, handed out in pieces of about `chunk`
- * characters: a run result with a 10⁴×10 factor pair in its config and its final X and Y is a
- * 12 MB string, which writing to a file then flattens and encodes — three copies at once, ~36 MB
- * of a CLI run's peak. Written piece by piece, none exists whole.
+ * flatmin's JSON files (results, summaries, sweep records): `JSON.stringify(value, null, indent)`'s
+ * text, except that an array of numbers is written on one line, as `JSON.stringify(array)` writes
+ * it — a matrix reads as its rows, one per line, where the indented form gave every entry a line
+ * (and a 10⁴×10 result 10⁵ lines of mostly indentation). With indent 0 it is JSON.stringify's.
+ *
+ * Handed out in pieces of about `chunk` characters: a run result with a 10⁴×10 factor pair in its
+ * config and its final X and Y is a 12 MB string, which writing to a file then flattens and
+ * encodes — three copies at once, ~36 MB of a CLI run's peak. Written piece by piece, none exists
+ * whole.
  *
  * Plain data is walked here (objects by Object.keys, arrays by index); everything else — numbers
  * (NaN and ±Infinity become null, −0 becomes 0), strings, booleans, null, and any value with a
@@ -12,8 +17,8 @@ import { RowsOf } from './rowsOf.js';
  * own: undefined, functions and symbols are left out of objects and are null in arrays. A cycle
  * throws a TypeError, as JSON.stringify does.
  *
- * A RowsOf (report/rowsOf.ts) is written as the rows it stands for — the text JSON.stringify gives
- * for `toRows` of its matrix — one row array at a time, each garbage as soon as it is written.
+ * A RowsOf (report/rowsOf.ts) is written as the rows it stands for — the text `toRows` of its
+ * matrix gives — one row array at a time, each garbage as soon as it is written.
  *
  * Pieces of 8 KB, not more: the strings a piece is joined from are alive at every scavenge while
  * it is built (≈ 3× its size), and V8 doubles its young generation whenever the bytes that survive
@@ -65,8 +70,8 @@ export function* jsonChunks(value: unknown, indent = 1, chunk = 1 << 13): Genera
     const keys = array ? undefined : Object.keys(v).filter((k) => isSerialized((v as Record<string, unknown>)[k]));
     const n = array ? v.length : keys!.length;
     if (n === 0) emit(array ? '[]' : '{}');
-    // a row of numbers (most of a large result) by JSON.stringify itself, re-indented to its depth
-    else if (array && allNumbers(v)) emit(depth === 0 ? JSON.stringify(v, null, indent) : JSON.stringify(v, null, indent).replaceAll('\n', pad(depth)));
+    // a row of numbers (most of a large result) on one line, by JSON.stringify itself
+    else if (array && allNumbers(v)) emit(JSON.stringify(v));
     else {
       seen.add(v);
       emit(array ? '[' : '{');
@@ -94,6 +99,11 @@ export function* jsonChunks(value: unknown, indent = 1, chunk = 1 << 13): Genera
     }
   }
   if (parts.length > 0) yield parts.join('');
+}
+
+/** jsonChunks' whole text and a final newline: a JSON file's contents. */
+export function jsonText(value: unknown, indent = 1): string {
+  return `${[...jsonChunks(value, indent)].join('')}\n`;
 }
 
 /** An array or an object JSON.stringify would walk key by key (no toJSON method, not a boxed primitive). */

@@ -21,6 +21,7 @@ import type { RunRecord } from './record.js';
 import { canonicalJson, expandSweep, type Sweep } from './spec.js';
 import { formatStats, sweepStats, type SweepStats } from './stats.js';
 import { doneKeys, ensureDir, readManifest, readText, runsDir, writeAtomic, type Manifest } from './store.js';
+import { jsonText } from '../report/jsonChunks.js';
 
 export interface MergeReport {
   expected: number;
@@ -91,12 +92,12 @@ export async function mergeSweep(dirs: readonly string[], out: string): Promise<
   await ensureDir(join(out, 'plots'));
   await writeAtomic(join(out, 'runs.jsonl'), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
   await writeAtomic(join(out, 'summary.csv'), summaryCsv(sweep, records));
-  await writeAtomic(join(out, 'stats.json'), `${JSON.stringify(stats, null, 1)}\n`);
+  await writeAtomic(join(out, 'stats.json'), jsonText(stats));
   await writeAtomic(join(out, 'stats.txt'), `${formatStats(stats)}\n`);
   for (const [name, svg] of Object.entries(sweepPlots(sweep, stats))) await writeAtomic(join(out, 'plots', `${name}.svg`), svg);
-  await writeAtomic(join(out, 'merge.json'), `${JSON.stringify(report, null, 1)}\n`);
+  await writeAtomic(join(out, 'merge.json'), jsonText(report));
   const engines = [...new Set(manifests.map((m) => m.engine))].sort();
-  await writeAtomic(join(out, 'manifest.json'), `${JSON.stringify({ ...manifests[0], engine: engines.join('; ') }, null, 1)}\n`);
+  await writeAtomic(join(out, 'manifest.json'), jsonText({ ...manifests[0], engine: engines.join('; ') }));
   return { sweep, records, stats, report };
 }
 

@@ -1,6 +1,7 @@
 /** One run as a sweep stores it: DIR/runs/<key>.json, and one line of the merged runs.jsonl. */
 import type { Outcome } from './metrics.js';
 import type { SeedLabel, SweepRun } from './spec.js';
+import { jsonText } from '../report/jsonChunks.js';
 
 export interface RunRecord extends Outcome {
   key: string;
@@ -25,4 +26,4 @@ export function recordOf(run: SweepRun, outcome: Outcome, flatmin: string): RunR
 }
 
 /** The stored text of a record: what merge compares byte for byte between shards. */
-export const recordText = (r: RunRecord): string => `${JSON.stringify(r, null, 1)}\n`;
+export const recordText = (r: RunRecord): string => jsonText(r);

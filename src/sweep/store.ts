@@ -17,6 +17,7 @@ import { FlatminError } from '../errors.js';
 import { simdSupported } from '../backends/wasm/loader.js';
 import { currentPlatform } from '../platform/registry.js';
 import { recordText, type RunRecord } from './record.js';
+import { jsonText } from '../report/jsonChunks.js';
 
 export interface Manifest {
   format: 'flatmin-sweep-1';
@@ -125,5 +126,5 @@ export async function claimDir(dir: string, mine: Manifest): Promise<void> {
         throw new FlatminError('USAGE', path, `this directory holds another sweep's results (${field} ${there[field]}, here ${mine[field]}); use another --out`);
     return;
   }
-  await writeAtomic(path, `${JSON.stringify(mine, null, 1)}\n`);
+  await writeAtomic(path, jsonText(mine));
 }
