@@ -2,7 +2,7 @@ import type { BackendName } from '../config/types.js';
 import { FlatminError } from '../errors.js';
 import { createProgress, type Progress } from '../report/progress.js';
 import { Run, type Checkpoint, type RunResult } from '../run.js';
-import { jsonChunks } from '../report/jsonChunks.js';
+import { jsonFile } from '../report/jsonChunks.js';
 import type { Deferred } from '../report/rowsOf.js';
 import { checkWritable, writeChunks } from './io.js';
 
@@ -55,13 +55,9 @@ export async function runJob(config: unknown, resume: Checkpoint | undefined, o:
   // and the result's final X, Y, the whole text is MBs, and a file write would copy it twice more.
   // The result is the deferred one (run.deferredResult): its factors are printed row by row from
   // the iterate, never held as row arrays (report/rowsOf.ts says why).
-  function* lines(value: unknown, indent: number): Generator<string> {
-    yield* jsonChunks(value, indent);
-    yield '\n';
-  }
-  const resultChunks = (r: Deferred<RunResult>) => lines(r, 1);
+  const resultChunks = (r: Deferred<RunResult>) => jsonFile(r, 1);
   const writeCheckpoint = async () => {
-    if (o.checkpoint) await writeChunks(o.checkpoint, lines(run.checkpoint(), 0));
+    if (o.checkpoint) await writeChunks(o.checkpoint, jsonFile(run.checkpoint(), 0));
   };
   const writeResult = async (r: Deferred<RunResult>) => {
     if (o.out) await writeChunks(o.out, resultChunks(r));
