@@ -23,6 +23,7 @@ export interface WorkerPort<Out = unknown, In = unknown> {
 
 /** A pool thread (src/backends/wasm/threads.ts): resolves once it serves products; `stop` ends it. */
 export interface CoreThread {
+  /** Ends the thread; calling it again is harmless (a retired pool may stop its threads twice). */
   stop(): void;
 }
 

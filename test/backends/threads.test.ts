@@ -218,6 +218,41 @@ describe('threads: the pool', () => {
     again.dispose();
     one.dispose();
   });
+
+  it('a pool retired by a failure while another run grows it stops the thread that growth adds', async () => {
+    // Thread 1 is faulty; thread 2 is a real pool thread whose start waits for `release`, so it
+    // joins the pool only after the failure has retired it. Its stop() must still be called.
+    await closeThreads();
+    const platform = currentPlatform()!;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let lateStops = 0;
+    setPlatform({
+      ...platform,
+      spawnThread: async (module, memory, id, block) => {
+        if (id === 1) return spawnFaultyThread({ module, memory, id, block });
+        await gate;
+        const t = await platform.spawnThread!(module, memory, id, block);
+        return { stop: () => (lateStops++, t.stop()) };
+      },
+    });
+    try {
+      const core = await threadedCore(2);
+      const growth = threadedCore(3); // another run asks for a third thread: in flight until released
+      await expect.poll(sleepingThreads, { timeout: 10_000 }).toBe(1);
+      const model: ModelShape = { kind: 'factorization', n: 70, m: 54, r: 5 };
+      const s = threadedSession(core, input(model, 'full', 'f64'), 2, { ...SMALL, spin: false });
+      expect((thrown(() => s.run(20, STEP2)) as FlatminError).code).toBe('THREADS');
+      s.dispose();
+      expect(lateStops).toBe(0);
+      release();
+      await growth;
+      await expect.poll(() => lateStops, { timeout: 10_000 }).toBe(1);
+    } finally {
+      setPlatform(platform);
+      release();
+    }
+  });
 });
 
 /**

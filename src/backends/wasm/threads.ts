@@ -133,6 +133,7 @@ export async function closeThreads(): Promise<void> {
   stopPool(p);
 }
 
+/** Shuts the pool's workers down and stops them; again is harmless (a thread's stop is idempotent). */
 function stopPool(p: Pool): void {
   p.core.poolShutdown!();
   for (const t of p.threads) t.stop();
@@ -147,7 +148,11 @@ function poolFailure(core: CoreExports): FlatminError | undefined {
   const id = core.poolFailed!();
   if (id === 0) return undefined;
   if (created?.core === core) {
-    stopPool(created);
+    const p = created;
+    stopPool(p);
+    // A growth in flight (another run's threadedCore) may still add a thread to this pool: stop
+    // again once it settles, or that thread would sleep on the retired pool's memory for good.
+    void p.growing.then(() => stopPool(p));
     created = undefined;
     pool = undefined;
   }
