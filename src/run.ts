@@ -337,7 +337,7 @@ export class Run<R extends RunResult = RunResult> {
 
   /** The current state: final iterate, its diagnostics, the history (copies). */
   result(): R {
-    return materialize<R>(this.deferredResult());
+    return this.withBase(materialize(this.modelResult())) as R;
   }
 
   /**
@@ -346,7 +346,17 @@ export class Run<R extends RunResult = RunResult> {
    * array per row of every factor alive while it is written.
    */
   deferredResult(): Deferred<R> {
+    return this.withBase(this.modelResult()) as Deferred<R>;
+  }
+
+  /** The model's part of the result: the only part that holds RowsOf (the history is plain numbers). */
+  private modelResult(): object {
     this.alive();
+    return (this.model.result as (s: Session, h: readonly AnyPoint[]) => object)(this.session, this.history);
+  }
+
+  /** The model's part with what every result has: config, backend, steps, history (copies), timing. */
+  private withBase(extra: object): object {
     const base = {
       config: this.config,
       backend: this.backend,
@@ -359,8 +369,7 @@ export class Run<R extends RunResult = RunResult> {
       ...(this.warnings.length > 0 ? { warnings: [...this.warnings] } : {}),
       ...(this.avgSum ? { average: { steps: this.avgCount, theta: Array.from(this.avgSum, (v) => (this.avgCount > 0 ? v / this.avgCount : NaN)) } } : {}),
     };
-    const extra = (this.model.result as (s: Session, h: readonly AnyPoint[]) => object)(this.session, this.history);
-    return { kind: this.config.model.kind, ...base, ...extra } as unknown as Deferred<R>;
+    return { kind: this.config.model.kind, ...base, ...extra };
   }
 
   /** The recorded history from index `from` on (copies): what a live view appends after each chunk. */

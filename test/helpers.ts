@@ -29,7 +29,6 @@ export function instantiateBuild(build: Build): Promise<CoreExports> {
   return instantiateCore(defaultSource(build));
 }
 
-/** A tiny deterministic generator for test data (not the library's PRNG). */
 /** The error `f` throws (fails the test if it returns). */
 export function thrown(f: () => unknown): unknown {
   try {
@@ -40,6 +39,7 @@ export function thrown(f: () => unknown): unknown {
   throw new Error('expected a throw');
 }
 
+/** A tiny deterministic generator for test data (not the library's PRNG). */
 export function lcg(seed: number): () => number {
   let s = seed >>> 0;
   return () => {

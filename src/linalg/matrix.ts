@@ -76,13 +76,16 @@ function describe(v: unknown): string {
 /** Nested arrays of a Matrix (`out[i][j]` = entry (i, j)): plain data, for JSON or `fromRows`. */
 export function toRows(a: Matrix): number[][] {
   const out: number[][] = [];
-  for (let i = 0; i < a.rows; i++) {
-    // A plain loop: Array.from(subarray) goes through the iterator, a result object per entry.
-    const row = new Array<number>(a.cols);
-    for (let j = 0; j < a.cols; j++) row[j] = a.data[i * a.cols + j];
-    out.push(row);
-  }
+  for (let i = 0; i < a.rows; i++) out.push(rowOf(a, i));
   return out;
+}
+
+/** Row i of a Matrix as a fresh array. */
+export function rowOf(a: Matrix, i: number): number[] {
+  // A plain loop: Array.from(subarray) goes through the iterator, a result object per entry.
+  const row = new Array<number>(a.cols);
+  for (let j = 0; j < a.cols; j++) row[j] = a.data[i * a.cols + j];
+  return row;
 }
 
 /**

@@ -9,15 +9,14 @@
  * (`materialize`), and the CLI writes the deferred result instead (report/jsonChunks.ts prints a
  * RowsOf one row at a time): the same text, without the arrays.
  */
-import { toRows, type Matrix } from '../linalg/matrix.js';
+import { rowOf, toRows, type Matrix } from '../linalg/matrix.js';
 
 export class RowsOf {
   constructor(readonly matrix: Matrix) {}
 
   /** Row i as a fresh array (what `toRows` would hold there). */
   row(i: number): number[] {
-    const { cols, data } = this.matrix;
-    return Array.from(data.subarray(i * cols, (i + 1) * cols));
+    return rowOf(this.matrix, i);
   }
 }
 
